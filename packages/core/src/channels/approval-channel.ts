@@ -1,0 +1,88 @@
+/**
+ * @module approval-channel
+ * The contract between {@link HumanActionHandler} and a channel that can ask a human
+ * and hear back: file a request, receive its decision.
+ */
+import type { DecisionType, TerminalStatus } from "../actions/action-status.js";
+import type { AlertSeverity } from "../alerts/safety-alert.js";
+import type { JsonObject } from "../util/json.js";
+import type { NotificationChannel } from "./notification-channel.js";
+
+/** The tool call an approval is about, when there is one. */
+export interface ActionCall {
+  /** Tool or operation name, e.g. `transfer_funds`. */
+  name: string;
+  /** The exact arguments that will run if approved. */
+  args: JsonObject;
+  /** JSON Schema of `args`; a modification must validate against it. */
+  argsSchema?: JsonObject;
+}
+
+/** Everything a channel needs to ask a human about one action. */
+export interface ApprovalRequest {
+  id: string;
+  title: string;
+  description: string;
+  severity: AlertSeverity;
+  agentId: string;
+  metadata: JsonObject;
+  action?: ActionCall;
+  /** `sha256:<hex>` of the canonical JSON of `action.args` (present iff `action` is). */
+  argsHash?: string;
+  allowedDecisions: DecisionType[];
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** The final outcome of an action, as a channel reports it. */
+export interface ApprovalDecision {
+  status: TerminalStatus;
+  /** For MODIFIED: the changed fields only (field -> new value). */
+  responseData?: JsonObject;
+  comments?: string;
+  /** The authenticated reviewer; absent for timeouts and cancellations. */
+  reviewer?: string;
+  decidedAt: Date;
+}
+
+/** The request and, if decided, the decision, as a channel knows them now. */
+export interface ApprovalRecord {
+  request: ApprovalRequest;
+  decision: ApprovalDecision | null;
+}
+
+/** Called by a channel when it learns an action's decision. */
+export type DecisionListener = (actionId: string, decision: ApprovalDecision) => void;
+
+/**
+ * A {@link NotificationChannel} that can ask a human and hear the answer.
+ *
+ * Contract:
+ * - `submitRequest` resolves once the request is filed, or rejects (the handler then fails
+ *   closed: nothing is treated as approved). Submitting the same id twice is idempotent.
+ * - Decisions are delivered to every listener of `onDecision`, possibly more than once for
+ *   the same action (the handler keeps the first and ignores the rest).
+ * - `expireRequest` is called by the handler when its own deadline passes. The channel records
+ *   the timeout if it can; if a decision was recorded before the deadline it returns it, so
+ *   agent and inbox agree on one outcome.
+ */
+export interface ApprovalChannel extends NotificationChannel {
+  submitRequest(request: ApprovalRequest): Promise<void>;
+  onDecision(listener: DecisionListener): () => void;
+  /** Withdraws a pending request (status CANCELLED). */
+  cancelRequest(actionId: string): Promise<ApprovalDecision | undefined>;
+  /** Called when the handler's deadline passes; returns an earlier decision if there was one. */
+  expireRequest(actionId: string): Promise<ApprovalDecision | undefined>;
+  /** The request and its decision so far, for resuming after a restart; `undefined` if unknown. */
+  getRecord(actionId: string): Promise<ApprovalRecord | undefined>;
+}
+
+/** True when `channel` implements {@link ApprovalChannel}. */
+export function isApprovalChannel(channel: NotificationChannel): channel is ApprovalChannel {
+  const c = channel as Partial<ApprovalChannel>;
+  return (
+    typeof c.submitRequest === "function" &&
+    typeof c.onDecision === "function" &&
+    typeof c.expireRequest === "function"
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * @module @safeguards/core
+ * Human-in-the-loop approvals for AI agents: the public entry (named re-exports only).
+ */
+
+export type { TerminalStatus } from "./actions/action-status.js";
+export {
+  ActionStatus,
+  ALL_DECISIONS,
+  DecisionType,
+  isTerminalStatus,
+  statusForDecision,
+  TERMINAL_STATUSES,
+} from "./actions/action-status.js";
+export type { CreateAlertInput, SafetyAlert } from "./alerts/safety-alert.js";
+export { AlertSeverity, createAlert, SEVERITIES } from "./alerts/safety-alert.js";
+export type {
+  ActionCall,
+  ApprovalChannel,
+  ApprovalDecision,
+  ApprovalRecord,
+  ApprovalRequest,
+  DecisionListener,
+} from "./channels/approval-channel.js";
+export { isApprovalChannel } from "./channels/approval-channel.js";
+export type { NotificationChannel } from "./channels/notification-channel.js";
+export type { SafeguardsErrorOptions } from "./errors.js";
+export {
+  ActionExpiredError,
+  AlreadyDecidedError,
+  ChannelDeliveryError,
+  ErrorCode,
+  InvalidConfigError,
+  InvalidModificationError,
+  isSafeguardsError,
+  SafeguardsError,
+} from "./errors.js";
+export * as protocol from "./protocol/index.js";
+export type { Clock, ManualClock } from "./util/clock.js";
+export { createManualClock, systemClock } from "./util/clock.js";
+export { parseConfig, toCamelCase } from "./util/config.js";
+export type { JsonObject, JsonValue } from "./util/json.js";
+export { canonicalJson, hashArgs } from "./util/json.js";
