@@ -12,6 +12,21 @@ export {
   statusForDecision,
   TERMINAL_STATUSES,
 } from "./actions/action-status.js";
+export { DeadlineScheduler } from "./actions/deadlines.js";
+export { HumanAction } from "./actions/human-action.js";
+export type {
+  ActionCallback,
+  HandlerErrorContext,
+  HumanActionHandlerOptions,
+  RequestActionInput,
+  WaitOptions,
+} from "./actions/human-action-handler.js";
+export { HumanActionHandler } from "./actions/human-action-handler.js";
+export {
+  applyModification,
+  assertValidModification,
+  modificationTarget,
+} from "./actions/modification.js";
 export type { CreateAlertInput, SafetyAlert } from "./alerts/safety-alert.js";
 export { AlertSeverity, createAlert, SEVERITIES } from "./alerts/safety-alert.js";
 export type {
@@ -23,6 +38,12 @@ export type {
   DecisionListener,
 } from "./channels/approval-channel.js";
 export { isApprovalChannel } from "./channels/approval-channel.js";
+export type {
+  DecisionOptions,
+  InProcessApprovalChannelOptions,
+  RequestListener,
+} from "./channels/in-process-approval-channel.js";
+export { InProcessApprovalChannel } from "./channels/in-process-approval-channel.js";
 export type { NotificationChannel } from "./channels/notification-channel.js";
 export type { SafeguardsErrorOptions } from "./errors.js";
 export {

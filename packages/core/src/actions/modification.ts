@@ -1,0 +1,47 @@
+/**
+ * @module modification
+ * Rules for a MODIFIED decision: structured data, only existing fields.
+ */
+import type { ApprovalRequest } from "../channels/approval-channel.js";
+import { InvalidModificationError } from "../errors.js";
+import type { JsonObject } from "../util/json.js";
+
+/** The object a modification changes: `action.args` when there is an action, else `metadata`. */
+export function modificationTarget(
+  request: Pick<ApprovalRequest, "action" | "metadata">,
+): JsonObject {
+  return request.action ? request.action.args : request.metadata;
+}
+
+/**
+ * Checks that `responseData` is a plain object that changes only fields that exist in the
+ * request's `action.args` (or `metadata` when there is no action). Throws
+ * {@link InvalidModificationError} naming the unknown fields.
+ */
+export function assertValidModification(
+  request: Pick<ApprovalRequest, "id" | "action" | "metadata">,
+  responseData: unknown,
+): asserts responseData is JsonObject {
+  if (responseData === null || typeof responseData !== "object" || Array.isArray(responseData)) {
+    throw new InvalidModificationError(
+      `Modification of action ${request.id} must be an object of field -> new value`,
+    );
+  }
+  const keys = Object.keys(responseData);
+  if (keys.length === 0) {
+    throw new InvalidModificationError(`Modification of action ${request.id} changes no field`);
+  }
+  const target = modificationTarget(request);
+  const unknown = keys.filter((k) => !Object.hasOwn(target, k));
+  if (unknown.length > 0) {
+    throw new InvalidModificationError(
+      `Modification of action ${request.id} names unknown field(s): ${unknown.join(", ")}; only existing fields may change`,
+      { unknownFields: unknown },
+    );
+  }
+}
+
+/** The arguments after applying a modification (a new object; the original is untouched). */
+export function applyModification(target: JsonObject, responseData: JsonObject): JsonObject {
+  return { ...target, ...responseData };
+}
