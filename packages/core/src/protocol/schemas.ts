@@ -159,6 +159,7 @@ export const WireErrorCode = {
   EXPIRED: "expired",
   INVALID_MODIFICATION: "invalid_modification",
   DECISION_NOT_ALLOWED: "decision_not_allowed",
+  ARGS_HASH_MISMATCH: "args_hash_mismatch",
   PAYLOAD_TOO_LARGE: "payload_too_large",
   METHOD_NOT_ALLOWED: "method_not_allowed",
   UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
