@@ -56,6 +56,19 @@ export {
   isSafeguardsError,
   SafeguardsError,
 } from "./errors.js";
+export { definePolicies } from "./policies/define-policies.js";
+export type {
+  DefinePoliciesOptions,
+  Policies,
+  PolicyContext,
+  PolicyEntry,
+  PolicyValue,
+  PolicyVerdict,
+  TimeoutFallback,
+  ToolPolicy,
+} from "./policies/define-policies.js";
+export { resolveOutcome } from "./policies/resolve-outcome.js";
+export type { CallOutcome } from "./policies/resolve-outcome.js";
 export * as protocol from "./protocol/index.js";
 export type { Clock, ManualClock } from "./util/clock.js";
 export { createManualClock, systemClock } from "./util/clock.js";

@@ -1,0 +1,209 @@
+/**
+ * @module define-policies
+ * Per-tool approval policies, in code: whether a call needs a human, what the reviewer
+ * reads, which decisions are allowed, how long to wait and what happens on timeout.
+ * Shared by the LangChain and LangGraph adapters.
+ */
+import { ALL_DECISIONS, type DecisionType } from "../actions/action-status.js";
+import { AlertSeverity, type SafetyAlert, SEVERITIES } from "../alerts/safety-alert.js";
+import { InvalidConfigError } from "../errors.js";
+import type { JsonObject } from "../util/json.js";
+
+/** What a policy knows about one tool call. */
+export interface PolicyContext<A = JsonObject> {
+  toolName: string;
+  args: A;
+  agentId?: string;
+  toolCallId?: string;
+}
+
+/** A value given directly or computed from the call. */
+export type PolicyValue<T, A> = T | ((ctx: PolicyContext<A>) => T);
+
+/** What happens when nobody decides in time. @default "reject" */
+export type TimeoutFallback = "reject" | "approve";
+
+/** The full policy of one tool. */
+export interface ToolPolicy<A = JsonObject> {
+  /**
+   * Whether this call needs a human. `true`/`false`, or a function (may be async) returning a
+   * boolean or safety alerts (non-empty = needs a human; the alerts explain why).
+   * @default true
+   */
+  when?:
+    | boolean
+    | ((ctx: PolicyContext<A>) => boolean | SafetyAlert[] | Promise<boolean | SafetyAlert[]>);
+  /** @default "Approve <tool name>" */
+  title?: PolicyValue<string, A>;
+  /** @default the alerts' descriptions, or the tool name and arguments */
+  description?: PolicyValue<string, A>;
+  /** @default ["approve", "modify", "reject"] */
+  allowedDecisions?: DecisionType[];
+  /** Seconds to wait for a decision. @default the handler's timeout */
+  timeoutSeconds?: number;
+  /** @default "reject" */
+  onTimeout?: TimeoutFallback;
+  /** @default the highest alert severity, else "WARNING" */
+  severity?: AlertSeverity;
+  /** Name of the approval channel to use, where an adapter offers several. */
+  channel?: string;
+  /** Reviewers (names) who may decide; passed to the inbox in the request's metadata. */
+  reviewers?: string[];
+}
+
+/** A policy entry: `true` (always ask), `false` (never ask) or a {@link ToolPolicy}. */
+export type PolicyEntry<A = JsonObject> = boolean | ToolPolicy<A>;
+
+/** The outcome of evaluating policies for one call. */
+export type PolicyVerdict =
+  | { required: false }
+  | {
+      required: true;
+      title: string;
+      description: string;
+      allowedDecisions: DecisionType[];
+      timeoutSeconds?: number;
+      onTimeout: TimeoutFallback;
+      severity: AlertSeverity;
+      channel?: string;
+      reviewers?: string[];
+      /** Alerts from the policy's `when`, if it returned any. */
+      alerts: SafetyAlert[];
+      /** Set when the policy itself failed (the call then needs a human: fail closed). */
+      policyError?: string;
+    };
+
+/** Evaluates per-tool policies. */
+export interface Policies {
+  /** Whether the call needs a human and, if so, how to ask. Never throws: a failing policy asks. */
+  evaluate(ctx: PolicyContext<JsonObject>): Promise<PolicyVerdict>;
+  /** The entry that applies to `toolName` (its own, else the default). */
+  entryFor(toolName: string): PolicyEntry<JsonObject>;
+}
+
+/** Options of {@link definePolicies}. */
+export interface DefinePoliciesOptions {
+  /** Policy of tools not listed. A forgotten tool is asked about, never run silently. @default true */
+  default?: PolicyEntry<JsonObject>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: policies are typed per tool by the caller
+type AnyPolicyEntry = PolicyEntry<any>;
+
+/**
+ * Defines per-tool policies.
+ * @example
+ * definePolicies({ transfer_funds: { when: ({ args }) => new Decimal(args.amount).gt("1000.00") },
+ *   delete_customer: true, get_balance: false });
+ */
+export function definePolicies(
+  entries: Record<string, AnyPolicyEntry>,
+  options: DefinePoliciesOptions = {},
+): Policies {
+  const table = new Map<string, PolicyEntry<JsonObject>>();
+  for (const [name, entry] of Object.entries(entries)) table.set(name, checkEntry(name, entry));
+  const fallback = checkEntry("default", options.default ?? true);
+  const entryFor = (toolName: string) => table.get(toolName) ?? fallback;
+  return {
+    entryFor,
+    evaluate: (ctx) => evaluateEntry(entryFor(ctx.toolName), ctx),
+  };
+}
+
+function checkEntry(name: string, entry: AnyPolicyEntry): PolicyEntry<JsonObject> {
+  if (typeof entry === "boolean") return entry;
+  if (!entry || typeof entry !== "object") {
+    throw new InvalidConfigError(`Policy "${name}" must be true, false or a policy object`);
+  }
+  for (const key of Object.keys(entry)) {
+    if (key.includes("_"))
+      throw new InvalidConfigError(`Policy "${name}": use camelCase keys, not "${key}"`);
+  }
+  if (
+    entry.allowedDecisions &&
+    (entry.allowedDecisions.length === 0 ||
+      entry.allowedDecisions.some((d: string) => !ALL_DECISIONS.includes(d as DecisionType)))
+  ) {
+    throw new InvalidConfigError(
+      `Policy "${name}": allowedDecisions must be a non-empty subset of approve, modify, reject`,
+    );
+  }
+  if (entry.timeoutSeconds !== undefined && !(entry.timeoutSeconds > 0)) {
+    throw new InvalidConfigError(`Policy "${name}": timeoutSeconds must be a positive number`);
+  }
+  if (
+    entry.onTimeout !== undefined &&
+    entry.onTimeout !== "reject" &&
+    entry.onTimeout !== "approve"
+  ) {
+    throw new InvalidConfigError(`Policy "${name}": onTimeout must be "reject" or "approve"`);
+  }
+  if (entry.severity !== undefined && !SEVERITIES.includes(entry.severity)) {
+    throw new InvalidConfigError(`Policy "${name}": unknown severity ${String(entry.severity)}`);
+  }
+  return entry as ToolPolicy<JsonObject>;
+}
+
+async function evaluateEntry(
+  entry: PolicyEntry<JsonObject>,
+  ctx: PolicyContext<JsonObject>,
+): Promise<PolicyVerdict> {
+  if (entry === false) return { required: false };
+  const policy: ToolPolicy<JsonObject> = entry === true ? {} : entry;
+  let alerts: SafetyAlert[] = [];
+  try {
+    const when = policy.when ?? true;
+    const result = typeof when === "function" ? await when(ctx) : when;
+    if (Array.isArray(result)) {
+      if (result.length === 0) return { required: false };
+      alerts = result;
+    } else if (result !== true) {
+      if (result === false) return { required: false };
+      throw new TypeError(`"when" returned ${typeof result}; expected boolean or alerts`);
+    }
+    return {
+      required: true,
+      title: resolve(policy.title, ctx) ?? `Approve ${ctx.toolName}`,
+      description: resolve(policy.description, ctx) ?? describe(ctx, alerts),
+      allowedDecisions: [...(policy.allowedDecisions ?? ALL_DECISIONS)],
+      ...(policy.timeoutSeconds !== undefined ? { timeoutSeconds: policy.timeoutSeconds } : {}),
+      onTimeout: policy.onTimeout ?? "reject",
+      severity: policy.severity ?? highestSeverity(alerts),
+      ...(policy.channel !== undefined ? { channel: policy.channel } : {}),
+      ...(policy.reviewers !== undefined ? { reviewers: policy.reviewers } : {}),
+      alerts,
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      required: true,
+      title: `Approve ${ctx.toolName} (policy failed)`,
+      description: `The approval policy for ${ctx.toolName} failed (${message}), so this call needs a human.\n\n${describe(ctx, alerts)}`,
+      allowedDecisions: ["approve", "reject"],
+      onTimeout: "reject",
+      severity: AlertSeverity.ERROR,
+      alerts,
+      policyError: message,
+    };
+  }
+}
+
+function resolve<T>(
+  value: PolicyValue<T, JsonObject> | undefined,
+  ctx: PolicyContext<JsonObject>,
+): T | undefined {
+  return typeof value === "function" ? (value as (c: PolicyContext<JsonObject>) => T)(ctx) : value;
+}
+
+function describe(ctx: PolicyContext<JsonObject>, alerts: SafetyAlert[]): string {
+  const reasons = alerts.map((a) => `- ${a.title}: ${a.description}`).join("\n");
+  const call = `${ctx.toolName}(${JSON.stringify(ctx.args)})`;
+  return reasons ? `${reasons}\n\nCall: ${call}` : `The agent wants to call ${call}.`;
+}
+
+function highestSeverity(alerts: SafetyAlert[]): AlertSeverity {
+  let best: AlertSeverity = AlertSeverity.WARNING;
+  for (const a of alerts)
+    if (SEVERITIES.indexOf(a.severity) > SEVERITIES.indexOf(best)) best = a.severity;
+  return best;
+}
