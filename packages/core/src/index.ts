@@ -56,6 +56,20 @@ export {
   isSafeguardsError,
   SafeguardsError,
 } from "./errors.js";
+export type { DedupeKeyFunction } from "./notifications/dedupe.js";
+export { defaultDedupeKey } from "./notifications/dedupe.js";
+export type {
+  DeliveryResult,
+  NotifyReport,
+  ShutdownReport,
+} from "./notifications/delivery-report.js";
+export { DeliveryFailure } from "./notifications/delivery-report.js";
+export type {
+  NotificationManagerOptions,
+  NotifyOptions,
+} from "./notifications/notification-manager.js";
+export { NotificationManager } from "./notifications/notification-manager.js";
+export type { NotificationRoute, RouteFunction, Routing } from "./notifications/routing.js";
 export { definePolicies } from "./policies/define-policies.js";
 export type {
   DefinePoliciesOptions,
