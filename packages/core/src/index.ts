@@ -44,6 +44,12 @@ export type {
   RequestListener,
 } from "./channels/in-process-approval-channel.js";
 export { InProcessApprovalChannel } from "./channels/in-process-approval-channel.js";
+export type {
+  ChannelLogger,
+  LoggingChannelOptions,
+  LogLevel,
+} from "./channels/logging-channel.js";
+export { LOG_LEVELS, LoggingChannel } from "./channels/logging-channel.js";
 export type { NotificationChannel } from "./channels/notification-channel.js";
 export type { SafeguardsErrorOptions } from "./errors.js";
 export {
