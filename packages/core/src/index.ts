@@ -90,8 +90,18 @@ export type {
 export { resolveOutcome } from "./policies/resolve-outcome.js";
 export type { CallOutcome } from "./policies/resolve-outcome.js";
 export * as protocol from "./protocol/index.js";
+export type { AgentOptions } from "./safeguards/agent.js";
+export { Agent } from "./safeguards/agent.js";
+export type {
+  FinancialAction,
+  FinancialServicesConfig,
+  FinancialServicesSafeguardOptions,
+} from "./safeguards/financial-services-safeguard.js";
+export { FinancialServicesSafeguard } from "./safeguards/financial-services-safeguard.js";
 export type { Clock, ManualClock } from "./util/clock.js";
 export { createManualClock, systemClock } from "./util/clock.js";
 export { parseConfig, toCamelCase } from "./util/config.js";
+export type { AmountInput } from "./util/decimal.js";
+export { Decimal, formatMoney, toDecimal } from "./util/decimal.js";
 export type { JsonObject, JsonValue } from "./util/json.js";
 export { canonicalJson, hashArgs } from "./util/json.js";
