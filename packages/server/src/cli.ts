@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+/**
+ * @module cli
+ * `safeguards-inbox`: runs the approval inbox. Keys come from the environment:
+ * SAFEGUARDS_API_KEYS="key1=agentA,key2=agentB", SAFEGUARDS_REVIEWER_TOKENS="tok=alice",
+ * SAFEGUARDS_SIGNING_SECRET="whsec_...". Stops gracefully on SIGINT/SIGTERM.
+ */
+import { parseArgs } from "node:util";
+import { createInbox } from "./create-inbox.js";
+import { DEFAULT_SQLITE_PATH } from "./store/sqlite-store.js";
+
+const HELP = `Usage: safeguards-inbox [--port 8787] [--host 127.0.0.1] [--db ${DEFAULT_SQLITE_PATH}]
+
+Runs the Safeguards approval inbox (PROTOCOL.md) over HTTP.
+
+Options:
+  --port <n>     port to listen on (0 picks a free one)       default 8787
+  --host <h>     interface to bind                             default 127.0.0.1
+  --db <path>    SQLite file, or "memory" for a throwaway inbox default ${DEFAULT_SQLITE_PATH}
+  --public-url   public URL of the inbox (for review_url)
+  -h, --help     show this help
+
+Environment:
+  SAFEGUARDS_API_KEYS         agent keys: "key1=agentA,key2=agentB" (required)
+  SAFEGUARDS_REVIEWER_TOKENS  reviewer tokens: "token1=alice,token2=bob"
+  SAFEGUARDS_SIGNING_SECRET   Standard Webhooks secret (whsec_...) to sign callbacks
+`;
+
+/** Parses "k1=v1,k2=v2" into a map; throws naming the variable on a malformed entry. */
+export function parseKeyList(name: string, raw: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of (raw ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const at = entry.lastIndexOf("=");
+    if (at <= 0 || at === entry.length - 1) {
+      throw new Error(`${name}: entry "${entry.slice(0, 4)}..." must look like key=name`);
+    }
+    out[entry.slice(0, at)] = entry.slice(at + 1);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: "8787" },
+      host: { type: "string", default: "127.0.0.1" },
+      db: { type: "string", default: DEFAULT_SQLITE_PATH },
+      "public-url": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error("--port must be 0-65535");
+  const apiKeys = parseKeyList("SAFEGUARDS_API_KEYS", process.env.SAFEGUARDS_API_KEYS);
+  if (Object.keys(apiKeys).length === 0) {
+    throw new Error(
+      'Set SAFEGUARDS_API_KEYS, e.g. SAFEGUARDS_API_KEYS="my-agent-key=financial_advisor"',
+    );
+  }
+  const secret = process.env.SAFEGUARDS_SIGNING_SECRET;
+  const inbox = createInbox({
+    store: values.db,
+    apiKeys,
+    reviewerTokens: parseKeyList(
+      "SAFEGUARDS_REVIEWER_TOKENS",
+      process.env.SAFEGUARDS_REVIEWER_TOKENS,
+    ),
+    ...(secret ? { signingSecret: secret } : {}),
+    ...(values["public-url"] ? { publicUrl: values["public-url"] } : {}),
+  });
+  const { url } = await inbox.listen({ port, host: values.host });
+  process.stdout.write(`safeguards-inbox listening: ${url} (store: ${values.db})\n`);
+  const stop = (signal: string) => {
+    process.stdout.write(`safeguards-inbox: ${signal}, shutting down\n`);
+    inbox.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`safeguards-inbox: ${(error as Error).message}\n`);
+  process.exit(1);
+});

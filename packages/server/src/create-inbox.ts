@@ -1,0 +1,207 @@
+/**
+ * @module create-inbox
+ * `createInbox(options)`: the approval inbox of PROTOCOL.md as a web-standard
+ * `fetch(request)` handler (mount it in any server) that can also listen on its own port.
+ */
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { type Clock, parseConfig, type protocol, systemClock } from "@safeguards/core";
+import type { Hono } from "hono";
+import { Webhook } from "standardwebhooks";
+import { z } from "zod";
+import { createApp } from "./http/app.js";
+import { type Authenticator, createBearerAuthenticator } from "./http/auth.js";
+import type { HttpContext } from "./http/context.js";
+import { type ActionService, createActionService } from "./inbox/action-service.js";
+import { type CallbackRetryOptions, createCallbackSender } from "./inbox/callback-sender.js";
+import { createLocalNotifier, type DecisionNotifier } from "./inbox/decision-notifier.js";
+import { createExpirySweeper } from "./inbox/expiry-sweeper.js";
+import { createInboxEvents, type InboxEvents } from "./inbox/inbox-events.js";
+import type { ActionStore, StoredRecord } from "./store/action-store.js";
+import { resolveStore } from "./store/resolve-store.js";
+import { closeServer } from "./util/close-server.js";
+
+/** Options of {@link createInbox}. */
+export interface InboxOptions {
+  /** `"memory"`, a SQLite file path, or an {@link ActionStore}. @default ".safeguards/inbox.db" */
+  store?: "memory" | string | ActionStore;
+  /** Agent API key -> the agent id it speaks for. */
+  apiKeys: Record<string, string>;
+  /** Reviewer token -> reviewer name. @default {} */
+  reviewerTokens?: Record<string, string>;
+  /** Standard Webhooks secret (`whsec_...`) that signs callbacks; without it `callback_url` is refused. */
+  signingSecret?: string;
+  /** Time source (tests inject a manual clock). @default systemClock */
+  clock?: Clock;
+  /** Public URL of the inbox root (with any prefix), used for `review_url`. @default the request's origin + basePath */
+  publicUrl?: string;
+  /** Path prefix when mounted inside another server, e.g. `"/inbox"`. @default "" */
+  basePath?: string;
+  /** Replaces the in-process notifier (e.g. PostgreSQL LISTEN/NOTIFY). */
+  notifier?: DecisionNotifier;
+  /** Extra authentication (e.g. reviewer sessions), tried before the bearer tokens. */
+  authenticate?: Authenticator;
+  /** Callback retry schedule. */
+  callbackRetry?: CallbackRetryOptions;
+  /** Longest sleep of the expiry sweeper (ms). @default 30000 */
+  expirySweepMs?: number;
+  /** Receives unexpected errors (500s, failed sweeps, listener errors). @default console.error */
+  onError?: (error: unknown) => void;
+}
+
+/** A running inbox. */
+export interface Inbox {
+  /** Web-standard request handler; works under `basePath` in any server. */
+  fetch(request: Request): Promise<Response>;
+  /** Listens on `host:port` (port 0 picks a free one); `url` is a channel's `webhookUrl`. */
+  listen(options?: { port?: number; host?: string }): Promise<{ url: string }>;
+  /** Stops listening, releases long polls, stops timers, closes the store it opened. */
+  close(): Promise<void>;
+  /** Subscribes to `action.created`, `action.decided`, `callback.failed` (Slack, email, logs). */
+  on: InboxEvents["on"];
+  /** The Hono app, to add routes (e.g. a reviewer UI) next to the API. */
+  app: Hono;
+  store: ActionStore;
+  service: ActionService;
+  /** Times out every due action now. */
+  sweepExpired(): Promise<void>;
+  /** Resolves when no callback delivery is in flight or scheduled. */
+  callbacksIdle(): Promise<void>;
+}
+
+const fn = <T>() => z.custom<T>((v) => typeof v === "function");
+const optionsSchema = z.strictObject({
+  store: z
+    .union([z.string().min(1), z.custom<ActionStore>((v) => typeof v === "object" && v !== null)])
+    .optional(),
+  apiKeys: z.record(z.string().min(8, "API keys must be at least 8 characters"), z.string().min(1)),
+  reviewerTokens: z
+    .record(z.string().min(8, "reviewer tokens must be at least 8 characters"), z.string().min(1))
+    .optional(),
+  signingSecret: z.string().min(1).optional(),
+  clock: z.custom<Clock>((v) => typeof v === "object" && v !== null).optional(),
+  publicUrl: z.url().optional(),
+  basePath: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'basePath must look like "/inbox" (no trailing slash)')
+    .optional(),
+  notifier: z.custom<DecisionNotifier>((v) => typeof v === "object" && v !== null).optional(),
+  authenticate: fn<Authenticator>().optional(),
+  callbackRetry: z
+    .custom<CallbackRetryOptions>((v) => typeof v === "object" && v !== null)
+    .optional(),
+  expirySweepMs: z.number().int().positive().optional(),
+  onError: fn<(error: unknown) => void>().optional(),
+});
+
+/** Creates an approval inbox (see {@link InboxOptions}). */
+export function createInbox(options: InboxOptions): Inbox {
+  const config = parseConfig("createInbox", optionsSchema, options) as InboxOptions;
+  const reviewerTokens = config.reviewerTokens ?? {};
+  const shared = Object.keys(config.apiKeys).filter((k) => Object.hasOwn(reviewerTokens, k));
+  if (shared.length > 0)
+    throw new TypeError("createInbox: a key cannot be both an API key and a reviewer token");
+  if (config.signingSecret) new Webhook(config.signingSecret); // throws early on a malformed secret
+  const clock = config.clock ?? systemClock;
+  const onError =
+    config.onError ?? ((error: unknown) => console.error("[safeguards-inbox]", error));
+  const basePath = config.basePath ?? "";
+  const { store, owned } = resolveStore(config.store);
+  const notifier = config.notifier ?? createLocalNotifier();
+  const events = createInboxEvents(onError);
+  const shutdown = new AbortController();
+  const callbacks = config.signingSecret
+    ? createCallbackSender({
+        signingSecret: config.signingSecret,
+        clock,
+        ...(config.callbackRetry ? { retry: config.callbackRetry } : {}),
+        onGiveUp: (info) => events.emit({ type: "callback.failed", ...info }),
+      })
+    : undefined;
+
+  const reviewUrl = (id: string, requestUrl?: string) => {
+    const base =
+      config.publicUrl?.replace(/\/$/, "") ??
+      (requestUrl ? new URL(requestUrl).origin + basePath : undefined);
+    return base ? `${base}/review/${encodeURIComponent(id)}` : undefined;
+  };
+  const toWire = (record: StoredRecord, requestUrl?: string): protocol.ActionRecord => {
+    const url = reviewUrl(record.id, requestUrl);
+    return url ? { ...record, review_url: url } : { ...record };
+  };
+
+  let sweeperRef: ReturnType<typeof createExpirySweeper> | undefined;
+  const service = createActionService({
+    store,
+    clock,
+    notifier,
+    events,
+    ...(callbacks ? { callbacks } : {}),
+    toWire: (record) => toWire(record),
+    onPending: (at) => sweeperRef?.schedule(at),
+  });
+  const sweeper = createExpirySweeper({
+    store,
+    clock,
+    expire: (id) => service.expire(id),
+    ...(config.expirySweepMs ? { maxSleepMs: config.expirySweepMs } : {}),
+    onError,
+  });
+  sweeperRef = sweeper;
+
+  const bearer = createBearerAuthenticator({ apiKeys: config.apiKeys, reviewerTokens });
+  const extra = config.authenticate;
+  const ctx: HttpContext = {
+    service,
+    store,
+    notifier,
+    clock,
+    authenticator: extra ? async (r) => (await extra(r)) ?? bearer(r) : bearer,
+    toWire,
+    shutdown: shutdown.signal,
+  };
+  const app = createApp(ctx, { basePath, onError });
+  const ready = store.init().then(() => sweeper.start());
+  ready.catch(onError);
+
+  let server: ReturnType<typeof serve> | undefined;
+  let closing: Promise<void> | undefined;
+
+  return {
+    app,
+    store,
+    service,
+    on: events.on,
+    sweepExpired: () => sweeper.sweep(),
+    callbacksIdle: () => callbacks?.idle() ?? Promise.resolve(),
+    async fetch(request) {
+      await ready;
+      return app.fetch(request);
+    },
+    async listen({ port = 0, host = "127.0.0.1" } = {}) {
+      await ready;
+      if (server) throw new Error("Inbox is already listening");
+      const listening = serve({ fetch: app.fetch, port, hostname: host });
+      server = listening;
+      await new Promise<void>((resolve, reject) => {
+        listening.once("listening", resolve);
+        listening.once("error", reject);
+      });
+      const address = listening.address() as AddressInfo;
+      const hostPart = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      return { url: `http://${hostPart}:${address.port}${basePath}/api` };
+    },
+    close() {
+      closing ??= (async () => {
+        shutdown.abort();
+        await ready.catch(() => {});
+        await sweeper.stop();
+        callbacks?.close();
+        if (server) await closeServer(server);
+        await notifier.close();
+        if (owned) await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * @module http/decisions
+ * `GET /decisions?since=CURSOR&wait=S` (agent): the decisions of all the calling key's
+ * actions recorded after `CURSOR`, oldest first, held up to `wait` seconds when there are
+ * none yet. The cursor is the store's decision sequence, so it survives restarts and works
+ * across inbox instances. With `Accept: text/event-stream` the same stream is sent as
+ * Server-Sent Events (see `decisions-sse.ts`).
+ */
+import type { protocol } from "@safeguards/core";
+import type { Context } from "hono";
+import { InboxError } from "../inbox/inbox-error.js";
+import { longPoll } from "../inbox/long-poll.js";
+import { authenticate, requireAgent } from "./auth.js";
+import type { HttpContext } from "./context.js";
+import { decisionsSse } from "./decisions-sse.js";
+import { pollSignal, waitMs } from "./input.js";
+
+/** Most decisions in one answer; the client asks again with the new cursor. */
+export const DECISIONS_PAGE_SIZE = 100;
+
+/** Parses `since` (absent means from the beginning). */
+export function parseSince(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return 0;
+  if (!/^\d{1,15}$/.test(raw)) {
+    throw new InboxError(
+      "invalid_request",
+      "Malformed since; pass the cursor of the previous answer",
+    );
+  }
+  return Number(raw);
+}
+
+/** Handler of `GET /decisions`. */
+export function decisions(ctx: HttpContext) {
+  return async (c: Context): Promise<Response> => {
+    const agentId = requireAgent(await authenticate(ctx.authenticator, c.req.raw));
+    const since = parseSince(c.req.query("since") ?? c.req.header("last-event-id"));
+    if (c.req.header("accept")?.includes("text/event-stream")) {
+      return decisionsSse(ctx, c, agentId, since);
+    }
+    const wait = waitMs(c);
+    const found = await longPoll({
+      notifier: ctx.notifier,
+      clock: ctx.clock,
+      agentId,
+      waitMs: wait,
+      read: () => ctx.store.decisionsSince({ agentId, after: since, limit: DECISIONS_PAGE_SIZE }),
+      ready: (list) => list.length > 0,
+      signal: pollSignal(c, ctx.shutdown),
+    });
+    const last = found[found.length - 1];
+    const body: protocol.DecisionsResponse = {
+      decisions: found.map((a) => ctx.toWire(a.record, c.req.url)),
+      cursor: String(last?.decisionSeq ?? since),
+    };
+    return c.json(body, 200);
+  };
+}

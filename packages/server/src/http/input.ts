@@ -1,0 +1,100 @@
+/**
+ * @module http/input
+ * Reading request input: JSON bodies (size-limited, parsed, checked with a zod schema),
+ * ids in paths and query parameters. Every problem becomes a 4xx {@link InboxError}.
+ */
+import { protocol } from "@safeguards/core";
+import type { Context } from "hono";
+import type { z } from "zod";
+import { InboxError } from "../inbox/inbox-error.js";
+
+/** Parses the body as JSON and validates it with `schema`; 400/413/415 on bad input. */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const type = c.req.header("content-type");
+  // JSON is parsed whatever the type says, except for types that are clearly something else
+  // (curl -d sends application/x-www-form-urlencoded by default).
+  if (
+    type !== undefined &&
+    /^(multipart\/|image\/|audio\/|video\/|application\/(octet-stream|xml|pdf))/i.test(type.trim())
+  ) {
+    throw new InboxError("unsupported_media_type", "Send the body as application/json");
+  }
+  const length = Number(c.req.header("content-length") ?? "0");
+  if (length > protocol.MAX_BODY_BYTES) throw tooLarge();
+  const bytes = await readLimited(c.req.raw);
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    throw new InboxError("invalid_request", "The body is not valid UTF-8 JSON");
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new InboxError("invalid_request", describe(result.error), {
+      issues: result.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+    });
+  }
+  return result.data;
+}
+
+async function readLimited(request: Request): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > protocol.MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+const tooLarge = () =>
+  new InboxError("payload_too_large", `The body is larger than ${protocol.MAX_BODY_BYTES} bytes`, {
+    limit: protocol.MAX_BODY_BYTES,
+  });
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "Invalid request body";
+  const where = issue.path.length ? issue.path.join(".") : "body";
+  return `Invalid request body: ${where}: ${issue.message}`;
+}
+
+/** The `:id` path parameter, checked against the protocol's id format (400 otherwise). */
+export function actionId(c: Context): string {
+  const id = c.req.param("id");
+  const result = protocol.actionIdSchema.safeParse(id);
+  if (!result.success) {
+    throw new InboxError(
+      "invalid_request",
+      "Malformed action id: use 1-128 of A-Z a-z 0-9 _ . : -",
+    );
+  }
+  return result.data;
+}
+
+/** `?wait=SECONDS` as milliseconds (0 when absent); 400 unless 0 <= wait <= 60. */
+export function waitMs(c: Context): number {
+  const raw = c.req.query("wait");
+  if (raw === undefined || raw === "") return 0;
+  const seconds = /^\d{1,3}(\.\d{1,3})?$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(seconds >= 0 && seconds <= protocol.MAX_WAIT_SECONDS)) {
+    throw new InboxError(
+      "invalid_request",
+      `wait must be a number of seconds from 0 to ${protocol.MAX_WAIT_SECONDS}`,
+    );
+  }
+  return Math.round(seconds * 1000);
+}
+
+/** The signal that ends a long poll: the client went away or the inbox is closing. */
+export function pollSignal(c: Context, shutdown: AbortSignal): AbortSignal {
+  return AbortSignal.any([c.req.raw.signal, shutdown]);
+}

@@ -1,0 +1,21 @@
+/**
+ * @module http/request-approval
+ * `POST /request-approval` (agent): files an approval request. 201 with the record when
+ * new, 200 with the stored record for an idempotent retry, 409 when the id is taken by a
+ * different body.
+ */
+import { protocol } from "@safeguards/core";
+import type { Context } from "hono";
+import { authenticate, requireAgent } from "./auth.js";
+import type { HttpContext } from "./context.js";
+import { readJson } from "./input.js";
+
+/** Handler of `POST /request-approval`. */
+export function requestApproval(ctx: HttpContext) {
+  return async (c: Context): Promise<Response> => {
+    const agentId = requireAgent(await authenticate(ctx.authenticator, c.req.raw));
+    const body = await readJson(c, protocol.approvalRequestBodySchema);
+    const { created, action } = await ctx.service.submit(agentId, body);
+    return c.json(ctx.toWire(action.record, c.req.url), created ? 201 : 200);
+  };
+}

@@ -1,0 +1,265 @@
+/**
+ * @module inbox/action-service
+ * The inbox's operations, independent of HTTP: file a request (idempotently), decide,
+ * cancel and expire. Each state change is one store transition; afterwards waiters are
+ * woken, listeners told and the callback sent.
+ */
+import {
+  ALL_DECISIONS,
+  type Clock,
+  hashArgs,
+  type JsonObject,
+  type protocol,
+  statusForDecision,
+  type TerminalStatus,
+} from "@safeguards/core";
+import type { ActionStore, StoredAction, StoredRecord } from "../store/action-store.js";
+import type { CallbackSender } from "./callback-sender.js";
+import type { DecisionNotifier } from "./decision-notifier.js";
+import { InboxError } from "./inbox-error.js";
+import type { InboxEvents } from "./inbox-events.js";
+import { applyModification, validateJsonSchema } from "./modification.js";
+
+/** Audit actor of expiries. */
+export const EXPIRY_ACTOR = "system:expiry";
+
+/** Dependencies of {@link createActionService}. */
+export interface ActionServiceOptions {
+  store: ActionStore;
+  clock: Clock;
+  notifier: DecisionNotifier;
+  events: InboxEvents;
+  /** Absent when the inbox has no signing secret (then `callback_url` is refused). */
+  callbacks?: CallbackSender;
+  /** Turns a stored record into the wire record sent in events and callbacks. */
+  toWire: (record: StoredRecord) => protocol.ActionRecord;
+  /** Told about each new pending action's deadline (ms), so expiry can be scheduled. */
+  onPending?: (expiresAtMs: number) => void;
+}
+
+/** Result of {@link ActionService.submit}. */
+export interface SubmitResult {
+  /** `false` for an idempotent retry of an existing request. */
+  created: boolean;
+  action: StoredAction;
+}
+
+/** The inbox's operations. Refusals throw {@link InboxError}. */
+export interface ActionService {
+  submit(agentId: string, body: protocol.ApprovalRequestBody): Promise<SubmitResult>;
+  /** The action, timed out first if its deadline has passed. */
+  get(id: string): Promise<StoredAction | undefined>;
+  decide(id: string, reviewer: string, body: protocol.DecisionBody): Promise<StoredAction>;
+  cancel(id: string, agentId: string): Promise<StoredAction>;
+  /** Times out a pending action (no-op when it is already terminal). */
+  expire(id: string): Promise<void>;
+}
+
+const iso = (value: string | number) => new Date(value).toISOString();
+
+/** Creates the {@link ActionService}. */
+export function createActionService(options: ActionServiceOptions): ActionService {
+  const { store, clock } = options;
+
+  const announce = (action: StoredAction, actor: string) => {
+    if (action.decisionSeq !== null) {
+      void Promise.resolve(
+        options.notifier.publish({
+          agentId: action.record.agent_id,
+          actionId: action.record.id,
+          decisionSeq: action.decisionSeq,
+        }),
+      ).catch(() => {});
+    }
+    const wire = options.toWire(action.record);
+    options.events.emit({ type: "action.decided", action: wire, actor });
+    if (action.callbackUrl && options.callbacks)
+      options.callbacks.deliver(action.callbackUrl, wire);
+  };
+
+  const transition = async (
+    id: string,
+    status: TerminalStatus,
+    decision: NonNullable<StoredRecord["decision"]>,
+    actor: string,
+    guardExpiry: boolean,
+  ) => {
+    const now = clock.now();
+    const result = await store.transition({
+      id,
+      status,
+      decision,
+      actor,
+      at: iso(now),
+      ...(guardExpiry ? { notExpiredAt: now } : {}),
+    });
+    if (result.ok) announce(result.action, actor);
+    return result;
+  };
+
+  const expire = async (id: string) => {
+    const decision = {
+      type: "timeout" as const,
+      response_data: null,
+      comments: null,
+      reviewer: null,
+      decided_at: iso(clock.now()),
+    };
+    await transition(id, "timed_out", decision, EXPIRY_ACTOR, false);
+  };
+
+  /** Throws the refusal for an action that is no longer pending (or whose time is up). */
+  const refuseSettled = async (action: StoredAction): Promise<never> => {
+    let current = action;
+    if (current.record.status === "pending" && isDue(current)) {
+      await expire(current.record.id);
+      current = (await store.get(current.record.id)) ?? current;
+    }
+    const { status, decision } = current.record;
+    if (status === "timed_out") {
+      throw new InboxError("expired", `Action ${current.record.id} expired; nothing was decided`, {
+        status,
+        decision,
+      });
+    }
+    throw new InboxError(
+      "already_decided",
+      `Action ${current.record.id} is already ${status}; the first decision wins`,
+      { status, decision },
+    );
+  };
+
+  const isDue = (action: StoredAction) =>
+    action.record.status === "pending" && Date.parse(action.record.expires_at) <= clock.now();
+
+  const get = async (id: string) => {
+    const action = await store.get(id);
+    if (action && isDue(action)) {
+      await expire(id);
+      return store.get(id);
+    }
+    return action;
+  };
+
+  return {
+    get,
+    expire,
+
+    async submit(agentId, body) {
+      if (body.agent_id !== agentId) {
+        throw new InboxError("forbidden", `This API key acts for agent "${agentId}" only`);
+      }
+      const requestHash = hashArgs(body);
+      const existing = await store.get(body.id);
+      if (existing) return idempotent(existing, requestHash);
+      if (body.action && hashArgs(body.action.args) !== body.args_hash) {
+        throw new InboxError(
+          "args_hash_mismatch",
+          "args_hash is not the sha256 of the RFC 8785 canonical JSON of action.args",
+          { expected: hashArgs(body.action.args) },
+        );
+      }
+      const schema = body.action?.args_schema;
+      const schemaError = schema
+        ? validateJsonSchema(schema as JsonObject, body.action?.args).find((e) =>
+            e.startsWith("args_schema cannot be used"),
+          )
+        : undefined;
+      if (schemaError) throw new InboxError("invalid_request", schemaError);
+      if (Date.parse(body.expires_at) <= clock.now()) {
+        throw new InboxError("invalid_request", "expires_at must be in the future", {
+          expires_at: body.expires_at,
+        });
+      }
+      if (body.callback_url && !options.callbacks) {
+        throw new InboxError(
+          "invalid_request",
+          "callback_url was given but this inbox has no signingSecret, so it cannot sign callbacks; poll /decisions instead",
+        );
+      }
+      const record: StoredRecord = {
+        id: body.id,
+        status: "pending",
+        title: body.title,
+        description: body.description,
+        severity: body.severity,
+        agent_id: body.agent_id,
+        metadata: body.metadata ?? {},
+        action: body.action ?? null,
+        args_hash: body.args_hash ?? null,
+        allowed_decisions: [...new Set(body.allowed_decisions ?? ALL_DECISIONS)],
+        created_at: iso(body.created_at ?? clock.now()),
+        expires_at: iso(body.expires_at),
+        decision: null,
+      };
+      const result = await store.create({
+        record,
+        requestHash,
+        callbackUrl: body.callback_url ?? null,
+        actor: `agent:${agentId}`,
+        at: iso(clock.now()),
+      });
+      if (!result.created) return idempotent(result.action, requestHash);
+      options.events.emit({ type: "action.created", action: options.toWire(result.action.record) });
+      options.onPending?.(Date.parse(record.expires_at));
+      return result;
+    },
+
+    async decide(id, reviewer, body) {
+      const action = await store.get(id);
+      if (!action) throw new InboxError("not_found", `No action ${id}`);
+      if (action.record.status !== "pending" || isDue(action)) return refuseSettled(action);
+      const { record } = action;
+      if (!record.allowed_decisions.includes(body.type)) {
+        throw new InboxError(
+          "decision_not_allowed",
+          `Decision "${body.type}" is not allowed for action ${id}; allowed: ${record.allowed_decisions.join(", ")}`,
+          { allowed_decisions: record.allowed_decisions },
+        );
+      }
+      if (body.type !== "modify" && body.response_data && Object.keys(body.response_data).length) {
+        throw new InboxError("invalid_request", "response_data is only allowed with type modify");
+      }
+      if (body.type === "modify") applyModification(record, body.response_data as JsonObject);
+      const decision = {
+        type: body.type,
+        response_data: body.type === "modify" ? (body.response_data ?? null) : null,
+        comments: body.comments ?? null,
+        reviewer,
+        decided_at: iso(clock.now()),
+      };
+      const actor = `reviewer:${reviewer}`;
+      const result = await transition(id, statusForDecision(body.type), decision, actor, true);
+      if (result.ok) return result.action;
+      return refuseSettled(result.action ?? action);
+    },
+
+    async cancel(id, agentId) {
+      const action = await store.get(id);
+      if (!action || action.record.agent_id !== agentId) {
+        throw new InboxError("not_found", `No action ${id}`);
+      }
+      if (action.record.status !== "pending" || isDue(action)) return refuseSettled(action);
+      const decision = {
+        type: "cancel" as const,
+        response_data: null,
+        comments: null,
+        reviewer: null,
+        decided_at: iso(clock.now()),
+      };
+      const result = await transition(id, "cancelled", decision, `agent:${agentId}`, true);
+      if (result.ok) return result.action;
+      return refuseSettled(result.action ?? action);
+    },
+  };
+}
+
+function idempotent(existing: StoredAction, requestHash: string): SubmitResult {
+  if (existing.requestHash !== requestHash) {
+    throw new InboxError(
+      "conflict",
+      `Action id ${existing.record.id} is already used by a different request; use a new id`,
+    );
+  }
+  return { created: false, action: existing };
+}

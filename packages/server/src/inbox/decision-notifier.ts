@@ -1,0 +1,58 @@
+/**
+ * @module inbox/decision-notifier
+ * Wakes long polls when an action reaches a terminal state. The in-process notifier serves
+ * one inbox process; a PostgreSQL `LISTEN/NOTIFY` notifier can implement the same interface
+ * so a decision recorded by one instance wakes waiters on every instance.
+ */
+
+/** A terminal transition, as announced to waiters. */
+export interface DecisionEvent {
+  agentId: string;
+  actionId: string;
+  decisionSeq: number;
+}
+
+/** Listener of {@link DecisionNotifier.subscribe}. */
+export type DecisionEventListener = (event: DecisionEvent) => void;
+
+/** Publish/subscribe of decision events, keyed by agent. */
+export interface DecisionNotifier {
+  /** Announces a decision (after it is committed). */
+  publish(event: DecisionEvent): void | Promise<void>;
+  /** Calls `listener` for each decision of `agentId`; returns the unsubscribe function. */
+  subscribe(agentId: string, listener: DecisionEventListener): () => void;
+  /** Releases resources (connections). */
+  close(): Promise<void>;
+}
+
+/** Creates the in-process {@link DecisionNotifier}. */
+export function createLocalNotifier(): DecisionNotifier {
+  const byAgent = new Map<string, Set<DecisionEventListener>>();
+  return {
+    publish(event) {
+      for (const listener of [...(byAgent.get(event.agentId) ?? [])]) {
+        try {
+          listener(event);
+        } catch {
+          // A broken listener must not stop the others.
+        }
+      }
+    },
+    subscribe(agentId, listener) {
+      let set = byAgent.get(agentId);
+      if (!set) {
+        set = new Set();
+        byAgent.set(agentId, set);
+      }
+      set.add(listener);
+      return () => {
+        const current = byAgent.get(agentId);
+        current?.delete(listener);
+        if (current?.size === 0) byAgent.delete(agentId);
+      };
+    },
+    async close() {
+      byAgent.clear();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * @module inbox/inbox-events
+ * Extension point: listeners called when an action is created or decided (Slack and email
+ * notifiers, metrics, logging attach here). Listener errors are reported, never thrown into
+ * the request that caused the event.
+ */
+import type { protocol } from "@safeguards/core";
+
+/** An event of the inbox. */
+export type InboxEvent =
+  | { type: "action.created"; action: protocol.ActionRecord }
+  | { type: "action.decided"; action: protocol.ActionRecord; actor: string }
+  | { type: "callback.failed"; actionId: string; url: string; attempts: number; error: string };
+
+/** The `type` of an {@link InboxEvent}. */
+export type InboxEventType = InboxEvent["type"];
+
+/** Listener of one event type. */
+export type InboxEventListener<T extends InboxEventType> = (
+  event: Extract<InboxEvent, { type: T }>,
+) => void | Promise<void>;
+
+/** A small typed event hub. */
+export interface InboxEvents {
+  on<T extends InboxEventType>(type: T, listener: InboxEventListener<T>): () => void;
+  emit(event: InboxEvent): void;
+}
+
+/** Creates an {@link InboxEvents}; `onListenerError` receives listener failures. */
+export function createInboxEvents(onListenerError: (error: unknown) => void): InboxEvents {
+  const listeners = new Map<InboxEventType, Set<(event: InboxEvent) => void | Promise<void>>>();
+  return {
+    on(type, listener) {
+      const set = listeners.get(type) ?? new Set();
+      listeners.set(type, set);
+      const wrapped = listener as (event: InboxEvent) => void | Promise<void>;
+      set.add(wrapped);
+      return () => set.delete(wrapped);
+    },
+    emit(event) {
+      for (const listener of [...(listeners.get(event.type) ?? [])]) {
+        try {
+          Promise.resolve(listener(event)).catch(onListenerError);
+        } catch (error) {
+          onListenerError(error);
+        }
+      }
+    },
+  };
+}

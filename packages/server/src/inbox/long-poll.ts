@@ -1,0 +1,60 @@
+/**
+ * @module inbox/long-poll
+ * Holds an answer until a decision event for the agent arrives or the wait runs out. The
+ * subscription is made before the first read, so a decision committed between the read and
+ * the wait is never missed.
+ */
+import type { Clock } from "@safeguards/core";
+import type { DecisionEvent, DecisionNotifier } from "./decision-notifier.js";
+
+/** Options of {@link longPoll}. */
+export interface LongPollOptions<T> {
+  notifier: DecisionNotifier;
+  clock: Clock;
+  agentId: string;
+  /** How long to hold the answer (ms); 0 answers at once. */
+  waitMs: number;
+  /** Reads the current answer. */
+  read: () => Promise<T>;
+  /** True when the answer need not wait any longer. */
+  ready: (value: T) => boolean;
+  /** Only events passing this filter wake the poll. */
+  filter?: (event: DecisionEvent) => boolean;
+  /** Ends the wait early (client gone, inbox closing). */
+  signal?: AbortSignal;
+}
+
+/** Reads, waits for a matching decision event (or the deadline), reads again. */
+export async function longPoll<T>(options: LongPollOptions<T>): Promise<T> {
+  const { clock, signal } = options;
+  const deadline = clock.now() + options.waitMs;
+  let woken = false;
+  let wake: (() => void) | undefined;
+  const unsubscribe = options.notifier.subscribe(options.agentId, (event) => {
+    if (options.filter && !options.filter(event)) return;
+    woken = true;
+    wake?.();
+  });
+  try {
+    for (;;) {
+      const value = await options.read();
+      if (options.ready(value) || clock.now() >= deadline || signal?.aborted) return value;
+      if (!woken) {
+        await new Promise<void>((resolve) => {
+          const timer = clock.setTimeout(finish, deadline - clock.now());
+          function finish() {
+            clock.clearTimeout(timer);
+            signal?.removeEventListener("abort", finish);
+            wake = undefined;
+            resolve();
+          }
+          wake = finish;
+          signal?.addEventListener("abort", finish, { once: true });
+        });
+      }
+      woken = false;
+    }
+  } finally {
+    unsubscribe();
+  }
+}

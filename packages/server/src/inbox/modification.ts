@@ -1,0 +1,70 @@
+/**
+ * @module inbox/modification
+ * Checks a reviewer's `modify` decision: `response_data` may only change fields that exist
+ * in `action.args` (or `metadata` when there is no action), and the result must satisfy
+ * `action.args_schema` (validated with `@cfworker/json-schema`).
+ */
+import { Validator } from "@cfworker/json-schema";
+import type { JsonObject } from "@safeguards/core";
+import type { StoredRecord } from "../store/action-store.js";
+import { InboxError } from "./inbox-error.js";
+
+/** The object a modification changes. */
+export function modificationTarget(record: StoredRecord): JsonObject {
+  return (record.action ? record.action.args : record.metadata) as JsonObject;
+}
+
+/**
+ * Validates `value` against a JSON Schema. Answers the error messages (empty when valid).
+ * A schema the validator cannot use is reported as an error, never thrown.
+ */
+export function validateJsonSchema(schema: JsonObject, value: unknown): string[] {
+  try {
+    const result = new Validator(schema as never, "2020-12", false).validate(value);
+    return result.valid
+      ? []
+      : result.errors
+          .filter((e) => e.keyword !== "properties" && e.keyword !== "allOf")
+          .map((e) => `${e.instanceLocation}: ${e.error}`);
+  } catch (error) {
+    return [`args_schema cannot be used: ${(error as Error).message}`];
+  }
+}
+
+/**
+ * Answers the arguments after the modification, or throws {@link InboxError}
+ * `invalid_modification` (unknown field, no field, or a result failing `args_schema`).
+ */
+export function applyModification(
+  record: StoredRecord,
+  responseData: JsonObject | undefined,
+): JsonObject {
+  if (responseData === undefined || Object.keys(responseData).length === 0) {
+    throw new InboxError(
+      "invalid_modification",
+      "A modify decision needs response_data with at least one changed field",
+    );
+  }
+  const target = modificationTarget(record);
+  const unknownFields = Object.keys(responseData).filter((k) => !Object.hasOwn(target, k));
+  if (unknownFields.length > 0) {
+    throw new InboxError(
+      "invalid_modification",
+      `response_data names unknown field(s): ${unknownFields.join(", ")}; only existing fields may change`,
+      { unknown_fields: unknownFields },
+    );
+  }
+  const result = { ...target, ...responseData };
+  const schema = record.action?.args_schema;
+  if (schema) {
+    const errors = validateJsonSchema(schema as JsonObject, result);
+    if (errors.length > 0) {
+      throw new InboxError(
+        "invalid_modification",
+        `The modified arguments do not satisfy args_schema: ${errors.join("; ")}`,
+        { errors },
+      );
+    }
+  }
+  return result;
+}

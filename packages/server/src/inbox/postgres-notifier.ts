@@ -1,0 +1,227 @@
+/**
+ * @module inbox/postgres-notifier
+ * A {@link DecisionNotifier} over PostgreSQL `LISTEN/NOTIFY`, so a decision recorded through
+ * any inbox instance wakes the long polls waiting on every instance sharing the database.
+ *
+ * - `publish` (called after the transition committed) wakes this instance's waiters at once
+ *   and sends `pg_notify(channel, json)` through a Pool; other instances receive it on their
+ *   dedicated `LISTEN` connection (this instance ignores its own echo).
+ * - When the `LISTEN` connection drops (database restart, network), it reconnects with
+ *   exponential backoff; after reconnecting it wakes every local waiter with a synthetic
+ *   event (`resync: true`) so each long poll re-reads the database: notifications sent
+ *   while it was away are not replayed by PostgreSQL, but no decision is lost because the
+ *   database, not the notification, is the source of truth.
+ */
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import type {
+  DecisionEvent,
+  DecisionEventListener,
+  DecisionNotifier,
+} from "./decision-notifier.js";
+
+/** Default `LISTEN` channel. */
+export const DEFAULT_NOTIFY_CHANNEL = "safeguards_decisions";
+
+/** Options of {@link createPostgresNotifier}. */
+export interface PostgresNotifierOptions {
+  /** `postgres://...` of the database the inbox instances share. */
+  connectionString: string;
+  /** Pool used to send notifications (e.g. the store's); one is created when absent. */
+  pool?: pg.Pool;
+  /** Channel name (letters, digits, `_`). @default "safeguards_decisions" */
+  channel?: string;
+  /** First reconnect delay (ms); doubles up to `maxReconnectDelayMs`. @default 100 */
+  reconnectDelayMs?: number;
+  /** @default 5000 */
+  maxReconnectDelayMs?: number;
+  /** Receives connection and publish errors (they are retried, never thrown). */
+  onError?: (error: unknown) => void;
+}
+
+/** The notifier, plus what tests and health checks need. */
+export interface PostgresNotifier extends DecisionNotifier {
+  /** Resolves once the `LISTEN` connection is established (the first time). */
+  ready(): Promise<void>;
+  /** True while the `LISTEN` connection is up. */
+  readonly listening: boolean;
+}
+
+/**
+ * The synthetic wake-up sent after a reconnect: `resync` tells long polls to re-read
+ * whatever they wait for (their per-action filters must let it through).
+ */
+export type ResyncEvent = DecisionEvent & { resync: true };
+
+interface Wire {
+  /** Origin instance. */
+  o: string;
+  a: string;
+  i: string;
+  s: number;
+}
+
+/** Payload limit of NOTIFY is 8000 bytes; stay well below. */
+const MAX_PAYLOAD = 7000;
+
+/** Creates a {@link PostgresNotifier}; it starts connecting at once. */
+export function createPostgresNotifier(options: PostgresNotifierOptions): PostgresNotifier {
+  const channel = options.channel ?? DEFAULT_NOTIFY_CHANNEL;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) {
+    throw new TypeError(`createPostgresNotifier: channel must match [a-z_][a-z0-9_]*`);
+  }
+  const onError = options.onError ?? (() => {});
+  const firstDelay = options.reconnectDelayMs ?? 100;
+  const maxDelay = options.maxReconnectDelayMs ?? 5000;
+  const origin = randomUUID();
+  const ownPool = !options.pool;
+  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 2 });
+  if (ownPool) pool.on("error", onError);
+
+  const byAgent = new Map<string, Set<DecisionEventListener>>();
+  let client: pg.Client | undefined;
+  let listening = false;
+  let closed = false;
+  let delay = firstDelay;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let markReady: () => void = () => {};
+  const readyPromise = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+
+  const deliver = (listeners: Iterable<DecisionEventListener>, event: DecisionEvent) => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A broken listener must not stop the others.
+      }
+    }
+  };
+
+  /** Wakes every local waiter so it re-reads the database. */
+  const resyncAll = () => {
+    for (const [agentId, set] of [...byAgent]) {
+      const event: ResyncEvent = { agentId, actionId: "", decisionSeq: 0, resync: true };
+      deliver(set, event);
+    }
+  };
+
+  const onNotification = (message: pg.Notification) => {
+    if (message.channel !== channel || !message.payload) return;
+    let wire: Partial<Wire>;
+    try {
+      wire = JSON.parse(message.payload) as Partial<Wire>;
+    } catch {
+      return;
+    }
+    if (wire.o === origin) return;
+    if (typeof wire.a !== "string") {
+      resyncAll();
+      return;
+    }
+    const set = byAgent.get(wire.a);
+    if (set) deliver(set, { agentId: wire.a, actionId: wire.i ?? "", decisionSeq: wire.s ?? 0 });
+  };
+
+  const scheduleReconnect = () => {
+    if (closed || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void connect();
+    }, delay);
+    retryTimer.unref?.();
+    delay = Math.min(delay * 2, maxDelay);
+  };
+
+  const connect = async () => {
+    if (closed) return;
+    const c = new pg.Client({ connectionString: options.connectionString });
+    let lost = false;
+    const drop = (error?: unknown) => {
+      if (lost) return;
+      lost = true;
+      if (error) onError(error);
+      if (client === c) {
+        client = undefined;
+        listening = false;
+      }
+      c.removeAllListeners("notification");
+      void c.end().catch(() => {});
+      scheduleReconnect();
+    };
+    c.on("error", drop);
+    c.on("end", () => drop());
+    c.on("notification", onNotification);
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+    } catch (error) {
+      drop(error);
+      return;
+    }
+    if (closed || lost) {
+      void c.end().catch(() => {});
+      return;
+    }
+    client = c;
+    listening = true;
+    delay = firstDelay;
+    markReady();
+    // Decisions committed while this connection was down (or before it first came up, for
+    // waiters that subscribed early) were never delivered here: make every waiter re-read.
+    resyncAll();
+  };
+  void connect();
+
+  return {
+    ready: () => readyPromise,
+    get listening() {
+      return listening;
+    },
+    async publish(event) {
+      const local = byAgent.get(event.agentId);
+      if (local) deliver(local, event);
+      let payload = JSON.stringify({
+        o: origin,
+        a: event.agentId,
+        i: event.actionId,
+        s: event.decisionSeq,
+      } satisfies Wire);
+      // Oversized ids: send a bare wake-up; every instance then re-reads.
+      if (Buffer.byteLength(payload) > MAX_PAYLOAD) payload = JSON.stringify({ o: origin });
+      try {
+        await pool.query("SELECT pg_notify($1, $2)", [channel, payload]);
+      } catch (error) {
+        onError(error);
+      }
+    },
+    subscribe(agentId, listener) {
+      let set = byAgent.get(agentId);
+      if (!set) {
+        set = new Set();
+        byAgent.set(agentId, set);
+      }
+      set.add(listener);
+      return () => {
+        const current = byAgent.get(agentId);
+        current?.delete(listener);
+        if (current?.size === 0) byAgent.delete(agentId);
+      };
+    },
+    async close() {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = undefined;
+      const c = client;
+      client = undefined;
+      listening = false;
+      byAgent.clear();
+      if (c) {
+        c.removeAllListeners("notification");
+        await c.end().catch(() => {});
+      }
+      if (ownPool) await pool.end().catch(() => {});
+    },
+  };
+}

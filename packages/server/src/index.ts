@@ -1,0 +1,34 @@
+/**
+ * @module @safeguards/server
+ * The approval inbox of PROTOCOL.md: HTTP API, stores, and `createInbox`.
+ */
+export type { Inbox, InboxOptions } from "./create-inbox.js";
+export { createInbox } from "./create-inbox.js";
+export type { Authenticator, Principal } from "./http/auth.js";
+export type { ActionService, SubmitResult } from "./inbox/action-service.js";
+export type { CallbackRetryOptions } from "./inbox/callback-sender.js";
+export type {
+  DecisionEvent,
+  DecisionEventListener,
+  DecisionNotifier,
+} from "./inbox/decision-notifier.js";
+export { createLocalNotifier } from "./inbox/decision-notifier.js";
+export { InboxError } from "./inbox/inbox-error.js";
+export type { InboxEvent, InboxEventListener, InboxEventType } from "./inbox/inbox-events.js";
+export type {
+  ActionStore,
+  AuditEntry,
+  CreateResult,
+  DecisionsQuery,
+  ListPage,
+  ListQuery,
+  NewAction,
+  StoredAction,
+  StoredRecord,
+  TransitionInput,
+  TransitionRefusal,
+  TransitionResult,
+} from "./store/action-store.js";
+export { createMemoryStore } from "./store/memory-store.js";
+export type { SqliteStoreOptions } from "./store/sqlite-store.js";
+export { createSqliteStore, DEFAULT_SQLITE_PATH } from "./store/sqlite-store.js";

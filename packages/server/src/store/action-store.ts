@@ -1,0 +1,142 @@
+/**
+ * @module store/action-store
+ * The storage contract of the inbox. Every implementation (memory, SQLite, and later
+ * PostgreSQL) gives the same guarantees:
+ *
+ * - every state change is one transaction (the record, its decision sequence number and its
+ *   audit entry are written together or not at all);
+ * - the first terminal transition wins: a transition only applies to a `pending` action
+ *   (`UPDATE ... WHERE status = 'pending'`), so concurrent decisions, cancellations and
+ *   expiry have exactly one winner, even across processes sharing one database;
+ * - each terminal transition takes the next value of a database-wide, monotonically
+ *   increasing decision sequence, which is the `/decisions` cursor (nothing about it lives
+ *   in process memory);
+ * - the audit log is append-only and records every transition with actor and time.
+ */
+import type { protocol, TerminalStatus } from "@safeguards/core";
+
+/** An action record as stored (the wire record without `review_url`). */
+export type StoredRecord = Omit<protocol.ActionRecord, "review_url">;
+
+/** One stored action: its record plus what the inbox needs besides it. */
+export interface StoredAction {
+  record: StoredRecord;
+  /** Canonical hash of the request body that created it (idempotency check). */
+  requestHash: string;
+  /** Where to POST the decision, if the agent asked for a callback. */
+  callbackUrl: string | null;
+  /** Position in the decision sequence once terminal, else `null`. */
+  decisionSeq: number | null;
+}
+
+/** Input of {@link ActionStore.create}. */
+export interface NewAction {
+  /** The pending record to store. */
+  record: StoredRecord;
+  requestHash: string;
+  callbackUrl: string | null;
+  /** Who filed it (for the audit log), e.g. `agent:financial_advisor`. */
+  actor: string;
+  /** ISO 8601 time it was received (for the audit log). */
+  at: string;
+}
+
+/** Answer of {@link ActionStore.create}. */
+export interface CreateResult {
+  /** `false` when an action with that id already existed (nothing was written). */
+  created: boolean;
+  action: StoredAction;
+}
+
+/** Input of {@link ActionStore.transition}. */
+export interface TransitionInput {
+  id: string;
+  status: TerminalStatus;
+  decision: NonNullable<StoredRecord["decision"]>;
+  /** Who caused it, e.g. `reviewer:alice`, `agent:bot`, `system:expiry`. */
+  actor: string;
+  /** ISO 8601 time of the transition (for the audit log). */
+  at: string;
+  /**
+   * When set (ms since the epoch), the transition applies only while the action has not
+   * expired at that instant (`expires_at > notExpiredAt`). Reviewer decisions and
+   * cancellations set it, so they can never beat an expiry that is already due.
+   */
+  notExpiredAt?: number;
+}
+
+/** Why {@link ActionStore.transition} did not apply. */
+export type TransitionRefusal = "not_found" | "not_pending" | "expired";
+
+/** Answer of {@link ActionStore.transition}. */
+export type TransitionResult =
+  | { ok: true; action: StoredAction }
+  | { ok: false; reason: TransitionRefusal; action?: StoredAction };
+
+/** Query of {@link ActionStore.list}: newest first. */
+export interface ListQuery {
+  status?: protocol.ActionRecord["status"];
+  agentId?: string;
+  limit: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+/** One page of {@link ActionStore.list}. */
+export interface ListPage {
+  actions: StoredAction[];
+  nextCursor: string | null;
+}
+
+/** Query of {@link ActionStore.decisionsSince}. */
+export interface DecisionsQuery {
+  agentId: string;
+  /** Answer decisions whose sequence number is greater than this. */
+  after: number;
+  limit: number;
+}
+
+/** One entry of the append-only audit log. */
+export interface AuditEntry {
+  seq: number;
+  actionId: string;
+  /** `null` for the creation. */
+  fromStatus: protocol.ActionRecord["status"] | null;
+  toStatus: protocol.ActionRecord["status"];
+  actor: string;
+  /** ISO 8601 time of the transition. */
+  at: string;
+}
+
+/**
+ * Persistence of actions, decisions and the audit log. All methods are async so that
+ * network databases fit the same contract.
+ */
+export interface ActionStore {
+  /** Creates tables/indexes if needed; idempotent; called once before use. */
+  init(): Promise<void>;
+  /**
+   * Inserts a pending action and its `created` audit entry, or, when the id exists,
+   * answers the existing action with `created: false` and writes nothing.
+   */
+  create(input: NewAction): Promise<CreateResult>;
+  /** The action with that id. */
+  get(id: string): Promise<StoredAction | undefined>;
+  /** A page of actions, newest first. */
+  list(query: ListQuery): Promise<ListPage>;
+  /**
+   * Moves a pending action to a terminal status, assigns the next decision sequence number
+   * and appends the audit entry, in one transaction, conditional on `status = 'pending'`.
+   */
+  transition(input: TransitionInput): Promise<TransitionResult>;
+  /** Terminal actions of one agent with a decision sequence after `after`, oldest first. */
+  decisionsSince(query: DecisionsQuery): Promise<StoredAction[]>;
+  /** Ids of pending actions whose `expires_at` is at or before `nowMs`, soonest first. */
+  dueForExpiry(nowMs: number, limit: number): Promise<string[]>;
+  /** The earliest `expires_at` (ms) of any pending action, or `null`. */
+  nextExpiry(): Promise<number | null>;
+  /** The audit trail of one action, oldest first. */
+  auditLog(actionId: string): Promise<AuditEntry[]>;
+  /** Releases resources (connections, file handles). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,150 @@
+/**
+ * @module store/memory-store
+ * An {@link ActionStore} in process memory, for tests and throwaway inboxes. Each method
+ * runs without awaiting in the middle, so it is atomic within the process.
+ */
+import type {
+  ActionStore,
+  AuditEntry,
+  CreateResult,
+  DecisionsQuery,
+  ListPage,
+  ListQuery,
+  NewAction,
+  StoredAction,
+  TransitionInput,
+  TransitionResult,
+} from "./action-store.js";
+import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
+
+interface Row {
+  seq: number;
+  action: StoredAction;
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+/** Creates an in-memory {@link ActionStore}. State is lost when the process ends. */
+export function createMemoryStore(): ActionStore {
+  const rows = new Map<string, Row>();
+  const audit: AuditEntry[] = [];
+  let rowSeq = 0;
+  let decisionSeq = 0;
+
+  const appendAudit = (entry: Omit<AuditEntry, "seq">) => {
+    audit.push({ seq: audit.length + 1, ...entry });
+  };
+
+  return {
+    async init() {},
+
+    async create(input: NewAction): Promise<CreateResult> {
+      const existing = rows.get(input.record.id);
+      if (existing) return { created: false, action: clone(existing.action) };
+      const action: StoredAction = {
+        record: clone(input.record),
+        requestHash: input.requestHash,
+        callbackUrl: input.callbackUrl,
+        decisionSeq: null,
+      };
+      rows.set(action.record.id, { seq: ++rowSeq, action });
+      appendAudit({
+        actionId: action.record.id,
+        fromStatus: null,
+        toStatus: "pending",
+        actor: input.actor,
+        at: input.at,
+      });
+      return { created: true, action: clone(action) };
+    },
+
+    async get(id) {
+      const row = rows.get(id);
+      return row ? clone(row.action) : undefined;
+    },
+
+    async list(query: ListQuery): Promise<ListPage> {
+      const before = decodeListCursor(query.cursor);
+      const matching = [...rows.values()]
+        .filter((r) => (before === null || r.seq < before) && matches(r.action, query))
+        .sort((a, b) => b.seq - a.seq);
+      const page = matching.slice(0, query.limit);
+      const last = page[page.length - 1];
+      const nextCursor = matching.length > query.limit && last ? encodeListCursor(last.seq) : null;
+      return { actions: page.map((r) => clone(r.action)), nextCursor };
+    },
+
+    async transition(input: TransitionInput): Promise<TransitionResult> {
+      const row = rows.get(input.id);
+      if (!row) return { ok: false, reason: "not_found" };
+      const { action } = row;
+      if (action.record.status !== "pending") {
+        return { ok: false, reason: "not_pending", action: clone(action) };
+      }
+      if (
+        input.notExpiredAt !== undefined &&
+        Date.parse(action.record.expires_at) <= input.notExpiredAt
+      ) {
+        return { ok: false, reason: "expired", action: clone(action) };
+      }
+      action.record.status = input.status;
+      action.record.decision = clone(input.decision);
+      action.decisionSeq = ++decisionSeq;
+      appendAudit({
+        actionId: input.id,
+        fromStatus: "pending",
+        toStatus: input.status,
+        actor: input.actor,
+        at: input.at,
+      });
+      return { ok: true, action: clone(action) };
+    },
+
+    async decisionsSince(query: DecisionsQuery) {
+      return [...rows.values()]
+        .map((r) => r.action)
+        .filter(
+          (a) =>
+            a.record.agent_id === query.agentId &&
+            a.decisionSeq !== null &&
+            a.decisionSeq > query.after,
+        )
+        .sort((a, b) => (a.decisionSeq ?? 0) - (b.decisionSeq ?? 0))
+        .slice(0, query.limit)
+        .map(clone);
+    },
+
+    async dueForExpiry(nowMs, limit) {
+      return pending(rows)
+        .filter((a) => Date.parse(a.record.expires_at) <= nowMs)
+        .sort((a, b) => Date.parse(a.record.expires_at) - Date.parse(b.record.expires_at))
+        .slice(0, limit)
+        .map((a) => a.record.id);
+    },
+
+    async nextExpiry() {
+      let next: number | null = null;
+      for (const a of pending(rows)) {
+        const at = Date.parse(a.record.expires_at);
+        if (next === null || at < next) next = at;
+      }
+      return next;
+    },
+
+    async auditLog(actionId) {
+      return audit.filter((e) => e.actionId === actionId).map(clone);
+    },
+
+    async close() {},
+  };
+}
+
+function matches(action: StoredAction, query: ListQuery): boolean {
+  if (query.status !== undefined && action.record.status !== query.status) return false;
+  if (query.agentId !== undefined && action.record.agent_id !== query.agentId) return false;
+  return true;
+}
+
+function pending(rows: Map<string, Row>): StoredAction[] {
+  return [...rows.values()].map((r) => r.action).filter((a) => a.record.status === "pending");
+}

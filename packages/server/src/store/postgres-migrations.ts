@@ -1,0 +1,120 @@
+/**
+ * @module store/postgres-migrations
+ * Versioned schema of the PostgreSQL store. {@link migratePostgres} applies the missing
+ * versions in one transaction under a transaction-level advisory lock, so several inbox
+ * instances starting together on one database never race: the first one migrates, the
+ * others wait for it and then find nothing left to do. Applied versions are recorded in
+ * `schema_migrations`. Migrations are append-only: never edit a released one, add the next.
+ */
+import type pg from "pg";
+
+/** One schema version. */
+export interface PostgresMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Namespace (first key) of this package's advisory locks. */
+export const ADVISORY_LOCK_NAMESPACE = 0x5afe9d;
+/** Second advisory-lock key held while migrating. */
+export const MIGRATION_LOCK_KEY = 1;
+
+/** The schema, oldest first. */
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: "actions, decision sequence, append-only audit log",
+    sql: `
+CREATE TABLE actions (
+  seq           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id            TEXT   NOT NULL UNIQUE,
+  agent_id      TEXT   NOT NULL,
+  status        TEXT   NOT NULL,
+  expires_ms    BIGINT NOT NULL,
+  request_hash  TEXT   NOT NULL,
+  callback_url  TEXT,
+  record        TEXT   NOT NULL,
+  decision_seq  BIGINT UNIQUE,
+  CHECK ((status = 'pending') = (decision_seq IS NULL))
+);
+CREATE SEQUENCE decision_seq AS BIGINT;
+CREATE INDEX actions_status_seq ON actions (status, seq DESC);
+CREATE INDEX actions_agent_seq ON actions (agent_id, seq DESC);
+CREATE INDEX actions_agent_decisions ON actions (agent_id, decision_seq)
+  WHERE decision_seq IS NOT NULL;
+CREATE INDEX actions_pending_expiry ON actions (expires_ms) WHERE status = 'pending';
+CREATE TABLE audit_log (
+  seq          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  action_id    TEXT NOT NULL,
+  from_status  TEXT,
+  to_status    TEXT NOT NULL,
+  actor        TEXT NOT NULL,
+  at           TEXT NOT NULL
+);
+CREATE INDEX audit_log_action ON audit_log (action_id, seq);
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'audit_log is append-only';
+END $$;
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+`,
+  },
+];
+
+/** What {@link migratePostgres} did. */
+export interface MigrationReport {
+  /** Versions applied by this call (empty when the schema was current). */
+  applied: number[];
+  /** Highest version present afterwards. */
+  version: number;
+}
+
+/**
+ * Brings the database's schema up to date. Safe to call from many processes at once and
+ * repeatedly (idempotent). A database migrated by a newer release (a version unknown here)
+ * is left alone.
+ */
+export async function migratePostgres(
+  pool: pg.Pool,
+  migrations: readonly PostgresMigration[] = POSTGRES_MIGRATIONS,
+): Promise<MigrationReport> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock($1, $2)", [
+      ADVISORY_LOCK_NAMESPACE,
+      MIGRATION_LOCK_KEY,
+    ]);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version     INTEGER PRIMARY KEY,
+      name        TEXT NOT NULL,
+      applied_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+    )`);
+    const { rows } = await client.query<{ version: number }>(
+      "SELECT version FROM schema_migrations",
+    );
+    const done = new Set(rows.map((r) => r.version));
+    const applied: number[] = [];
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (done.has(m.version)) continue;
+      await client.query(m.sql);
+      await client.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [
+        m.version,
+        m.name,
+      ]);
+      applied.push(m.version);
+      done.add(m.version);
+    }
+    await client.query("COMMIT");
+    return { applied, version: Math.max(0, ...done) };
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

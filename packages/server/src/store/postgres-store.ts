@@ -1,0 +1,276 @@
+/**
+ * @module store/postgres-store
+ * The {@link ActionStore} for several inbox instances sharing one PostgreSQL database (`pg`
+ * Pool). Same guarantees as the SQLite store:
+ *
+ * - `create` is one statement (insert + `created` audit entry); a duplicate id writes nothing;
+ * - `transition` is one transaction: `UPDATE ... WHERE status = 'pending'` (so exactly one
+ *   of any number of concurrent transitions wins, across processes), the next value of the
+ *   `decision_seq` SEQUENCE, and the audit entry;
+ * - the audit log is append-only (triggers refuse UPDATE, DELETE and TRUNCATE).
+ *
+ * Ordering of the decision sequence: a plain sequence hands out numbers in call order, not in
+ * commit order, so a `/decisions` reader could see 8 committed, move its cursor past 8, and
+ * never see 7 committing a moment later. To prevent that, a terminal transition takes a
+ * transaction-level advisory lock just before `nextval` and holds it until COMMIT: numbers
+ * are therefore assigned and made visible one transaction at a time, in order. The cost is
+ * that terminal transitions (not reads, not filing) are serialised for the few
+ * milliseconds of one UPDATE + INSERT + COMMIT. Schema migrations run in `init()`.
+ */
+import pg from "pg";
+import type {
+  ActionStore,
+  AuditEntry,
+  CreateResult,
+  ListPage,
+  ListQuery,
+  NewAction,
+  StoredAction,
+  StoredRecord,
+  TransitionInput,
+  TransitionResult,
+} from "./action-store.js";
+import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
+import { ADVISORY_LOCK_NAMESPACE, migratePostgres } from "./postgres-migrations.js";
+
+/** Second advisory-lock key held from `nextval('decision_seq')` to COMMIT. */
+export const DECISION_LOCK_KEY = 2;
+
+/** Options of {@link createPostgresStore}. */
+export interface PostgresStoreOptions {
+  /** `postgres://user@host:port/db`; ignored when `pool` is given. */
+  connectionString?: string;
+  /** An existing Pool (the store then does not end it on `close()`). */
+  pool?: pg.Pool;
+  /** Size of the Pool the store creates. @default 10 */
+  maxConnections?: number;
+  /** Run schema migrations in `init()`. @default true */
+  migrate?: boolean;
+}
+
+interface ActionRow {
+  seq: string;
+  record: string;
+  request_hash: string;
+  callback_url: string | null;
+  decision_seq: string | null;
+}
+
+interface AuditRow {
+  seq: string;
+  action_id: string;
+  from_status: string | null;
+  to_status: string;
+  actor: string;
+  at: string;
+}
+
+const COLS = "seq, record, request_hash, callback_url, decision_seq";
+
+/**
+ * PostgreSQL text cannot hold U+0000 (the query fails), and no stored id or agent id holds
+ * one, so a lookup key with it matches nothing (a hostile URL must not cause a 500).
+ */
+const unstorable = (value: string | undefined) => value?.includes("\u0000") === true;
+
+const toAction = (row: ActionRow): StoredAction => ({
+  record: JSON.parse(row.record) as StoredRecord,
+  requestHash: row.request_hash,
+  callbackUrl: row.callback_url,
+  decisionSeq: row.decision_seq === null ? null : Number(row.decision_seq),
+});
+
+/** Creates a PostgreSQL-backed {@link ActionStore}. Call `init()` before use. */
+export function createPostgresStore(options: PostgresStoreOptions): ActionStore {
+  if (!options.pool && !options.connectionString) {
+    throw new TypeError("createPostgresStore: give connectionString or pool");
+  }
+  const owned = !options.pool;
+  const pool =
+    options.pool ??
+    new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 10,
+    });
+  // An idle client losing its connection (database restart) must not crash the process.
+  if (owned) pool.on("error", () => {});
+
+  const getRow = async (db: pg.Pool | pg.PoolClient, id: string) => {
+    if (unstorable(id)) return undefined;
+    const { rows } = await db.query<ActionRow>(`SELECT ${COLS} FROM actions WHERE id = $1`, [id]);
+    return rows[0];
+  };
+
+  const create = async (input: NewAction): Promise<CreateResult> => {
+    const r = input.record;
+    const { rowCount } = await pool.query(
+      `WITH ins AS (
+         INSERT INTO actions (id, agent_id, status, expires_ms, request_hash, callback_url, record)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id, status)
+       INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
+       SELECT id, NULL, status, $8, $9 FROM ins`,
+      [
+        r.id,
+        r.agent_id,
+        r.status,
+        Date.parse(r.expires_at),
+        input.requestHash,
+        input.callbackUrl,
+        JSON.stringify(r),
+        input.actor,
+        input.at,
+      ],
+    );
+    const row = await getRow(pool, r.id);
+    if (!row) throw new Error(`action ${r.id} vanished after insert`);
+    return { created: rowCount === 1, action: toAction(row) };
+  };
+
+  const transition = async (input: TransitionInput): Promise<TransitionResult> => {
+    const client = await pool.connect();
+    try {
+      const row = await getRow(client, input.id);
+      if (!row) return { ok: false, reason: "not_found" };
+      const current = toAction(row);
+      const notExpiredAt = input.notExpiredAt ?? Number.MIN_SAFE_INTEGER;
+      if (current.record.status !== "pending") {
+        return { ok: false, reason: "not_pending", action: current };
+      }
+      if (Date.parse(current.record.expires_at) <= notExpiredAt) {
+        return { ok: false, reason: "expired", action: current };
+      }
+      // Only a terminal transition changes the record, once: while the row is still pending,
+      // the record read above is its current content.
+      const record: StoredRecord = {
+        ...current.record,
+        status: input.status,
+        decision: input.decision,
+      };
+      await client.query("BEGIN");
+      try {
+        await client.query("SELECT pg_advisory_xact_lock($1, $2)", [
+          ADVISORY_LOCK_NAMESPACE,
+          DECISION_LOCK_KEY,
+        ]);
+        const updated = await client.query<{ decision_seq: string }>(
+          `UPDATE actions SET status = $2, record = $3, decision_seq = nextval('decision_seq')
+           WHERE id = $1 AND status = 'pending' AND expires_ms > $4
+           RETURNING decision_seq`,
+          [input.id, input.status, JSON.stringify(record), notExpiredAt],
+        );
+        const seq = updated.rows[0]?.decision_seq;
+        if (seq === undefined) {
+          await client.query("ROLLBACK");
+          const now = await getRow(client, input.id);
+          const latest = now ? toAction(now) : current;
+          const reason = latest.record.status === "pending" ? "expired" : "not_pending";
+          return { ok: false, reason, action: latest };
+        }
+        await client.query(
+          `INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
+           VALUES ($1, 'pending', $2, $3, $4)`,
+          [input.id, input.status, input.actor, input.at],
+        );
+        await client.query("COMMIT");
+        return { ok: true, action: { ...current, record, decisionSeq: Number(seq) } };
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw error;
+      }
+    } finally {
+      client.release();
+    }
+  };
+
+  const list = async (query: ListQuery): Promise<ListPage> => {
+    if (unstorable(query.agentId) || unstorable(query.status)) {
+      return { actions: [], nextCursor: null };
+    }
+    const before = decodeListCursor(query.cursor);
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (before !== null) {
+      params.push(before);
+      where.push(`seq < $${params.length}`);
+    }
+    if (query.status !== undefined) {
+      params.push(query.status);
+      where.push(`status = $${params.length}`);
+    }
+    if (query.agentId !== undefined) {
+      params.push(query.agentId);
+      where.push(`agent_id = $${params.length}`);
+    }
+    params.push(query.limit + 1);
+    const { rows } = await pool.query<ActionRow>(
+      `SELECT ${COLS} FROM actions ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+       ORDER BY seq DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      actions: page.map(toAction),
+      nextCursor: rows.length > query.limit && last ? encodeListCursor(Number(last.seq)) : null,
+    };
+  };
+
+  let closed = false;
+  return {
+    async init() {
+      if (options.migrate !== false) await migratePostgres(pool);
+    },
+    create,
+    async get(id) {
+      const row = await getRow(pool, id);
+      return row ? toAction(row) : undefined;
+    },
+    list,
+    transition,
+    async decisionsSince(query) {
+      if (unstorable(query.agentId)) return [];
+      const { rows } = await pool.query<ActionRow>(
+        `SELECT ${COLS} FROM actions WHERE agent_id = $1 AND decision_seq > $2
+         ORDER BY decision_seq LIMIT $3`,
+        [query.agentId, query.after, query.limit],
+      );
+      return rows.map(toAction);
+    },
+    async dueForExpiry(nowMs, limit) {
+      const { rows } = await pool.query<{ id: string }>(
+        `SELECT id FROM actions WHERE status = 'pending' AND expires_ms <= $1
+         ORDER BY expires_ms LIMIT $2`,
+        [nowMs, limit],
+      );
+      return rows.map((r) => r.id);
+    },
+    async nextExpiry() {
+      const { rows } = await pool.query<{ at: string | null }>(
+        "SELECT MIN(expires_ms) AS at FROM actions WHERE status = 'pending'",
+      );
+      const at = rows[0]?.at;
+      return at === null || at === undefined ? null : Number(at);
+    },
+    async auditLog(actionId): Promise<AuditEntry[]> {
+      const { rows } = await pool.query<AuditRow>(
+        "SELECT * FROM audit_log WHERE action_id = $1 ORDER BY seq",
+        [actionId],
+      );
+      return rows.map((r) => ({
+        seq: Number(r.seq),
+        actionId: r.action_id,
+        fromStatus: r.from_status as AuditEntry["fromStatus"],
+        toStatus: r.to_status as AuditEntry["toStatus"],
+        actor: r.actor,
+        at: r.at,
+      }));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (owned) await pool.end();
+    },
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * @module store/sqlite-store
+ * The default {@link ActionStore}: one SQLite file (better-sqlite3, WAL). Every state
+ * change runs in a `BEGIN IMMEDIATE` transaction; the decision sequence is
+ * `MAX(decision_seq) + 1` read inside that write transaction, so it is strictly increasing in
+ * commit order even with several processes on one file.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type {
+  ActionStore,
+  AuditEntry,
+  ListQuery,
+  NewAction,
+  StoredAction,
+  StoredRecord,
+  TransitionInput,
+  TransitionResult,
+} from "./action-store.js";
+import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
+import { SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
+
+/** Default database file, relative to the working directory. */
+export const DEFAULT_SQLITE_PATH = ".safeguards/inbox.db";
+
+/** Options of {@link createSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Database file; its folder is created. `":memory:"` works too. @default ".safeguards/inbox.db" */
+  path?: string;
+  /** How long a writer waits for another process's lock (ms). @default 5000 */
+  busyTimeoutMs?: number;
+}
+
+interface ActionRow {
+  seq: number;
+  record: string;
+  request_hash: string;
+  callback_url: string | null;
+  decision_seq: number | null;
+}
+
+interface AuditRow {
+  seq: number;
+  action_id: string;
+  from_status: string | null;
+  to_status: string;
+  actor: string;
+  at: string;
+}
+
+const toAction = (row: ActionRow): StoredAction => ({
+  record: JSON.parse(row.record) as StoredRecord,
+  requestHash: row.request_hash,
+  callbackUrl: row.callback_url,
+  decisionSeq: row.decision_seq,
+});
+
+/** Creates a SQLite-backed {@link ActionStore}. Call `init()` before use. */
+export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore {
+  const path = options.path ?? DEFAULT_SQLITE_PATH;
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+  db.pragma("foreign_keys = ON");
+  db.exec(SQLITE_SCHEMA);
+  db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+
+  const cols = "seq, record, request_hash, callback_url, decision_seq";
+  const q = {
+    get: db.prepare<[string], ActionRow>(`SELECT ${cols} FROM actions WHERE id = ?`),
+    insert: db.prepare(
+      `INSERT INTO actions (id, agent_id, status, expires_ms, request_hash, callback_url, record)
+       VALUES (@id, @agent_id, @status, @expires_ms, @request_hash, @callback_url, @record)`,
+    ),
+    audit: db.prepare(
+      `INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
+       VALUES (?, ?, ?, ?, ?)`,
+    ),
+    nextDecisionSeq: db.prepare<[], { n: number }>(
+      "SELECT COALESCE(MAX(decision_seq), 0) + 1 AS n FROM actions",
+    ),
+    decide: db.prepare(
+      `UPDATE actions SET status = @status, record = @record, decision_seq = @decision_seq
+       WHERE id = @id AND status = 'pending' AND expires_ms > @not_expired_at`,
+    ),
+    decisions: db.prepare<[string, number, number], ActionRow>(
+      `SELECT ${cols} FROM actions WHERE agent_id = ? AND decision_seq > ?
+       ORDER BY decision_seq LIMIT ?`,
+    ),
+    due: db.prepare<[number, number], { id: string }>(
+      `SELECT id FROM actions WHERE status = 'pending' AND expires_ms <= ?
+       ORDER BY expires_ms LIMIT ?`,
+    ),
+    nextExpiry: db.prepare<[], { at: number | null }>(
+      "SELECT MIN(expires_ms) AS at FROM actions WHERE status = 'pending'",
+    ),
+    auditLog: db.prepare<[string], AuditRow>(
+      "SELECT * FROM audit_log WHERE action_id = ? ORDER BY seq",
+    ),
+  };
+
+  const create = db.transaction((input: NewAction) => {
+    const existing = q.get.get(input.record.id);
+    if (existing) return { created: false, action: toAction(existing) };
+    const r = input.record;
+    q.insert.run({
+      id: r.id,
+      agent_id: r.agent_id,
+      status: r.status,
+      expires_ms: Date.parse(r.expires_at),
+      request_hash: input.requestHash,
+      callback_url: input.callbackUrl,
+      record: JSON.stringify(r),
+    });
+    q.audit.run(r.id, null, r.status, input.actor, input.at);
+    const row = q.get.get(r.id);
+    if (!row) throw new Error("inserted action vanished");
+    return { created: true, action: toAction(row) };
+  });
+
+  const transition = db.transaction((input: TransitionInput): TransitionResult => {
+    const row = q.get.get(input.id);
+    if (!row) return { ok: false, reason: "not_found" };
+    const current = toAction(row);
+    const record: StoredRecord = {
+      ...current.record,
+      status: input.status,
+      decision: input.decision,
+    };
+    const seq = q.nextDecisionSeq.get()?.n ?? 1;
+    const changed = q.decide.run({
+      id: input.id,
+      status: input.status,
+      record: JSON.stringify(record),
+      decision_seq: seq,
+      not_expired_at: input.notExpiredAt ?? Number.MIN_SAFE_INTEGER,
+    }).changes;
+    if (changed === 0) {
+      const reason = current.record.status === "pending" ? "expired" : "not_pending";
+      return { ok: false, reason, action: current };
+    }
+    q.audit.run(input.id, "pending", input.status, input.actor, input.at);
+    return { ok: true, action: { ...current, record, decisionSeq: seq } };
+  });
+
+  const list = (query: ListQuery) => {
+    const before = decodeListCursor(query.cursor);
+    const where: string[] = [];
+    const params: Record<string, string | number> = { limit: query.limit + 1 };
+    if (before !== null) {
+      where.push("seq < @before");
+      params.before = before;
+    }
+    if (query.status !== undefined) {
+      where.push("status = @status");
+      params.status = query.status;
+    }
+    if (query.agentId !== undefined) {
+      where.push("agent_id = @agent_id");
+      params.agent_id = query.agentId;
+    }
+    const sql = `SELECT ${cols} FROM actions ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY seq DESC LIMIT @limit`;
+    const rows = db.prepare<[Record<string, string | number>], ActionRow>(sql).all(params);
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      actions: page.map(toAction),
+      nextCursor: rows.length > query.limit && last ? encodeListCursor(last.seq) : null,
+    };
+  };
+
+  return {
+    async init() {},
+    async create(input) {
+      return create.immediate(input);
+    },
+    async get(id) {
+      const row = q.get.get(id);
+      return row ? toAction(row) : undefined;
+    },
+    async list(query) {
+      return list(query);
+    },
+    async transition(input) {
+      return transition.immediate(input);
+    },
+    async decisionsSince(query) {
+      return q.decisions.all(query.agentId, query.after, query.limit).map(toAction);
+    },
+    async dueForExpiry(nowMs, limit) {
+      return q.due.all(nowMs, limit).map((r) => r.id);
+    },
+    async nextExpiry() {
+      return q.nextExpiry.get()?.at ?? null;
+    },
+    async auditLog(actionId): Promise<AuditEntry[]> {
+      return q.auditLog.all(actionId).map((r) => ({
+        seq: r.seq,
+        actionId: r.action_id,
+        fromStatus: r.from_status as AuditEntry["fromStatus"],
+        toStatus: r.to_status as AuditEntry["toStatus"],
+        actor: r.actor,
+        at: r.at,
+      }));
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
