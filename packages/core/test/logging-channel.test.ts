@@ -8,6 +8,7 @@ import {
   isSafeguardsError,
   LoggingChannel,
 } from "../src/index.js";
+import { describeChannelConformance } from "../src/testing/index.js";
 
 type Line = { method: keyof ChannelLogger; message: string };
 
@@ -155,4 +156,34 @@ describe("LoggingChannel", () => {
       spy.mockRestore();
     }
   });
+});
+
+/** The conformance suite, with a recording logger as the "transport". */
+let sink: { lines: string[]; mode: "ok" | "error" | "slow" } = { lines: [], mode: "ok" };
+function write(message: string) {
+  if (sink.mode !== "ok") throw new Error(`log sink is ${sink.mode}`);
+  sink.lines.push(message);
+}
+describeChannelConformance({
+  name: "LoggingChannel",
+  create: () =>
+    new LoggingChannel({ logger: { debug: write, info: write, warn: write, error: write } }),
+  startTransport: () => {
+    const current = { lines: [] as string[], mode: "ok" as "ok" | "error" | "slow" };
+    sink = current;
+    return {
+      config: { logLevel: "DEBUG" },
+      received: () => current.lines.map((raw) => ({ raw })),
+      fail: (mode) => {
+        current.mode = mode;
+      },
+      close: () => {},
+    };
+  },
+  invalidConfigs: [
+    { config: { logLevel: "LOUD" }, key: "logLevel" },
+    { config: { logLevel: 3 }, key: "logLevel" },
+    { config: { logLvl: "INFO" }, key: "logLvl" },
+  ],
+  timeoutConfig: false,
 });
