@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Inbox } from "../src/index.js";
+import {
+  AGENT_B_KEY,
+  AGENT_KEY,
+  call,
+  decideAs,
+  file,
+  REVIEWER_TOKEN,
+  requestBody,
+  startInbox,
+} from "./helpers.js";
+
+let inbox: Inbox | undefined;
+afterEach(async () => {
+  await inbox?.close();
+  inbox = undefined;
+});
+const start = async () => {
+  const started = await startInbox();
+  inbox = started.inbox;
+  return started.url;
+};
+
+describe("authentication and rights", () => {
+  it("answers 401 without a credential or with a wrong one, on every endpoint", async () => {
+    const url = await start();
+    const body = requestBody();
+    await file(url, body);
+    const endpoints: Array<[string, string, unknown?]> = [
+      ["POST", "/request-approval", requestBody()],
+      ["GET", `/actions/${body.id}`],
+      ["GET", "/actions"],
+      ["GET", "/decisions"],
+      ["POST", `/actions/${body.id}/decision`, { type: "approve" }],
+      ["POST", `/actions/${body.id}/cancel`],
+    ];
+    for (const [method, path, payload] of endpoints) {
+      for (const headers of [
+        {},
+        { authorization: "Bearer wrong-key-123456" },
+        { authorization: `Basic ${AGENT_KEY}` },
+        { authorization: `Bearer ${AGENT_KEY}x` },
+      ]) {
+        const res = await call(url, path, {
+          method,
+          headers,
+          ...(payload ? { body: payload } : {}),
+        });
+        expect(res.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(401);
+        expect(res.body.error.code).toBe("unauthorized");
+      }
+    }
+    const still = await call(url, `/actions/${body.id}`, { token: REVIEWER_TOKEN });
+    expect(still.body.status).toBe("pending");
+  });
+
+  it("forbids an agent key to decide or list (403), and a reviewer to file or cancel", async () => {
+    const url = await start();
+    const body = requestBody();
+    await file(url, body);
+    const decided = await decideAs(url, body.id, { type: "approve" }, AGENT_KEY);
+    expect(decided.status).toBe(403);
+    expect(decided.body.error.code).toBe("forbidden");
+    expect((await call(url, "/actions", { token: AGENT_KEY })).status).toBe(403);
+    expect((await file(url, requestBody(), REVIEWER_TOKEN)).status).toBe(403);
+    const cancel = await call(url, `/actions/${body.id}/cancel`, {
+      method: "POST",
+      token: REVIEWER_TOKEN,
+    });
+    expect(cancel.status).toBe(403);
+    expect((await call(url, "/decisions", { token: REVIEWER_TOKEN })).status).toBe(403);
+    const record = await call(url, `/actions/${body.id}`, { token: AGENT_KEY });
+    expect(record.body.status).toBe("pending");
+  });
+
+  it("hides one agent's actions and decisions from another agent's key (404)", async () => {
+    const url = await start();
+    const body = requestBody();
+    await file(url, body);
+    const read = await call(url, `/actions/${body.id}`, { token: AGENT_B_KEY });
+    expect(read.status).toBe(404);
+    const cancel = await call(url, `/actions/${body.id}/cancel`, {
+      method: "POST",
+      token: AGENT_B_KEY,
+    });
+    expect(cancel.status).toBe(404);
+    await decideAs(url, body.id, { type: "approve" });
+    const stream = await call(url, "/decisions", { token: AGENT_B_KEY });
+    expect(stream.body.decisions).toEqual([]);
+    const own = await call(url, "/decisions", { token: AGENT_KEY });
+    expect(own.body.decisions.map((d: { id: string }) => d.id)).toEqual([body.id]);
+  });
+
+  it("refuses a config where one key is both an API key and a reviewer token", async () => {
+    await expect(
+      startInbox({ apiKeys: { "same-key-123": "a" }, reviewerTokens: { "same-key-123": "b" } }),
+    ).rejects.toThrow(/both/);
+  });
+});
