@@ -23,13 +23,13 @@ export function pendingRecord(id: string, agentId: string, expiresInMs = 60_000)
     severity: "WARNING",
     agent_id: agentId,
     metadata: { n: 1, nested: { list: [1, "two", null, true] } },
-    action: { tool: "transfer", args: { amount: 12.5, to: "acct-1" } },
+    action: { name: "transfer", args: { amount: 12.5, to: "acct-1" } },
     args_hash: null,
     allowed_decisions: ["approve", "modify", "reject"],
     created_at: iso(T0),
     expires_at: iso(T0 + expiresInMs),
     decision: null,
-  } as StoredRecord;
+  };
 }
 
 /** A transition input deciding `id` with `status`. */
