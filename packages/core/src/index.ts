@@ -38,6 +38,9 @@ export type {
   DecisionListener,
 } from "./channels/approval-channel.js";
 export { isApprovalChannel } from "./channels/approval-channel.js";
+export type { EmailChannelConfig, EmailChannelOptions } from "./channels/email-channel.js";
+export { EmailChannel } from "./channels/email-channel.js";
+export { escapeHtml, escapeSlackMrkdwn } from "./channels/escape.js";
 export type {
   DecisionOptions,
   InProcessApprovalChannelOptions,
@@ -51,6 +54,13 @@ export type {
 } from "./channels/logging-channel.js";
 export { LOG_LEVELS, LoggingChannel } from "./channels/logging-channel.js";
 export type { NotificationChannel } from "./channels/notification-channel.js";
+export { DEFAULT_CHANNEL_TIMEOUT_SECONDS } from "./channels/send-budget.js";
+export type { SlackChannelConfig, SlackChannelOptions } from "./channels/slack-channel.js";
+export { SlackChannel } from "./channels/slack-channel.js";
+export type { WebhookChannelConfig, WebhookChannelOptions } from "./channels/webhook-channel.js";
+export { WebhookChannel } from "./channels/webhook-channel.js";
+export type { WebhookAlertPayload, WebhookHeaders } from "./channels/webhook-payload.js";
+export { toWebhookPayload, verifyWebhook } from "./channels/webhook-payload.js";
 export type { SafeguardsErrorOptions } from "./errors.js";
 export {
   ActionExpiredError,
