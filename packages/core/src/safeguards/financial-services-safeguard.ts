@@ -19,6 +19,8 @@ export interface FinancialAction {
   /** The money involved: number, numeric string or Decimal (never compared as a float). */
   amount?: AmountInput;
   description?: string;
+  /** Other fields (recipient, currency, ...) are allowed and ignored. */
+  [field: string]: unknown;
 }
 
 /** Configuration of {@link FinancialServicesSafeguard.initialize}. */
@@ -78,7 +80,7 @@ export class FinancialServicesSafeguard {
     const limits = new Map<string, Decimal>();
     for (const [agentId, raw] of Object.entries(parsed.transactionLimits)) {
       const limit = toDecimal(raw);
-      if (limit === undefined || limit.isNegative()) {
+      if (limit === undefined || limit.lessThan(0)) {
         const key = `transactionLimits.${agentId}`;
         throw new InvalidConfigError(
           `FinancialServicesSafeguard: invalid config key "${key}": expected a non-negative amount (number, numeric string or Decimal), got ${describeValue(raw)}`,
@@ -179,7 +181,7 @@ export class FinancialServicesSafeguard {
     const carriesAmount = "amount" in action && action.amount !== undefined;
     if (actionType !== TRANSACTION && !carriesAmount) return alerts;
     const amount = toDecimal(action.amount);
-    if (amount === undefined || amount.isNegative()) {
+    if (amount === undefined || amount.lessThan(0)) {
       const given = describeValue(action.amount);
       alerts.push(
         this.#alert(
