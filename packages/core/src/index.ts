@@ -47,14 +47,6 @@ export type {
   RequestListener,
 } from "./channels/in-process-approval-channel.js";
 export { InProcessApprovalChannel } from "./channels/in-process-approval-channel.js";
-export type { Sleep } from "./channels/hitl/backoff.js";
-export type { CallbackStats } from "./channels/hitl/callback-receiver.js";
-export type { HumanInTheLoopChannelConfig } from "./channels/hitl/hitl-config.js";
-export type {
-  CallbackServer,
-  HumanInTheLoopChannelOptions,
-} from "./channels/human-in-the-loop-channel.js";
-export { HumanInTheLoopChannel } from "./channels/human-in-the-loop-channel.js";
 export type { TerminalApprovalChannelOptions } from "./channels/terminal-approval-channel.js";
 export { TerminalApprovalChannel } from "./channels/terminal-approval-channel.js";
 export type {
