@@ -94,6 +94,28 @@ describe("NotificationManager registry", () => {
     expect(await m.unregisterChannel("x")).toBe(false);
     expect(await m.notify(alert())).toEqual({});
   });
+  it("unregisterChannel removes a channel whose shutdown throws or hangs, and says so", async () => {
+    const clock = createManualClock();
+    const m = new NotificationManager({ clock, channelTimeoutMs: 100 });
+    const boom = new Error("boom");
+    m.registerChannel(
+      "throws",
+      new RecordingChannel(undefined, () => {
+        throw boom;
+      }),
+    );
+    m.registerChannel("hangs", new RecordingChannel(undefined, () => new Promise<void>(() => {})));
+    await expect(m.unregisterChannel("throws")).rejects.toBe(boom);
+    const p = m.unregisterChannel("hangs");
+    const settled = p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await Promise.resolve();
+    clock.advance(100);
+    expect(isSafeguardsError(await settled, ErrorCode.TIMEOUT)).toBe(true);
+    expect(m.listChannels()).toEqual([]);
+  });
 });
 
 describe("NotificationManager.notify", () => {

@@ -101,15 +101,18 @@ export class NotificationManager {
   }
 
   /**
-   * Removes the channel and awaits its `shutdown()` (whose error, if any, is rethrown
-   * after removal). Returns false when no channel has that name.
+   * Removes the channel and awaits its `shutdown()`, bounded by `channelTimeoutMs`.
+   * The channel is removed even when its shutdown throws (rethrown) or hangs (a
+   * `SAFEGUARDS_TIMEOUT` error). Returns false when no channel has that name.
    */
   async unregisterChannel(name: string): Promise<boolean> {
     const channel = this.#channels.get(name);
     if (channel === undefined) return false;
     this.#channels.delete(name);
     this.#dedupe.forgetChannel(name);
-    await channel.shutdown();
+    const outcome = await settleWithin(() => channel.shutdown(), this.#timeoutMs, this.#clock);
+    if (outcome.kind === "error") throw outcome.error;
+    if (outcome.kind === "timeout") throw timeoutError(name, this.#timeoutMs);
     return true;
   }
 
