@@ -1,0 +1,128 @@
+import { createManualClock } from "@safeguards/core";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Inbox, InboxOptions } from "../src/index.js";
+import { AGENT_KEY, call, decideAs, file, requestBody, startInbox } from "./helpers.js";
+
+let inbox: Inbox | undefined;
+afterEach(async () => {
+  await inbox?.close();
+  inbox = undefined;
+});
+const start = async (options: Partial<InboxOptions> = {}) => {
+  const started = await startInbox(options);
+  inbox = started.inbox;
+  return started.url;
+};
+
+describe("long polls", () => {
+  it("GET /actions/{id}?wait wakes within milliseconds of the decision", async () => {
+    const url = await start();
+    const body = requestBody();
+    await file(url, body);
+    const waiting = call(url, `/actions/${body.id}?wait=30`, { token: AGENT_KEY }).then((r) => ({
+      ...r,
+      at: performance.now(),
+    }));
+    await new Promise((r) => setTimeout(r, 50));
+    await decideAs(url, body.id, { type: "approve" });
+    const decidedAt = performance.now();
+    const answer = await waiting;
+    expect(answer.body.status).toBe("approved");
+    expect(answer.at - decidedAt).toBeLessThan(100);
+  });
+
+  it("GET /decisions?wait wakes on any of the agent's actions and answers when the wait runs out", async () => {
+    const clock = createManualClock(Date.now());
+    const url = await start({ clock });
+    const bodies = [requestBody(clock), requestBody(clock), requestBody(clock)];
+    for (const body of bodies) await file(url, body);
+    const empty = call(url, "/decisions?wait=10", { token: AGENT_KEY });
+    await new Promise((r) => setTimeout(r, 50));
+    clock.advance(10_000);
+    expect((await empty).body).toEqual({ decisions: [], cursor: "0" });
+
+    const waiting = call(url, "/decisions?since=0&wait=60", { token: AGENT_KEY });
+    await new Promise((r) => setTimeout(r, 50));
+    const started = performance.now();
+    await decideAs(url, bodies[1]?.id as string, { type: "reject" });
+    const answer = await waiting;
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(answer.body.decisions.map((d: { id: string }) => d.id)).toEqual([bodies[1]?.id]);
+    expect(answer.body.cursor).not.toBe("0");
+  });
+
+  it("the /decisions cursor catches up on decisions made while the agent was away", async () => {
+    const url = await start();
+    const bodies = Array.from({ length: 5 }, () => requestBody());
+    for (const body of bodies) await file(url, body);
+    await decideAs(url, bodies[0]?.id as string, { type: "approve" });
+    const first = await call(url, "/decisions", { token: AGENT_KEY });
+    expect(first.body.decisions).toHaveLength(1);
+    // Agent disconnected: three decisions happen meanwhile.
+    await decideAs(url, bodies[2]?.id as string, { type: "reject" });
+    await call(url, `/actions/${bodies[3]?.id}/cancel`, { method: "POST", token: AGENT_KEY });
+    await decideAs(url, bodies[1]?.id as string, { type: "modify", response_data: { to: "B" } });
+    const next = await call(url, `/decisions?since=${first.body.cursor}`, { token: AGENT_KEY });
+    expect(
+      next.body.decisions.map((d: { id: string; status: string }) => [d.id, d.status]),
+    ).toEqual([
+      [bodies[2]?.id, "rejected"],
+      [bodies[3]?.id, "cancelled"],
+      [bodies[1]?.id, "modified"],
+    ]);
+    const none = await call(url, `/decisions?since=${next.body.cursor}`, { token: AGENT_KEY });
+    expect(none.body).toEqual({ decisions: [], cursor: next.body.cursor });
+    const bad = await call(url, "/decisions?since=abc", { token: AGENT_KEY });
+    expect(bad.status).toBe(400);
+  });
+
+  it("close() releases a held long poll at once", async () => {
+    const url = await start();
+    const body = requestBody();
+    await file(url, body);
+    const waiting = call(url, `/actions/${body.id}?wait=60`, { token: AGENT_KEY });
+    await new Promise((r) => setTimeout(r, 50));
+    const started = performance.now();
+    await inbox?.close();
+    inbox = undefined;
+    const answer = await waiting;
+    expect(answer.body.status).toBe("pending");
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it("streams decisions as Server-Sent Events and resumes with Last-Event-ID", async () => {
+    const url = await start();
+    const bodies = [requestBody(), requestBody()];
+    for (const body of bodies) await file(url, body);
+    await decideAs(url, bodies[0]?.id as string, { type: "approve" });
+    const abort = new AbortController();
+    const response = await fetch(`${url}/decisions`, {
+      headers: { authorization: `Bearer ${AGENT_KEY}`, accept: "text/event-stream" },
+      signal: abort.signal,
+    });
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const reader = response.body?.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    const readUntil = async (count: number) => {
+      while ((text.match(/event: decision/g) ?? []).length < count) {
+        const chunk = await reader?.read();
+        if (!chunk || chunk.done) break;
+        text += decoder.decode(chunk.value);
+      }
+    };
+    await readUntil(1);
+    await decideAs(url, bodies[1]?.id as string, { type: "reject" });
+    await readUntil(2);
+    abort.abort();
+    const events = text.split("\n\n").filter((e) => e.includes("event: decision"));
+    const ids = events.map((e) => /^id: (\d+)$/m.exec(e)?.[1]);
+    const records = events.map((e) => JSON.parse(/^data: (.*)$/m.exec(e)?.[1] ?? "null"));
+    expect(records.map((r) => r.id)).toEqual([bodies[0]?.id, bodies[1]?.id]);
+    const resumed = await call(url, "/decisions", {
+      token: AGENT_KEY,
+      headers: { "last-event-id": ids[0] as string },
+    });
+    expect(resumed.body.decisions.map((d: { id: string }) => d.id)).toEqual([bodies[1]?.id]);
+  });
+});
