@@ -41,6 +41,14 @@ export { isApprovalChannel } from "./channels/approval-channel.js";
 export type { EmailChannelConfig, EmailChannelOptions } from "./channels/email-channel.js";
 export { EmailChannel } from "./channels/email-channel.js";
 export { escapeHtml, escapeSlackMrkdwn } from "./channels/escape.js";
+export type { Sleep } from "./channels/hitl/backoff.js";
+export type { CallbackStats } from "./channels/hitl/callback-receiver.js";
+export type { HumanInTheLoopChannelConfig } from "./channels/hitl/hitl-config.js";
+export type {
+  CallbackServer,
+  HumanInTheLoopChannelOptions,
+} from "./channels/human-in-the-loop-channel.js";
+export { HumanInTheLoopChannel } from "./channels/human-in-the-loop-channel.js";
 export type {
   DecisionOptions,
   InProcessApprovalChannelOptions,

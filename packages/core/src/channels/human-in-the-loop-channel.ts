@@ -1,0 +1,343 @@
+/**
+ * @module human-in-the-loop-channel
+ * `HumanInTheLoopChannel`: the guide's channel made real. Files approval requests with an
+ * approval inbox over HTTP (PROTOCOL.md) and hears each decision back over ONE long-poll
+ * stream per channel (`GET /decisions`), optionally sped up by a signed callback receiver.
+ */
+import { createServer, type RequestListener, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { SafetyAlert } from "../alerts/safety-alert.js";
+import { ErrorCode, isSafeguardsError, SafeguardsError } from "../errors.js";
+import * as protocol from "../protocol/index.js";
+import { type Clock, systemClock } from "../util/clock.js";
+import { parseConfig } from "../util/config.js";
+import type {
+  ApprovalChannel,
+  ApprovalDecision,
+  ApprovalRecord,
+  ApprovalRequest,
+  DecisionListener,
+} from "./approval-channel.js";
+import { clockSleep, type Sleep } from "./hitl/backoff.js";
+import { type CallbackStats, createCallbackListener } from "./hitl/callback-receiver.js";
+import { DecisionStream } from "./hitl/decision-stream.js";
+import { type HitlConfig, HitlConfigSchema } from "./hitl/hitl-config.js";
+import { InboxClient } from "./hitl/inbox-client.js";
+
+/** Options of the {@link HumanInTheLoopChannel} constructor (code-level, not config). */
+export interface HumanInTheLoopChannelOptions {
+  /** Time for signatures, deadlines and backoff. @default systemClock */
+  clock?: Clock;
+  /** Waits between retries and polls; inject one that returns at once in tests. @default on `clock` */
+  sleep?: Sleep;
+  /** Random numbers for jitter, in [0, 1). @default Math.random */
+  random?: () => number;
+  /** First retry / reconnect delay (ms). @default 200 */
+  backoffMs?: number;
+  /** Receives errors of the decision stream (it keeps retrying). @default ignored */
+  onStreamError?: (error: unknown) => void;
+}
+
+/** A callback receiver started by {@link HumanInTheLoopChannel.listenForCallbacks}. */
+export interface CallbackServer {
+  /** `http://host:port` of the receiver. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** How long `expireRequest` lets the inbox record its own expiry (seconds). */
+const EXPIRY_WAIT_SECONDS = 2;
+
+interface Running {
+  config: HitlConfig;
+  client: InboxClient;
+  stream: DecisionStream;
+  callbacks?: { listener: RequestListener; stats: CallbackStats };
+  servers: Server[];
+}
+
+/**
+ * An {@link ApprovalChannel} backed by an approval inbox (`@safeguards/server` or any server
+ * speaking PROTOCOL.md). `sendNotification(alert)` files the alert as an approval request
+ * (id = `alert.id`, decisions approve/reject, expiring after `alertTimeoutSeconds`) and
+ * returns `true` once the inbox stored it; nobody waits for that decision here.
+ */
+export class HumanInTheLoopChannel implements ApprovalChannel {
+  readonly #options: HumanInTheLoopChannelOptions;
+  readonly #clock: Clock;
+  readonly #listeners = new Set<DecisionListener>();
+  /** Ids this channel waits for (filed or resumed here and not yet final). */
+  readonly #pending = new Set<string>();
+  #running: Running | undefined;
+
+  constructor(options: HumanInTheLoopChannelOptions = {}) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** Validates the config (camelCase; snake_case keys are refused) and sets up the client. */
+  async initialize(config: Record<string, unknown>): Promise<void> {
+    const parsed = parseConfig("HumanInTheLoopChannel", HitlConfigSchema, config);
+    if (this.#running) await this.shutdown();
+    const sleep = this.#options.sleep ?? clockSleep(this.#clock);
+    const backoffMs = this.#options.backoffMs ?? 200;
+    const client = new InboxClient({
+      baseUrl: parsed.webhookUrl.replace(/\/+$/, ""),
+      apiKey: parsed.apiKey,
+      timeoutMs: parsed.timeoutSeconds * 1000,
+      maxRetries: parsed.maxRetries,
+      signingSecret: parsed.signingSecret,
+      clock: this.#clock,
+      sleep,
+      backoffMs,
+      random: this.#options.random,
+    });
+    const stream = new DecisionStream({
+      client,
+      waitSeconds: parsed.longPollSeconds,
+      pollIntervalMs: parsed.pollInterval * 1000,
+      longPoll: parsed.longPoll,
+      timeoutMs: parsed.timeoutSeconds * 1000,
+      backoffMs,
+      sleep,
+      random: this.#options.random,
+      wanted: () => this.#pending.size > 0,
+      onRecord: (record) => this.#deliver(record),
+      onError: (error) => this.#options.onStreamError?.(error),
+      cursor: parsed.decisionsCursor,
+    });
+    const running: Running = { config: parsed, client, stream, servers: [] };
+    if (parsed.signingSecret && parsed.callbackUrl) {
+      running.callbacks = createCallbackListener({
+        signingSecret: parsed.signingSecret,
+        onRecord: (record) => this.#deliver(record),
+      });
+    }
+    this.#running = running;
+  }
+
+  /** Number of actions this channel is waiting for. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /** The `/decisions` cursor reached so far (pass it as `decisionsCursor` to a new channel). */
+  get cursor(): string | undefined {
+    return this.#running?.stream.cursor;
+  }
+
+  /** Counts of the callback receiver (accepted, replayed, refused), if there is one. */
+  get callbackStats(): CallbackStats | undefined {
+    return this.#running?.callbacks?.stats;
+  }
+
+  /** Files the alert as an approval request; `true` when the inbox stored it, never throws. */
+  async sendNotification(alert: SafetyAlert): Promise<boolean> {
+    const running = this.#running;
+    if (!running) return false;
+    const now = this.#clock.now();
+    const request: ApprovalRequest = {
+      id: alert.id,
+      title: alert.title,
+      description: alert.description,
+      severity: alert.severity,
+      agentId: alert.agentId ?? running.config.agentId,
+      metadata: alert.metadata,
+      allowedDecisions: ["approve", "reject"],
+      createdAt: new Date(now),
+      expiresAt: new Date(now + running.config.alertTimeoutSeconds * 1000),
+    };
+    try {
+      await this.#post(running, request);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Files `request` (`POST /request-approval`, retried with backoff, idempotent by id).
+   * Rejects with {@link ChannelDeliveryError} when the inbox cannot be reached, or with a
+   * {@link SafeguardsError} carrying the inbox's error when it refuses the request.
+   */
+  async submitRequest(request: ApprovalRequest): Promise<void> {
+    const running = this.#require();
+    this.#pending.add(request.id);
+    let record: protocol.ActionRecord;
+    try {
+      record = await this.#post(running, request);
+    } catch (error) {
+      this.#pending.delete(request.id);
+      throw error;
+    }
+    if (record.decision) this.#deliver(record);
+    else running.stream.wake();
+  }
+
+  /** Subscribes to decisions; returns the unsubscribe function. */
+  onDecision(listener: DecisionListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** `POST /actions/{id}/cancel`; when already final (409) answers the decision that won. */
+  async cancelRequest(actionId: string): Promise<ApprovalDecision | undefined> {
+    const running = this.#require();
+    try {
+      const record = await running.client.call(
+        { method: "POST", path: `/actions/${encodeURIComponent(actionId)}/cancel`, body: {} },
+        protocol.actionRecordSchema,
+      );
+      return this.#finish(actionId, record);
+    } catch (error) {
+      if (!isSafeguardsError(error, ErrorCode.CONFLICT)) throw error;
+      const record = await this.#fetch(running, actionId);
+      return record ? this.#finish(actionId, record) : undefined;
+    }
+  }
+
+  /**
+   * The handler's deadline passed. The inbox expires actions itself, so this reads the
+   * record (holding briefly for the inbox's own expiry) and answers its decision; a record
+   * still pending (clock skew) answers `undefined` and the handler times out locally.
+   */
+  async expireRequest(actionId: string): Promise<ApprovalDecision | undefined> {
+    const running = this.#require();
+    try {
+      const record = await this.#fetch(running, actionId, EXPIRY_WAIT_SECONDS);
+      return record ? this.#finish(actionId, record) : undefined;
+    } finally {
+      this.#pending.delete(actionId);
+      running.stream.idle();
+    }
+  }
+
+  /** `GET /actions/{id}`: the request and its decision; `undefined` for 404. Tracks it while pending. */
+  async getRecord(actionId: string): Promise<ApprovalRecord | undefined> {
+    const running = this.#require();
+    const record = await this.#fetch(running, actionId);
+    if (!record) return undefined;
+    if (record.status === "pending") {
+      this.#pending.add(actionId);
+      running.stream.wake();
+    }
+    return protocol.fromActionRecord(record);
+  }
+
+  /**
+   * A `node:http` listener that receives the inbox's signed callbacks; mount it at the path
+   * of `callbackUrl` on an existing server. Needs `callbackUrl` and `signingSecret`.
+   */
+  createCallbackHandler(): RequestListener {
+    const callbacks = this.#require().callbacks;
+    if (!callbacks) {
+      throw new SafeguardsError(
+        ErrorCode.NOT_INITIALIZED,
+        "HumanInTheLoopChannel: set callbackUrl and signingSecret to receive callbacks",
+      );
+    }
+    return callbacks.listener;
+  }
+
+  /** Runs the callback receiver on its own server; closed by `shutdown()`. */
+  async listenForCallbacks(
+    options: { port?: number; host?: string } = {},
+  ): Promise<CallbackServer> {
+    const running = this.#require();
+    const server = createServer(this.createCallbackHandler());
+    const host = options.host ?? "127.0.0.1";
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+    running.servers.push(server);
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+      close: () => closeServer(server),
+    };
+  }
+
+  /** Stops the decision stream, closes connections and callback servers. Waits end via the handler. */
+  async shutdown(): Promise<void> {
+    const running = this.#running;
+    this.#running = undefined;
+    this.#pending.clear();
+    if (!running) return;
+    running.stream.close();
+    await Promise.all([running.client.close(), ...running.servers.map(closeServer)]);
+  }
+
+  #require(): Running {
+    if (!this.#running) {
+      throw new SafeguardsError(
+        ErrorCode.NOT_INITIALIZED,
+        "HumanInTheLoopChannel is not initialised (call initialize first) or was shut down",
+      );
+    }
+    return this.#running;
+  }
+
+  #post(running: Running, request: ApprovalRequest): Promise<protocol.ActionRecord> {
+    return running.client.call(
+      {
+        method: "POST",
+        path: "/request-approval",
+        body: protocol.toRequestBody(request, running.config.callbackUrl),
+        messageId: `req_${request.id}`,
+      },
+      protocol.actionRecordSchema,
+    );
+  }
+
+  async #fetch(
+    running: Running,
+    actionId: string,
+    waitSeconds?: number,
+  ): Promise<protocol.ActionRecord | undefined> {
+    const wait = waitSeconds ? `?wait=${waitSeconds}` : "";
+    try {
+      return await running.client.call(
+        {
+          method: "GET",
+          path: `/actions/${encodeURIComponent(actionId)}${wait}`,
+          extraMs: (waitSeconds ?? 0) * 1000,
+        },
+        protocol.actionRecordSchema,
+      );
+    } catch (error) {
+      if (isSafeguardsError(error, ErrorCode.NOT_FOUND)) return undefined;
+      throw error;
+    }
+  }
+
+  #finish(actionId: string, record: protocol.ActionRecord): ApprovalDecision | undefined {
+    const decision = protocol.fromActionRecord(record).decision ?? undefined;
+    if (decision) {
+      this.#pending.delete(actionId);
+      this.#running?.stream.idle();
+    }
+    return decision;
+  }
+
+  #deliver(record: protocol.ActionRecord): void {
+    if (!record.decision || !this.#pending.delete(record.id)) return;
+    const decision = protocol.fromActionRecord(record).decision;
+    this.#running?.stream.idle();
+    if (!decision) return;
+    for (const listener of this.#listeners) {
+      try {
+        listener(record.id, decision);
+      } catch {
+        // a listener's error must not stop the others
+      }
+    }
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
