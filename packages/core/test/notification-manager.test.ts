@@ -341,6 +341,21 @@ describe("NotificationManager storm control", () => {
     expect(ch.sent[2]?.metadata.suppressed_count).toBeUndefined();
   });
 
+  it("treats alerts with another description (say, another amount) as different", async () => {
+    const m = new NotificationManager({ clock: createManualClock() });
+    m.registerChannel("c", new RecordingChannel());
+    const over = (amount: string) =>
+      createAlert({
+        title: "Limit exceeded",
+        description: `$${amount}`,
+        severity: "WARNING",
+        agentId: "a1",
+      });
+    await m.notify(over("2500.00"));
+    expect((await m.notify(over("9000.00"))).c?.delivered).toBe(true);
+    expect((await m.notify(over("9000.00"))).c?.delivered).toBe(false);
+  });
+
   it("treats different title, severity or agent as different alerts", async () => {
     const m = new NotificationManager({ clock: createManualClock() });
     m.registerChannel("c", new RecordingChannel());

@@ -9,9 +9,12 @@ import type { Clock } from "../util/clock.js";
 /** Computes the identity of an alert for de-duplication. */
 export type DedupeKeyFunction = (alert: SafetyAlert) => string;
 
-/** The default key: same title, severity and agent id means "identical". */
+/**
+ * The default key: same title, description, severity and agent id means "identical".
+ * Two different over-limit payments (different descriptions) are never merged.
+ */
 export const defaultDedupeKey: DedupeKeyFunction = (alert) =>
-  JSON.stringify([alert.title, alert.severity, alert.agentId ?? null]);
+  JSON.stringify([alert.title, alert.description, alert.severity, alert.agentId ?? null]);
 
 interface KeyState {
   /** When the current window opened (a send of this key started); undefined = closed. */

@@ -47,7 +47,7 @@ export interface NotificationManagerOptions {
   dedupeWindowMs?: number;
   /**
    * What makes two alerts identical.
-   * @default same title, severity and agentId
+   * @default same title, description, severity and agentId
    */
   dedupeKey?: DedupeKeyFunction;
   /** Time source for timeouts and dedupe windows. @default systemClock */
