@@ -1,0 +1,110 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Webhook } from "standardwebhooks";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Inbox } from "../src/index.js";
+import { AGENT_KEY, call, decideAs, file, requestBody, SECRET, startInbox } from "./helpers.js";
+
+interface Received {
+  status: number;
+  verified: unknown;
+  headers: IncomingMessage["headers"];
+}
+
+/** A callback receiver that verifies every delivery with Webhook.verify and answers `statuses` in turn. */
+async function receiver(statuses: number[]) {
+  const received: Received[] = [];
+  const webhook = new Webhook(SECRET);
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const payload = Buffer.concat(chunks).toString("utf8");
+      let verified: unknown = null;
+      try {
+        verified = webhook.verify(payload, req.headers as Record<string, string>);
+      } catch {
+        verified = null;
+      }
+      const status = statuses[received.length] ?? 200;
+      received.push({ status, verified, headers: req.headers });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/safeguards/callback`, received, server };
+}
+
+let inbox: Inbox | undefined;
+let server: Server | undefined;
+afterEach(async () => {
+  await inbox?.close();
+  server?.close();
+  inbox = undefined;
+});
+
+describe("signed callbacks", () => {
+  it("POSTs the terminal record signed with Standard Webhooks, retrying after a 500", async () => {
+    const target = await receiver([500, 503, 200]);
+    server = target.server;
+    const started = await startInbox({ callbackRetry: { initialDelayMs: 10, maxDelayMs: 50 } });
+    inbox = started.inbox;
+    const body = requestBody(undefined, { callback_url: target.url });
+    expect((await file(started.url, body)).status).toBe(201);
+    const decided = await decideAs(started.url, body.id, { type: "approve" });
+    expect(decided.status).toBe(200);
+    await started.inbox.callbacksIdle();
+    expect(target.received.map((r) => r.status)).toEqual([500, 503, 200]);
+    for (const delivery of target.received) {
+      expect(delivery.verified).toMatchObject({
+        type: "action.decided",
+        data: { id: body.id, status: "approved", decision: { reviewer: "alice" } },
+      });
+    }
+    const ids = new Set(target.received.map((r) => r.headers["webhook-id"]));
+    expect(ids.size).toBe(1);
+  });
+
+  it("a signature made with another secret does not verify", async () => {
+    const target = await receiver([200]);
+    server = target.server;
+    const other = `whsec_${Buffer.from("another-secret-another-secret!!").toString("base64")}`;
+    const started = await startInbox({ signingSecret: other });
+    inbox = started.inbox;
+    const body = requestBody(undefined, { callback_url: target.url });
+    await file(started.url, body);
+    await decideAs(started.url, body.id, { type: "reject" });
+    await started.inbox.callbacksIdle();
+    expect(target.received).toHaveLength(1);
+    expect(target.received[0]?.verified).toBeNull();
+  });
+
+  it("gives up after the retry window without losing the decision", async () => {
+    const target = await receiver([500, 500, 500, 500, 500, 500, 500, 500]);
+    server = target.server;
+    const started = await startInbox({
+      callbackRetry: { initialDelayMs: 5, maxDelayMs: 10, windowMs: 40 },
+    });
+    inbox = started.inbox;
+    const failed = new Promise((resolve) => started.inbox.on("callback.failed", resolve));
+    const body = requestBody(undefined, { callback_url: target.url });
+    await file(started.url, body);
+    await decideAs(started.url, body.id, { type: "approve" });
+    expect(await failed).toMatchObject({ actionId: body.id, url: target.url });
+    expect(target.received.length).toBeGreaterThan(1);
+    const stream = await call(started.url, "/decisions", { token: AGENT_KEY });
+    expect(stream.body.decisions.map((d: { id: string }) => d.id)).toEqual([body.id]);
+  });
+
+  it("refuses callback_url when the inbox has no signing secret", async () => {
+    const started = await startInbox({ signingSecret: undefined });
+    inbox = started.inbox;
+    const res = await file(
+      started.url,
+      requestBody(undefined, { callback_url: "http://127.0.0.1:1/cb" }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("invalid_request");
+  });
+});
