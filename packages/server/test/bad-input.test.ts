@@ -1,0 +1,196 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Inbox } from "../src/index.js";
+import {
+  AGENT_KEY,
+  type CallResult,
+  call,
+  decideAs,
+  file,
+  REVIEWER_TOKEN,
+  requestBody,
+  startInbox,
+} from "./helpers.js";
+
+let inbox: Inbox;
+let url: string;
+let pendingId: string;
+
+beforeAll(async () => {
+  ({ inbox, url } = await startInbox());
+  const body = requestBody();
+  pendingId = body.id;
+  await file(url, body);
+});
+afterAll(() => inbox.close());
+
+/** Everything the store holds, to prove a refused request changed nothing. */
+async function snapshot() {
+  const page = await inbox.store.list({ limit: 1000 });
+  const audits = await Promise.all(page.actions.map((a) => inbox.store.auditLog(a.record.id)));
+  return JSON.stringify({ page, audits });
+}
+
+function expectRefused(res: CallResult) {
+  expect(res.status).toBeGreaterThanOrEqual(400);
+  expect(res.status).toBeLessThan(500);
+  expect(typeof res.body.error.code).toBe("string");
+  expect(typeof res.body.error.message).toBe("string");
+}
+
+const keys = Object.keys(requestBody());
+/** A valid body with one mutation: a field removed, retyped, or an unknown field added. */
+const mutatedBody = fc
+  .tuple(
+    fc.constantFrom(...keys, "unknown_field"),
+    fc.oneof(fc.constant(undefined), fc.jsonValue(), fc.string(), fc.integer()),
+  )
+  .map(([key, value]) => {
+    const body: Record<string, unknown> = { ...requestBody() };
+    if (value === undefined) delete body[key];
+    else body[key] = value;
+    return body;
+  });
+
+describe("bad input never yields a 5xx and never changes the store", () => {
+  it("mutated and random request bodies", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutatedBody, fc.jsonValue()), async (body) => {
+        const before = await snapshot();
+        const res = await file(url, body);
+        expect(res.status).toBeLessThan(500);
+        if (res.status >= 400) {
+          expectRefused(res);
+          expect(await snapshot()).toBe(before);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("random decision bodies", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue(),
+          fc.record(
+            {
+              type: fc.oneof(
+                fc.constantFrom("approve", "modify", "reject", "timeout"),
+                fc.jsonValue(),
+              ),
+              response_data: fc.oneof(fc.jsonValue(), fc.dictionary(fc.string(), fc.jsonValue())),
+              comments: fc.oneof(fc.string(), fc.jsonValue()),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+        async (body) => {
+          const isValid =
+            typeof body === "object" && body !== null && !Array.isArray(body) && "type" in body;
+          // Keep the action pending: only send bodies the inbox must refuse.
+          if (isValid && ["approve", "reject"].includes(String(body.type))) return;
+          const before = await snapshot();
+          const res = await decideAs(url, pendingId, body);
+          expect(res.status).toBeLessThan(500);
+          if (res.status >= 400) {
+            expectRefused(res);
+            expect(await snapshot()).toBe(before);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("malformed JSON and non-JSON bodies", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string(), async (text) => {
+        fc.pre(!isJson(text));
+        const before = await snapshot();
+        for (const res of [
+          await call(url, "/request-approval", {
+            token: AGENT_KEY,
+            raw: text,
+            headers: { "content-type": "application/json" },
+          }),
+          await call(url, `/actions/${pendingId}/decision`, { token: REVIEWER_TOKEN, raw: text }),
+        ]) {
+          expectRefused(res);
+          expect(res.body.error.code).toBe("invalid_request");
+        }
+        expect(await snapshot()).toBe(before);
+      }),
+      { numRuns: 100 },
+    );
+    const media = await call(url, "/request-approval", {
+      token: AGENT_KEY,
+      raw: "<xml/>",
+      headers: { "content-type": "application/xml" },
+    });
+    expect(media.status).toBe(415);
+  });
+
+  it("random ids and query strings", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1 }), fc.string(), async (id, wait) => {
+        const path = `/actions/${encodeURIComponent(id)}`;
+        const read = await call(url, `${path}?wait=${encodeURIComponent(wait)}`, {
+          token: AGENT_KEY,
+        });
+        expect(read.status).toBeLessThan(500);
+        const decided = await decideAs(url, `${id}x`, { type: "approve" });
+        expect([400, 404]).toContain(decided.status);
+        const list = await call(
+          url,
+          `/actions?cursor=${encodeURIComponent(id)}&status=${encodeURIComponent(wait)}`,
+          {
+            token: REVIEWER_TOKEN,
+          },
+        );
+        expect(list.status).toBeLessThan(500);
+        const decisions = await call(url, `/decisions?since=${encodeURIComponent(id)}`, {
+          token: AGENT_KEY,
+        });
+        expect(decisions.status).toBeLessThan(500);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("oversize bodies get 413, with or without content-length", async () => {
+    const big = JSON.stringify({ ...requestBody(), description: "x".repeat(300 * 1024) });
+    const before = await snapshot();
+    const sized = await call(url, "/request-approval", {
+      token: AGENT_KEY,
+      raw: big,
+      headers: { "content-type": "application/json" },
+    });
+    expect(sized.status).toBe(413);
+    expect(sized.body.error.code).toBe("payload_too_large");
+    const encoder = new TextEncoder();
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 30; i++) controller.enqueue(encoder.encode("x".repeat(10 * 1024)));
+        controller.close();
+      },
+    });
+    const chunked = await fetch(`${url}/request-approval`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${AGENT_KEY}`, "content-type": "application/json" },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(await snapshot()).toBe(before);
+  });
+});
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
