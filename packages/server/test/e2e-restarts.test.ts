@@ -1,0 +1,109 @@
+/**
+ * End to end across restarts: the inbox restarts (SQLite) while an agent waits, and an agent
+ * process dies and a new one resumes its action with `handler.resume(id)`.
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { ActionStatus, HumanActionHandler, type HumanInTheLoopChannel } from "@safeguards/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { createInbox, type Inbox } from "../src/index.js";
+import { agentChannel, fileTransaction, finish, review, TRANSACTION } from "./e2e-helpers.js";
+import { AGENT, AGENT_KEY, REVIEWER_TOKEN, SECRET, tempDbPath } from "./helpers.js";
+
+const cleanup: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+function sqliteInbox(db: string): Inbox {
+  const inbox = createInbox({
+    store: db,
+    apiKeys: { [AGENT_KEY]: AGENT },
+    reviewerTokens: { [REVIEWER_TOKEN]: "alice" },
+    signingSecret: SECRET,
+    onError: () => {},
+  });
+  cleanup.push(() => inbox.close());
+  return inbox;
+}
+
+async function channelAndHandler(url: string) {
+  const channel: HumanInTheLoopChannel = await agentChannel(url);
+  const handler = new HumanActionHandler(channel);
+  cleanup.push(() => channel.shutdown());
+  cleanup.push(() => handler.shutdown());
+  return { channel, handler };
+}
+
+describe("restarts", () => {
+  it("a decision made after an inbox restart reaches the waiting agent", async () => {
+    const db = tempDbPath();
+    const first = sqliteInbox(db);
+    const { url } = await first.listen({ port: 0, host: "127.0.0.1" });
+    const port = Number(new URL(url).port);
+    const { handler } = await channelAndHandler(url);
+    const action = await fileTransaction(handler);
+    const done = finish(handler, action);
+    await new Promise((r) => setTimeout(r, 50));
+    await first.close();
+    await new Promise((r) => setTimeout(r, 100)); // the agent's stream fails and backs off
+    const second = sqliteInbox(db);
+    const again = await second.listen({ port, host: "127.0.0.1" });
+    expect(again.url).toBe(url);
+    await review(url, action.id, { type: "modify", response_data: { amount: "1800.00" } });
+    const { status, ran } = await done;
+    expect(status).toBe(ActionStatus.MODIFIED);
+    expect(ran).toEqual([{ ...TRANSACTION, amount: "1800.00" }]);
+  });
+
+  it("a new agent process resumes an action filed by one that died, and gets its decision", async () => {
+    const inbox = sqliteInbox(tempDbPath());
+    const { url } = await inbox.listen({ port: 0, host: "127.0.0.1" });
+    const root = fileURLToPath(new URL("../../..", import.meta.url));
+    const script = fileURLToPath(new URL("./fixtures/filing-agent.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", script], {
+      cwd: root,
+      env: { ...process.env, INBOX_URL: url },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    cleanup.push(() => child.kill("SIGKILL"));
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const id = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+        const line = out.split("\n")[0];
+        if (out.includes("\n") && line) resolve((JSON.parse(line) as { id: string }).id);
+      });
+      child.on("exit", (code) => reject(new Error(`agent exited ${code}: ${stderr}`)));
+    });
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    // decided while no agent is running
+    await review(url, id, { type: "approve", comments: "fine" });
+    const { channel, handler } = await channelAndHandler(url);
+    const action = await handler.resume(id);
+    const { status, ran } = await finish(handler, action);
+    expect(status).toBe(ActionStatus.APPROVED);
+    expect(ran).toEqual([TRANSACTION]);
+    expect(action.reviewer).toBe("alice");
+    expect(channel.pendingCount).toBe(0);
+  });
+
+  it("a resumed pending action gets a decision made after the resume", async () => {
+    const inbox = sqliteInbox(tempDbPath());
+    const { url } = await inbox.listen({ port: 0, host: "127.0.0.1" });
+    const first = await channelAndHandler(url);
+    const action = await fileTransaction(first.handler);
+    await first.channel.shutdown();
+    const second = await channelAndHandler(url);
+    const resumed = await second.handler.resume(action.id);
+    expect(resumed.status).toBe(ActionStatus.PENDING);
+    const done = finish(second.handler, resumed);
+    await review(url, action.id, { type: "reject", comments: "no" });
+    expect((await done).status).toBe(ActionStatus.REJECTED);
+  });
+});
