@@ -1,0 +1,107 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ActionStore } from "../src/store/action-store.js";
+import { createPostgresStore } from "../src/store/postgres-store.js";
+import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "./postgres-test-db.js";
+import { decide, file } from "./store-contract.js";
+
+// Two stores = two Pools = what two inbox instances on one database do.
+describe.runIf(PG_TEST_URL)("PostgreSQL store under concurrency (two Pools)", () => {
+  let db: TestDatabase;
+  let a: ActionStore;
+  let b: ActionStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    a = createPostgresStore({ connectionString: db.url, maxConnections: 12 });
+    b = createPostgresStore({ connectionString: db.url, maxConnections: 12 });
+    await Promise.all([a.init(), b.init()]);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await db?.drop();
+  });
+
+  it("lets exactly one of many concurrent transitions on one action win", async () => {
+    const statuses = ["approved", "rejected", "cancelled", "timed_out"] as const;
+    for (let n = 0; n < 10; n++) {
+      const id = `race-${n}`;
+      await file(a, id, "racer");
+      const results = await Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          (i % 2 ? a : b).transition(decide(id, statuses[i % 4])),
+        ),
+      );
+      const winners = results.filter((r) => r.ok);
+      expect(winners).toHaveLength(1);
+      const losers = results.filter((r) => !r.ok);
+      for (const r of losers) expect(r).toMatchObject({ ok: false, reason: "not_pending" });
+      const winner = winners[0];
+      if (!winner?.ok) throw new Error("no winner");
+      const stored = await b.get(id);
+      expect(stored?.record.status).toBe(winner.action.record.status);
+      expect(stored?.decisionSeq).toBe(winner.action.decisionSeq);
+      const terminal = (await a.auditLog(id)).filter((e) => e.fromStatus === "pending");
+      expect(terminal).toHaveLength(1);
+      expect(terminal[0]?.toStatus).toBe(winner.action.record.status);
+    }
+  });
+
+  it("never lets a /decisions reader skip a decision committed out of call order", async () => {
+    const agent = "streamer";
+    const total = 300;
+    for (let i = 0; i < total; i += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, j) => file(i % 100 ? a : b, `s-${i + j}`, agent)),
+      );
+    }
+    let writing = true;
+    const seen = new Map<string, number>();
+    const reader = (async () => {
+      let cursor = 0;
+      for (;;) {
+        const done = !writing;
+        const page = await a.decisionsSince({ agentId: agent, after: cursor, limit: 1000 });
+        for (const x of page) {
+          expect(seen.has(x.record.id)).toBe(false);
+          seen.set(x.record.id, x.decisionSeq ?? -1);
+          cursor = x.decisionSeq ?? cursor;
+        }
+        if (done && page.length === 0) return;
+      }
+    })();
+    const ids = Array.from({ length: total }, (_, i) => `s-${i}`);
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, w) => {
+        for (let k = w; k < total; k += 20) {
+          const r = await (k % 2 ? a : b).transition(decide(ids[k] as string, "approved"));
+          expect(r.ok).toBe(true);
+        }
+      }),
+    );
+    writing = false;
+    await reader;
+    expect(seen.size).toBe(total);
+    const seqs = [...seen.values()];
+    for (let i = 1; i < seqs.length; i++) {
+      expect(seqs[i]).toBeGreaterThan(seqs[i - 1] as number);
+    }
+  });
+
+  it("keeps the audit log append-only", async () => {
+    await file(a, "audited", "auditor");
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await expect(client.query("UPDATE audit_log SET actor = 'mallory'")).rejects.toThrow(
+        /append-only/,
+      );
+      await expect(client.query("DELETE FROM audit_log")).rejects.toThrow(/append-only/);
+      await expect(client.query("TRUNCATE audit_log")).rejects.toThrow(/append-only/);
+    } finally {
+      await client.end();
+    }
+    expect((await a.auditLog("audited"))[0]?.actor).toBe("agent:auditor");
+  });
+});

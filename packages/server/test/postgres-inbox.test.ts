@@ -1,0 +1,153 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type Clock, createManualClock } from "@safeguards/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createInbox, type Inbox } from "../src/create-inbox.js";
+import { createPostgresNotifier } from "../src/inbox/postgres-notifier.js";
+import type { ActionStore } from "../src/store/action-store.js";
+import { createPostgresStore } from "../src/store/postgres-store.js";
+import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "./postgres-test-db.js";
+
+const AGENT_KEY = "agent-key-0001";
+const REVIEWER_TOKEN = "reviewer-token-01";
+const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
+
+describe.runIf(PG_TEST_URL)("two inbox instances on one PostgreSQL database", () => {
+  let db: TestDatabase;
+  const closers: (() => Promise<void>)[] = [];
+
+  /** One inbox instance: its own Pool, its own LISTEN connection, its own sweeper. */
+  const instance = async (clock?: Clock) => {
+    const store: ActionStore = createPostgresStore({ connectionString: db.url });
+    const notifier = createPostgresNotifier({ connectionString: db.url });
+    const inbox = createInbox({
+      store,
+      notifier,
+      apiKeys: { [AGENT_KEY]: "bot" },
+      reviewerTokens: { [REVIEWER_TOKEN]: "alice" },
+      signingSecret: SECRET,
+      ...(clock ? { clock } : {}),
+      onError: (e) => {
+        throw e;
+      },
+    });
+    closers.push(async () => {
+      await inbox.close();
+      await store.close();
+    });
+    await notifier.ready();
+    return inbox;
+  };
+
+  const call = async (
+    inbox: Inbox,
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+  ) => {
+    const res = await inbox.fetch(
+      new Request(`http://inbox.test/api${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    );
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  const fileAction = (inbox: Inbox, id: string, expiresAtMs: number, callbackUrl?: string) =>
+    call(inbox, "POST", "/request-approval", AGENT_KEY, {
+      id,
+      title: `Do ${id}`,
+      description: "two-instance test",
+      severity: "WARNING",
+      agent_id: "bot",
+      expires_at: new Date(expiresAtMs).toISOString(),
+      ...(callbackUrl ? { callback_url: callbackUrl } : {}),
+    });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close();
+    await db?.drop();
+  });
+
+  it("wakes a long poll on instance B within milliseconds of a decision made through A", async () => {
+    const a = await instance();
+    const b = await instance();
+    const filed = await fileAction(a, "wake-1", Date.now() + 60_000);
+    expect(filed.status).toBe(201);
+    const first = await call(b, "GET", "/decisions?since=0&wait=0", AGENT_KEY);
+    const since = first.body.cursor as string;
+    // B holds the poll for up to 30 s; only a NOTIFY can end it early.
+    const started = performance.now();
+    const waiting = call(b, "GET", `/decisions?since=${since}&wait=30`, AGENT_KEY);
+    const waitingOne = call(b, "GET", "/actions/wake-1?wait=30", AGENT_KEY);
+    await new Promise((r) => setTimeout(r, 100));
+    const decided = await call(a, "POST", "/actions/wake-1/decision", REVIEWER_TOKEN, {
+      type: "approve",
+    });
+    expect(decided.status).toBe(200);
+    const decidedAt = performance.now();
+    const woken = await waiting;
+    const wokeAfter = performance.now() - decidedAt;
+    expect(woken.status).toBe(200);
+    const decisions = woken.body.decisions as { id: string; status: string }[];
+    expect(decisions.map((d) => [d.id, d.status])).toEqual([["wake-1", "approved"]]);
+    expect(wokeAfter).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(5000);
+    const one = await waitingOne;
+    expect(one.body.status).toBe("approved");
+  });
+
+  it("times an action out exactly once when both instances sweep it", async () => {
+    const clock = createManualClock(Date.now());
+    const a = await instance(clock);
+    const b = await instance(clock);
+    const received: string[] = [];
+    const receiver: Server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => {
+        body += c;
+      });
+      req.on("end", () => {
+        received.push(body);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    closers.push(() => new Promise((r) => receiver.close(() => r())));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/cb`;
+    const decided: string[] = [];
+    for (const inbox of [a, b])
+      inbox.on("action.decided", (e) => {
+        decided.push(e.action.id);
+      });
+    const ids = ["exp-1", "exp-2", "exp-3", "exp-4"];
+    for (const [i, id] of ids.entries()) {
+      expect((await fileAction(i % 2 ? a : b, id, clock.now() + 1000, url)).status).toBe(201);
+    }
+    clock.advance(1001);
+    await Promise.all([a.sweepExpired(), b.sweepExpired(), a.sweepExpired(), b.sweepExpired()]);
+    await Promise.all([a.callbacksIdle(), b.callbacksIdle()]);
+    expect(decided.sort()).toEqual(ids);
+    expect(received).toHaveLength(ids.length);
+    for (const id of ids) {
+      const audit = await a.store.auditLog(id);
+      expect(audit.map((e) => [e.toStatus, e.actor])).toEqual([
+        ["pending", "agent:bot"],
+        ["timed_out", "system:expiry"],
+      ]);
+      expect((await b.store.get(id))?.record.status).toBe("timed_out");
+    }
+    const stream = await call(a, "GET", "/decisions?since=0&wait=0", AGENT_KEY);
+    const expired = (stream.body.decisions as { id: string }[]).filter((d) =>
+      d.id.startsWith("exp-"),
+    );
+    expect(expired.map((d) => d.id).sort()).toEqual(ids);
+  });
+});

@@ -1,0 +1,100 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DecisionEvent } from "../src/inbox/decision-notifier.js";
+import { createPostgresNotifier, type PostgresNotifier } from "../src/inbox/postgres-notifier.js";
+import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "./postgres-test-db.js";
+
+/** Resolves with the first event `subscribe` delivers, or rejects after `ms`. */
+function nextEvent(n: PostgresNotifier, agentId: string, ms = 5000): Promise<DecisionEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no event for ${agentId} within ${ms} ms`));
+    }, ms);
+    const off = n.subscribe(agentId, (event) => {
+      clearTimeout(timer);
+      off();
+      resolve(event);
+    });
+  });
+}
+
+describe.runIf(PG_TEST_URL)("PostgreSQL LISTEN/NOTIFY decision notifier", () => {
+  let db: TestDatabase;
+  const open: PostgresNotifier[] = [];
+  const notifier = (channel?: string) => {
+    const n = createPostgresNotifier({
+      connectionString: db.url,
+      reconnectDelayMs: 20,
+      maxReconnectDelayMs: 200,
+      ...(channel ? { channel } : {}),
+    });
+    open.push(n);
+    return n;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await Promise.all(open.map((n) => n.close()));
+    await db?.drop();
+  });
+
+  it("delivers a decision published on one instance to waiters on another, by agent", async () => {
+    const a = notifier();
+    const b = notifier();
+    await Promise.all([a.ready(), b.ready()]);
+    const other: DecisionEvent[] = [];
+    const offOther = b.subscribe("agent-y", (e) => other.push(e));
+    const local = nextEvent(a, "agent-x");
+    const remote = nextEvent(b, "agent-x");
+    const started = performance.now();
+    await a.publish({ agentId: "agent-x", actionId: "act-1", decisionSeq: 7 });
+    expect(await local).toEqual({ agentId: "agent-x", actionId: "act-1", decisionSeq: 7 });
+    expect(await remote).toEqual({ agentId: "agent-x", actionId: "act-1", decisionSeq: 7 });
+    expect(performance.now() - started).toBeLessThan(1000);
+    offOther();
+    expect(other).toEqual([]);
+  });
+
+  it("delivers an instance's own decision locally once (its NOTIFY echo is ignored)", async () => {
+    const a = notifier("echo_test");
+    await a.ready();
+    const got: DecisionEvent[] = [];
+    const off = a.subscribe("agent-e", (e) => got.push(e));
+    const probe = notifier("echo_test");
+    await probe.ready();
+    const echoed = nextEvent(probe, "agent-e");
+    await a.publish({ agentId: "agent-e", actionId: "x", decisionSeq: 1 });
+    await echoed; // by now the NOTIFY has reached the cluster's listeners
+    await new Promise((r) => setTimeout(r, 50));
+    off();
+    expect(got).toHaveLength(1);
+  });
+
+  it("reconnects after losing its LISTEN connection and wakes every waiter to re-read", async () => {
+    const a = notifier("reconnect_test");
+    const b = notifier("reconnect_test");
+    await Promise.all([a.ready(), b.ready()]);
+    const resync = nextEvent(b, "agent-r");
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND query = 'LISTEN reconnect_test'`,
+      );
+      expect(killed.rowCount).toBe(2);
+    } finally {
+      await admin.end();
+    }
+    const event = (await resync) as DecisionEvent & { resync?: boolean };
+    expect(event.resync).toBe(true);
+    expect(b.listening).toBe(true);
+    // And notifications flow again over the new connection.
+    const after = nextEvent(b, "agent-r");
+    await a.publish({ agentId: "agent-r", actionId: "after", decisionSeq: 9 });
+    expect((await after).actionId).toBe("after");
+  });
+});
