@@ -3,13 +3,14 @@
 # that points the tests at it:
 #   eval "$(bash scripts/start-postgres.sh)"
 # Environment: PGTEST_DIR (cluster folder, default /tmp/safeguards-pg), PGTEST_PORT
-# (default 54329). Idempotent: when a cluster is already running there, it is reused.
+# (default: the first free port from 54329). Idempotent: when a cluster is already running
+# in PGTEST_DIR, it is reused (on its own port).
 # PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user.
 # Everything but the final `export` line goes to stderr.
 set -euo pipefail
 
 DIR="${PGTEST_DIR:-/tmp/safeguards-pg}"
-PORT="${PGTEST_PORT:-54329}"
+PORT="${PGTEST_PORT:-}"
 BIN="${PGTEST_BIN:-/usr/lib/postgresql/15/bin}"
 
 log() { printf 'start-postgres: %s\n' "$*" >&2; }
@@ -36,9 +37,16 @@ as_owner() {
   fi
 }
 
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 if [ -f "$DIR/postmaster.pid" ] && as_owner "$BIN/pg_ctl" -D "$DIR" status >/dev/null 2>&1; then
-  log "reusing the cluster running in $DIR"
+  PORT="$(sed -n 4p "$DIR/postmaster.pid")"
+  log "reusing the cluster running in $DIR on port $PORT"
 else
+  if [ -z "$PORT" ]; then
+    PORT=54329
+    while port_in_use "$PORT"; do PORT=$((PORT + 1)); done
+  fi
   if [ ! -f "$DIR/PG_VERSION" ]; then
     rm -rf "$DIR"
     mkdir -p "$DIR"
