@@ -147,6 +147,29 @@ describe("WebhookChannel", () => {
     expect(receiver.requests).toHaveLength(2);
   });
 
+  it("honours Retry-After on a 429 before retrying", async () => {
+    const clock = createManualClock(Date.now());
+    const channel = new WebhookChannel({ clock, backoffMs: 10 });
+    channel.initialize({ webhookUrl: receiver.webhookUrl, signingSecret: SECRET, maxRetries: 1 });
+    receiver.script({ status: 429, retryAfter: "3" });
+    const sent = channel.sendNotification(alert());
+    await vi.waitFor(() => expect(clock.pendingTimers()).toBe(2));
+    clock.advance(2990);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(receiver.requests).toHaveLength(1);
+    clock.advance(10);
+    expect(await sent).toBe(true);
+    expect(receiver.requests).toHaveLength(2);
+  });
+
+  it("signs with the current time, so a replayed old request is refused", async () => {
+    const clock = createManualClock(Date.now() - 10 * 60_000);
+    const channel = new WebhookChannel({ clock });
+    channel.initialize({ webhookUrl: receiver.webhookUrl, signingSecret: SECRET, maxRetries: 0 });
+    expect(await channel.sendNotification(alert())).toBe(false);
+    expect(receiver.refused[0]?.reason).toContain("too old");
+  });
+
   it("gives up after maxRetries and says why", async () => {
     const channel = new WebhookChannel({ backoffMs: 1 });
     channel.initialize({ webhookUrl: receiver.webhookUrl, signingSecret: SECRET, maxRetries: 2 });
