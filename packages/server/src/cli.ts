@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { createInbox } from "./create-inbox.js";
+import { parseKeyList } from "./parse-key-list.js";
 import { DEFAULT_SQLITE_PATH } from "./store/sqlite-store.js";
 
 const HELP = `Usage: safeguards-inbox [--port 8787] [--host 127.0.0.1] [--db ${DEFAULT_SQLITE_PATH}]
@@ -25,22 +26,6 @@ Environment:
   SAFEGUARDS_REVIEWER_TOKENS  reviewer tokens: "token1=alice,token2=bob"
   SAFEGUARDS_SIGNING_SECRET   Standard Webhooks secret (whsec_...) to sign callbacks
 `;
-
-/** Parses "k1=v1,k2=v2" into a map; throws naming the variable on a malformed entry. */
-export function parseKeyList(name: string, raw: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of (raw ?? "")
-    .split(",")
-    .map((e) => e.trim())
-    .filter(Boolean)) {
-    const at = entry.lastIndexOf("=");
-    if (at <= 0 || at === entry.length - 1) {
-      throw new Error(`${name}: entry "${entry.slice(0, 4)}..." must look like key=name`);
-    }
-    out[entry.slice(0, at)] = entry.slice(at + 1);
-  }
-  return out;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

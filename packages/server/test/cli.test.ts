@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseKeyList } from "../src/parse-key-list.js";
+import {
+  AGENT_KEY,
+  call,
+  decideAs,
+  file,
+  REVIEWER_TOKEN,
+  requestBody,
+  tempDbPath,
+} from "./helpers.js";
+
+const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+const tsx = fileURLToPath(new URL("../../../node_modules/.bin/tsx", import.meta.url));
+let child: ChildProcess | undefined;
+afterEach(() => {
+  if (child && child.exitCode === null) child.kill("SIGKILL");
+  child = undefined;
+});
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const proc = spawn(tsx, ["--conditions=source", cli, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child = proc;
+  let out = "";
+  proc.stdout?.on("data", (c: Buffer) => {
+    out += c.toString();
+  });
+  proc.stderr?.on("data", (c: Buffer) => {
+    out += c.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
+  const waitFor = async (pattern: RegExp) => {
+    for (let i = 0; i < 300 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+    return out;
+  };
+  return { proc, exited, waitFor, output: () => out };
+}
+
+describe("safeguards-inbox CLI", () => {
+  it("prints help", async () => {
+    const { exited, output } = run(["--help"]);
+    expect(await exited).toBe(0);
+    expect(output()).toMatch(/Usage: safeguards-inbox/);
+    expect(output()).toMatch(/SAFEGUARDS_API_KEYS/);
+  });
+
+  it("refuses to start without API keys", async () => {
+    const { exited, output } = run(["--port", "0"], { SAFEGUARDS_API_KEYS: "" });
+    expect(await exited).toBe(1);
+    expect(output()).toMatch(/SAFEGUARDS_API_KEYS/);
+  });
+
+  it("serves the API from the environment's keys and stops on SIGTERM", async () => {
+    const db = tempDbPath();
+    const { proc, exited, waitFor } = run(["--port", "0", "--db", db], {
+      SAFEGUARDS_API_KEYS: `${AGENT_KEY}=financial_advisor`,
+      SAFEGUARDS_REVIEWER_TOKENS: `${REVIEWER_TOKEN}=alice`,
+    });
+    const out = await waitFor(/listening: (\S+)/);
+    const url = /listening: (\S+)/.exec(out)?.[1] as string;
+    const body = requestBody();
+    expect((await file(url, body)).status).toBe(201);
+    expect((await decideAs(url, body.id, { type: "approve" })).body.decision.reviewer).toBe(
+      "alice",
+    );
+    expect((await call(url, "/decisions", { token: AGENT_KEY })).body.decisions).toHaveLength(1);
+    proc.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  }, 30_000);
+
+  it("parses key lists", () => {
+    expect(parseKeyList("X", "k1=a, k2=b")).toEqual({ k1: "a", k2: "b" });
+    expect(() => parseKeyList("X", "novalue")).toThrow(/X/);
+  });
+});
