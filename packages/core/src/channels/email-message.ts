@@ -36,7 +36,10 @@ export function buildAlertEmail(alert: SafetyAlert, sender: string): AlertEmail 
   const domain = senderDomain(sender);
   const title = singleLine(alert.title) || "Safety alert";
   const actionId = alert.metadata.action_id;
-  const threadKey = typeof actionId === "string" && actionId ? actionId : undefined;
+  const threadKey =
+    (typeof actionId === "string" && actionId) || typeof actionId === "number"
+      ? String(actionId)
+      : undefined;
   const alertPart = idPart(alert.id);
   const reviewUrl = httpUrl(alert.metadata.review_url);
   const metadata = Object.entries(alert.metadata).map(
