@@ -1,0 +1,127 @@
+/**
+ * @module review-call
+ * The in-process review of one tool call (used by `withApproval` and by
+ * `approvalMiddleware` in "wait" mode): evaluate the policy, file the action through the
+ * `HumanActionHandler`, wait, and turn the final action into "run with exactly these
+ * arguments" or "do not run, because ...". Fails closed at every step.
+ */
+import {
+  type ActionStatus,
+  type HumanAction,
+  type HumanActionHandler,
+  isSafeguardsError,
+  type JsonObject,
+  type Policies,
+  type PolicyVerdict,
+  resolveOutcome,
+} from "@safeguards/core";
+import { modificationNote } from "./tool-messages.js";
+import { argsJsonSchema, argsProblem, type SchemaHolder } from "./tool-schema.js";
+
+/** One tool call to review. */
+export interface ReviewCallInput {
+  policies: Policies;
+  handler: HumanActionHandler;
+  agentId: string;
+  toolName: string;
+  args: JsonObject;
+  toolCallId?: string | undefined;
+  /** The tool, for its schema (JSON Schema for the reviewer, validation of modifications). */
+  tool?: SchemaHolder | undefined;
+  /** Aborting ends the wait and rethrows; the call does not run. */
+  signal?: AbortSignal | undefined;
+}
+
+/** What to do with the call. */
+export type ReviewResult =
+  | { run: true; args: JsonObject; note?: string; action?: HumanAction }
+  | { run: false; reason: string; status: ActionStatus | "failed"; action?: HumanAction };
+
+/** Reviews one call; never runs it. Rethrows only an abort of `signal`. */
+export async function reviewCall(input: ReviewCallInput): Promise<ReviewResult> {
+  const { policies, handler, toolName, args } = input;
+  if (policies.entryFor(toolName) === false) return { run: true, args };
+  const verdict = await policies.evaluate({
+    toolName,
+    args,
+    agentId: input.agentId,
+    ...(input.toolCallId !== undefined ? { toolCallId: input.toolCallId } : {}),
+  });
+  if (!verdict.required) return { run: true, args };
+
+  let action: HumanAction;
+  try {
+    const argsSchema = argsJsonSchema(input.tool);
+    action = await handler.requestAction({
+      title: verdict.title,
+      description: verdict.description,
+      agentId: input.agentId,
+      severity: verdict.severity,
+      metadata: requestMetadata(verdict, input.toolCallId),
+      action: { name: toolName, args, ...(argsSchema ? { argsSchema } : {}) },
+      allowedDecisions: verdict.allowedDecisions,
+      ...(verdict.timeoutSeconds !== undefined ? { timeoutSeconds: verdict.timeoutSeconds } : {}),
+    });
+  } catch (error) {
+    return {
+      run: false,
+      status: "failed",
+      reason: `This call needs a human's approval, but the request could not be filed (${message(error)}), so it was not run.`,
+    };
+  }
+
+  try {
+    await handler.waitForAction(action, undefined, input.signal ? { signal: input.signal } : {});
+  } catch (error) {
+    if (input.signal?.aborted) throw error;
+    return {
+      run: false,
+      status: "failed",
+      action,
+      reason: `The wait for a human decision ended (${isSafeguardsError(error) ? error.code : message(error)}), so the call was not run.`,
+    };
+  }
+
+  const outcome = resolveOutcome(action, args, { onTimeout: verdict.onTimeout });
+  if (!outcome.run) return { run: false, status: outcome.status, reason: outcome.reason, action };
+  if (!outcome.modified) return { run: true, args: outcome.args, action };
+  const problem = argsProblem(input.tool, outcome.args);
+  if (problem) {
+    return {
+      run: false,
+      status: outcome.action.status,
+      action,
+      reason: `A human reviewer modified this call, but the new arguments are invalid (${problem}), so it was not run.`,
+    };
+  }
+  return {
+    run: true,
+    args: outcome.args,
+    action,
+    note: modificationNote(args, outcome.args, action),
+  };
+}
+
+/** The request's metadata: tool call id, the policy's alerts, reviewers and channel. */
+export function requestMetadata(
+  verdict: Extract<PolicyVerdict, { required: true }>,
+  toolCallId: string | undefined,
+): JsonObject {
+  const metadata: JsonObject = {};
+  if (toolCallId !== undefined) metadata.tool_call_id = toolCallId;
+  if (verdict.alerts.length > 0) {
+    metadata.alerts = verdict.alerts.map((a) => ({
+      title: a.title,
+      description: a.description,
+      severity: a.severity,
+    }));
+  }
+  if (verdict.reviewers) metadata.reviewers = [...verdict.reviewers];
+  if (verdict.channel) metadata.channel = verdict.channel;
+  if (verdict.policyError) metadata.policy_error = verdict.policyError;
+  return metadata;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
