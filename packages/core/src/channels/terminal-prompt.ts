@@ -97,9 +97,9 @@ export function terminalText(text: string): string {
   );
 }
 
-/** `2m 05s`-style duration of `ms` (0 when negative). */
+/** `2m 05s`-style duration of `ms`, rounded up to whole seconds (0 when negative). */
 export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
+  const total = Math.max(0, Math.ceil(ms / 1000));
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = String(total % 60).padStart(2, "0");
