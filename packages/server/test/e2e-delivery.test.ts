@@ -1,0 +1,202 @@
+/**
+ * End to end delivery: retries through a flaky front (500 twice, then the real inbox) file
+ * one action; an unreachable inbox fails closed; the inbox's signed callbacks reach the
+ * channel's receiver, and a replay is ignored; 1,000 pending actions wait over one
+ * `/decisions` connection.
+ */
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import {
+  ActionStatus,
+  ChannelDeliveryError,
+  HumanActionHandler,
+  type HumanInTheLoopChannel,
+} from "@safeguards/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { agentChannel, fileTransaction, finish, review, until } from "./e2e-helpers.js";
+import { AGENT, SECRET, startInbox } from "./helpers.js";
+
+const cleanup: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+const instant = { sleep: async () => {} };
+
+async function handlerFor(url: string, config: Record<string, unknown> = {}) {
+  const channel: HumanInTheLoopChannel = await agentChannel(url, config, instant);
+  const handler = new HumanActionHandler(channel);
+  cleanup.push(() => channel.shutdown());
+  cleanup.push(() => handler.shutdown());
+  return { channel, handler };
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  cleanup.push(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
+  return (server.address() as AddressInfo).port;
+}
+
+describe("delivery", () => {
+  it("retries a 500ing front twice, then files exactly one action", async () => {
+    const { inbox, url } = await startInbox();
+    cleanup.push(() => inbox.close());
+    const target = new URL(url);
+    let failures = 2;
+    let posts = 0;
+    const front = createServer((req, res) => {
+      if (req.method === "POST" && req.url?.endsWith("/request-approval")) {
+        posts += 1;
+        if (failures-- > 0) {
+          req.resume();
+          return void res
+            .writeHead(500, { "content-type": "application/json" })
+            .end(JSON.stringify({ error: { code: "internal_error", message: "flaky" } }));
+        }
+      }
+      const upstream = httpRequest(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: req.url,
+          method: req.method,
+          headers: req.headers,
+        },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    });
+    const port = await listen(front);
+    const { handler } = await handlerFor(`http://127.0.0.1:${port}/api`);
+    const action = await fileTransaction(handler);
+    expect(posts).toBe(3);
+    const list = await fetch(`${url}/actions?status=pending`, {
+      headers: { authorization: "Bearer reviewer-token-alice" },
+    }).then((r) => r.json() as Promise<{ actions: { id: string }[] }>);
+    expect(list.actions.map((a) => a.id)).toEqual([action.id]);
+  });
+
+  it("an unreachable inbox rejects requestAction with ChannelDeliveryError; nothing approved", async () => {
+    const dead = createServer();
+    const port = await listen(dead);
+    await new Promise<void>((r) => dead.close(() => r()));
+    const { handler } = await handlerFor(`http://127.0.0.1:${port}/api`, { maxRetries: 2 });
+    const error = await fileTransaction(handler).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChannelDeliveryError);
+    expect(handler.pendingCount).toBe(0);
+  });
+
+  it("decisions arrive through the signed callback; a replayed callback is ignored", async () => {
+    const { inbox, url } = await startInbox();
+    cleanup.push(() => inbox.close());
+    let forwarded: { headers: Record<string, string>; body: string } | undefined;
+    let callbacks: ReturnType<HumanInTheLoopChannel["createCallbackHandler"]> | undefined;
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        forwarded = {
+          body: Buffer.concat(chunks).toString("utf8"),
+          headers: Object.fromEntries(
+            ["webhook-id", "webhook-timestamp", "webhook-signature"].map((h) => [
+              h,
+              String(req.headers[h]),
+            ]),
+          ),
+        };
+      });
+      callbacks?.(req, res);
+    });
+    const port = await listen(receiver);
+    const channel = await agentChannel(url, {
+      signingSecret: SECRET,
+      callbackUrl: `http://127.0.0.1:${port}/cb`,
+      longPoll: false,
+      pollInterval: 3600,
+    });
+    const handler = new HumanActionHandler(channel);
+    cleanup.push(() => channel.shutdown());
+    cleanup.push(() => handler.shutdown());
+    callbacks = channel.createCallbackHandler();
+    const action = await fileTransaction(handler);
+    const done = finish(handler, action);
+    await review(url, action.id, { type: "approve" });
+    expect((await done).status).toBe(ActionStatus.APPROVED);
+    expect(channel.callbackStats?.accepted).toBe(1);
+    const again = await fetch(`http://127.0.0.1:${port}/cb`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...forwarded!.headers },
+      body: forwarded!.body,
+    });
+    expect(again.status).toBe(200);
+    expect(channel.callbackStats).toMatchObject({ accepted: 1, replayed: 1 });
+  });
+
+  it("1,000 pending actions wait over one /decisions connection", async () => {
+    const { inbox } = await startInbox();
+    cleanup.push(() => inbox.close());
+    let open = 0;
+    let maxOpen = 0;
+    let decisionCalls = 0;
+    const sockets = new Set<unknown>();
+    const server = serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: async (request: Request) => {
+        if (!new URL(request.url).pathname.endsWith("/decisions")) return inbox.fetch(request);
+        decisionCalls += 1;
+        open += 1;
+        maxOpen = Math.max(maxOpen, open);
+        try {
+          return await inbox.fetch(request);
+        } finally {
+          open -= 1;
+        }
+      },
+    }) as Server;
+    server.on("connection", (s) => sockets.add(s));
+    await new Promise<void>((r) => server.once("listening", r));
+    cleanup.push(
+      () =>
+        new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    );
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+    const { channel, handler } = await handlerFor(url);
+    const actions = [];
+    for (let i = 0; i < 1000; i += 50) {
+      actions.push(
+        ...(await Promise.all(
+          Array.from({ length: 50 }, () =>
+            handler.requestAction({ title: "t", description: "d", agentId: AGENT }),
+          ),
+        )),
+      );
+    }
+    const waits = actions.map((a) => handler.waitForAction(a));
+    await until(() => open === 1);
+    expect(channel.pendingCount).toBe(1000);
+    for (let i = 0; i < actions.length; i += 50) {
+      await Promise.all(
+        actions.slice(i, i + 50).map((a) => review(url, a.id, { type: "approve" })),
+      );
+    }
+    const statuses = await Promise.all(waits);
+    expect(statuses.every((s) => s === ActionStatus.APPROVED)).toBe(true);
+    expect(maxOpen).toBe(1);
+    // a few batched polls, never one per action
+    expect(decisionCalls).toBeLessThan(250);
+  }, 60_000);
+});
