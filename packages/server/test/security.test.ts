@@ -37,7 +37,7 @@ describe("authentication and rights", () => {
     ];
     for (const [method, path, payload] of endpoints) {
       for (const headers of [
-        {},
+        {} as Record<string, string>,
         { authorization: "Bearer wrong-key-123456" },
         { authorization: `Basic ${AGENT_KEY}` },
         { authorization: `Bearer ${AGENT_KEY}x` },
