@@ -7,10 +7,22 @@ import { cleanupDirs, saverKinds } from "./fixtures/savers.js";
 
 afterAll(cleanupDirs);
 
-const big: PlannedCall = { name: "transfer_funds", args: { amount: "2500.00", to: "ACME" }, id: "c1" };
+const big: PlannedCall = {
+  name: "transfer_funds",
+  args: { amount: "2500.00", to: "ACME" },
+  id: "c1",
+};
 const del: PlannedCall = { name: "delete_customer", args: { id: "42" }, id: "c2" };
-const big2: PlannedCall = { name: "transfer_funds", args: { amount: "9000.00", to: "EVIL" }, id: "c3" };
-const small: PlannedCall = { name: "transfer_funds", args: { amount: "10.00", to: "BOB" }, id: "c4" };
+const big2: PlannedCall = {
+  name: "transfer_funds",
+  args: { amount: "9000.00", to: "EVIL" },
+  id: "c3",
+};
+const small: PlannedCall = {
+  name: "transfer_funds",
+  args: { amount: "10.00", to: "BOB" },
+  id: "c4",
+};
 const balance: PlannedCall = { name: "get_balance", args: { account: "A" }, id: "c5" };
 
 function toolMessages(messages: unknown[]): ToolMessage[] {
@@ -45,7 +57,9 @@ describe.each(saverKinds)("approval node with $name", (kind) => {
       timeout_seconds: 300,
       agent_id: "payments",
       actionRequests: [{ name: "transfer_funds", args: { amount: "2500.00", to: "ACME" } }],
-      reviewConfigs: [{ actionName: "transfer_funds", allowedDecisions: ["approve", "edit", "reject"] }],
+      reviewConfigs: [
+        { actionName: "transfer_funds", allowedDecisions: ["approve", "edit", "reject"] },
+      ],
     });
     expect(value.args_schema).toMatchObject({ type: "object", required: ["amount", "to"] });
     const state = await graph.getState(config, { subgraphs: true });
@@ -78,11 +92,15 @@ describe.each(saverKinds)("approval node with $name", (kind) => {
     const { graph, config, log } = await start([big]);
     const done = (await resumeApprovals(graph, config, {
       c1: { type: "modify", responseData: { amount: "1800.00" }, comments: "limit" },
-    })) as { messages: { getType(): string; id?: string; content: unknown; tool_calls?: unknown[] }[] };
+    })) as {
+      messages: { getType(): string; id?: string; content: unknown; tool_calls?: unknown[] }[];
+    };
     expect(log).toEqual([{ name: "transfer_funds", args: { amount: "1800.00", to: "ACME" } }]);
     const ais = done.messages.filter((m) => m.getType() === "ai");
     expect(ais).toHaveLength(2); // the replaced call message (same id) and "done"
-    expect(ais[0]!.tool_calls).toMatchObject([{ id: "c1", args: { amount: "1800.00", to: "ACME" } }]);
+    expect(ais[0]!.tool_calls).toMatchObject([
+      { id: "c1", args: { amount: "1800.00", to: "ACME" } },
+    ]);
     expect(String(ais[0]!.content)).toContain("changed the arguments of transfer_funds");
     expect(toolMessages(done.messages)).toHaveLength(1);
   });
@@ -100,7 +118,9 @@ describe.each(saverKinds)("approval node with $name", (kind) => {
 
   it("surfaces three flagged calls at once and applies approve, modify and reject", async () => {
     const { graph, config, log, first } = await start([big, del, big2, balance]);
-    const ids = ((first as Record<string, unknown>)[INTERRUPT] as { id: string }[]).map((i) => i.id);
+    const ids = ((first as Record<string, unknown>)[INTERRUPT] as { id: string }[]).map(
+      (i) => i.id,
+    );
     expect(new Set(ids).size).toBe(3);
     const pending = await listPendingApprovals(graph, config);
     expect(pending.map((p) => p.toolCallId).sort()).toEqual(["c1", "c2", "c3"]);
@@ -128,7 +148,9 @@ describe.each(saverKinds)("approval node with $name", (kind) => {
       resumeApprovals(graph, config, { c1: { type: "modify", responseData: { amount: "lots" } } }),
     ).rejects.toMatchObject({ code: "SAFEGUARDS_INVALID_MODIFICATION" });
     expect(await listPendingApprovals(graph, config)).toEqual(pending);
-    await resumeApprovals(graph, config, { c1: { type: "modify", responseData: { amount: "5.00" } } });
+    await resumeApprovals(graph, config, {
+      c1: { type: "modify", responseData: { amount: "5.00" } },
+    });
     expect(log).toEqual([{ name: "transfer_funds", args: { amount: "5.00", to: "ACME" } }]);
   });
 
@@ -141,7 +163,9 @@ describe.each(saverKinds)("approval node with $name", (kind) => {
     const [p] = await listPendingApprovals(graph, config);
     await expect(
       graph.invoke(
-        new Command({ resume: { [p!.interruptId]: { type: "modify", responseData: { id: "43" } } } }),
+        new Command({
+          resume: { [p!.interruptId]: { type: "modify", responseData: { id: "43" } } },
+        }),
         strictResumeConfig(config),
       ),
     ).rejects.toThrow(/not allowed/);
