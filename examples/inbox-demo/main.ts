@@ -1,0 +1,83 @@
+/**
+ * `pnpm start`: runs the approval inbox on http://localhost:8787 (PORT overrides; 0 picks a
+ * free port) with SQLite under `.safeguards/`, then runs the guide's financial agent against
+ * it through a HumanInTheLoopChannel. It prints the request it filed and the curl commands
+ * (approve / modify to 1800.00 / reject) a person runs to decide, waits, prints the outcome
+ * and exits.
+ *
+ * `--scripted approve|modify|reject` makes a scripted reviewer decide over HTTP (CI).
+ */
+import { randomBytes } from "node:crypto";
+import { HumanActionHandler, HumanInTheLoopChannel } from "@safeguards/core";
+import { createInbox } from "@safeguards/server";
+import { runFinancialApproval } from "./financial-flow.js";
+import { curlCommand, DECISIONS, type DecisionName, decide, reviewUrl } from "./reviewer.js";
+
+function parseArgs(argv: string[]): { scripted?: DecisionName } {
+  const at = argv.indexOf("--scripted");
+  if (at === -1) return {};
+  const value = argv[at + 1];
+  if (!value || !(value in DECISIONS)) {
+    console.error("usage: main.ts [--scripted approve|modify|reject]");
+    process.exit(2);
+  }
+  return { scripted: value as DecisionName };
+}
+
+const { scripted } = parseArgs(process.argv.slice(2));
+const port = Number(process.env.PORT ?? 8787);
+const db = process.env.SAFEGUARDS_DB ?? ".safeguards/inbox.db";
+const apiKey = process.env.SAFEGUARDS_API_KEY ?? `sk_demo_${randomBytes(12).toString("hex")}`;
+const reviewerToken =
+  process.env.SAFEGUARDS_REVIEWER_TOKEN ?? `rt_demo_${randomBytes(12).toString("hex")}`;
+
+const inbox = createInbox({
+  store: db,
+  apiKeys: { [apiKey]: "financial_advisor" },
+  reviewerTokens: { [reviewerToken]: "demo-reviewer" },
+});
+const { url } = await inbox.listen({ port, host: "127.0.0.1" });
+console.log(`Approval inbox listening on ${url} (SQLite: ${db})\n`);
+
+const channel = new HumanInTheLoopChannel();
+await channel.initialize({ webhookUrl: url, apiKey, timeoutSeconds: 10, pollInterval: 5 });
+const handler = new HumanActionHandler(channel, { timeoutSeconds: 300 });
+
+let exitCode = 0;
+try {
+  const outcome = await runFinancialApproval({
+    handler,
+    async onFiled(action) {
+      console.log(`\nFiled approval request ${action.id}:`);
+      console.log(`  ${action.title}: ${action.description}`);
+      console.log(`  arguments: ${JSON.stringify(action.action?.args)}`);
+      console.log(`  expires at ${action.expiresAt.toISOString()}\n`);
+      const page = await reviewUrl(url, reviewerToken, action.id);
+      if (page) console.log(`Review page: ${page}\n`);
+      console.log("Decide with one of these commands (reviewer token included):\n");
+      for (const name of Object.keys(DECISIONS) as DecisionName[]) {
+        console.log(`# ${name}\n${curlCommand(url, reviewerToken, action.id, name)}\n`);
+      }
+      if (scripted) {
+        console.log(`Scripted reviewer: ${scripted}\n`);
+        setTimeout(() => {
+          decide(url, reviewerToken, action.id, scripted).catch((error: unknown) => {
+            console.error(error);
+            exitCode = 1;
+          });
+        }, 100);
+      } else console.log("Waiting for a decision...\n");
+    },
+  });
+  console.log(`\nOutcome: ${outcome.status}`);
+  if (outcome.action?.reviewer) console.log(`Decided by: ${outcome.action.reviewer}`);
+  if (outcome.action?.comments) console.log(`Comments: ${outcome.action.comments}`);
+} catch (error) {
+  console.error("The demo failed:", error);
+  exitCode = 1;
+} finally {
+  handler.shutdown();
+  await channel.shutdown();
+  await inbox.close();
+}
+process.exit(exitCode);
