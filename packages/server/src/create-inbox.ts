@@ -10,6 +10,7 @@ import type { Hono } from "hono";
 import { Webhook } from "standardwebhooks";
 import { z } from "zod";
 import { createApp } from "./http/app.js";
+import { createReviewers, type ReviewersOptions } from "./auth/reviewers.js";
 import { type Authenticator, createBearerAuthenticator } from "./http/auth.js";
 import type { HttpContext } from "./http/context.js";
 import { type ActionService, createActionService } from "./inbox/action-service.js";
@@ -27,6 +28,8 @@ export interface InboxOptions {
   store?: "memory" | string | ActionStore;
   /** Agent API key -> the agent id it speaks for. */
   apiKeys: Record<string, string>;
+  /** Reviewer accounts with rights, web inbox, email and Slack approvals (README "Reviewers"). */
+  reviewers?: ReviewersOptions;
   /** Reviewer token -> reviewer name. @default {} */
   reviewerTokens?: Record<string, string>;
   /** Standard Webhooks secret (`whsec_...`) that signs callbacks; without it `callback_url` is refused. */
@@ -78,6 +81,7 @@ const optionsSchema = z.strictObject({
   reviewerTokens: z
     .record(z.string().min(8, "reviewer tokens must be at least 8 characters"), z.string().min(1))
     .optional(),
+  reviewers: z.custom<ReviewersOptions>((v) => typeof v === "object" && v !== null).optional(),
   signingSecret: z.string().min(1).optional(),
   clock: z.custom<Clock>((v) => typeof v === "object" && v !== null).optional(),
   publicUrl: z.url().optional(),
@@ -97,7 +101,8 @@ const optionsSchema = z.strictObject({
 /** Creates an approval inbox (see {@link InboxOptions}). */
 export function createInbox(options: InboxOptions): Inbox {
   const config = parseConfig("createInbox", optionsSchema, options) as InboxOptions;
-  const reviewerTokens = config.reviewerTokens ?? {};
+  const reviewers = config.reviewers ? createReviewers(config.reviewers) : undefined;
+  const reviewerTokens = { ...config.reviewerTokens, ...reviewers?.tokens };
   const shared = Object.keys(config.apiKeys).filter((k) => Object.hasOwn(reviewerTokens, k));
   if (shared.length > 0)
     throw new TypeError("createInbox: a key cannot be both an API key and a reviewer token");
@@ -158,9 +163,21 @@ export function createInbox(options: InboxOptions): Inbox {
     clock,
     authenticator: extra ? async (r) => (await extra(r)) ?? bearer(r) : bearer,
     toWire,
+    ...(reviewers ? { canAccess: reviewers.canAccess } : {}),
     shutdown: shutdown.signal,
   };
   const app = createApp(ctx, { basePath, onError });
+  reviewers?.mount({
+    app,
+    service,
+    store,
+    events,
+    clock,
+    basePath,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    shutdown: shutdown.signal,
+    onError,
+  });
   const ready = store.init().then(() => sweeper.start());
   ready.catch(onError);
 
@@ -197,6 +214,7 @@ export function createInbox(options: InboxOptions): Inbox {
         await ready.catch(() => {});
         await sweeper.stop();
         callbacks?.close();
+        await reviewers?.close();
         if (server) await closeServer(server);
         await notifier.close();
         if (owned) await store.close();

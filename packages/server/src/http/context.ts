@@ -17,6 +17,8 @@ export interface HttpContext {
   authenticator: Authenticator;
   /** The wire record (with `review_url`) as answered to a request at `requestUrl`. */
   toWire: (record: StoredRecord, requestUrl: string) => protocol.ActionRecord;
+  /** Per-reviewer rights (reviewer accounts); absent = every reviewer sees everything. */
+  canAccess?: (reviewer: string, record: StoredRecord) => boolean;
   /** Aborted when the inbox closes, to release long polls. */
   shutdown: AbortSignal;
 }

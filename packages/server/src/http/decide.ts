@@ -5,6 +5,7 @@
  */
 import { protocol } from "@safeguards/core";
 import type { Context } from "hono";
+import { InboxError } from "../inbox/inbox-error.js";
 import { authenticate, requireReviewer } from "./auth.js";
 import type { HttpContext } from "./context.js";
 import { actionId, readJson } from "./input.js";
@@ -15,6 +16,10 @@ export function decide(ctx: HttpContext) {
     const reviewer = requireReviewer(await authenticate(ctx.authenticator, c.req.raw));
     const id = actionId(c);
     const body = await readJson(c, protocol.decisionBodySchema);
+    const existing = ctx.canAccess ? await ctx.service.get(id) : undefined;
+    if (existing && ctx.canAccess && !ctx.canAccess(reviewer, existing.record)) {
+      throw new InboxError("forbidden", `Reviewer ${reviewer} has no right to action ${id}`);
+    }
     const action = await ctx.service.decide(id, reviewer, body);
     return c.json(ctx.toWire(action.record, c.req.url), 200);
   };

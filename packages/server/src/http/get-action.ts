@@ -21,6 +21,13 @@ export function getAction(ctx: HttpContext) {
     if (!first || (principal.kind === "agent" && first.record.agent_id !== principal.agentId)) {
       throw new InboxError("not_found", `No action ${id}`);
     }
+    if (
+      principal.kind === "reviewer" &&
+      ctx.canAccess &&
+      !ctx.canAccess(principal.name, first.record)
+    ) {
+      throw new InboxError("forbidden", `Reviewer ${principal.name} has no right to action ${id}`);
+    }
     const action =
       wait > 0 && first.record.status === "pending"
         ? await longPoll({

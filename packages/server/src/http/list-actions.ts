@@ -13,7 +13,7 @@ import type { HttpContext } from "./context.js";
 /** Handler of `GET /actions`. */
 export function listActions(ctx: HttpContext) {
   return async (c: Context): Promise<Response> => {
-    requireReviewer(await authenticate(ctx.authenticator, c.req.raw));
+    const reviewer = requireReviewer(await authenticate(ctx.authenticator, c.req.raw));
     const { status, agent_id: agentId, limit = "50", cursor } = c.req.query();
     const statusResult = protocol.statusSchema.safeParse(status);
     if (status !== undefined && !statusResult.success) {
@@ -44,7 +44,10 @@ export function listActions(ctx: HttpContext) {
       ...(cursor !== undefined ? { cursor } : {}),
     });
     const body: protocol.ActionListResponse = {
-      actions: page.actions.map((a) => ctx.toWire(a.record, c.req.url)),
+      // A reviewer account sees only the actions it has rights to (pages may come out shorter).
+      actions: page.actions
+        .filter((a) => !ctx.canAccess || ctx.canAccess(reviewer, a.record))
+        .map((a) => ctx.toWire(a.record, c.req.url)),
       next_cursor: page.nextCursor,
     };
     return c.json(body, 200);

@@ -1,0 +1,142 @@
+/**
+ * @module auth/reviewers
+ * The reviewer side of the inbox, configured by `createInbox({ reviewers })`: accounts and
+ * rights, the web inbox, and (when configured) email and Slack approvals. Created before
+ * the HTTP app (its account tokens and rights check feed the API's authentication), then
+ * mounted on the app.
+ */
+import { type Clock, parseConfig } from "@safeguards/core";
+import type { Hono } from "hono";
+import { z } from "zod";
+import { type EmailApprovalOptions, mountEmailApprovals } from "../email/email-approvals.js";
+import type { ActionService } from "../inbox/action-service.js";
+import type { InboxEvents } from "../inbox/inbox-events.js";
+import { mountSlackApprovals, type SlackApprovalOptions } from "../slack/slack-approvals.js";
+import type { ActionStore, StoredRecord } from "../store/action-store.js";
+import { mountWebInbox } from "../ui/web-inbox.js";
+import { loadReviewerAccounts, type ReviewerAccountsSource } from "./reviewer-account.js";
+import { createReviewerDirectory, type ReviewerDirectory } from "./reviewer-directory.js";
+import { createReviewerGate } from "./reviewer-gate.js";
+import { createSessionManager } from "./session-manager.js";
+
+/** Options of the reviewer side (`createInbox({ reviewers })`). */
+export interface ReviewersOptions {
+  /** Accounts in code, or the path of a JSON file (`[...]` or `{"reviewers": [...]}`). */
+  accounts: ReviewerAccountsSource;
+  /** Key (at least 32 characters) that signs session cookies, CSRF tokens and email links. */
+  secret: string;
+  /** Session lifetime. @default 28800 (8 hours) */
+  sessionTtlSeconds?: number;
+  /** Force the cookies' `Secure` flag. @default true when the request came over https */
+  secureCookies?: boolean;
+  /** Public URL of the inbox root, for links in emails and Slack. @default the inbox's `publicUrl` */
+  publicUrl?: string;
+  /** Email approvals (SMTP). */
+  email?: EmailApprovalOptions;
+  /** Slack approvals (bot token or incoming webhook, signing secret). */
+  slack?: SlackApprovalOptions;
+}
+
+/** What {@link Reviewers.mount} needs from the inbox. */
+export interface ReviewersMountDeps {
+  app: Hono;
+  service: ActionService;
+  store: ActionStore;
+  events: InboxEvents;
+  clock: Clock;
+  basePath: string;
+  publicUrl?: string;
+  shutdown: AbortSignal;
+  onError: (error: unknown) => void;
+}
+
+/** The configured reviewer side. */
+export interface Reviewers {
+  directory: ReviewerDirectory;
+  /** Account API tokens (`token -> name`), accepted by the API as reviewer tokens. */
+  tokens: Record<string, string>;
+  /** The rights check used by the API for reviewer principals. */
+  canAccess(reviewer: string, record: StoredRecord): boolean;
+  /** Mounts the routes and attaches the notifiers. */
+  mount(deps: ReviewersMountDeps): void;
+  /** Stops the notifiers. */
+  close(): Promise<void>;
+}
+
+const obj = <T>() => z.custom<T>((v) => typeof v === "object" && v !== null);
+const optionsSchema = z.strictObject({
+  accounts: z.union([z.string().min(1), z.array(z.unknown())]),
+  secret: z.string().min(32, "secret must be at least 32 characters (e.g. 32 random bytes, hex)"),
+  sessionTtlSeconds: z.number().int().positive().optional(),
+  secureCookies: z.boolean().optional(),
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  email: obj<EmailApprovalOptions>().optional(),
+  slack: obj<SlackApprovalOptions>().optional(),
+});
+
+/** Creates the reviewer side from its options (throws InvalidConfigError on bad options). */
+export function createReviewers(options: ReviewersOptions): Reviewers {
+  const config = parseConfig("reviewers", optionsSchema, options) as ReviewersOptions;
+  const directory = createReviewerDirectory(loadReviewerAccounts(config.accounts));
+  const closers: Array<() => Promise<void> | void> = [];
+  return {
+    directory,
+    tokens: directory.tokens(),
+    canAccess: (reviewer, record) => directory.canAccess(reviewer, record),
+    mount(deps) {
+      const base = deps.basePath;
+      const gate = createReviewerGate(deps.service, directory);
+      const sessions = createSessionManager({
+        secret: config.secret,
+        clock: deps.clock,
+        exists: (name) => directory.get(name)?.passwordHash !== undefined,
+        ...(config.sessionTtlSeconds ? { ttlMs: config.sessionTtlSeconds * 1000 } : {}),
+      });
+      mountWebInbox(deps.app, {
+        base,
+        secret: config.secret,
+        gate,
+        directory,
+        sessions,
+        store: deps.store,
+        service: deps.service,
+        events: deps.events,
+        clock: deps.clock,
+        shutdown: deps.shutdown,
+        ...(config.secureCookies !== undefined ? { secureCookies: config.secureCookies } : {}),
+      });
+      const publicUrl = (config.publicUrl ?? deps.publicUrl)?.replace(/\/$/, "");
+      const needUrl = (what: string) => {
+        if (!publicUrl)
+          throw new TypeError(`reviewers: ${what} needs publicUrl (links back to the inbox)`);
+        return publicUrl;
+      };
+      const shared = {
+        base,
+        gate,
+        directory,
+        events: deps.events,
+        clock: deps.clock,
+        onError: deps.onError,
+      };
+      if (config.email) {
+        const email = mountEmailApprovals(deps.app, config.email, {
+          ...shared,
+          secret: config.secret,
+          publicUrl: needUrl("email"),
+        });
+        closers.push(() => email.close());
+      }
+      if (config.slack) {
+        const slack = mountSlackApprovals(deps.app, config.slack, {
+          ...shared,
+          publicUrl: needUrl("slack"),
+        });
+        closers.push(() => slack.close());
+      }
+    },
+    async close() {
+      for (const close of closers.splice(0)) await close();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * @module ui/session-routes
+ * Sign in (`GET`/`POST /login`, double-submit CSRF with an HMAC-bound cookie), log out
+ * (`POST /logout`), and {@link readSession}, used by every reviewer page.
+ */
+import { randomBytes } from "node:crypto";
+import type { Context, Hono } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
+import type { Session, SessionManager } from "../auth/session-manager.js";
+import { hmacBase64url, safeEqual } from "../auth/signed-token.js";
+import { loginPage } from "./login-page.js";
+import { setSecurityHeaders } from "./security-headers.js";
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = "sg_session";
+const LOGIN_COOKIE = "sg_login";
+
+/** What the session routes need. */
+export interface SessionRoutesDeps {
+  base: string;
+  secret: string;
+  sessions: SessionManager;
+  directory: ReviewerDirectory;
+  /** Force the `Secure` flag; by default set when the request came over https. */
+  secureCookies?: boolean;
+}
+
+const cookieOptions = (deps: SessionRoutesDeps, c: Context) => ({
+  httpOnly: true,
+  sameSite: "Strict" as const,
+  secure: deps.secureCookies ?? new URL(c.req.url).protocol === "https:",
+  path: deps.base || "/",
+});
+
+/** The session of the request, if signed in. */
+export function readSession(c: Context, sessions: SessionManager): Session | undefined {
+  return sessions.read(getCookie(c, SESSION_COOKIE));
+}
+
+/** A safe place to go after signing in: a path inside the inbox, never another site. */
+export function safeNext(base: string, next: string | undefined): string {
+  const fallback = `${base}/inbox`;
+  if (!next || !next.startsWith(`${base}/`) || next.startsWith("//") || /[\\\s]/.test(next))
+    return fallback;
+  return next;
+}
+
+/** Mounts `/login` and `/logout`. */
+export function mountSessionRoutes(app: Hono, deps: SessionRoutesDeps): void {
+  const { base, sessions } = deps;
+  const ctx = { base };
+  const loginCsrf = (nonce: string) => hmacBase64url(deps.secret, `login.${nonce}`);
+  const showLogin = (
+    c: Context,
+    status: 200 | 401 | 403,
+    next: string,
+    error?: string,
+    name?: string,
+  ) => {
+    setSecurityHeaders(c);
+    const nonce = randomBytes(18).toString("base64url");
+    setCookie(c, LOGIN_COOKIE, nonce, { ...cookieOptions(deps, c), maxAge: 3600 });
+    const page = loginPage(ctx, {
+      csrf: loginCsrf(nonce),
+      next,
+      ...(error ? { error } : {}),
+      ...(name ? { name } : {}),
+    });
+    return c.html(page, status);
+  };
+
+  app.get(`${base}/login`, (c) => {
+    const next = safeNext(base, c.req.query("next"));
+    if (readSession(c, sessions)) return c.redirect(next, 303);
+    return showLogin(c, 200, next);
+  });
+
+  app.post(`${base}/login`, async (c) => {
+    const form = await c.req.parseBody();
+    const field = (k: string) => (typeof form[k] === "string" ? (form[k] as string) : "");
+    const next = safeNext(base, field("next"));
+    const nonce = getCookie(c, LOGIN_COOKIE);
+    if (!nonce || !safeEqual(loginCsrf(nonce), field("_csrf"))) {
+      return showLogin(c, 403, next, "The form expired; please sign in again.");
+    }
+    const account = await deps.directory.verifyPassword(field("name"), field("password"));
+    if (!account) return showLogin(c, 401, next, "Wrong name or password.", field("name"));
+    const { cookie } = sessions.issue(account.name);
+    deleteCookie(c, LOGIN_COOKIE, { path: base || "/" });
+    setCookie(c, SESSION_COOKIE, cookie, {
+      ...cookieOptions(deps, c),
+      maxAge: Math.floor(sessions.ttlMs / 1000),
+    });
+    setSecurityHeaders(c);
+    return c.redirect(next, 303);
+  });
+
+  app.post(`${base}/logout`, async (c) => {
+    const session = readSession(c, sessions);
+    const form = await c.req.parseBody();
+    setSecurityHeaders(c);
+    if (session) {
+      if (!sessions.checkCsrf(session, typeof form._csrf === "string" ? form._csrf : undefined)) {
+        return c.text("Invalid CSRF token", 403);
+      }
+      sessions.revoke(session);
+    }
+    deleteCookie(c, SESSION_COOKIE, { path: base || "/" });
+    return c.redirect(`${base}/login`, 303);
+  });
+}

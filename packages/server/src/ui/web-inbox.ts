@@ -1,0 +1,177 @@
+/**
+ * @module ui/web-inbox
+ * Mounts the reviewer web UI on the inbox's Hono app: sign in/out, the live inbox list,
+ * the review page and its decision endpoint (JSON, CSRF header), the history, the event
+ * stream and the static files. Every read and decision goes through the
+ * {@link ReviewerGate}, so rights are checked the same way everywhere.
+ */
+import { type Clock, protocol } from "@safeguards/core";
+import type { Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
+import type { ReviewerGate } from "../auth/reviewer-gate.js";
+import type { Session, SessionManager } from "../auth/session-manager.js";
+import { errorResponse } from "../http/errors.js";
+import { actionId, readJson } from "../http/input.js";
+import type { ActionService } from "../inbox/action-service.js";
+import { InboxError, STATUS_BY_CODE } from "../inbox/inbox-error.js";
+import type { InboxEvents } from "../inbox/inbox-events.js";
+import type { ActionStore, StoredRecord } from "../store/action-store.js";
+import { mountAssets } from "./assets.js";
+import { historyPage, matchesSearch } from "./history-page.js";
+import { type InboxFilter, inboxFragment, inboxPage } from "./inbox-page.js";
+import type { PageContext } from "./layout.js";
+import { liveEvents } from "./live-events.js";
+import { messagePage } from "./login-page.js";
+import { reviewPage } from "./review-page.js";
+import { setSecurityHeaders } from "./security-headers.js";
+import { mountSessionRoutes, readSession } from "./session-routes.js";
+
+/** What the web UI needs. */
+export interface WebInboxDeps {
+  base: string;
+  secret: string;
+  gate: ReviewerGate;
+  directory: ReviewerDirectory;
+  sessions: SessionManager;
+  store: ActionStore;
+  service: ActionService;
+  events: Pick<InboxEvents, "on">;
+  clock: Clock;
+  shutdown: AbortSignal;
+  secureCookies?: boolean;
+}
+
+/** Most records a list page reads from the store. */
+const MAX_LISTED = 1000;
+
+/** Mounts the reviewer web UI. */
+export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
+  const { base, sessions, directory, store } = deps;
+  const formLimit = bodyLimit({
+    maxSize: 16 * 1024,
+    onError: (c) => c.text("Form too large", 413),
+  });
+  app.use(`${base}/login`, formLimit);
+  app.use(`${base}/logout`, formLimit);
+  mountSessionRoutes(app, deps);
+  mountAssets(app, base);
+
+  const pageCtx = (session: Session): PageContext => ({
+    base,
+    reviewer: session.name,
+    csrf: sessions.csrfToken(session),
+  });
+
+  /** Runs a page handler for a signed-in reviewer; errors become HTML pages. */
+  const page =
+    (handler: (c: Context, session: Session) => Promise<Response>) => async (c: Context) => {
+      setSecurityHeaders(c);
+      const session = readSession(c, sessions);
+      if (!session) {
+        const url = new URL(c.req.url);
+        return c.redirect(
+          `${base}/login?next=${encodeURIComponent(url.pathname + url.search)}`,
+          303,
+        );
+      }
+      try {
+        return await handler(c, session);
+      } catch (error) {
+        if (!(error instanceof InboxError)) throw error;
+        const status = STATUS_BY_CODE[error.code] as 400 | 403 | 404 | 409;
+        const title = status === 403 ? "Not allowed" : status === 404 ? "Not found" : "Refused";
+        return c.html(messagePage(pageCtx(session), title, error.message), status);
+      }
+    };
+
+  /** JSON/stream endpoints: 401 without a session. */
+  const api =
+    (handler: (c: Context, session: Session) => Promise<Response> | Response) =>
+    async (c: Context) => {
+      setSecurityHeaders(c);
+      const session = readSession(c, sessions);
+      if (!session) return errorResponse("unauthorized", "Sign in first");
+      return handler(c, session);
+    };
+
+  const readAll = async (status?: "pending"): Promise<StoredRecord[]> => {
+    for (const id of await store.dueForExpiry(deps.clock.now(), MAX_LISTED))
+      await deps.service.expire(id);
+    const out: StoredRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.list({
+        limit: 200,
+        ...(status ? { status } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
+      out.push(...page.actions.map((a) => a.record));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && out.length < MAX_LISTED);
+    return out;
+  };
+  const visiblePending = async (name: string) =>
+    (await readAll("pending")).filter((r) => directory.canAccess(name, r));
+  const filterOf = (c: Context): InboxFilter => {
+    const agent = c.req.query("agent")?.slice(0, 200);
+    const severity = c.req.query("severity");
+    return {
+      ...(agent ? { agent } : {}),
+      ...(severity && protocol.severitySchema.safeParse(severity).success ? { severity } : {}),
+    };
+  };
+
+  app.get(`${base}/`, (c) => c.redirect(`${base}/inbox`, 303));
+  app.get(
+    `${base}/inbox`,
+    page(async (c, s) => c.html(inboxPage(pageCtx(s), await visiblePending(s.name), filterOf(c)))),
+  );
+  app.get(
+    `${base}/ui/rows`,
+    api(async (c, s) =>
+      c.html(inboxFragment(pageCtx(s), await visiblePending(s.name), filterOf(c)).value),
+    ),
+  );
+  app.get(
+    `${base}/ui/events`,
+    api((c, s) =>
+      liveEvents(c, {
+        events: deps.events,
+        canSee: (r) => directory.canAccess(s.name, r),
+        shutdown: deps.shutdown,
+      }),
+    ),
+  );
+  app.get(
+    `${base}/history`,
+    page(async (c, s) => {
+      const q = (c.req.query("q") ?? "").slice(0, 200);
+      const decided = (await readAll())
+        .filter((r) => r.status !== "pending" && directory.canAccess(s.name, r))
+        .filter((r) => matchesSearch(r, q))
+        .sort((a, b) => (b.decision?.decided_at ?? "").localeCompare(a.decision?.decided_at ?? ""));
+      return c.html(historyPage(pageCtx(s), decided, q));
+    }),
+  );
+  app.get(
+    `${base}/review/:id`,
+    page(async (c, s) => {
+      const action = await deps.gate.view(s.name, actionId(c));
+      const audit = await store.auditLog(action.record.id);
+      return c.html(reviewPage(pageCtx(s), action.record, audit));
+    }),
+  );
+  app.post(
+    `${base}/review/:id/decision`,
+    api(async (c, s) => {
+      if (!sessions.checkCsrf(s, c.req.header("x-csrf-token"))) {
+        return errorResponse("forbidden", "Missing or invalid CSRF token; reload the page");
+      }
+      const id = actionId(c);
+      const body = await readJson(c, protocol.decisionBodySchema);
+      const action = await deps.gate.decide(s.name, id, body);
+      return c.json(action.record, 200);
+    }),
+  );
+}

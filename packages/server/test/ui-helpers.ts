@@ -1,0 +1,105 @@
+/**
+ * @module test/ui-helpers
+ * Fixtures of the reviewer-side tests: an inbox with reviewer accounts (alice sees all,
+ * bob only the other agent, carol only the tool `delete_customer`), and a tiny browser-like
+ * HTTP client with a cookie jar.
+ */
+import bcrypt from "bcryptjs";
+import type { ReviewerAccount } from "../src/auth/reviewer-account.js";
+import type { ReviewersOptions } from "../src/auth/reviewers.js";
+import type { Inbox, InboxOptions } from "../src/index.js";
+import { AGENT_B, startInbox } from "./helpers.js";
+
+export const UI_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
+export const PASSWORDS = { alice: "alice-pw-1", bob: "bob-pw-22", carol: "carol-pw-333" };
+export const ALICE_API_TOKEN = "alice-account-token-0123";
+export const BOB_API_TOKEN = "bob-account-token-456789";
+const hash = (pw: string) => bcrypt.hashSync(pw, 4);
+
+/** The test accounts. */
+export function testAccounts(): ReviewerAccount[] {
+  return [
+    {
+      name: "alice",
+      passwordHash: hash(PASSWORDS.alice),
+      token: ALICE_API_TOKEN,
+      email: "alice@example.test",
+      slackUserId: "UALICE",
+      agents: "*",
+    },
+    {
+      name: "bob",
+      passwordHash: hash(PASSWORDS.bob),
+      token: BOB_API_TOKEN,
+      email: "bob@example.test",
+      slackUserId: "UBOB",
+      agents: [AGENT_B],
+    },
+    { name: "carol", passwordHash: hash(PASSWORDS.carol), tools: ["delete_customer"] },
+  ];
+}
+
+/** An inbox with reviewer accounts on 127.0.0.1:0; `root` is the origin (no `/api`). */
+export async function startReviewerInbox(
+  reviewers: Partial<ReviewersOptions> = {},
+  overrides: Partial<InboxOptions> = {},
+): Promise<{ inbox: Inbox; url: string; root: string }> {
+  const { inbox, url } = await startInbox({
+    reviewers: { accounts: testAccounts(), secret: UI_SECRET, ...reviewers },
+    ...overrides,
+  });
+  return { inbox, url, root: url.replace(/\/api$/, "") };
+}
+
+/** A cookie-keeping client (no redirects followed). */
+export class Browser {
+  cookies = new Map<string, string>();
+  constructor(readonly root: string) {}
+
+  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size)
+      headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+    const res = await fetch(this.root + path, { ...init, headers, redirect: "manual" });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = pair!.indexOf("=");
+      const name = pair!.slice(0, eq);
+      const value = pair!.slice(eq + 1);
+      if (value === "" || /max-age=0/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+
+  /** Posts a form (urlencoded). */
+  form(path: string, fields: Record<string, string>): Promise<Response> {
+    return this.fetch(path, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+
+  /** Signs in through the login form; answers the sign-in response. */
+  async signIn(name: string, password: string): Promise<Response> {
+    const page = await (await this.fetch("/login")).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? "";
+    return this.form("/login", { _csrf: csrf, next: "/inbox", name, password });
+  }
+
+  /** The CSRF token of the signed-in session (from a page's meta tag). */
+  async csrf(): Promise<string> {
+    const page = await (await this.fetch("/inbox")).text();
+    return /name="csrf-token" content="([^"]*)"/.exec(page)?.[1] ?? "";
+  }
+
+  /** Posts a JSON decision through the web UI's endpoint. */
+  async decide(id: string, body: unknown, csrf?: string): Promise<Response> {
+    return this.fetch(`/review/${encodeURIComponent(id)}/decision`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(csrf ? { "x-csrf-token": csrf } : {}) },
+      body: JSON.stringify(body),
+    });
+  }
+}
