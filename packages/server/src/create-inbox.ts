@@ -13,18 +13,24 @@ import { createApp } from "./http/app.js";
 import { createReviewers, type ReviewersOptions } from "./auth/reviewers.js";
 import { type Authenticator, createBearerAuthenticator } from "./http/auth.js";
 import type { HttpContext } from "./http/context.js";
+import { createSignatureVerifier } from "./http/verify-signature.js";
 import { type ActionService, createActionService } from "./inbox/action-service.js";
 import { type CallbackRetryOptions, createCallbackSender } from "./inbox/callback-sender.js";
 import { createLocalNotifier, type DecisionNotifier } from "./inbox/decision-notifier.js";
 import { createExpirySweeper } from "./inbox/expiry-sweeper.js";
 import { createInboxEvents, type InboxEvents } from "./inbox/inbox-events.js";
+import { createPostgresNotifier } from "./inbox/postgres-notifier.js";
 import type { ActionStore, StoredRecord } from "./store/action-store.js";
-import { resolveStore } from "./store/resolve-store.js";
+import { isPostgresUrl, resolveStore } from "./store/resolve-store.js";
 import { closeServer } from "./util/close-server.js";
 
 /** Options of {@link createInbox}. */
 export interface InboxOptions {
-  /** `"memory"`, a SQLite file path, or an {@link ActionStore}. @default ".safeguards/inbox.db" */
+  /**
+   * `"memory"`, a SQLite file path, a `postgres://` URL (PostgreSQL store plus a
+   * LISTEN/NOTIFY notifier, for several instances on one database), or an {@link ActionStore}.
+   * @default ".safeguards/inbox.db"
+   */
   store?: "memory" | string | ActionStore;
   /** Agent API key -> the agent id it speaks for. */
   apiKeys: Record<string, string>;
@@ -112,7 +118,11 @@ export function createInbox(options: InboxOptions): Inbox {
     config.onError ?? ((error: unknown) => console.error("[safeguards-inbox]", error));
   const basePath = config.basePath ?? "";
   const { store, owned } = resolveStore(config.store);
-  const notifier = config.notifier ?? createLocalNotifier();
+  const notifier =
+    config.notifier ??
+    (isPostgresUrl(config.store)
+      ? createPostgresNotifier({ connectionString: config.store, onError })
+      : createLocalNotifier());
   const events = createInboxEvents(onError);
   const shutdown = new AbortController();
   const callbacks = config.signingSecret
@@ -164,6 +174,9 @@ export function createInbox(options: InboxOptions): Inbox {
     authenticator: extra ? async (r) => (await extra(r)) ?? bearer(r) : bearer,
     toWire,
     ...(reviewers ? { canAccess: reviewers.canAccess } : {}),
+    ...(config.signingSecret
+      ? { verifySignature: createSignatureVerifier(config.signingSecret) }
+      : {}),
     shutdown: shutdown.signal,
   };
   const app = createApp(ctx, { basePath, onError });
@@ -215,7 +228,8 @@ export function createInbox(options: InboxOptions): Inbox {
         await sweeper.stop();
         callbacks?.close();
         await reviewers?.close();
-        if (server) await closeServer(server);
+        // Long polls and event streams were released above; what is left gets 1 s to finish.
+        if (server) await closeServer(server, 1000);
         await notifier.close();
         if (owned) await store.close();
       })();

@@ -1,3 +1,4 @@
+import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import {
@@ -8,6 +9,7 @@ import {
   file,
   REVIEWER_TOKEN,
   requestBody,
+  SECRET,
   startInbox,
 } from "./helpers.js";
 
@@ -90,6 +92,39 @@ describe("authentication and rights", () => {
     expect(stream.body.decisions).toEqual([]);
     const own = await call(url, "/decisions", { token: AGENT_KEY });
     expect(own.body.decisions.map((d: { id: string }) => d.id)).toEqual([body.id]);
+  });
+
+  it("verifies optional Standard Webhooks signatures on agent requests", async () => {
+    const url = await start();
+    const signer = new Webhook(SECRET);
+    const send = (payload: string, headers: Record<string, string>) =>
+      call(url, "/request-approval", {
+        token: AGENT_KEY,
+        raw: payload,
+        headers: { "content-type": "application/json", ...headers },
+      });
+    const sign = (payload: string, at = new Date(), msgId = `msg_${Math.random()}`) => ({
+      "webhook-id": msgId,
+      "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+      "webhook-signature": signer.sign(msgId, at, payload),
+    });
+    const good = JSON.stringify(requestBody());
+    expect((await send(good, sign(good))).status).toBe(201);
+    const tampered = JSON.stringify(requestBody());
+    const forged = await send(tampered, sign(JSON.stringify(requestBody())));
+    expect(forged.status).toBe(401);
+    expect(forged.body.error.code).toBe("unauthorized");
+    const stale = await send(tampered, sign(tampered, new Date(Date.now() - 600_000)));
+    expect(stale.status).toBe(401);
+    const other = new Webhook(`whsec_${Buffer.from("x".repeat(32)).toString("base64")}`);
+    const wrongKey = await send(tampered, {
+      ...sign(tampered),
+      "webhook-signature": other.sign("m", new Date(), tampered),
+    });
+    expect(wrongKey.status).toBe(401);
+    const list = await call(url, "/actions", { token: REVIEWER_TOKEN });
+    expect(list.body.actions).toHaveLength(1);
+    expect((await send(tampered, {})).status).toBe(201);
   });
 
   it("refuses a config where one key is both an API key and a reviewer token", async () => {

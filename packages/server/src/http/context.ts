@@ -19,6 +19,11 @@ export interface HttpContext {
   toWire: (record: StoredRecord, requestUrl: string) => protocol.ActionRecord;
   /** Per-reviewer rights (reviewer accounts); absent = every reviewer sees everything. */
   canAccess?: (reviewer: string, record: StoredRecord) => boolean;
+  /**
+   * Checks Standard Webhooks headers over an agent's raw body when they are present (absent
+   * when the inbox has no signing secret); throws 401 for a bad or stale signature.
+   */
+  verifySignature?: (raw: string, headers: Headers) => void;
   /** Aborted when the inbox closes, to release long polls. */
   shutdown: AbortSignal;
 }

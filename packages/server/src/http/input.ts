@@ -8,8 +8,15 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { InboxError } from "../inbox/inbox-error.js";
 
-/** Parses the body as JSON and validates it with `schema`; 400/413/415 on bad input. */
-export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+/**
+ * Parses the body as JSON and validates it with `schema`; 400/413/415 on bad input.
+ * `checkRaw` sees the exact body text first (signature checks).
+ */
+export async function readJson<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  checkRaw?: (raw: string) => void,
+): Promise<z.output<S>> {
   const type = c.req.header("content-type");
   // JSON is parsed whatever the type says, except for types that are clearly something else
   // (curl -d sends application/x-www-form-urlencoded by default).
@@ -22,11 +29,18 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   const length = Number(c.req.header("content-length") ?? "0");
   if (length > protocol.MAX_BODY_BYTES) throw tooLarge();
   const bytes = await readLimited(c.req.raw);
+  let raw: string;
+  try {
+    raw = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new InboxError("invalid_request", "The body is not valid UTF-8");
+  }
+  checkRaw?.(raw);
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    value = JSON.parse(raw);
   } catch {
-    throw new InboxError("invalid_request", "The body is not valid UTF-8 JSON");
+    throw new InboxError("invalid_request", "The body is not valid JSON");
   }
   const result = schema.safeParse(value);
   if (!result.success) {

@@ -2,7 +2,8 @@
  * @module http/request-approval
  * `POST /request-approval` (agent): files an approval request. 201 with the record when
  * new, 200 with the stored record for an idempotent retry, 409 when the id is taken by a
- * different body.
+ * different body. When the agent sends Standard Webhooks headers and the inbox has a
+ * signing secret, the signature must verify (401 otherwise).
  */
 import { protocol } from "@safeguards/core";
 import type { Context } from "hono";
@@ -14,7 +15,9 @@ import { readJson } from "./input.js";
 export function requestApproval(ctx: HttpContext) {
   return async (c: Context): Promise<Response> => {
     const agentId = requireAgent(await authenticate(ctx.authenticator, c.req.raw));
-    const body = await readJson(c, protocol.approvalRequestBodySchema);
+    const body = await readJson(c, protocol.approvalRequestBodySchema, (raw) =>
+      ctx.verifySignature?.(raw, c.req.raw.headers),
+    );
     const { created, action } = await ctx.service.submit(agentId, body);
     return c.json(ctx.toWire(action.record, c.req.url), created ? 201 : 200);
   };
