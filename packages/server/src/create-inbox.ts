@@ -9,8 +9,8 @@ import { type Clock, parseConfig, type protocol, systemClock } from "@safeguards
 import type { Hono } from "hono";
 import { Webhook } from "standardwebhooks";
 import { z } from "zod";
-import { createApp } from "./http/app.js";
 import { createReviewers, type ReviewersOptions } from "./auth/reviewers.js";
+import { createApp } from "./http/app.js";
 import { type Authenticator, createBearerAuthenticator } from "./http/auth.js";
 import type { HttpContext } from "./http/context.js";
 import { createSignatureVerifier } from "./http/verify-signature.js";
