@@ -1,0 +1,33 @@
+/**
+ * `pnpm bench`: runs every `bench/*.bench.ts` in sequence, each in its own Node process
+ * (`--expose-gc`, tsx, source conditions) so memory figures do not mix. Pass names to run
+ * only some: `pnpm bench decision-latency`.
+ */
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const dir = fileURLToPath(new URL(".", import.meta.url));
+const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".bench.ts"))
+  .filter((f) => only.length === 0 || only.some((name) => f.includes(name)))
+  .sort();
+if (files.length === 0) {
+  console.error(`No bench files match ${only.join(", ")}`);
+  process.exit(1);
+}
+let failed = 0;
+for (const file of files) {
+  console.log(`\n=== ${file} ===`);
+  const result = spawnSync(
+    process.execPath,
+    ["--expose-gc", "--import", "tsx", "--conditions=source", `${dir}${file}`],
+    { stdio: "inherit", cwd: fileURLToPath(new URL("..", import.meta.url)) },
+  );
+  if (result.status !== 0) {
+    failed += 1;
+    console.error(`${file} failed (exit ${result.status ?? result.signal})`);
+  }
+}
+process.exit(failed === 0 ? 0 : 1);
