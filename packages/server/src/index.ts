@@ -16,6 +16,11 @@ export { createLocalNotifier } from "./inbox/decision-notifier.js";
 export { InboxError } from "./inbox/inbox-error.js";
 export type { InboxEvent, InboxEventListener, InboxEventType } from "./inbox/inbox-events.js";
 export type {
+  PostgresNotifier,
+  PostgresNotifierOptions,
+} from "./inbox/postgres-notifier.js";
+export { createPostgresNotifier, DEFAULT_NOTIFY_CHANNEL } from "./inbox/postgres-notifier.js";
+export type {
   ActionStore,
   AuditEntry,
   CreateResult,
@@ -30,5 +35,12 @@ export type {
   TransitionResult,
 } from "./store/action-store.js";
 export { createMemoryStore } from "./store/memory-store.js";
+export type {
+  MigrationReport,
+  PostgresMigration,
+} from "./store/postgres-migrations.js";
+export { migratePostgres, POSTGRES_MIGRATIONS } from "./store/postgres-migrations.js";
+export type { PostgresStoreOptions } from "./store/postgres-store.js";
+export { createPostgresStore } from "./store/postgres-store.js";
 export type { SqliteStoreOptions } from "./store/sqlite-store.js";
 export { createSqliteStore, DEFAULT_SQLITE_PATH } from "./store/sqlite-store.js";

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Clock, createManualClock } from "@safeguards/core";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInbox, type Inbox } from "../src/create-inbox.js";
 import { createPostgresNotifier } from "../src/inbox/postgres-notifier.js";
@@ -16,6 +17,19 @@ const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 describe.runIf(PG_TEST_URL)("two inbox instances on one PostgreSQL database", () => {
   let db: TestDatabase;
   const closers: (() => Promise<void>)[] = [];
+
+  /** An instance configured the way the CLI does it: `store` is the database URL. */
+  const fromUrl = async () => {
+    const inbox = createInbox({
+      store: db.url,
+      apiKeys: { [AGENT_KEY]: "bot" },
+      reviewerTokens: { [REVIEWER_TOKEN]: "alice" },
+      onError: () => {},
+    });
+    closers.push(() => inbox.close());
+    await inbox.store.init();
+    return inbox;
+  };
 
   /** One inbox instance: its own Pool, its own LISTEN connection, its own sweeper. */
   const instance = async (clock?: Clock) => {
@@ -102,6 +116,46 @@ describe.runIf(PG_TEST_URL)("two inbox instances on one PostgreSQL database", ()
     expect(performance.now() - started).toBeLessThan(5000);
     const one = await waitingOne;
     expect(one.body.status).toBe("approved");
+  });
+
+  it("selects PostgreSQL from a postgres:// URL and loses no decision while LISTEN reconnects", async () => {
+    const a = await instance();
+    const b = await fromUrl();
+    expect((await fileAction(b, "resync-1", Date.now() + 60_000)).status).toBe(201);
+    expect((await a.store.get("resync-1"))?.record.status).toBe("pending");
+    const waiting = call(b, "GET", "/actions/resync-1?wait=30", AGENT_KEY);
+    await new Promise((r) => setTimeout(r, 200));
+    // Decided behind the notifiers' back (no NOTIFY), then B's LISTEN connection is cut:
+    // B must reconnect and make its waiters re-read the database.
+    const won = await a.store.transition({
+      id: "resync-1",
+      status: "rejected",
+      decision: {
+        type: "reject",
+        response_data: null,
+        comments: null,
+        reviewer: "alice",
+        decided_at: new Date().toISOString(),
+      },
+      actor: "reviewer:alice",
+      at: new Date().toISOString(),
+    });
+    expect(won.ok).toBe(true);
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    const started = performance.now();
+    try {
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND query LIKE 'LISTEN %'`,
+      );
+      expect(killed.rowCount).toBeGreaterThanOrEqual(2);
+    } finally {
+      await admin.end();
+    }
+    const answer = await waiting;
+    expect(answer.body.status).toBe("rejected");
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it("times an action out exactly once when both instances sweep it", async () => {

@@ -89,7 +89,7 @@ describe.runIf(PG_TEST_URL)("PostgreSQL LISTEN/NOTIFY decision notifier", () => 
     } finally {
       await admin.end();
     }
-    const event = (await resync) as DecisionEvent & { resync?: boolean };
+    const event = await resync;
     expect(event.resync).toBe(true);
     expect(b.listening).toBe(true);
     // And notifications flow again over the new connection.

@@ -1,8 +1,10 @@
+import { describe } from "vitest";
 import { createPostgresStore } from "../src/store/postgres-store.js";
 import { createTestDatabase, PG_TEST_URL } from "./postgres-test-db.js";
 import { runStoreContract } from "./store-contract.js";
 
-if (PG_TEST_URL) {
+// Each test gets its own fresh database.
+describe.runIf(PG_TEST_URL)("PostgreSQL store", () => {
   runStoreContract("postgres", async () => {
     const db = await createTestDatabase();
     const store = createPostgresStore({ connectionString: db.url });
@@ -15,4 +17,4 @@ if (PG_TEST_URL) {
       },
     };
   });
-}
+});

@@ -10,6 +10,11 @@ export interface DecisionEvent {
   agentId: string;
   actionId: string;
   decisionSeq: number;
+  /**
+   * Set on a synthetic wake-up (e.g. after a notifier reconnected and may have missed events):
+   * every waiter of the agent re-reads, whatever action it waits for.
+   */
+  resync?: boolean;
 }
 
 /** Listener of {@link DecisionNotifier.subscribe}. */

@@ -31,7 +31,7 @@ export async function longPoll<T>(options: LongPollOptions<T>): Promise<T> {
   let woken = false;
   let wake: (() => void) | undefined;
   const unsubscribe = options.notifier.subscribe(options.agentId, (event) => {
-    if (options.filter && !options.filter(event)) return;
+    if (options.filter && !event.resync && !options.filter(event)) return;
     woken = true;
     wake?.();
   });

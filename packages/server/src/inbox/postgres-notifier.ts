@@ -47,12 +47,6 @@ export interface PostgresNotifier extends DecisionNotifier {
   readonly listening: boolean;
 }
 
-/**
- * The synthetic wake-up sent after a reconnect: `resync` tells long polls to re-read
- * whatever they wait for (their per-action filters must let it through).
- */
-export type ResyncEvent = DecisionEvent & { resync: true };
-
 interface Wire {
   /** Origin instance. */
   o: string;
@@ -102,8 +96,7 @@ export function createPostgresNotifier(options: PostgresNotifierOptions): Postgr
   /** Wakes every local waiter so it re-reads the database. */
   const resyncAll = () => {
     for (const [agentId, set] of [...byAgent]) {
-      const event: ResyncEvent = { agentId, actionId: "", decisionSeq: 0, resync: true };
-      deliver(set, event);
+      deliver(set, { agentId, actionId: "", decisionSeq: 0, resync: true });
     }
   };
 
