@@ -69,7 +69,7 @@ export async function listPendingApprovals(
 export function buildResumeCommand(
   pending: readonly PendingApproval[],
   decisions: Readonly<Record<string, DecisionInput | unknown>>,
-): Command {
+): Command<Record<string, unknown>, never, never> {
   const keys = Object.keys(decisions ?? {});
   if (keys.length === 0) {
     throw new SafeguardsError(ErrorCode.INVALID_ARGUMENT, "No decisions to resume with");
