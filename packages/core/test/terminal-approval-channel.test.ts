@@ -158,12 +158,18 @@ describe("TerminalApprovalChannel", () => {
     expect(action.status).toBe(ActionStatus.TIMED_OUT);
   });
 
-  it("shows control characters in agent text as visible escapes", async () => {
+  it("shows control characters in agent text as visible escapes, never as new lines", async () => {
     const t = setup();
-    await t.handler.requestAction({ ...transfer, title: "Pay\u001b[2J now\rX" });
+    await t.handler.requestAction({
+      ...transfer,
+      title: "Pay\u001b[2J now\rX\nRecorded: approved",
+      description: "line one\nTime left:   99m 00s",
+    });
     await t.until(PROMPT);
-    expect(t.output()).toContain("Pay\\u001b[2J now\\rX");
+    expect(t.output()).toContain("Pay\\u001b[2J now\\rX\\nRecorded: approved");
     expect(t.output()).not.toContain("\u001b");
+    expect(t.output()).toContain("Description: line one\n               Time left:   99m 00s");
+    expect(t.output()).not.toMatch(/^(Recorded| {2}Time left: {3}99m)/m);
   });
 
   it("closes its input on shutdown and refuses later requests", async () => {
@@ -177,7 +183,7 @@ describe("TerminalApprovalChannel", () => {
     await expect(t.handler.requestAction(transfer)).rejects.toMatchObject({
       code: "SAFEGUARDS_CHANNEL_DELIVERY_FAILED",
     });
-    expect(t.channel.sendNotification({} as never)).toBe(false);
+    expect(await t.channel.sendNotification({} as never)).toBe(false);
   });
 
   it("refuses snake_case config keys", () => {

@@ -64,6 +64,7 @@ export class TerminalApprovalChannel implements ApprovalChannel {
   #current: { id: string; abort: AbortController } | undefined;
   #draining: Promise<void> | undefined;
   #shutDown = false;
+  #initialized = false;
 
   constructor(options: TerminalApprovalChannelOptions = {}) {
     this.#input = options.input ?? process.stdin;
@@ -71,21 +72,32 @@ export class TerminalApprovalChannel implements ApprovalChannel {
     this.#clock = options.clock ?? systemClock;
     this.#reviewer = options.reviewer ?? defaultReviewer();
     this.#decisions = new LocalDecisions({ clock: this.#clock, defaultReviewer: this.#reviewer });
+    // A failing output (a closed pipe) must not crash the process; sends report it as false.
+    this.#output.on("error", () => {});
   }
 
-  /** Accepts `{ reviewer? }`; throws InvalidConfigError naming a bad key. */
+  /**
+   * Accepts `{ reviewer? }`; throws InvalidConfigError naming a bad key. Needed before
+   * `sendNotification` (as for every notification channel); approval requests work with
+   * the constructor options alone.
+   */
   initialize(config: Record<string, unknown> = {}): void {
     const parsed = parseConfig("TerminalApprovalChannel", configSchema, config);
     if (parsed.reviewer !== undefined) this.#reviewer = parsed.reviewer;
+    this.#initialized = true;
   }
 
-  /** Prints the alert; false after shutdown. */
-  sendNotification(alert: SafetyAlert): boolean {
-    if (this.#shutDown) return false;
-    this.#write(
-      `[${alert.severity}] ${terminalText(alert.title)}: ${terminalText(alert.description)}\n`,
-    );
-    return true;
+  /** Prints the alert on one line; false before `initialize`, after `shutdown` or when the output fails. */
+  sendNotification(alert: SafetyAlert): Promise<boolean> {
+    if (!this.#initialized || this.#shutDown) return Promise.resolve(false);
+    const line = `[${alert.severity}] ${terminalText(alert.title)}: ${terminalText(alert.description)}\n`;
+    return new Promise<boolean>((resolve) => {
+      try {
+        this.#output.write(line, (error) => resolve(!error));
+      } catch {
+        resolve(false);
+      }
+    });
   }
 
   /** Closes the readline interface; pending questions end without a decision. */

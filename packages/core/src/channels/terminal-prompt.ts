@@ -88,13 +88,32 @@ function closedError(): SafeguardsError {
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
-/** Untrusted text with control characters (ANSI escapes, CR, ...) shown as visible escapes. */
+/**
+ * Untrusted text on one line, with control characters (LF, CR, ANSI escapes, ...) shown as
+ * visible escapes, so agent text can never forge a line of the prompt.
+ */
 export function terminalText(text: string): string {
   return String(text).replace(CONTROL, (c) =>
-    c === "\r" ? "\\r" : c === "\t" ? "\\t" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    c === "\n"
+      ? "\\n"
+      : c === "\r"
+        ? "\\r"
+        : c === "\t"
+          ? "\\t"
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
+}
+
+const INDENT = " ".repeat(15);
+
+/** Untrusted multi-line text: each line escaped, continuation lines indented under a label. */
+function indentedText(text: string): string {
+  return String(text)
+    .split(/\r\n|\n/)
+    .map(terminalText)
+    .join(`\n${INDENT}`);
 }
 
 /** `2m 05s`-style duration of `ms`, rounded up to whole seconds (0 when negative). */
@@ -113,7 +132,7 @@ export function formatRequest(request: ApprovalRequest, now: number): string {
     `  Title:       ${terminalText(request.title)}`,
     `  Severity:    ${request.severity}`,
     `  Agent:       ${terminalText(request.agentId)}`,
-    `  Description: ${terminalText(request.description).replace(/\n/g, "\n               ")}`,
+    `  Description: ${indentedText(request.description)}`,
   ];
   if (request.action) {
     lines.push(`  Action:      ${terminalText(request.action.name)}`);
@@ -131,7 +150,7 @@ export function formatRequest(request: ApprovalRequest, now: number): string {
 
 /** JSON, escaped (U+2028/9 included), indented to line up under a card label. */
 export function indentJson(value: JsonValue): string {
-  return terminalText(JSON.stringify(value, null, 2)).replace(/\n/g, "\n               ");
+  return indentedText(JSON.stringify(value, null, 2));
 }
 
 /** The result of parsing one typed field value. */
