@@ -158,6 +158,26 @@ describe("TerminalApprovalChannel", () => {
     expect(action.status).toBe(ActionStatus.TIMED_OUT);
   });
 
+  it("never lets a line typed before a request was shown answer it", async () => {
+    const t = setup();
+    const first = await t.handler.requestAction({
+      ...transfer,
+      title: "First",
+      timeoutSeconds: 30,
+    });
+    await t.until(PROMPT);
+    t.clock.advance(30_000);
+    expect(await t.handler.waitForAction(first)).toBe(ActionStatus.TIMED_OUT);
+    t.type("a"); // typed too late for the first request, before the second exists
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = await t.handler.requestAction({ ...transfer, title: "Second" });
+    await t.until("Title:       Second");
+    await t.until("(Ignored 1 line(s) typed before this request was shown.)");
+    expect(second.status).toBe(ActionStatus.PENDING);
+    t.type("r", "not this one");
+    expect(await t.handler.waitForAction(second)).toBe(ActionStatus.REJECTED);
+  });
+
   it("shows control characters in agent text as visible escapes, never as new lines", async () => {
     const t = setup();
     await t.handler.requestAction({

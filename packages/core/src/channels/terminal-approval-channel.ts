@@ -188,6 +188,11 @@ export class TerminalApprovalChannel implements ApprovalChannel {
     this.#write(
       `\n${formatRequest(request, this.#clock.now())}${waiting > 0 ? `  (${waiting} more waiting)\n` : ""}`,
     );
+    // A line typed before this card was shown (say, just as the previous request timed
+    // out) must never answer it.
+    const ignored = this.#lines().discardBuffered();
+    if (ignored > 0)
+      this.#write(`(Ignored ${ignored} line(s) typed before this request was shown.)\n`);
     const allowed = ORDER.filter((d) => request.allowedDecisions.includes(d));
     const prompt = `${allowed.map((d) => LABELS[d]).join(" / ")}? `;
     for (;;) {

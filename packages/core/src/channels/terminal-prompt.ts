@@ -57,6 +57,11 @@ export class LineReader {
     return this.#closed && this.#lines.length === 0;
   }
 
+  /** Drops lines typed ahead (before the current question was shown); returns how many. */
+  discardBuffered(): number {
+    return this.#lines.splice(0).length;
+  }
+
   /** The next line (trimmed); rejects when the input ends or `signal` aborts. */
   next(signal?: AbortSignal): Promise<string> {
     const buffered = this.#lines.shift();
