@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { createInbox } from "./create-inbox.js";
 import { parseKeyList } from "./parse-key-list.js";
 import { DEFAULT_SQLITE_PATH } from "./store/sqlite-store.js";
+import { selectStore } from "./store/store-selection.js";
 
 const HELP = `Usage: safeguards-inbox [--port 8787] [--host 127.0.0.1] [--db ${DEFAULT_SQLITE_PATH}]
 
@@ -18,6 +19,8 @@ Options:
   --port <n>     port to listen on (0 picks a free one)       default 8787
   --host <h>     interface to bind                             default 127.0.0.1
   --db <path>    SQLite file, or "memory" for a throwaway inbox default ${DEFAULT_SQLITE_PATH}
+  --database-url <url>  PostgreSQL (postgres://...): several instances share one database
+                 default $DATABASE_URL when --db is not given
   --public-url   public URL of the inbox (for review_url)
   -h, --help     show this help
 
@@ -25,6 +28,7 @@ Environment:
   SAFEGUARDS_API_KEYS         agent keys: "key1=agentA,key2=agentB" (required)
   SAFEGUARDS_REVIEWER_TOKENS  reviewer tokens: "token1=alice,token2=bob"
   SAFEGUARDS_SIGNING_SECRET   Standard Webhooks secret (whsec_...) to sign callbacks
+  DATABASE_URL                PostgreSQL URL, used when neither --db nor --database-url is given
 `;
 
 async function main(): Promise<void> {
@@ -32,7 +36,8 @@ async function main(): Promise<void> {
     options: {
       port: { type: "string", default: "8787" },
       host: { type: "string", default: "127.0.0.1" },
-      db: { type: "string", default: DEFAULT_SQLITE_PATH },
+      db: { type: "string" },
+      "database-url": { type: "string" },
       "public-url": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -51,8 +56,13 @@ async function main(): Promise<void> {
     );
   }
   const secret = process.env.SAFEGUARDS_SIGNING_SECRET;
+  const selected = selectStore({
+    db: values.db,
+    databaseUrl: values["database-url"],
+    envDatabaseUrl: process.env.DATABASE_URL,
+  });
   const inbox = createInbox({
-    store: values.db,
+    store: selected.store,
     apiKeys,
     reviewerTokens: parseKeyList(
       "SAFEGUARDS_REVIEWER_TOKENS",
@@ -62,7 +72,7 @@ async function main(): Promise<void> {
     ...(values["public-url"] ? { publicUrl: values["public-url"] } : {}),
   });
   const { url } = await inbox.listen({ port, host: values.host });
-  process.stdout.write(`safeguards-inbox listening: ${url} (store: ${values.db})\n`);
+  process.stdout.write(`safeguards-inbox listening: ${url} (store: ${selected.label})\n`);
   const stop = (signal: string) => {
     process.stdout.write(`safeguards-inbox: ${signal}, shutting down\n`);
     inbox.close().then(
