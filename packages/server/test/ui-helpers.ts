@@ -7,8 +7,8 @@
 import bcrypt from "bcryptjs";
 import type { ReviewerAccount } from "../src/auth/reviewer-account.js";
 import type { ReviewersOptions } from "../src/auth/reviewers.js";
-import type { Inbox, InboxOptions } from "../src/index.js";
-import { AGENT_B, startInbox } from "./helpers.js";
+import { createInbox, type Inbox, type InboxOptions } from "../src/index.js";
+import { AGENT, AGENT_B, AGENT_B_KEY, AGENT_KEY, REVIEWER_TOKEN, SECRET } from "./helpers.js";
 
 export const UI_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
 export const PASSWORDS = { alice: "alice-pw-1", bob: "bob-pw-22", carol: "carol-pw-333" };
@@ -43,11 +43,18 @@ export function testAccounts(): ReviewerAccount[] {
 export async function startReviewerInbox(
   reviewers: Partial<ReviewersOptions> = {},
   overrides: Partial<InboxOptions> = {},
+  port = 0,
 ): Promise<{ inbox: Inbox; url: string; root: string }> {
-  const { inbox, url } = await startInbox({
+  const inbox = createInbox({
+    store: "memory",
+    apiKeys: { [AGENT_KEY]: AGENT, [AGENT_B_KEY]: AGENT_B },
+    reviewerTokens: { [REVIEWER_TOKEN]: "alice-token-only" },
+    signingSecret: SECRET,
+    onError: () => {},
     reviewers: { accounts: testAccounts(), secret: UI_SECRET, ...reviewers },
     ...overrides,
   });
+  const { url } = await inbox.listen({ port, host: "127.0.0.1" });
   return { inbox, url, root: url.replace(/\/api$/, "") };
 }
 

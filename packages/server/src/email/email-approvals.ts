@@ -1,15 +1,108 @@
 /**
  * @module email/email-approvals
- * Email approvals (in progress).
+ * Email approvals: when an action is filed, each reviewer with an email address and the
+ * right to the action gets a message with personal Approve / Reject links (signed,
+ * single-use, expiring) and a Review link. Links lead to a confirmation page (GET decides
+ * nothing, so mail scanners that prefetch links cannot approve); only the confirming POST
+ * decides, through the reviewer gate and the action service.
  */
+import type { Clock, protocol } from "@safeguards/core";
 import type { Hono } from "hono";
+import nodemailer from "nodemailer";
+import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
+import type { ReviewerGate } from "../auth/reviewer-gate.js";
+import type { InboxEvents } from "../inbox/inbox-events.js";
+import { requestEmail } from "./email-message.js";
+import { mountEmailRoutes } from "./email-routes.js";
+import { createEmailTokens } from "./email-tokens.js";
 
-/** Options of email approvals. */
-export interface EmailApprovalOptions {
-  from: string;
+/** SMTP server of the approval emails. */
+export interface SmtpOptions {
+  host: string;
+  port: number;
+  /** Implicit TLS (port 465). @default false */
+  secure?: boolean;
+  /** Refuse to send unless STARTTLS succeeds. @default false */
+  requireTls?: boolean;
+  auth?: { user: string; pass: string };
+  /** Connection, greeting and socket timeout (ms). @default 10000 */
+  timeoutMs?: number;
+  /** Extra TLS options (e.g. `{ ca }`). */
+  tls?: Record<string, unknown>;
 }
 
-/** Mounts email approvals. */
-export function mountEmailApprovals(_app: Hono, _options: EmailApprovalOptions, _deps: unknown) {
-  return { close: async () => {} };
+/** Options of email approvals (`reviewers.email`). */
+export interface EmailApprovalOptions {
+  smtp: SmtpOptions;
+  /** Sender, e.g. `"Safeguards <inbox@example.com>"`. */
+  from: string;
+  /** Lifetime of Approve / Reject links, capped at the action's expiry. @default 86400 */
+  linkTtlSeconds?: number;
+}
+
+/** What email approvals need from the reviewer side. */
+export interface EmailApprovalDeps {
+  base: string;
+  publicUrl: string;
+  secret: string;
+  gate: ReviewerGate;
+  directory: ReviewerDirectory;
+  events: Pick<InboxEvents, "on">;
+  clock: Clock;
+  onError: (error: unknown) => void;
+}
+
+/** Attaches the email notifier and mounts `/email/:token`; answers a closer. */
+export function mountEmailApprovals(
+  app: Hono,
+  options: EmailApprovalOptions,
+  deps: EmailApprovalDeps,
+): { close(): Promise<void> } {
+  if (!options?.smtp?.host || !options.from) {
+    throw new TypeError("reviewers.email needs smtp.host, smtp.port and from");
+  }
+  const timeout = options.smtp.timeoutMs ?? 10_000;
+  const transport = nodemailer.createTransport({
+    host: options.smtp.host,
+    port: options.smtp.port,
+    secure: options.smtp.secure ?? false,
+    requireTLS: options.smtp.requireTls ?? false,
+    ...(options.smtp.auth ? { auth: options.smtp.auth } : {}),
+    ...(options.smtp.tls ? { tls: options.smtp.tls } : {}),
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+  });
+  const tokens = createEmailTokens({ secret: deps.secret, clock: deps.clock });
+  const ttlMs = (options.linkTtlSeconds ?? 86_400) * 1000;
+  mountEmailRoutes(app, { ...deps, tokens });
+  const inFlight = new Set<Promise<unknown>>();
+
+  const notify = (record: protocol.ActionRecord) => {
+    const expires = Math.min(Date.parse(record.expires_at), deps.clock.now() + ttlMs);
+    const link = (decision: "approve" | "reject", reviewer: string) =>
+      `${deps.publicUrl}/email/${tokens.issue(record.id, decision, reviewer, expires)}`;
+    for (const reviewer of deps.directory.reviewersOf(record)) {
+      if (!reviewer.email) continue;
+      const allowed = new Set(record.allowed_decisions);
+      const message = requestEmail(record, {
+        ...(allowed.has("approve") ? { approve: link("approve", reviewer.name) } : {}),
+        ...(allowed.has("reject") ? { reject: link("reject", reviewer.name) } : {}),
+        review: `${deps.publicUrl}/review/${encodeURIComponent(record.id)}`,
+      });
+      const sending = transport
+        .sendMail({ from: options.from, to: reviewer.email, ...message })
+        .catch(deps.onError)
+        .finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
+    }
+  };
+  const off = deps.events.on("action.created", (event) => notify(event.action));
+  return {
+    async close() {
+      off();
+      await Promise.allSettled([...inFlight]);
+      transport.close();
+    },
+  };
 }

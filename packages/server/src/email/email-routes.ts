@@ -1,0 +1,95 @@
+/**
+ * @module email/email-routes
+ * `GET /email/:token` shows what the link would do and a confirm button (it never
+ * decides); `POST /email/:token` decides once, as the reviewer the link was made for.
+ * Reused, expired and forged links are refused.
+ */
+import type { Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { ReviewerGate } from "../auth/reviewer-gate.js";
+import { InboxError, STATUS_BY_CODE } from "../inbox/inbox-error.js";
+import { argsTable, severityBadge } from "../ui/action-view.js";
+import { html } from "../ui/html.js";
+import { messagePage } from "../ui/login-page.js";
+import { setSecurityHeaders } from "../ui/security-headers.js";
+import type { EmailTokenCheck, EmailTokens } from "./email-tokens.js";
+
+const REFUSALS = {
+  invalid: [400, "This link is not valid", "The link is damaged or was not made by this inbox."],
+  expired: [410, "This link has expired", "Open the inbox to review the action instead."],
+  used: [410, "This link was already used", "Each email link works once."],
+} as const;
+
+/** Mounts the email link routes. */
+export function mountEmailRoutes(
+  app: Hono,
+  deps: { base: string; gate: ReviewerGate; tokens: EmailTokens },
+): void {
+  const ctx = { base: deps.base };
+  const path = `${deps.base}/email/:token`;
+  const refuse = (c: Context, check: Extract<EmailTokenCheck, { ok: false }>) => {
+    const [status, title, text] = REFUSALS[check.reason];
+    return c.html(messagePage(ctx, title, text), status);
+  };
+  const refusal = (c: Context, error: unknown) => {
+    if (!(error instanceof InboxError)) throw error;
+    const status = STATUS_BY_CODE[error.code] as 403 | 404 | 409 | 422;
+    return c.html(messagePage(ctx, "Nothing was decided", error.message), status);
+  };
+
+  app.get(path, async (c) => {
+    setSecurityHeaders(c);
+    const check = deps.tokens.check(c.req.param("token") ?? "");
+    if (!check.ok) return refuse(c, check);
+    const { a: id, d: decision, r: reviewer } = check.payload;
+    try {
+      const { record } = await deps.gate.view(reviewer, id);
+      if (record.status !== "pending") {
+        return c.html(
+          messagePage(ctx, "Already decided", `This action is already ${record.status}.`),
+          409,
+        );
+      }
+      const verb = decision === "approve" ? "Approve" : "Reject";
+      const body = html`<p>${severityBadge(record.severity)} agent <b>${record.agent_id}</b>${record.action ? html` · tool <code>${record.action.name}</code>` : ""}</p>
+<h2 class="title">${record.title}</h2>
+<pre class="description">${record.description}</pre>
+${record.action ? argsTable(record.action.args, "Arguments") : ""}
+<form method="post" class="confirm">
+${decision === "reject" ? html`<label>Reason <textarea name="comments" maxlength="2000"></textarea></label>` : ""}
+<button type="submit" class="${decision}" id="confirm">${verb} as ${reviewer}</button>
+</form>`;
+      return c.html(
+        messagePage(ctx, `${verb} this action?`, "Nothing is decided until you confirm.", body),
+      );
+    } catch (error) {
+      return refusal(c, error);
+    }
+  });
+
+  app.post(path, bodyLimit({ maxSize: 16 * 1024 }), async (c) => {
+    setSecurityHeaders(c);
+    const check = deps.tokens.check(c.req.param("token") ?? "");
+    if (!check.ok) return refuse(c, check);
+    const form = await c.req.parseBody();
+    const comments = typeof form.comments === "string" ? form.comments.trim().slice(0, 2000) : "";
+    const { a: id, d: decision, r: reviewer } = check.payload;
+    try {
+      await deps.gate.view(reviewer, id);
+      if (!deps.tokens.consume(check.payload)) return refuse(c, { ok: false, reason: "used" });
+      const action = await deps.gate.decide(reviewer, id, {
+        type: decision,
+        comments: comments || `${decision === "approve" ? "Approved" : "Rejected"} by email`,
+      });
+      return c.html(
+        messagePage(
+          ctx,
+          decision === "approve" ? "Approved" : "Rejected",
+          `Action ${action.record.id} is now ${action.record.status}; the agent has been told.`,
+        ),
+      );
+    } catch (error) {
+      return refusal(c, error);
+    }
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * @module email/email-tokens
+ * Signed (HMAC), expiring, single-use tokens for the Approve / Reject links in emails. A
+ * token names one action, one decision and one reviewer; once used (or once the action is
+ * decided any other way) it decides nothing more.
+ */
+import { randomBytes } from "node:crypto";
+import type { Clock } from "@safeguards/core";
+import { signToken, verifyToken } from "../auth/signed-token.js";
+
+/** The decision an email link offers. */
+export type EmailDecision = "approve" | "reject";
+
+/** What a link token carries. */
+export interface EmailTokenPayload {
+  /** Action id. */
+  a: string;
+  /** Decision. */
+  d: EmailDecision;
+  /** Reviewer name. */
+  r: string;
+  /** Expiry, ms since the epoch. */
+  exp: number;
+  /** Nonce (single use). */
+  n: string;
+}
+
+/** Result of {@link EmailTokens.check}. */
+export type EmailTokenCheck =
+  | { ok: true; payload: EmailTokenPayload }
+  | { ok: false; reason: "invalid" | "expired" | "used" };
+
+/** Issues, checks and consumes link tokens. */
+export interface EmailTokens {
+  issue(actionId: string, decision: EmailDecision, reviewer: string, expiresAt: number): string;
+  check(token: string): EmailTokenCheck;
+  /** Marks the token used; `false` when it already was (a concurrent use won). */
+  consume(payload: EmailTokenPayload): boolean;
+}
+
+const PURPOSE = "email-link";
+
+/** Creates {@link EmailTokens}. Used nonces are remembered until their tokens expire. */
+export function createEmailTokens(options: { secret: string; clock: Clock }): EmailTokens {
+  const used = new Map<string, number>();
+  const prune = () => {
+    const now = options.clock.now();
+    for (const [n, exp] of used) if (exp <= now) used.delete(n);
+  };
+  return {
+    issue(actionId, decision, reviewer, expiresAt) {
+      const payload: EmailTokenPayload = {
+        a: actionId,
+        d: decision,
+        r: reviewer,
+        exp: expiresAt,
+        n: randomBytes(16).toString("base64url"),
+      };
+      return signToken(options.secret, PURPOSE, payload);
+    },
+    check(token) {
+      const p = verifyToken(options.secret, PURPOSE, token) as
+        | Partial<EmailTokenPayload>
+        | undefined;
+      if (
+        !p ||
+        typeof p.a !== "string" ||
+        (p.d !== "approve" && p.d !== "reject") ||
+        typeof p.r !== "string" ||
+        typeof p.exp !== "number" ||
+        typeof p.n !== "string"
+      )
+        return { ok: false, reason: "invalid" };
+      if (used.has(p.n)) return { ok: false, reason: "used" };
+      if (p.exp <= options.clock.now()) return { ok: false, reason: "expired" };
+      return { ok: true, payload: p as EmailTokenPayload };
+    },
+    consume(payload) {
+      prune();
+      if (used.has(payload.n)) return false;
+      used.set(payload.n, payload.exp);
+      return true;
+    },
+  };
+}
