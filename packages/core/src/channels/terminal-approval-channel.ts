@@ -21,6 +21,7 @@ import type {
   DecisionListener,
 } from "./approval-channel.js";
 import { LocalDecisions } from "./local-decisions.js";
+import { askChanges } from "./terminal-modify.js";
 import {
   defaultReviewer,
   formatRequest,
@@ -28,7 +29,6 @@ import {
   LABELS,
   LineReader,
   ORDER,
-  parseFieldValue,
   terminalText,
 } from "./terminal-prompt.js";
 
@@ -208,7 +208,10 @@ export class TerminalApprovalChannel implements ApprovalChannel {
         const reason = await this.#askReason(signal);
         if (this.#record(request, "reject", undefined, reason)) return;
       } else {
-        const changes = await this.#askChanges(request, signal);
+        const changes = await askChanges(modificationTarget(request), {
+          question: (prompt) => this.#question(prompt, signal),
+          write: (text) => this.#write(text),
+        });
         if (changes && this.#record(request, "modify", changes, undefined)) return;
       }
     }
@@ -219,50 +222,6 @@ export class TerminalApprovalChannel implements ApprovalChannel {
       const reason = await this.#question("Reason (the agent is told): ", signal);
       if (reason !== "") return reason;
       this.#write("A reason is required.\n");
-    }
-  }
-
-  /** Asks field by field; returns the changes once confirmed, or undefined to start over. */
-  async #askChanges(
-    request: ApprovalRequest,
-    signal: AbortSignal,
-  ): Promise<JsonObject | undefined> {
-    const target = modificationTarget(request);
-    const changes: JsonObject = {};
-    this.#write("New values (press Enter to keep the current one):\n");
-    for (const [field, original] of Object.entries(target)) {
-      for (;;) {
-        const text = await this.#question(
-          `  ${terminalText(field)} [${terminalText(JSON.stringify(original))}]: `,
-          signal,
-        );
-        if (text === "") break;
-        const parsed = parseFieldValue(original, text);
-        if (!parsed.ok) {
-          this.#write(`  Invalid value for ${terminalText(field)}: ${parsed.error}. Try again.\n`);
-          continue;
-        }
-        if (JSON.stringify(parsed.value) !== JSON.stringify(original)) {
-          changes[field] = parsed.value;
-        }
-        break;
-      }
-    }
-    const fields = Object.keys(changes);
-    if (fields.length === 0) {
-      this.#write("Nothing was changed.\n");
-      return undefined;
-    }
-    this.#write("Changes:\n");
-    for (const field of fields) {
-      const from = terminalText(JSON.stringify(target[field]));
-      const to = terminalText(JSON.stringify(changes[field]));
-      this.#write(`  ${terminalText(field)}: ${from} -> ${to}\n`);
-    }
-    for (;;) {
-      const confirm = (await this.#question("Apply these changes? [y/n] ", signal)).toLowerCase();
-      if (confirm === "y" || confirm === "yes") return changes;
-      if (confirm === "n" || confirm === "no") return undefined;
     }
   }
 
