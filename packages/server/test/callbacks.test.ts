@@ -81,10 +81,10 @@ describe("signed callbacks", () => {
   });
 
   it("gives up after the retry window without losing the decision", async () => {
-    const target = await receiver([500, 500, 500, 500, 500, 500, 500, 500]);
+    const target = await receiver(Array.from({ length: 200 }, () => 500));
     server = target.server;
     const started = await startInbox({
-      callbackRetry: { initialDelayMs: 5, maxDelayMs: 10, windowMs: 40 },
+      callbackRetry: { initialDelayMs: 5, maxDelayMs: 10, windowMs: 400 },
     });
     inbox = started.inbox;
     const failed = new Promise((resolve) => started.inbox.on("callback.failed", resolve));
