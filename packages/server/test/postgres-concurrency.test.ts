@@ -89,6 +89,38 @@ describe.runIf(PG_TEST_URL)("PostgreSQL store under concurrency (two Pools)", ()
     }
   });
 
+  it("keeps working after every connection to the database is killed (restart, failover)", async () => {
+    await file(a, "survivor", "phoenix");
+    const kill = async () => {
+      const admin = new pg.Client({ connectionString: db.url });
+      await admin.connect();
+      try {
+        await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+           WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+        );
+      } finally {
+        await admin.end();
+      }
+    };
+    await kill();
+    await new Promise((r) => setTimeout(r, 50));
+    // The first use of a killed idle connection may fail; the Pool then replaces it.
+    const retry = async <T>(fn: () => Promise<T>): Promise<T> => {
+      for (let i = 0; ; i++) {
+        try {
+          return await fn();
+        } catch (error) {
+          if (i >= 3) throw error;
+        }
+      }
+    };
+    const r = await retry(() => b.transition(decide("survivor", "rejected")));
+    expect(r).toMatchObject({ ok: true });
+    expect((await retry(() => a.get("survivor")))?.record.status).toBe("rejected");
+    expect(await a.transition(decide("survivor"))).toMatchObject({ reason: "not_pending" });
+  });
+
   it("keeps the audit log append-only", async () => {
     await file(a, "audited", "auditor");
     const client = new pg.Client({ connectionString: db.url });

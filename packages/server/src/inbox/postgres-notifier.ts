@@ -129,7 +129,7 @@ export function createPostgresNotifier(options: PostgresNotifierOptions): Postgr
 
   const connect = async () => {
     if (closed) return;
-    const c = new pg.Client({ connectionString: options.connectionString });
+    const c = new pg.Client({ connectionString: options.connectionString, keepAlive: true });
     let lost = false;
     const drop = (error?: unknown) => {
       if (lost) return;

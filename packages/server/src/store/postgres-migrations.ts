@@ -83,6 +83,7 @@ export async function migratePostgres(
   migrations: readonly PostgresMigration[] = POSTGRES_MIGRATIONS,
 ): Promise<MigrationReport> {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock($1, $2)", [
@@ -112,9 +113,10 @@ export async function migratePostgres(
     await client.query("COMMIT");
     return { applied, version: Math.max(0, ...done) };
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
+    // Destroying the connection rolls the transaction back.
+    broken = error instanceof Error ? error : new Error(String(error));
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }

@@ -130,6 +130,8 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
 
   const transition = async (input: TransitionInput): Promise<TransitionResult> => {
     const client = await pool.connect();
+    // A client that failed mid-transaction is destroyed, never handed out again.
+    let broken: Error | undefined;
     try {
       const row = await getRow(client, input.id);
       if (!row) return { ok: false, reason: "not_found" };
@@ -176,11 +178,11 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
         await client.query("COMMIT");
         return { ok: true, action: { ...current, record, decisionSeq: Number(seq) } };
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
+        broken = error instanceof Error ? error : new Error(String(error));
         throw error;
       }
     } finally {
-      client.release();
+      client.release(broken);
     }
   };
 
