@@ -40,6 +40,7 @@ export interface FinancialApprovalOptions {
 
 /** What happened: the final status, and what the agent executed (null when nothing ran). */
 export interface FinancialApprovalOutcome {
+  /** The action's final status; APPROVED when the safeguard raised nothing (no approval needed). */
   status: ActionStatus;
   result: TransactionResult | null;
   /** The approval request; null when no approval was needed. */
