@@ -1,0 +1,97 @@
+/**
+ * @module slack/slack-message
+ * Block Kit messages: the request (details, Approve / Reject buttons, a "Review / modify"
+ * link) and the outcome that replaces it. Agent text is escaped for mrkdwn.
+ */
+import { escapeSlackMrkdwn, type protocol } from "@safeguards/core";
+
+/** `action_id`s of the buttons. */
+export const SLACK_ACTION = {
+  APPROVE: "safeguards_approve",
+  REJECT: "safeguards_reject",
+  REVIEW: "safeguards_review",
+} as const;
+
+type Block = Record<string, unknown>;
+const cut = (text: string, max: number) =>
+  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+const md = (text: string, max = 2900) => ({
+  type: "mrkdwn",
+  text: escapeSlackMrkdwn(cut(text, max)),
+});
+const plain = (text: string, max = 150) => ({ type: "plain_text", text: cut(text, max) || " " });
+
+// plain_text (the header) is never parsed for mentions or links; mrkdwn and `text` are escaped.
+const details = (record: protocol.ActionRecord): Block[] => [
+  { type: "header", text: plain(record.title) },
+  {
+    type: "section",
+    fields: [
+      { type: "mrkdwn", text: `*Severity*\n${record.severity}` },
+      { type: "mrkdwn", text: `*Agent*\n${escapeSlackMrkdwn(cut(record.agent_id, 200))}` },
+      ...(record.action
+        ? [{ type: "mrkdwn", text: `*Tool*\n${escapeSlackMrkdwn(cut(record.action.name, 200))}` }]
+        : []),
+      { type: "mrkdwn", text: `*Expires*\n${record.expires_at}` },
+    ],
+  },
+  ...(record.description ? [{ type: "section", text: md(record.description) }] : []),
+  ...(record.action
+    ? [
+        {
+          type: "section",
+          text: {
+            type: "mrkdwn",
+            text: `*Arguments*\n\`\`\`${escapeSlackMrkdwn(cut(JSON.stringify(record.action.args, null, 2), 2800))}\`\`\``,
+          },
+        },
+      ]
+    : []),
+];
+
+/** The request message with its buttons. */
+export function requestMessage(record: protocol.ActionRecord, reviewUrl: string) {
+  const allowed = new Set(record.allowed_decisions);
+  const button = (actionId: string, text: string, style: string) => ({
+    type: "button",
+    action_id: actionId,
+    text: plain(text),
+    style,
+    value: record.id,
+  });
+  return {
+    text: escapeSlackMrkdwn(cut(`Approval needed: ${record.title}`, 3000)),
+    blocks: [
+      ...details(record),
+      {
+        type: "actions",
+        block_id: "safeguards_decide",
+        elements: [
+          ...(allowed.has("approve") ? [button(SLACK_ACTION.APPROVE, "Approve", "primary")] : []),
+          ...(allowed.has("reject") ? [button(SLACK_ACTION.REJECT, "Reject", "danger")] : []),
+          {
+            type: "button",
+            action_id: SLACK_ACTION.REVIEW,
+            text: plain("Review / modify"),
+            url: reviewUrl,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** The message once decided: details plus who decided what, no buttons. */
+export function outcomeMessage(record: protocol.ActionRecord) {
+  const d = record.decision;
+  const who = d?.reviewer ? ` by ${escapeSlackMrkdwn(d.reviewer)}` : "";
+  const outcome = `*${record.status.toUpperCase().replace("_", " ")}*${who}${d ? ` at ${d.decided_at}` : ""}`;
+  return {
+    text: escapeSlackMrkdwn(cut(`${record.status}: ${record.title}`, 3000)),
+    blocks: [
+      ...details(record),
+      { type: "section", block_id: "safeguards_outcome", text: { type: "mrkdwn", text: outcome } },
+      ...(d?.comments ? [{ type: "context", elements: [md(d.comments, 2000)] }] : []),
+    ],
+  };
+}

@@ -1,0 +1,285 @@
+/**
+ * Slack approvals against a local server playing Slack (chat.postMessage, chat.update,
+ * response_url, incoming webhook), with interaction payloads signed as Slack signs them.
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createManualClock } from "@safeguards/core";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Inbox } from "../src/index.js";
+import { slackSignature, verifySlackSignature } from "../src/slack/slack-signature.js";
+import { AGENT_B, AGENT_B_KEY, call, file, requestBody } from "./helpers.js";
+import { eventually, freePort } from "./reviewer-net-helpers.js";
+import { ALICE_API_TOKEN, startReviewerInbox } from "./ui-helpers.js";
+
+const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+
+describe("Slack request signature (Slack's documented example)", () => {
+  const body =
+    "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+  const signature = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503";
+  const input = { signingSecret: SIGNING_SECRET, timestamp: "1531420618", signature, body };
+
+  it("verifies the documented request at its timestamp", () => {
+    expect(slackSignature(SIGNING_SECRET, "1531420618", body)).toBe(signature);
+    expect(verifySlackSignature({ ...input, nowSeconds: 1531420618 })).toBe(true);
+    expect(verifySlackSignature({ ...input, nowSeconds: 1531420618 + 300 })).toBe(true);
+  });
+
+  it("refuses it outside the 5-minute window, with another body, secret or signature", () => {
+    expect(verifySlackSignature({ ...input, nowSeconds: 1531420618 + 301 })).toBe(false);
+    expect(verifySlackSignature({ ...input, nowSeconds: 1531420618 - 301 })).toBe(false);
+    expect(verifySlackSignature({ ...input, body: `${body}x`, nowSeconds: 1531420618 })).toBe(
+      false,
+    );
+    expect(verifySlackSignature({ ...input, signingSecret: "other", nowSeconds: 1531420618 })).toBe(
+      false,
+    );
+    expect(
+      verifySlackSignature({
+        ...input,
+        signature: signature.toUpperCase(),
+        nowSeconds: 1531420618,
+      }),
+    ).toBe(false);
+    expect(verifySlackSignature({ ...input, signature: undefined, nowSeconds: 1531420618 })).toBe(
+      false,
+    );
+  });
+});
+
+interface SlackCall {
+  path: string;
+  auth: string | undefined;
+  // biome-ignore lint/suspicious/noExplicitAny: Slack payloads are read loosely in tests
+  body: any;
+}
+
+/** A local server playing Slack's API, response_url and incoming webhook. */
+async function startFakeSlack() {
+  const calls: SlackCall[] = [];
+  let hold: Promise<void> | undefined;
+  const read = (req: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let data = "";
+      req.on("data", (c) => {
+        data += c;
+      });
+      req.on("end", () => resolve(data));
+    });
+  const server: Server = createServer(async (req, res) => {
+    const body = JSON.parse((await read(req)) || "{}");
+    calls.push({ path: req.url ?? "", auth: req.headers.authorization, body });
+    if (req.url?.startsWith("/response/") && hold) await hold;
+    res.setHeader("content-type", "application/json");
+    if (req.url === "/api/chat.postMessage") {
+      res.end(JSON.stringify({ ok: true, channel: "C123", ts: "1700000000.000100" }));
+    } else res.end(JSON.stringify({ ok: true }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    holdResponses(until: Promise<void>) {
+      hold = until;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+let inbox: Inbox | undefined;
+let slack: Awaited<ReturnType<typeof startFakeSlack>> | undefined;
+afterEach(async () => {
+  await inbox?.close();
+  await slack?.close();
+  inbox = slack = undefined;
+});
+
+async function setup(mode: "bot" | "webhook" = "bot") {
+  slack = await startFakeSlack();
+  const clock = createManualClock(Date.parse("2026-11-29T12:00:00Z"));
+  const port = await freePort();
+  const started = await startReviewerInbox(
+    {
+      publicUrl: `http://127.0.0.1:${port}`,
+      slack:
+        mode === "bot"
+          ? {
+              signingSecret: SIGNING_SECRET,
+              botToken: "xoxb-test-token",
+              channel: "C123",
+              apiUrl: `${slack.url}/api`,
+            }
+          : { signingSecret: SIGNING_SECRET, webhookUrl: `${slack.url}/webhook` },
+    },
+    { clock },
+    port,
+  );
+  inbox = started.inbox;
+  return { ...started, clock, slack };
+}
+
+/** Sends a button click as Slack would (form-encoded `payload`, signed). */
+async function click(
+  root: string,
+  clock: { now(): number },
+  options: { user: string; actionId: string; id: string; responseUrl: string },
+  tamper: { timestamp?: number; signature?: string } = {},
+) {
+  const payload = {
+    type: "block_actions",
+    user: { id: options.user },
+    response_url: options.responseUrl,
+    actions: [{ action_id: options.actionId, value: options.id }],
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const ts = String(tamper.timestamp ?? Math.floor(clock.now() / 1000));
+  return fetch(`${root}/slack/interactions`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": ts,
+      "x-slack-signature": tamper.signature ?? slackSignature(SIGNING_SECRET, ts, body),
+    },
+    body,
+  });
+}
+const get = async (url: string, id: string) =>
+  (await call(url, `/actions/${id}`, { token: ALICE_API_TOKEN })).body;
+
+describe("Slack approvals", () => {
+  it("posts a Block Kit message with buttons and a review link; agent text escaped", async () => {
+    const { url, slack } = await setup();
+    const body = requestBody(undefined, { title: "Pay <!channel> <http://evil|click>" });
+    await file(url, body);
+    await eventually(() => slack.calls.length === 1);
+    const [post] = slack.calls;
+    expect(post!.path).toBe("/api/chat.postMessage");
+    expect(post!.auth).toBe("Bearer xoxb-test-token");
+    expect(post!.body.channel).toBe("C123");
+    // Mentions and links stay text: escaped in mrkdwn and the notification text; the header
+    // is plain_text, which Slack never parses.
+    expect(post!.body.text).toBe("Approval needed: Pay &lt;!channel&gt; &lt;http://evil|click&gt;");
+    const mrkdwn = JSON.stringify(
+      post!.body.blocks.filter((b: { type: string }) => b.type !== "header"),
+    );
+    expect(mrkdwn).not.toContain("<!channel>");
+    expect(post!.body.blocks[0].text).toEqual({ type: "plain_text", text: body.title });
+    const actions = post!.body.blocks.find((b: { type: string }) => b.type === "actions");
+    expect(actions.elements.map((e: { action_id: string }) => e.action_id)).toEqual([
+      "safeguards_approve",
+      "safeguards_reject",
+      "safeguards_review",
+    ]);
+    expect(actions.elements[0].value).toBe(body.id);
+    expect(actions.elements[2].url).toMatch(new RegExp(`/review/${body.id}$`));
+  });
+
+  it("approves from a button: 200 at once, decided as the mapped reviewer, buttons replaced", async () => {
+    const { url, root, clock, slack } = await setup();
+    const body = requestBody(clock);
+    await file(url, body);
+    await eventually(() => slack.calls.length === 1);
+    let release!: () => void;
+    slack.holdResponses(new Promise<void>((r) => (release = r)));
+    const res = await click(root, clock, {
+      user: "UALICE",
+      actionId: "safeguards_approve",
+      id: body.id,
+      responseUrl: `${slack.url}/response/1`,
+    });
+    // Acknowledged while the response_url call is still held open by "Slack".
+    expect(res.status).toBe(200);
+    await eventually(() => slack.calls.some((c) => c.path === "/response/1"));
+    release();
+    const record = await get(url, body.id);
+    expect(record.status).toBe("approved");
+    expect(record.decision.reviewer).toBe("alice");
+    expect(record.decision.comments).toBe("Approved in Slack");
+    const response = slack.calls.find((c) => c.path === "/response/1")!;
+    expect(response.body.replace_original).toBe(true);
+    expect(response.body.blocks.some((b: { type: string }) => b.type === "actions")).toBe(false);
+    expect(JSON.stringify(response.body.blocks)).toContain("APPROVED* by alice");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(slack.calls.some((c) => c.path === "/api/chat.update")).toBe(false);
+  });
+
+  it("refuses unknown Slack users and reviewers without the right; nothing is decided", async () => {
+    const { url, root, clock, slack } = await setup();
+    const body = requestBody(clock);
+    await file(url, body);
+    const stranger = await click(root, clock, {
+      user: "UNOBODY",
+      actionId: "safeguards_approve",
+      id: body.id,
+      responseUrl: `${slack.url}/response/stranger`,
+    });
+    expect(stranger.status).toBe(200);
+    await eventually(() => slack.calls.some((c) => c.path === "/response/stranger"));
+    const told = slack.calls.find((c) => c.path === "/response/stranger")!.body;
+    expect(told.text).toContain("not a reviewer");
+    expect(told.replace_original).toBe(false);
+    await click(root, clock, {
+      user: "UBOB",
+      actionId: "safeguards_reject",
+      id: body.id,
+      responseUrl: `${slack.url}/response/bob`,
+    });
+    await eventually(() => slack.calls.some((c) => c.path === "/response/bob"));
+    expect(slack.calls.find((c) => c.path === "/response/bob")!.body.text).toContain("no right");
+    expect((await get(url, body.id)).status).toBe("pending");
+  });
+
+  it("refuses bad signatures and stale timestamps before parsing", async () => {
+    const { url, root, clock, slack } = await setup();
+    const body = requestBody(clock);
+    await file(url, body);
+    const opts = {
+      user: "UALICE",
+      actionId: "safeguards_approve",
+      id: body.id,
+      responseUrl: `${slack.url}/response/x`,
+    };
+    expect((await click(root, clock, opts, { signature: "v0=deadbeef" })).status).toBe(401);
+    const stale = Math.floor(clock.now() / 1000) - 301;
+    expect((await click(root, clock, opts, { timestamp: stale })).status).toBe(401);
+    const garbage = await fetch(`${root}/slack/interactions`, {
+      method: "POST",
+      headers: { "x-slack-request-timestamp": String(Math.floor(clock.now() / 1000)) },
+      body: "payload=%7Bnot-json",
+    });
+    expect(garbage.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await get(url, body.id)).status).toBe("pending");
+    expect(slack.calls.some((c) => c.path.startsWith("/response/"))).toBe(false);
+  });
+
+  it("updates the message with chat.update when the decision is made elsewhere", async () => {
+    const { url, clock, slack } = await setup();
+    const body = requestBody(clock, { agent_id: AGENT_B });
+    await file(url, body, AGENT_B_KEY);
+    await eventually(() => slack.calls.length === 1);
+    await call(url, `/actions/${body.id}/decision`, {
+      token: ALICE_API_TOKEN,
+      body: { type: "reject", comments: "decided in the web inbox" },
+    });
+    await eventually(() => slack.calls.some((c) => c.path === "/api/chat.update"));
+    const update = slack.calls.find((c) => c.path === "/api/chat.update")!.body;
+    expect(update.channel).toBe("C123");
+    expect(update.ts).toBe("1700000000.000100");
+    expect(JSON.stringify(update.blocks)).toContain("REJECTED* by alice");
+    expect(JSON.stringify(update.blocks)).toContain("decided in the web inbox");
+  });
+
+  it("posts to an incoming webhook when configured instead of a bot token", async () => {
+    const { url, clock, slack } = await setup("webhook");
+    await file(url, requestBody(clock));
+    await eventually(() => slack.calls.length === 1);
+    expect(slack.calls[0]!.path).toBe("/webhook");
+    expect(slack.calls[0]!.body.blocks.length).toBeGreaterThan(2);
+  });
+});
