@@ -13,6 +13,7 @@ import { createReviewers, type ReviewersOptions } from "./auth/reviewers.js";
 import { createApp } from "./http/app.js";
 import { type Authenticator, createBearerAuthenticator } from "./http/auth.js";
 import type { HttpContext } from "./http/context.js";
+import { errorResponse } from "./http/errors.js";
 import { createSignatureVerifier } from "./http/verify-signature.js";
 import { type ActionService, createActionService } from "./inbox/action-service.js";
 import { type CallbackRetryOptions, createCallbackSender } from "./inbox/callback-sender.js";
@@ -205,7 +206,11 @@ export function createInbox(options: InboxOptions): Inbox {
     sweepExpired: () => sweeper.sweep(),
     callbacksIdle: () => callbacks?.idle() ?? Promise.resolve(),
     async fetch(request) {
-      await ready;
+      try {
+        await ready;
+      } catch {
+        return errorResponse("internal_error", "The inbox failed to start; see its error log");
+      }
       return app.fetch(request);
     },
     async listen({ port = 0, host = "127.0.0.1" } = {}) {

@@ -110,6 +110,9 @@ describe("decision racing expiry", () => {
     const body = requestBody(clock, {}, 1000);
     await file(url, body);
     clock.advance(1000);
+    const retry = await file(url, body);
+    expect(retry.status).toBe(200);
+    expect(retry.body.status).toBe("timed_out");
     const res = await decideAs(url, body.id, { type: "approve" });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe("expired");

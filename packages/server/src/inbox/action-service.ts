@@ -150,7 +150,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         throw new InboxError("forbidden", `This API key acts for agent "${agentId}" only`);
       }
       const requestHash = hashArgs(body);
-      const existing = await store.get(body.id);
+      const existing = await get(body.id);
       if (existing) return idempotent(existing, requestHash);
       if (body.action && hashArgs(body.action.args) !== body.args_hash) {
         throw new InboxError(
