@@ -4,8 +4,7 @@
  * approval inbox over HTTP (PROTOCOL.md) and hears each decision back over ONE long-poll
  * stream per channel (`GET /decisions`), optionally sped up by a signed callback receiver.
  */
-import { createServer, type RequestListener, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { RequestListener } from "node:http";
 import type { SafetyAlert } from "../alerts/safety-alert.js";
 import { ErrorCode, isSafeguardsError, SafeguardsError } from "../errors.js";
 import * as protocol from "../protocol/index.js";
@@ -18,11 +17,12 @@ import type {
   ApprovalRequest,
   DecisionListener,
 } from "./approval-channel.js";
-import { clockSleep, type Sleep } from "./hitl/backoff.js";
-import { type CallbackStats, createCallbackListener } from "./hitl/callback-receiver.js";
-import { DecisionStream } from "./hitl/decision-stream.js";
-import { type HitlConfig, HitlConfigSchema } from "./hitl/hitl-config.js";
-import { InboxClient } from "./hitl/inbox-client.js";
+import { alertToRequest } from "./hitl/alert-request.js";
+import type { Sleep } from "./hitl/backoff.js";
+import type { CallbackStats } from "./hitl/callback-receiver.js";
+import { type CallbackServer, closeServer, startCallbackServer } from "./hitl/callback-server.js";
+import { type ChannelParts, createChannelParts } from "./hitl/channel-parts.js";
+import { HitlConfigSchema } from "./hitl/hitl-config.js";
 
 /** Options of the {@link HumanInTheLoopChannel} constructor (code-level, not config). */
 export interface HumanInTheLoopChannelOptions {
@@ -38,23 +38,12 @@ export interface HumanInTheLoopChannelOptions {
   onStreamError?: (error: unknown) => void;
 }
 
-/** A callback receiver started by {@link HumanInTheLoopChannel.listenForCallbacks}. */
-export interface CallbackServer {
-  /** `http://host:port` of the receiver. */
-  url: string;
-  close(): Promise<void>;
-}
+export type { CallbackServer } from "./hitl/callback-server.js";
 
 /** How long `expireRequest` lets the inbox record its own expiry (seconds). */
 const EXPIRY_WAIT_SECONDS = 2;
 
-interface Running {
-  config: HitlConfig;
-  client: InboxClient;
-  stream: DecisionStream;
-  callbacks?: { listener: RequestListener; stats: CallbackStats };
-  servers: Server[];
-}
+type Running = ChannelParts;
 
 /**
  * An {@link ApprovalChannel} backed by an approval inbox (`@safeguards/server` or any server
@@ -79,40 +68,12 @@ export class HumanInTheLoopChannel implements ApprovalChannel {
   async initialize(config: Record<string, unknown>): Promise<void> {
     const parsed = parseConfig("HumanInTheLoopChannel", HitlConfigSchema, config);
     if (this.#running) await this.shutdown();
-    const sleep = this.#options.sleep ?? clockSleep(this.#clock);
-    const backoffMs = this.#options.backoffMs ?? 200;
-    const client = new InboxClient({
-      baseUrl: parsed.webhookUrl.replace(/\/+$/, ""),
-      apiKey: parsed.apiKey,
-      timeoutMs: parsed.timeoutSeconds * 1000,
-      maxRetries: parsed.maxRetries,
-      signingSecret: parsed.signingSecret,
+    const running = createChannelParts(parsed, {
+      ...this.#options,
       clock: this.#clock,
-      sleep,
-      backoffMs,
-      random: this.#options.random,
-    });
-    const stream = new DecisionStream({
-      client,
-      waitSeconds: parsed.longPollSeconds,
-      pollIntervalMs: parsed.pollInterval * 1000,
-      longPoll: parsed.longPoll,
-      timeoutMs: parsed.timeoutSeconds * 1000,
-      backoffMs,
-      sleep,
-      random: this.#options.random,
       wanted: () => this.#pending.size > 0,
       onRecord: (record) => this.#deliver(record),
-      onError: (error) => this.#options.onStreamError?.(error),
-      cursor: parsed.decisionsCursor,
     });
-    const running: Running = { config: parsed, client, stream, servers: [] };
-    if (parsed.signingSecret && parsed.callbackUrl) {
-      running.callbacks = createCallbackListener({
-        signingSecret: parsed.signingSecret,
-        onRecord: (record) => this.#deliver(record),
-      });
-    }
     this.#running = running;
   }
 
@@ -135,18 +96,11 @@ export class HumanInTheLoopChannel implements ApprovalChannel {
   async sendNotification(alert: SafetyAlert): Promise<boolean> {
     const running = this.#running;
     if (!running) return false;
-    const now = this.#clock.now();
-    const request: ApprovalRequest = {
-      id: alert.id,
-      title: alert.title,
-      description: alert.description,
-      severity: alert.severity,
-      agentId: alert.agentId ?? running.config.agentId,
-      metadata: alert.metadata,
-      allowedDecisions: ["approve", "reject"],
-      createdAt: new Date(now),
-      expiresAt: new Date(now + running.config.alertTimeoutSeconds * 1000),
-    };
+    const request = alertToRequest(alert, {
+      agentId: running.config.agentId,
+      timeoutSeconds: running.config.alertTimeoutSeconds,
+      now: this.#clock.now(),
+    });
     try {
       await this.#post(running, request);
       return true;
@@ -244,18 +198,9 @@ export class HumanInTheLoopChannel implements ApprovalChannel {
     options: { port?: number; host?: string } = {},
   ): Promise<CallbackServer> {
     const running = this.#require();
-    const server = createServer(this.createCallbackHandler());
-    const host = options.host ?? "127.0.0.1";
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(options.port ?? 0, host, () => resolve());
-    });
+    const { server, info } = await startCallbackServer(this.createCallbackHandler(), options);
     running.servers.push(server);
-    const { port } = server.address() as AddressInfo;
-    return {
-      url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
-      close: () => closeServer(server),
-    };
+    return info;
   }
 
   /** Stops the decision stream, closes connections and callback servers. Waits end via the handler. */
@@ -333,11 +278,4 @@ export class HumanInTheLoopChannel implements ApprovalChannel {
       }
     }
   }
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
 }

@@ -1,0 +1,75 @@
+/**
+ * @module hitl/channel-parts
+ * Builds what an initialised `HumanInTheLoopChannel` runs on: the inbox client, the one
+ * decision stream and, with `callbackUrl`, the callback receiver.
+ */
+import type { Server } from "node:http";
+import type * as protocol from "../../protocol/index.js";
+import type { Clock } from "../../util/clock.js";
+import { clockSleep, type Sleep } from "./backoff.js";
+import { type CallbackListener, createCallbackListener } from "./callback-receiver.js";
+import { DecisionStream } from "./decision-stream.js";
+import type { HitlConfig } from "./hitl-config.js";
+import { InboxClient } from "./inbox-client.js";
+
+/** The running parts of one channel. */
+export interface ChannelParts {
+  config: HitlConfig;
+  client: InboxClient;
+  stream: DecisionStream;
+  callbacks?: CallbackListener;
+  /** Callback servers started by `listenForCallbacks` (closed on shutdown). */
+  servers: Server[];
+}
+
+/** Inputs of {@link createChannelParts}. */
+export interface ChannelPartsOptions {
+  clock: Clock;
+  sleep?: Sleep;
+  random?: () => number;
+  backoffMs?: number;
+  /** True while the channel waits for at least one action. */
+  wanted: () => boolean;
+  /** Receives terminal records from the stream and the callback receiver. */
+  onRecord: (record: protocol.ActionRecord) => void;
+  onStreamError?: (error: unknown) => void;
+}
+
+/** Creates the client, stream and receiver for `config`. */
+export function createChannelParts(config: HitlConfig, options: ChannelPartsOptions): ChannelParts {
+  const sleep = options.sleep ?? clockSleep(options.clock);
+  const backoffMs = options.backoffMs ?? 200;
+  const client = new InboxClient({
+    baseUrl: config.webhookUrl.replace(/\/+$/, ""),
+    apiKey: config.apiKey,
+    timeoutMs: config.timeoutSeconds * 1000,
+    maxRetries: config.maxRetries,
+    signingSecret: config.signingSecret,
+    clock: options.clock,
+    sleep,
+    backoffMs,
+    random: options.random,
+  });
+  const stream = new DecisionStream({
+    client,
+    waitSeconds: config.longPollSeconds,
+    pollIntervalMs: config.pollInterval * 1000,
+    longPoll: config.longPoll,
+    timeoutMs: config.timeoutSeconds * 1000,
+    backoffMs,
+    sleep,
+    random: options.random,
+    wanted: options.wanted,
+    onRecord: options.onRecord,
+    onError: (error) => options.onStreamError?.(error),
+    cursor: config.decisionsCursor,
+  });
+  const parts: ChannelParts = { config, client, stream, servers: [] };
+  if (config.signingSecret && config.callbackUrl) {
+    parts.callbacks = createCallbackListener({
+      signingSecret: config.signingSecret,
+      onRecord: options.onRecord,
+    });
+  }
+  return parts;
+}
