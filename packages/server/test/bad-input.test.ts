@@ -158,6 +158,23 @@ describe("bad input never yields a 5xx and never changes the store", () => {
     );
   });
 
+  it("malformed percent-encoding in paths and queries gets 4xx", async () => {
+    for (const path of [
+      "/actions/%E0%A4%A",
+      "/actions/%",
+      "/actions/..%2F..%2Fetc",
+      "/actions/x?wait=%",
+      "/decisions?since=%",
+      "/decisions?since=%E0%A4%A&wait=%ZZ",
+    ]) {
+      const res = await call(url, path, { token: AGENT_KEY });
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+      expect(res.status, path).toBeLessThan(500);
+    }
+    const decided = await decideAs(url, "%ZZ", { type: "approve" });
+    expect(decided.status).toBe(400);
+  });
+
   it("oversize bodies get 413, with or without content-length", async () => {
     const big = JSON.stringify({ ...requestBody(), description: "x".repeat(300 * 1024) });
     const before = await snapshot();
