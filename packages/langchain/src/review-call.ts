@@ -28,7 +28,7 @@ export interface ReviewCallInput {
   toolCallId?: string | undefined;
   /** The tool, for its schema (JSON Schema for the reviewer, validation of modifications). */
   tool?: SchemaHolder | undefined;
-  /** Aborting ends the wait and rethrows; the call does not run. */
+  /** Aborting ends the wait, cancels the request and rethrows; the call does not run. */
   signal?: AbortSignal | undefined;
 }
 
@@ -73,7 +73,11 @@ export async function reviewCall(input: ReviewCallInput): Promise<ReviewResult> 
   try {
     await handler.waitForAction(action, undefined, input.signal ? { signal: input.signal } : {});
   } catch (error) {
-    if (input.signal?.aborted) throw error;
+    if (input.signal?.aborted) {
+      // The run was abandoned: withdraw the request so nobody decides a call that is gone.
+      await handler.cancelAction(action).catch(() => undefined);
+      throw error;
+    }
     return {
       run: false,
       status: "failed",

@@ -142,6 +142,22 @@ describe("withApproval", () => {
     }
   });
 
+  it("an aborted run withdraws its request and does not run the tool", async () => {
+    const { transferFunds, ran } = bankingTools();
+    const { handler, channel, reviewer, requests } = approvals();
+    const controller = new AbortController();
+    reviewer(() => controller.abort(new Error("user left")));
+    const guarded = withApproval(transferFunds, bankingPolicies(), { handler });
+    const outcome = guarded
+      .invoke(call({ amount: "2500.00", to: "ACME" }), { signal: controller.signal })
+      .catch((e) => e);
+    expect(await outcome).toBeInstanceOf(Error);
+    const record = await channel.getRecord(requests[0]!.id);
+    expect(record?.decision?.status).toBe("cancelled");
+    expect(handler.pendingCount).toBe(0);
+    expect(ran).toHaveLength(0);
+  });
+
   it("fails closed when the request cannot be filed", async () => {
     const { transferFunds, ran } = bankingTools();
     const { handler, channel } = approvals();
