@@ -2,8 +2,12 @@
  * @module @safeguards/server
  * The approval inbox of PROTOCOL.md: HTTP API, stores, and `createInbox`.
  */
+export { hashPassword } from "./auth/hash-password.js";
+export type { ReviewerAccount, ReviewerAccountsSource } from "./auth/reviewer-account.js";
+export type { ReviewersOptions } from "./auth/reviewers.js";
 export type { Inbox, InboxOptions } from "./create-inbox.js";
 export { createInbox } from "./create-inbox.js";
+export type { EmailApprovalOptions, SmtpOptions } from "./email/email-approvals.js";
 export type { Authenticator, Principal } from "./http/auth.js";
 export type { ActionService, SubmitResult } from "./inbox/action-service.js";
 export type { CallbackRetryOptions } from "./inbox/callback-sender.js";
@@ -20,6 +24,8 @@ export type {
   PostgresNotifierOptions,
 } from "./inbox/postgres-notifier.js";
 export { createPostgresNotifier, DEFAULT_NOTIFY_CHANNEL } from "./inbox/postgres-notifier.js";
+export type { SlackApprovalOptions } from "./slack/slack-approvals.js";
+export { slackSignature, verifySlackSignature } from "./slack/slack-signature.js";
 export type {
   ActionStore,
   AuditEntry,
