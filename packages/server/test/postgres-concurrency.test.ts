@@ -89,6 +89,37 @@ describe.runIf(PG_TEST_URL)("PostgreSQL store under concurrency (two Pools)", ()
     }
   });
 
+  it("holds back a later decision until an earlier-numbered one has committed", async () => {
+    await file(a, "slow", "ordered");
+    await file(a, "fast", "ordered");
+    const slow = new pg.Client({ connectionString: db.url });
+    await slow.connect();
+    try {
+      // An instance that took its number and has not committed yet (paused mid-transaction).
+      await slow.query("BEGIN");
+      const taken = await slow.query<{ seq: string }>(
+        `SELECT safeguards_decide('slow', 'approved', record, -1, 'reviewer:slow', 'now') AS seq
+         FROM actions WHERE id = 'slow'`,
+      );
+      const slowSeq = Number(taken.rows[0]?.seq);
+      let fastDone = false;
+      const fast = b.transition(decide("fast")).then((r) => {
+        fastDone = true;
+        return r;
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(fastDone).toBe(false);
+      expect(await a.decisionsSince({ agentId: "ordered", after: 0, limit: 10 })).toEqual([]);
+      await slow.query("COMMIT");
+      const won = await fast;
+      expect(won.ok && won.action.decisionSeq).toBeGreaterThan(slowSeq);
+      const stream = await a.decisionsSince({ agentId: "ordered", after: 0, limit: 10 });
+      expect(stream.map((x) => x.record.id)).toEqual(["slow", "fast"]);
+    } finally {
+      await slow.end();
+    }
+  });
+
   it("keeps working after every connection to the database is killed (restart, failover)", async () => {
     await file(a, "survivor", "phoenix");
     const kill = async () => {

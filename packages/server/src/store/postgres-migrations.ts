@@ -19,6 +19,8 @@ export interface PostgresMigration {
 export const ADVISORY_LOCK_NAMESPACE = 0x5afe9d;
 /** Second advisory-lock key held while migrating. */
 export const MIGRATION_LOCK_KEY = 1;
+/** Second advisory-lock key held from `nextval('decision_seq')` to COMMIT. */
+export const DECISION_LOCK_KEY = 2;
 
 /** The schema, oldest first. */
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
@@ -61,6 +63,26 @@ CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
   FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+-- A terminal transition in one statement (called outside an explicit transaction, so the
+-- statement is the transaction): the advisory lock is taken before nextval and released by
+-- the COMMIT at the end of the statement, so decision numbers become visible in order,
+-- and the lock is never held across a network round trip. Returns NULL when the action is
+-- no longer pending or its deadline has passed.
+CREATE FUNCTION safeguards_decide(p_id TEXT, p_status TEXT, p_record TEXT,
+  p_not_expired_at BIGINT, p_actor TEXT, p_at TEXT) RETURNS BIGINT LANGUAGE plpgsql AS $$
+DECLARE
+  v_seq BIGINT;
+BEGIN
+  PERFORM pg_advisory_xact_lock(${ADVISORY_LOCK_NAMESPACE}, ${DECISION_LOCK_KEY});
+  UPDATE actions SET status = p_status, record = p_record, decision_seq = nextval('decision_seq')
+    WHERE id = p_id AND status = 'pending' AND expires_ms > p_not_expired_at
+    RETURNING decision_seq INTO v_seq;
+  IF v_seq IS NOT NULL THEN
+    INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
+      VALUES (p_id, 'pending', p_status, p_actor, p_at);
+  END IF;
+  RETURN v_seq;
+END $$;
 `,
   },
 ];

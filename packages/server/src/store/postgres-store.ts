@@ -4,9 +4,10 @@
  * Pool). Same guarantees as the SQLite store:
  *
  * - `create` is one statement (insert + `created` audit entry); a duplicate id writes nothing;
- * - `transition` is one transaction: `UPDATE ... WHERE status = 'pending'` (so exactly one
- *   of any number of concurrent transitions wins, across processes), the next value of the
- *   `decision_seq` SEQUENCE, and the audit entry;
+ * - `transition` is one statement, hence one transaction (the `safeguards_decide` function of
+ *   the schema): `UPDATE ... WHERE status = 'pending'` (so exactly one of any number of
+ *   concurrent transitions wins, across processes), the next value of the `decision_seq`
+ *   SEQUENCE, and the audit entry;
  * - the audit log is append-only (triggers refuse UPDATE, DELETE and TRUNCATE).
  *
  * Ordering of the decision sequence: a plain sequence hands out numbers in call order, not in
@@ -14,8 +15,9 @@
  * never see 7 committing a moment later. To prevent that, a terminal transition takes a
  * transaction-level advisory lock just before `nextval` and holds it until COMMIT: numbers
  * are therefore assigned and made visible one transaction at a time, in order. The cost is
- * that terminal transitions (not reads, not filing) are serialised for the few
- * milliseconds of one UPDATE + INSERT + COMMIT. Schema migrations run in `init()`.
+ * that terminal transitions (not reads, not filing) are serialised database-wide for the
+ * server-side time of one UPDATE + INSERT + COMMIT (the lock is released by the statement's
+ * own commit, never held across a network round trip). Schema migrations run in `init()`.
  */
 import pg from "pg";
 import type {
@@ -31,10 +33,7 @@ import type {
   TransitionResult,
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
-import { ADVISORY_LOCK_NAMESPACE, migratePostgres } from "./postgres-migrations.js";
-
-/** Second advisory-lock key held from `nextval('decision_seq')` to COMMIT. */
-export const DECISION_LOCK_KEY = 2;
+import { migratePostgres } from "./postgres-migrations.js";
 
 /** Options of {@link createPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -129,61 +128,35 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
   };
 
   const transition = async (input: TransitionInput): Promise<TransitionResult> => {
-    const client = await pool.connect();
-    // A client that failed mid-transaction is destroyed, never handed out again.
-    let broken: Error | undefined;
-    try {
-      const row = await getRow(client, input.id);
-      if (!row) return { ok: false, reason: "not_found" };
-      const current = toAction(row);
-      const notExpiredAt = input.notExpiredAt ?? Number.MIN_SAFE_INTEGER;
-      if (current.record.status !== "pending") {
-        return { ok: false, reason: "not_pending", action: current };
-      }
-      if (Date.parse(current.record.expires_at) <= notExpiredAt) {
-        return { ok: false, reason: "expired", action: current };
-      }
-      // Only a terminal transition changes the record, once: while the row is still pending,
-      // the record read above is its current content.
-      const record: StoredRecord = {
-        ...current.record,
-        status: input.status,
-        decision: input.decision,
-      };
-      await client.query("BEGIN");
-      try {
-        await client.query("SELECT pg_advisory_xact_lock($1, $2)", [
-          ADVISORY_LOCK_NAMESPACE,
-          DECISION_LOCK_KEY,
-        ]);
-        const updated = await client.query<{ decision_seq: string }>(
-          `UPDATE actions SET status = $2, record = $3, decision_seq = nextval('decision_seq')
-           WHERE id = $1 AND status = 'pending' AND expires_ms > $4
-           RETURNING decision_seq`,
-          [input.id, input.status, JSON.stringify(record), notExpiredAt],
-        );
-        const seq = updated.rows[0]?.decision_seq;
-        if (seq === undefined) {
-          await client.query("ROLLBACK");
-          const now = await getRow(client, input.id);
-          const latest = now ? toAction(now) : current;
-          const reason = latest.record.status === "pending" ? "expired" : "not_pending";
-          return { ok: false, reason, action: latest };
-        }
-        await client.query(
-          `INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
-           VALUES ($1, 'pending', $2, $3, $4)`,
-          [input.id, input.status, input.actor, input.at],
-        );
-        await client.query("COMMIT");
-        return { ok: true, action: { ...current, record, decisionSeq: Number(seq) } };
-      } catch (error) {
-        broken = error instanceof Error ? error : new Error(String(error));
-        throw error;
-      }
-    } finally {
-      client.release(broken);
+    const row = await getRow(pool, input.id);
+    if (!row) return { ok: false, reason: "not_found" };
+    const current = toAction(row);
+    const notExpiredAt = input.notExpiredAt ?? Number.MIN_SAFE_INTEGER;
+    if (current.record.status !== "pending") {
+      return { ok: false, reason: "not_pending", action: current };
     }
+    if (Date.parse(current.record.expires_at) <= notExpiredAt) {
+      return { ok: false, reason: "expired", action: current };
+    }
+    // Only a terminal transition changes the record, once: while the row is still pending,
+    // the record read above is its current content.
+    const record: StoredRecord = {
+      ...current.record,
+      status: input.status,
+      decision: input.decision,
+    };
+    const { rows } = await pool.query<{ seq: string | null }>(
+      "SELECT safeguards_decide($1, $2, $3, $4, $5, $6) AS seq",
+      [input.id, input.status, JSON.stringify(record), notExpiredAt, input.actor, input.at],
+    );
+    const seq = rows[0]?.seq ?? null;
+    if (seq === null) {
+      const now = await getRow(pool, input.id);
+      const latest = now ? toAction(now) : current;
+      const reason = latest.record.status === "pending" ? "expired" : "not_pending";
+      return { ok: false, reason, action: latest };
+    }
+    return { ok: true, action: { ...current, record, decisionSeq: Number(seq) } };
   };
 
   const list = async (query: ListQuery): Promise<ListPage> => {
