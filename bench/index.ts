@@ -5,6 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 
 const dir = fileURLToPath(new URL(".", import.meta.url));
@@ -19,7 +20,12 @@ if (files.length === 0) {
 }
 let failed = 0;
 for (const file of files) {
-  console.log(`\n=== ${file} ===`);
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
+  console.log(
+    `\n=== ${file} === (Node ${process.version}, ${availableParallelism()} CPUs, load average ${load})`,
+  );
   const result = spawnSync(
     process.execPath,
     ["--expose-gc", "--import", "tsx", "--conditions=source", `${dir}${file}`],

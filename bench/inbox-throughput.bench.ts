@@ -1,0 +1,100 @@
+/**
+ * Inbox throughput for create + decide with SQLite, as a ratio to a bare `node:http`
+ * hello-world measured in the same run, on loopback, with the same closed-loop load
+ * generator (undici Pool, bounded request count, load generator in the same process).
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  AGENT,
+  AGENT_KEY,
+  printTable,
+  REVIEWER_TOKEN,
+  runLoad,
+  startBenchInbox,
+} from "./support.js";
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const HELLO_COUNT = Number(process.env.BENCH_HELLO_COUNT ?? 20_000);
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 3_000);
+
+const hello = createServer((_req, res) => {
+  res.writeHead(200, { "content-type": "text/plain" }).end("hello world");
+});
+await new Promise<void>((r) => hello.listen(0, "127.0.0.1", r));
+const helloOrigin = `http://127.0.0.1:${(hello.address() as AddressInfo).port}`;
+const helloLoad = (count: number) =>
+  runLoad({
+    origin: helloOrigin,
+    count,
+    concurrency: CONCURRENCY,
+    make: () => [{ method: "GET", path: "/" }],
+  });
+await helloLoad(2_000); // warm-up
+const helloRun = await helloLoad(HELLO_COUNT);
+hello.closeAllConnections();
+hello.close();
+
+const { inbox, url } = await startBenchInbox();
+const base = new URL(url);
+const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+const pair = (prefix: string) => (i: number) => {
+  const id = `act_${prefix}_${i}`;
+  return [
+    {
+      method: "POST" as const,
+      path: `${base.pathname}/request-approval`,
+      headers: { authorization: `Bearer ${AGENT_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        id,
+        title: "Approve transfer",
+        description: "Transfer of $2500.00 requires approval",
+        severity: "WARNING",
+        agent_id: AGENT,
+        metadata: { amount: "2500.00", i },
+        expires_at: expiresAt,
+      }),
+    },
+    {
+      method: "POST" as const,
+      path: `${base.pathname}/actions/${id}/decision`,
+      headers: { authorization: `Bearer ${REVIEWER_TOKEN}`, "content-type": "application/json" },
+      body: '{"type":"approve","comments":"ok"}',
+    },
+  ];
+};
+const inboxLoad = (prefix: string, count: number) =>
+  runLoad({
+    origin: base.origin,
+    count,
+    concurrency: CONCURRENCY,
+    make: pair(prefix),
+    expect: (status, req) => status === (req.path.endsWith("/decision") ? 200 : 201),
+  });
+await inboxLoad("warm", 300);
+const inboxRun = await inboxLoad("run", PAIRS);
+await inbox.close();
+
+const ratio = inboxRun.perSecond / helloRun.perSecond;
+printTable(
+  `Throughput on loopback (concurrency ${CONCURRENCY}, load generator in the same process)`,
+  ["workload", "requests", "errors", "requests/s", "ratio to hello-world"],
+  [
+    [
+      "node:http hello-world",
+      String(helloRun.requests),
+      String(helloRun.errors),
+      helloRun.perSecond.toFixed(0),
+      "1.00",
+    ],
+    [
+      "inbox create + decide (SQLite)",
+      String(inboxRun.requests),
+      String(inboxRun.errors),
+      `${inboxRun.perSecond.toFixed(0)} (${(inboxRun.perSecond / 2).toFixed(0)} pairs/s)`,
+      ratio.toFixed(2),
+    ],
+  ],
+);
+console.log(`\nTarget: ratio >= 0.3 ${ratio >= 0.3 ? "(met)" : "(NOT met)"}`);
+if (inboxRun.errors > 0) process.exitCode = 1;
