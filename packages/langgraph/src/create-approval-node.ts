@@ -17,9 +17,11 @@ import {
 } from "@langchain/langgraph";
 import {
   type Clock,
+  ErrorCode,
   InvalidConfigError,
   type JsonObject,
   type Policies,
+  SafeguardsError,
   systemClock,
 } from "@safeguards/core";
 import {
@@ -80,15 +82,22 @@ export function createApprovalNode(options: CreateApprovalNodeOptions) {
     const requestedAt = new Date(clock.now());
     const planned: ApprovalPayload[] = [];
     for (const call of ai.tool_calls) {
-      if (!call.id || answered.has(call.id)) continue;
+      if (call.id && answered.has(call.id)) continue;
       const args = (call.args ?? {}) as JsonObject;
       const verdict = await policies.evaluate({
         toolName: call.name,
         args,
-        toolCallId: call.id,
+        ...(call.id ? { toolCallId: call.id } : {}),
         ...(agentId !== undefined ? { agentId } : {}),
       });
       if (!verdict.required) continue;
+      if (!call.id) {
+        // fail closed: a call that cannot be answered by id must not reach the tool node
+        throw new SafeguardsError(
+          ErrorCode.INVALID_ARGUMENT,
+          `Tool call ${call.name} needs approval but has no id, so it cannot be reviewed; nothing was run`,
+        );
+      }
       const tool = tools.get(call.name);
       planned.push(
         buildPayload({

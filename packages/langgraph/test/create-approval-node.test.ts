@@ -1,8 +1,23 @@
-import { HumanMessage, type ToolMessage } from "@langchain/core/messages";
-import { Command, INTERRUPT, isInterrupted } from "@langchain/langgraph";
+import { AIMessage, HumanMessage, type ToolMessage } from "@langchain/core/messages";
+import {
+  Command,
+  INTERRUPT,
+  isInterrupted,
+  MemorySaver,
+  MessagesAnnotation,
+  START,
+  StateGraph,
+} from "@langchain/langgraph";
+import { definePolicies } from "@safeguards/core";
 import { afterAll, describe, expect, it } from "vitest";
+import { createApprovalNode } from "../src/create-approval-node.js";
 import { listPendingApprovals, resumeApprovals, strictResumeConfig } from "../src/resume.js";
-import { buildPaymentsGraph, type PlannedCall, type RunLog } from "./fixtures/payments-graph.js";
+import {
+  buildPaymentsGraph,
+  type PlannedCall,
+  paymentPolicies,
+  type RunLog,
+} from "./fixtures/payments-graph.js";
 import { cleanupDirs, saverKinds } from "./fixtures/savers.js";
 
 afterAll(cleanupDirs);
@@ -177,5 +192,75 @@ describe.each(saverKinds)("approval node with $name", (kind) => {
     const { first, log } = await start([small, balance]);
     expect(isInterrupted(first)).toBe(false);
     expect(log).toHaveLength(2);
+  });
+});
+
+describe("approval node safety", () => {
+  it("evaluates each policy once per turn, not again when the node re-runs on resume", async () => {
+    const seen: string[] = [];
+    const policies = definePolicies({
+      transfer_funds: {
+        when: ({ args }) => {
+          seen.push(String(args.amount));
+          return true;
+        },
+      },
+    });
+    const log: RunLog = [];
+    const graph = buildPaymentsGraph({
+      checkpointer: new MemorySaver(),
+      calls: [big, big2],
+      log,
+      policies,
+    });
+    const config = { configurable: { thread_id: "once" } };
+    await graph.invoke({ messages: [new HumanMessage("pay")] }, config);
+    await resumeApprovals(graph, config, { c1: { type: "approve" } }); // c3 re-interrupts
+    await resumeApprovals(graph, config, { c3: { type: "approve" } });
+    expect(seen).toEqual(["2500.00", "9000.00"]);
+    expect(log).toHaveLength(2);
+  });
+
+  it("asks a human (approve or reject only) when a policy throws", async () => {
+    const policies = definePolicies({
+      transfer_funds: {
+        when: () => {
+          throw new Error("rates service down");
+        },
+      },
+    });
+    const log: RunLog = [];
+    const graph = buildPaymentsGraph({
+      checkpointer: new MemorySaver(),
+      calls: [small],
+      log,
+      policies,
+    });
+    const config = { configurable: { thread_id: "fails" } };
+    await graph.invoke({ messages: [new HumanMessage("pay")] }, config);
+    const [pending] = await listPendingApprovals(graph, config);
+    expect(pending?.payload).toMatchObject({
+      allowed_decisions: ["approve", "reject"],
+      policy_error: "rates service down",
+    });
+    expect(log).toEqual([]);
+  });
+
+  it("refuses to pass on a flagged tool call that has no id", async () => {
+    const graph = new StateGraph(MessagesAnnotation)
+      .addNode("approval", createApprovalNode({ policies: paymentPolicies }))
+      .addEdge(START, "approval")
+      .compile({ checkpointer: new MemorySaver() });
+    const ai = new AIMessage({
+      content: "",
+      tool_calls: [{ name: "delete_customer", args: { id: "1" } }],
+    });
+    expect(ai.tool_calls?.[0]?.id).toBeUndefined();
+    await expect(
+      graph.invoke(
+        { messages: [new HumanMessage("x"), ai] },
+        { configurable: { thread_id: "noid" } },
+      ),
+    ).rejects.toThrow(/has no id/);
   });
 });
