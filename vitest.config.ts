@@ -7,6 +7,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ["source"] } },
   test: {
     include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
+    // The reliability suite (soak, faults, fuzz) runs apart: pnpm test:reliability.
+    exclude: ["**/node_modules/**", "**/*.reliability.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: "forks",

@@ -1,0 +1,104 @@
+/**
+ * Soak: many concurrent agents (each a HumanActionHandler + HumanInTheLoopChannel with its
+ * own API key) file SAFEGUARDS_SOAK_ACTIONS actions against two inbox instances sharing one
+ * PostgreSQL database; decisions go to either instance (duplicates and races included),
+ * filings are retried after lost answers. Then the database is checked: one terminal state
+ * per action, heard once by its agent, one terminal audit entry, nothing pending, and only
+ * approved/modified actions executed, once.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { createInbox, type Inbox } from "../../src/index.js";
+import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "../postgres-test-db.js";
+import { checkInvariants } from "./invariants.js";
+import { Ledger } from "./ledger.js";
+import { type LossyFront, startLossyFront } from "./net-faults.js";
+import { SEED, SOAK_ACTIONS, seededRandom, sleep } from "./reliability-env.js";
+import {
+  SOAK_REVIEWER_TOKEN,
+  SOAK_SECRET,
+  type SoakAgent,
+  soakApiKeys,
+  startSoakAgent,
+} from "./soak-agent.js";
+import { runSoak } from "./soak-driver.js";
+
+const AGENTS = 8;
+const CONCURRENCY = 64;
+
+describe.runIf(PG_TEST_URL)("soak on two inbox instances sharing PostgreSQL", () => {
+  let db: TestDatabase | undefined;
+  const inboxes: Inbox[] = [];
+  const fronts: LossyFront[] = [];
+  const agents: SoakAgent[] = [];
+  const inboxErrors: unknown[] = [];
+  afterAll(async () => {
+    await Promise.all(agents.map((a) => a.stop()));
+    await Promise.all(fronts.map((f) => f.close()));
+    await Promise.all(inboxes.map((i) => i.close()));
+    await db?.drop();
+  });
+
+  it(`${SOAK_ACTIONS} actions: one terminal state each, heard once, audited once, nothing pending`, async () => {
+    db = await createTestDatabase();
+    const random = seededRandom(SEED);
+    const ledger = new Ledger();
+    for (let i = 0; i < 2; i += 1) {
+      inboxes.push(
+        createInbox({
+          store: db.url,
+          apiKeys: soakApiKeys(AGENTS),
+          reviewerTokens: { [SOAK_REVIEWER_TOKEN]: "alice" },
+          signingSecret: SOAK_SECRET,
+          onError: (e) => inboxErrors.push(e),
+        }),
+      );
+    }
+    const urls = await Promise.all(inboxes.map((i) => i.listen({ port: 0 }).then((l) => l.url)));
+    for (const url of urls) {
+      fronts.push(await startLossyFront({ target: url, random, loseRate: 0.03 }));
+    }
+    for (let i = 0; i < AGENTS; i += 1) {
+      agents.push(await startSoakAgent({ index: i, webhookUrl: fronts[i % 2]!.url }));
+    }
+    const started = performance.now();
+    await runSoak({
+      actions: SOAK_ACTIONS,
+      agents,
+      concurrency: CONCURRENCY,
+      random,
+      ledger,
+      reviewerUrls: () => urls,
+      expireSeconds: 3,
+      idPrefix: `soak_${SEED}`,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    await sleep(200); // let late duplicate deliveries arrive: they must change nothing
+    expect(agents.map((a) => a.handler.pendingCount)).toEqual(agents.map(() => 0));
+    const verdict = await checkInvariants(db.url, ledger, { exactlyOneReviewerWin: true });
+    ledger.fault("lost filing answers (client retried)");
+    ledger.figures.faults["lost filing answers (client retried)"] = fronts.reduce(
+      (n, f) => n + f.lost,
+      0,
+    );
+    ledger.report("reliability soak (2 instances, PostgreSQL)", {
+      seed: SEED,
+      agents: AGENTS,
+      concurrency: CONCURRENCY,
+      seconds: seconds.toFixed(1),
+      actionsPerSecond: (SOAK_ACTIONS / seconds).toFixed(0),
+      finalStates: verdict.byStatus,
+      auditEntries: verdict.auditEntries,
+      problems: verdict.problems.length,
+    });
+    expect(verdict.problems.slice(0, 20)).toEqual([]);
+    expect(ledger.figures.losses).toBe(0);
+    expect(ledger.figures.decidedTwice).toBe(0);
+    expect(ledger.figures.unapprovedExecutions).toBe(0);
+    expect(agents.flatMap((a) => a.errors)).toEqual([]);
+    expect(inboxErrors).toEqual([]);
+    // every fate happened, so each path was exercised
+    for (const status of ["approved", "modified", "rejected", "cancelled", "timed_out"]) {
+      expect(verdict.byStatus[status] ?? 0).toBeGreaterThan(0);
+    }
+  });
+});
