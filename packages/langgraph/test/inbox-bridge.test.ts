@@ -6,6 +6,7 @@ import {
   type ApprovalDecision,
   createManualClock,
   type DecisionListener,
+  definePolicies,
   InProcessApprovalChannel,
 } from "@safeguards/core";
 import { afterAll, describe, expect, it } from "vitest";
@@ -220,6 +221,64 @@ describe("inbox bridge across a restart (SQLite file)", () => {
     const bridge = createInboxBridge({ graph, channel: inbox, threadIds: ["n1", "missing"] });
     expect(await bridge.start()).toEqual(["n1"]);
     expect(inbox.pending()).toHaveLength(1);
+    bridge.stop();
+  });
+});
+
+describe("inbox bridge fail-closed paths", () => {
+  it("turns a modification the node refuses (fails the tool schema) into a rejection", async () => {
+    const log: RunLog = [];
+    const graph = buildPaymentsGraph({ checkpointer: new MemorySaver(), calls: [big], log });
+    await graph.invoke(
+      { messages: [new HumanMessage("pay")] },
+      { configurable: { thread_id: "f1" } },
+    );
+    const channel = new InProcessApprovalChannel(); // checks fields, not the tool's schema
+    const signal = resumedSignal();
+    const errors: unknown[] = [];
+    const bridge = createInboxBridge({
+      graph,
+      channel,
+      onResumed: signal.onResumed,
+      onError: (error) => errors.push(error),
+    });
+    const [p] = await bridge.file("f1");
+    channel.modify(approvalRequestId("f1", p!.interruptId), { amount: "a lot" });
+    await signal.until((r) => !isInterrupted(r));
+    await bridge.idle();
+    expect(log).toEqual([]);
+    expect(errors).toEqual([expect.objectContaining({ code: "SAFEGUARDS_INVALID_MODIFICATION" })]);
+    const result = signal.results.at(-1) as { messages: ToolMessage[] };
+    const tool = result.messages.find((m) => m.getType() === "tool");
+    expect(tool).toMatchObject({ tool_call_id: "c1", status: "error" });
+    expect(String(tool!.content)).toContain("was refused");
+    bridge.stop();
+  });
+
+  it("runs the call on timeout when the policy says onTimeout: approve", async () => {
+    const log: RunLog = [];
+    const clock = createManualClock();
+    const policies = definePolicies({
+      transfer_funds: { timeoutSeconds: 60, onTimeout: "approve", allowedDecisions: ["reject"] },
+    });
+    const graph = buildPaymentsGraph({
+      checkpointer: new MemorySaver(),
+      calls: [big],
+      log,
+      policies,
+    });
+    await graph.invoke(
+      { messages: [new HumanMessage("pay")] },
+      { configurable: { thread_id: "f2" } },
+    );
+    const channel = new InProcessApprovalChannel({ clock });
+    const signal = resumedSignal();
+    const bridge = createInboxBridge({ graph, channel, clock, onResumed: signal.onResumed });
+    await bridge.file("f2");
+    clock.advance(61_000);
+    await signal.until((r) => !isInterrupted(r));
+    await bridge.idle();
+    expect(log).toEqual([{ name: "transfer_funds", args: { amount: "2500.00", to: "ACME" } }]);
     bridge.stop();
   });
 });
