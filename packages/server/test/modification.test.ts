@@ -1,3 +1,4 @@
+import type { JsonObject } from "@safeguards/core";
 import { describe, expect, it } from "vitest";
 import { InboxError } from "../src/inbox/inbox-error.js";
 import { applyModification, validateJsonSchema } from "../src/inbox/modification.js";
@@ -60,7 +61,7 @@ describe("applyModification", () => {
     });
   });
 
-  it.each([
+  it.each<[JsonObject, string]>([
     [{ amount: -1 }, "minimum"],
     [{ amount: 10_001 }, "maximum"],
     [{ amount: "10" }, "type"],
