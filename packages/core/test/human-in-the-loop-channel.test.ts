@@ -193,7 +193,7 @@ describe("HumanInTheLoopChannel with HumanActionHandler", () => {
 
   it("falls back to polling every pollInterval when /decisions is missing", async () => {
     const channel = await makeChannel({ pollInterval: 0.05 }, false);
-    inbox.script("/decisions", 404);
+    inbox.script("/decisions", 404, 404); // since=now, then the long poll
     const handler = new HumanActionHandler(channel);
     const action = await handler.requestAction(request("act_poll"));
     await until(() => inbox.log.filter((l) => l === "GET /decisions").length >= 3);
@@ -225,6 +225,44 @@ describe("HumanInTheLoopChannel with HumanActionHandler", () => {
     expect(action.status).toBe(ActionStatus.APPROVED);
     expect(await handler.waitForAction(action)).toBe(ActionStatus.APPROVED);
     await expect(second.getRecord("act_unknown")).resolves.toBeUndefined();
+    handler.shutdown();
+  });
+
+  it("starts its cursor at now: a fresh channel never replays the key's history", async () => {
+    const old = await makeChannel();
+    const oldHandler = new HumanActionHandler(old);
+    for (const id of ["act_h1", "act_h2", "act_h3"]) {
+      await oldHandler.requestAction(request(id));
+      inbox.decide(id, approve());
+    }
+    oldHandler.shutdown();
+    const fresh = await makeChannel();
+    const seen: string[] = [];
+    fresh.onDecision((id) => seen.push(id));
+    const handler = new HumanActionHandler(fresh);
+    const action = await handler.requestAction(request("act_new"));
+    expect(fresh.cursor).toBe("3");
+    inbox.decide("act_new", approve());
+    await handler.waitForAction(action);
+    expect(seen).toEqual(["act_new"]);
+    handler.shutdown();
+  });
+
+  it("without since=now support, reads history once and emits only its own actions", async () => {
+    await inbox.close();
+    inbox = await startFakeInbox(KEY, false);
+    const old = await makeChannel();
+    await new HumanActionHandler(old).requestAction(request("act_o1"));
+    inbox.decide("act_o1", approve());
+    const fresh = await makeChannel();
+    const seen: string[] = [];
+    fresh.onDecision((id) => seen.push(id));
+    const handler = new HumanActionHandler(fresh);
+    const action = await handler.requestAction(request("act_n1"));
+    inbox.decide("act_n1", approve());
+    await handler.waitForAction(action);
+    expect(seen).toEqual(["act_n1"]);
+    expect(inbox.log.filter((l) => l === "GET /decisions").length).toBeGreaterThanOrEqual(2);
     handler.shutdown();
   });
 

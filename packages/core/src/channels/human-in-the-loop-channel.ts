@@ -116,6 +116,7 @@ export class HumanInTheLoopChannel implements ApprovalChannel {
    */
   async submitRequest(request: ApprovalRequest): Promise<void> {
     const running = this.#require();
+    await running.stream.seedCursor();
     this.#pending.add(request.id);
     let record: protocol.ActionRecord;
     try {
@@ -169,6 +170,7 @@ export class HumanInTheLoopChannel implements ApprovalChannel {
   /** `GET /actions/{id}`: the request and its decision; `undefined` for 404. Tracks it while pending. */
   async getRecord(actionId: string): Promise<ApprovalRecord | undefined> {
     const running = this.#require();
+    await running.stream.seedCursor();
     const record = await this.#fetch(running, actionId);
     if (!record) return undefined;
     if (record.status === "pending") {

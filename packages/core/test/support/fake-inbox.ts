@@ -33,8 +33,8 @@ export interface FakeInbox {
   close(): Promise<void>;
 }
 
-/** Starts a fake inbox for API key `key`. */
-export async function startFakeInbox(key = "agent-key"): Promise<FakeInbox> {
+/** Starts a fake inbox for API key `key`; `supportsNow: false` refuses `since=now` (400). */
+export async function startFakeInbox(key = "agent-key", supportsNow = true): Promise<FakeInbox> {
   const records = new Map<string, Record_>();
   const decided: string[] = [];
   const log: string[] = [];
@@ -108,7 +108,11 @@ export async function startFakeInbox(key = "agent-key"): Promise<FakeInbox> {
       return json(res, 201, record);
     }
     if (req.method === "GET" && path === "/decisions") {
+      if (url.searchParams.get("since") === "now" && supportsNow) {
+        return json(res, 200, { decisions: [], cursor: String(decided.length) });
+      }
       const since = Number(url.searchParams.get("since") ?? "0");
+      if (!Number.isInteger(since)) return fail(res, 400, "invalid_request");
       const wait = Number(url.searchParams.get("wait") ?? "0") * 1000;
       open += 1;
       maxOpen = Math.max(maxOpen, open);

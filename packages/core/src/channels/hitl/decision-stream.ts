@@ -45,6 +45,8 @@ export class DecisionStream {
   #closed = false;
   #inFlight: AbortController | undefined;
   #fallback = false;
+  #seeded = false;
+  #seeding: Promise<void> | undefined;
   /** Number of `/decisions` calls made (for tests and diagnostics). */
   polls = 0;
 
@@ -56,6 +58,38 @@ export class DecisionStream {
   /** The cursor after the last answer (persist it to resume without replaying history). */
   get cursor(): string | undefined {
     return this.#cursor;
+  }
+
+  /**
+   * Starts the cursor at "now" (`since=now`) unless it has one, so a fresh channel does not
+   * replay the key's history. Call before filing. An inbox that does not support it (4xx)
+   * leaves the cursor unset (history is then read once and filtered). Never throws.
+   */
+  seedCursor(): Promise<void> {
+    if (this.#cursor !== undefined || this.#seeded) return this.#seeding ?? Promise.resolve();
+    this.#seeding ??= this.#o.client
+      .call(
+        { method: "GET", path: "/decisions?since=now&wait=0", retry: false },
+        protocol.decisionsResponseSchema,
+      )
+      .then(
+        (answer) => {
+          this.#seeded = true;
+          if (this.#cursor === undefined && answer.decisions.length === 0)
+            this.#cursor = answer.cursor;
+        },
+        (error: unknown) => {
+          // 4xx: not supported, do not ask again; network errors: try again next time
+          const status = isSafeguardsError(error)
+            ? (error.details as { status?: unknown } | undefined)?.status
+            : undefined;
+          if (typeof status === "number" && status < 500) this.#seeded = true;
+        },
+      )
+      .finally(() => {
+        this.#seeding = undefined;
+      });
+    return this.#seeding;
   }
 
   /** True while the loop runs. */
