@@ -217,3 +217,31 @@ describe("account configuration", () => {
     expect(bad(join(dir, "missing.json"))).toThrow(/cannot read/);
   });
 });
+
+describe("mounted under a basePath", () => {
+  it("serves the sign-in, pages, assets and cookies under the prefix", async () => {
+    const started = await startReviewerInbox({}, { basePath: "/inbox" });
+    inbox = started.inbox;
+    const origin = started.root.replace(/\/inbox$/, "");
+    const b = new Browser(origin);
+    expect((await b.fetch("/inbox")).headers.get("location")).toBe("/inbox/inbox");
+    const login = await (await b.fetch("/inbox/login")).text();
+    expect(login).toContain('action="/inbox/login"');
+    expect(login).toContain('src="/inbox/ui/assets/inbox.js"');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(login)![1]!;
+    const res = await b.form("/inbox/login", {
+      _csrf: csrf,
+      next: "/inbox/history",
+      name: "alice",
+      password: PASSWORDS.alice,
+    });
+    expect(res.headers.get("location")).toBe("/inbox/history");
+    expect(res.headers.getSetCookie().find((c) => c.startsWith("sg_session="))).toMatch(
+      /Path=\/inbox/,
+    );
+    expect((await b.fetch("/inbox/history")).status).toBe(200);
+    const js = await b.fetch("/inbox/ui/assets/inbox.js");
+    expect(js.headers.get("content-type")).toContain("text/javascript");
+    expect(js.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+});

@@ -41,7 +41,7 @@ export function readSession(c: Context, sessions: SessionManager): Session | und
 /** A safe place to go after signing in: a path inside the inbox, never another site. */
 export function safeNext(base: string, next: string | undefined): string {
   const fallback = `${base}/inbox`;
-  if (!next || !next.startsWith(`${base}/`) || next.startsWith("//") || /[\\\s]/.test(next))
+  if (!next?.startsWith(`${base}/`) || next.startsWith("//") || /[\\\s]/.test(next))
     return fallback;
   return next;
 }

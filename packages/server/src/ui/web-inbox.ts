@@ -123,6 +123,7 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
   };
 
   app.get(`${base}/`, (c) => c.redirect(`${base}/inbox`, 303));
+  if (base) app.get(base, (c) => c.redirect(`${base}/inbox`, 303));
   app.get(
     `${base}/inbox`,
     page(async (c, s) => c.html(inboxPage(pageCtx(s), await visiblePending(s.name), filterOf(c)))),
