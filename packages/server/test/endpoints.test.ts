@@ -242,6 +242,30 @@ describe("GET /actions (reviewer list)", () => {
   });
 });
 
+describe("extension events", () => {
+  it("tells listeners when an action is created and decided; a throwing listener breaks nothing", async () => {
+    const url = await start();
+    const seen: string[] = [];
+    inbox?.on("action.created", (e) => {
+      seen.push(`created:${e.action.id}:${e.action.status}`);
+    });
+    inbox?.on("action.decided", (e) => {
+      seen.push(`decided:${e.action.id}:${e.action.status}:${e.actor}`);
+    });
+    inbox?.on("action.decided", () => {
+      throw new Error("listener bug");
+    });
+    const body = requestBody();
+    await file(url, body);
+    await file(url, body); // an idempotent retry is not a new action
+    expect((await decideAs(url, body.id, { type: "approve" })).status).toBe(200);
+    expect(seen).toEqual([
+      `created:${body.id}:pending`,
+      `decided:${body.id}:approved:reviewer:alice`,
+    ]);
+  });
+});
+
 describe("routing", () => {
   it("answers 404 for unknown paths and 405 for wrong methods, with the error body", async () => {
     const url = await start();
