@@ -22,12 +22,15 @@ Options:
   --database-url <url>  PostgreSQL (postgres://...): several instances share one database
                  default $DATABASE_URL when --db is not given
   --public-url   public URL of the inbox (for review_url)
+  --reviewers <file>  reviewer accounts (JSON, see README "Reviewers"): turns on the web
+                 inbox at / (sign in, review, history); needs SAFEGUARDS_REVIEWER_SECRET
   -h, --help     show this help
 
 Environment:
   SAFEGUARDS_API_KEYS         agent keys: "key1=agentA,key2=agentB" (required)
   SAFEGUARDS_REVIEWER_TOKENS  reviewer tokens: "token1=alice,token2=bob"
   SAFEGUARDS_SIGNING_SECRET   Standard Webhooks secret (whsec_...) to sign callbacks
+  SAFEGUARDS_REVIEWER_SECRET  32+ characters signing reviewer sessions (with --reviewers)
   DATABASE_URL                PostgreSQL URL, used when neither --db nor --database-url is given
 `;
 
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
       db: { type: "string" },
       "database-url": { type: "string" },
       "public-url": { type: "string" },
+      reviewers: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -70,6 +74,14 @@ async function main(): Promise<void> {
     ),
     ...(secret ? { signingSecret: secret } : {}),
     ...(values["public-url"] ? { publicUrl: values["public-url"] } : {}),
+    ...(values.reviewers
+      ? {
+          reviewers: {
+            accounts: values.reviewers,
+            secret: process.env.SAFEGUARDS_REVIEWER_SECRET ?? "",
+          },
+        }
+      : {}),
   });
   const { url } = await inbox.listen({ port, host: values.host });
   process.stdout.write(`safeguards-inbox listening: ${url} (store: ${selected.label})\n`);
