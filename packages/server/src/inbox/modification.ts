@@ -5,14 +5,16 @@
  * `action.args_schema` (validated with `@cfworker/json-schema`).
  */
 import { Validator } from "@cfworker/json-schema";
-import type { JsonObject } from "@safeguards/core";
+import {
+  assertValidModification,
+  ErrorCode,
+  isSafeguardsError,
+  type JsonObject,
+  applyModification as mergeModification,
+  modificationTarget,
+} from "@safeguards/core";
 import type { StoredRecord } from "../store/action-store.js";
 import { InboxError } from "./inbox-error.js";
-
-/** The object a modification changes. */
-export function modificationTarget(record: StoredRecord): JsonObject {
-  return (record.action ? record.action.args : record.metadata) as JsonObject;
-}
 
 /**
  * Validates `value` against a JSON Schema. Answers the error messages (empty when valid).
@@ -39,22 +41,26 @@ export function applyModification(
   record: StoredRecord,
   responseData: JsonObject | undefined,
 ): JsonObject {
-  if (responseData === undefined || Object.keys(responseData).length === 0) {
+  const request = {
+    id: record.id,
+    metadata: record.metadata as JsonObject,
+    ...(record.action
+      ? { action: { name: record.action.name, args: record.action.args as JsonObject } }
+      : {}),
+  };
+  try {
+    assertValidModification(request, responseData);
+  } catch (error) {
+    if (!isSafeguardsError(error, ErrorCode.INVALID_MODIFICATION)) throw error;
+    const unknownFields = (error.details as { unknownFields?: string[] } | undefined)
+      ?.unknownFields;
     throw new InboxError(
       "invalid_modification",
-      "A modify decision needs response_data with at least one changed field",
+      error.message,
+      unknownFields ? { unknown_fields: unknownFields } : undefined,
     );
   }
-  const target = modificationTarget(record);
-  const unknownFields = Object.keys(responseData).filter((k) => !Object.hasOwn(target, k));
-  if (unknownFields.length > 0) {
-    throw new InboxError(
-      "invalid_modification",
-      `response_data names unknown field(s): ${unknownFields.join(", ")}; only existing fields may change`,
-      { unknown_fields: unknownFields },
-    );
-  }
-  const result = { ...target, ...responseData };
+  const result = mergeModification(modificationTarget(request), responseData);
   const schema = record.action?.args_schema;
   if (schema) {
     const errors = validateJsonSchema(schema as JsonObject, result);
