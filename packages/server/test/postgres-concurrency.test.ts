@@ -48,6 +48,15 @@ describe.runIf(PG_TEST_URL)("PostgreSQL store under concurrency (two Pools)", ()
     }
   });
 
+  it("creates an action once when the same request is filed concurrently on both instances", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => file(i % 2 ? a : b, "dup-1", "retrier")),
+    );
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    for (const r of results) expect(r.action.record.id).toBe("dup-1");
+    expect(await a.auditLog("dup-1")).toHaveLength(1);
+  });
+
   it("never lets a /decisions reader skip a decision committed out of call order", async () => {
     const agent = "streamer";
     const total = 300;
