@@ -73,6 +73,16 @@ describe.runIf(PG_TEST_URL)("PostgreSQL LISTEN/NOTIFY decision notifier", () => 
     expect(got).toHaveLength(1);
   });
 
+  it("turns a notification too large for NOTIFY into a wake-up of every waiter", async () => {
+    const a = notifier("big_test");
+    const b = notifier("big_test");
+    await Promise.all([a.ready(), b.ready()]);
+    const huge = "a".repeat(9000);
+    const woken = nextEvent(b, "someone-else");
+    await a.publish({ agentId: huge, actionId: "x", decisionSeq: 3 });
+    expect(await woken).toMatchObject({ agentId: "someone-else", resync: true });
+  });
+
   it("reconnects after losing its LISTEN connection and wakes every waiter to re-read", async () => {
     const a = notifier("reconnect_test");
     const b = notifier("reconnect_test");
