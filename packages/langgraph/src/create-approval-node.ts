@@ -135,6 +135,7 @@ export function createApprovalNode(options: CreateApprovalNodeOptions) {
       name: payload.name,
       args: payload.args,
       allowedDecisions: payload.allowed_decisions,
+      onTimeout: payload.on_timeout,
       ...(validate ? { validateArgs: validate } : {}),
     };
     const raw: unknown = interrupt(payload, { responseSchema: decisionSchemaFor(ctx) });

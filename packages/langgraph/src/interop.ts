@@ -13,6 +13,7 @@ import {
   InvalidModificationError,
   type JsonObject,
   SafeguardsError,
+  type TimeoutFallback,
 } from "@safeguards/core";
 import { z } from "zod";
 
@@ -48,6 +49,8 @@ export interface DecisionContext {
   name: string;
   args: JsonObject;
   allowedDecisions: readonly DecisionType[];
+  /** The policy's timeout fallback; a timed-out approval is accepted only when it is "approve". */
+  onTimeout?: TimeoutFallback;
   /** Extra check of the new arguments (the tool's schema); throws to refuse them. */
   validateArgs?: (args: JsonObject) => void;
 }
@@ -118,7 +121,14 @@ export function normalizeDecision(input: unknown, ctx: DecisionContext): ReviewD
   const value = "decisions" in parsed.data ? parsed.data.decisions[0]! : parsed.data;
   const decision = toReviewDecision(value, ctx);
   const kind: DecisionType = decision.type;
-  if (!ctx.allowedDecisions.includes(kind) && !("timedOut" in decision && decision.timedOut)) {
+  const timedOut = "timedOut" in decision && decision.timedOut === true;
+  if (timedOut && kind === "approve" && ctx.onTimeout !== "approve") {
+    throw new SafeguardsError(
+      ErrorCode.DECISION_NOT_ALLOWED,
+      `Tool call ${ctx.toolCallId} may not run on timeout (its policy's onTimeout is "reject")`,
+    );
+  }
+  if (!ctx.allowedDecisions.includes(kind) && !timedOut) {
     throw new SafeguardsError(
       ErrorCode.DECISION_NOT_ALLOWED,
       `Decision "${kind}" is not allowed for tool call ${ctx.toolCallId} (allowed: ${ctx.allowedDecisions.join(", ")})`,

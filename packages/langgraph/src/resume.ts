@@ -102,6 +102,7 @@ export function buildResumeCommand(
       name: match.name,
       args: match.payload.args,
       allowedDecisions: match.payload.allowed_decisions,
+      onTimeout: match.payload.on_timeout,
     });
     resume[match.interruptId] = value;
   }

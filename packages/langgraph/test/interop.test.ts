@@ -102,15 +102,27 @@ describe("normalizeDecision", () => {
     );
   });
 
-  it("lets a timeout through even when its fallback type is not a reviewer choice", () => {
-    const onlyReject = { ...ctx, allowedDecisions: ["reject"] as const };
+  it("accepts a timed-out approval only when the policy's onTimeout is approve", () => {
+    const onlyReject: DecisionContext = { ...ctx, allowedDecisions: ["reject"] };
     expect(
       normalizeDecision(
         { type: "approve", timedOut: true },
-        { ...onlyReject, allowedDecisions: ["reject"] },
+        { ...onlyReject, onTimeout: "approve" },
       ),
     ).toEqual({
       type: "approve",
+      timedOut: true,
+    });
+    expect(() => normalizeDecision({ type: "approve", timedOut: true }, onlyReject)).toThrow(
+      expect.objectContaining({ code: "SAFEGUARDS_DECISION_NOT_ALLOWED" }),
+    );
+    expect(
+      normalizeDecision(
+        { type: "reject", timedOut: true },
+        { ...ctx, allowedDecisions: ["approve"] },
+      ),
+    ).toEqual({
+      type: "reject",
       timedOut: true,
     });
   });
