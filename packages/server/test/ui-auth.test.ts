@@ -4,7 +4,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hashArgs } from "@safeguards/core";
+import { createManualClock, hashArgs } from "@safeguards/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { createInbox, type Inbox } from "../src/index.js";
 import { AGENT, AGENT_B, AGENT_B_KEY, AGENT_KEY, call, file, requestBody } from "./helpers.js";
@@ -118,6 +118,20 @@ describe("sign in, sessions and CSRF", () => {
     const replay = new Browser(root);
     replay.cookies.set("sg_session", saved);
     expect((await replay.fetch("/inbox")).status).toBe(303);
+  });
+
+  it("locks a name for a while after 5 wrong passwords, even for the right one", async () => {
+    const clock = createManualClock(Date.parse("2026-11-29T12:00:00Z"));
+    const started = await startReviewerInbox({}, { clock });
+    inbox = started.inbox;
+    const b = new Browser(started.root);
+    for (let i = 0; i < 5; i++) expect((await b.signIn("alice", "guess")).status).toBe(401);
+    const locked = await b.signIn("alice", PASSWORDS.alice);
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get("retry-after")).toBe("60");
+    expect((await b.signIn("bob", PASSWORDS.bob)).status).toBe(303); // other names unaffected
+    clock.advance(60_000);
+    expect((await new Browser(started.root).signIn("alice", PASSWORDS.alice)).status).toBe(303);
   });
 
   it("never redirects outside the inbox after sign-in", async () => {

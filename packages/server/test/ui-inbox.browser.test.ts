@@ -63,6 +63,10 @@ describe.runIf(runBrowserTests)("web inbox in Chromium", () => {
     await Promise.all([page.waitForURL(/\/review\//), page.keyboard.press("Enter")]);
     await page.locator(".args code.value", { hasText: '"2500.00"' }).first().waitFor();
     expect(await page.locator(".args td.type").first().textContent()).toBe("string");
+    await page.keyboard.press("a"); // arms the Approve button, decides nothing
+    await page.locator("#decide-hint", { hasText: "Press a again" }).waitFor();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(action.isFinal).toBe(false);
     await page.keyboard.press("a");
     expect(await handler.waitForAction(action)).toBe(ActionStatus.APPROVED);
     expect(action.reviewer).toBe("alice");

@@ -48,7 +48,7 @@ ${body}
 <div id="help" class="help" hidden>
   <h2>Keyboard shortcuts</h2>
   <dl><dt>j / k</dt><dd>next / previous action</dd><dt>Enter</dt><dd>open</dd>
-  <dt>a</dt><dd>approve</dd><dt>r</dt><dd>reject (with a reason)</dd><dt>m</dt><dd>modify</dd>
+  <dt>a a</dt><dd>approve (twice, or a then Enter)</dd><dt>r</dt><dd>reject (with a reason)</dd><dt>m</dt><dd>modify</dd>
   <dt>i / h</dt><dd>pending / history</dd><dt>?</dt><dd>this help</dd><dt>Esc</dt><dd>close / back</dd></dl>
 </div>
 </body>

@@ -41,6 +41,7 @@ ${
     ? html`<section class="decide" id="decide">
 <h2>Decide</h2>
 <p class="error" id="decide-error" role="alert" hidden></p>
+<p class="hint" id="decide-hint" hidden></p>
 <div class="buttons">
 ${allowed.has("approve") ? html`<button type="button" id="approve" class="approve">Approve <kbd>a</kbd></button>` : ""}
 ${allowed.has("reject") ? html`<button type="button" id="reject" class="reject">Reject… <kbd>r</kbd></button>` : ""}

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { LoginThrottle } from "../auth/login-throttle.js";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { Session, SessionManager } from "../auth/session-manager.js";
 import { hmacBase64url, safeEqual } from "../auth/signed-token.js";
@@ -22,6 +23,8 @@ export interface SessionRoutesDeps {
   secret: string;
   sessions: SessionManager;
   directory: ReviewerDirectory;
+  /** Locks a name out after repeated wrong passwords. */
+  throttle: LoginThrottle;
   /** Force the `Secure` flag; by default set when the request came over https. */
   secureCookies?: boolean;
 }
@@ -53,7 +56,7 @@ export function mountSessionRoutes(app: Hono, deps: SessionRoutesDeps): void {
   const loginCsrf = (nonce: string) => hmacBase64url(deps.secret, `login.${nonce}`);
   const showLogin = (
     c: Context,
-    status: 200 | 401 | 403,
+    status: 200 | 401 | 403 | 429,
     next: string,
     error?: string,
     name?: string,
@@ -84,8 +87,18 @@ export function mountSessionRoutes(app: Hono, deps: SessionRoutesDeps): void {
     if (!nonce || !safeEqual(loginCsrf(nonce), field("_csrf"))) {
       return showLogin(c, 403, next, "The form expired; please sign in again.");
     }
-    const account = await deps.directory.verifyPassword(field("name"), field("password"));
-    if (!account) return showLogin(c, 401, next, "Wrong name or password.", field("name"));
+    const name = field("name").slice(0, 100);
+    const wait = deps.throttle.retryAfterMs(name);
+    if (wait > 0) {
+      c.header("retry-after", String(Math.ceil(wait / 1000)));
+      return showLogin(c, 429, next, "Too many failed attempts; try again later.", name);
+    }
+    const account = await deps.directory.verifyPassword(name, field("password"));
+    if (!account) {
+      deps.throttle.failed(name);
+      return showLogin(c, 401, next, "Wrong name or password.", name);
+    }
+    deps.throttle.succeeded(name);
     const { cookie } = sessions.issue(account.name);
     deleteCookie(c, LOGIN_COOKIE, { path: base || "/" });
     setCookie(c, SESSION_COOKIE, cookie, {

@@ -8,6 +8,7 @@
 import { type Clock, protocol } from "@safeguards/core";
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { createLoginThrottle } from "../auth/login-throttle.js";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import type { Session, SessionManager } from "../auth/session-manager.js";
@@ -54,7 +55,7 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
   });
   app.use(`${base}/login`, formLimit);
   app.use(`${base}/logout`, formLimit);
-  mountSessionRoutes(app, deps);
+  mountSessionRoutes(app, { ...deps, throttle: createLoginThrottle(deps.clock) });
   mountAssets(app, base);
 
   const pageCtx = (session: Session): PageContext => ({

@@ -7,6 +7,11 @@
   const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
   const csrf = $('meta[name="csrf-token"]')?.getAttribute("content") ?? "";
   const page = document.body.dataset.page;
+  const showError = (el, text) => {
+    if (!el) return;
+    el.textContent = text;
+    el.hidden = !text;
+  };
 
   // ---- countdowns -------------------------------------------------------------------
   const fmtLeft = (ms) => {
@@ -83,21 +88,29 @@
     },
     Enter: () => {
       const a = $(".row.selected a");
-      if (a) location.href = a.href;
+      if (!a) return false; // let Enter activate a focused button
+      location.href = a.href;
     },
     i: () => $('a[data-key="i"]')?.click(),
     h: () => $('a[data-key="h"]')?.click(),
-    a: () => $("#approve")?.click(),
+    // Approving takes two presses (a, then a or Enter): one stray key never approves.
+    a: () => {
+      const approve = $("#approve");
+      if (!approve) return false;
+      if (document.activeElement === approve) approve.click();
+      else {
+        approve.focus();
+        approve.dataset.armed = "true";
+        showError($("#decide-hint"), "Press a again (or Enter) to approve.");
+      }
+    },
     r: () => $("#reject")?.click(),
     m: () => $("#modify")?.click(),
   };
   document.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey || (typing(e.target) && e.key !== "Escape")) return;
     const fn = keys[e.key];
-    if (fn) {
-      e.preventDefault();
-      fn();
-    }
+    if (fn && fn() !== false) e.preventDefault();
   });
 
   // ---- review page ------------------------------------------------------------------
@@ -112,10 +125,6 @@
   const original = data.target ?? {};
   const schema = data.schema;
   const decideError = $("#decide-error");
-  const showError = (el, text) => {
-    el.textContent = text;
-    el.hidden = !text;
-  };
   const comments = () => $("#comments")?.value.trim() || undefined;
 
   const send = async (body) => {
