@@ -6,11 +6,15 @@
  * and exits.
  *
  * `--scripted approve|modify|reject` makes a scripted reviewer decide over HTTP (CI).
+ *
+ * The agent side is `runFinancialApproval` of examples/financial-approval (the guide's
+ * Complete Example), imported by relative path, with the HTTP channel instead of an
+ * in-process one.
  */
 import { randomBytes } from "node:crypto";
 import { HumanActionHandler, HumanInTheLoopChannel } from "@safeguards/core";
 import { createInbox } from "@safeguards/server";
-import { runFinancialApproval } from "./financial-flow.js";
+import { runFinancialApproval } from "../financial-approval/flow.js";
 import { curlCommand, DECISIONS, type DecisionName, decide, reviewUrl } from "./reviewer.js";
 
 function parseArgs(argv: string[]): { scripted?: DecisionName } {
@@ -44,31 +48,40 @@ await channel.initialize({ webhookUrl: url, apiKey, timeoutSeconds: 10, pollInte
 const handler = new HumanActionHandler(channel, { timeoutSeconds: 300 });
 
 let exitCode = 0;
+
+/** Prints the filed request and how to decide it; starts the scripted reviewer if asked. */
+async function announce(id: string, title: string, description: string, expiresAt: Date) {
+  console.log(`\nFiled approval request ${id}:`);
+  console.log(`  ${title}: ${description}`);
+  console.log(`  expires at ${expiresAt.toISOString()}\n`);
+  const page = await reviewUrl(url, reviewerToken, id);
+  if (page) console.log(`Review page: ${page}\n`);
+  console.log("Decide with one of these commands (reviewer token included):\n");
+  for (const name of Object.keys(DECISIONS) as DecisionName[]) {
+    console.log(`# ${name}\n${curlCommand(url, reviewerToken, id, name)}\n`);
+  }
+  if (!scripted) {
+    console.log("Waiting for a decision...\n");
+    return;
+  }
+  console.log(`Scripted reviewer: ${scripted}\n`);
+  await decide(url, reviewerToken, id, scripted).catch((error: unknown) => {
+    console.error(error);
+    exitCode = 1;
+  });
+}
 try {
+  let announced = Promise.resolve();
   const outcome = await runFinancialApproval({
     handler,
-    async onFiled(action) {
-      console.log(`\nFiled approval request ${action.id}:`);
-      console.log(`  ${action.title}: ${action.description}`);
-      console.log(`  arguments: ${JSON.stringify(action.action?.args)}`);
-      console.log(`  expires at ${action.expiresAt.toISOString()}\n`);
-      const page = await reviewUrl(url, reviewerToken, action.id);
-      if (page) console.log(`Review page: ${page}\n`);
-      console.log("Decide with one of these commands (reviewer token included):\n");
-      for (const name of Object.keys(DECISIONS) as DecisionName[]) {
-        console.log(`# ${name}\n${curlCommand(url, reviewerToken, action.id, name)}\n`);
-      }
-      if (scripted) {
-        console.log(`Scripted reviewer: ${scripted}\n`);
-        setTimeout(() => {
-          decide(url, reviewerToken, action.id, scripted).catch((error: unknown) => {
-            console.error(error);
-            exitCode = 1;
-          });
-        }, 100);
-      } else console.log("Waiting for a decision...\n");
+    channel,
+    log: (line) => console.log(line),
+    timeoutSeconds: 300,
+    onRequested(action) {
+      announced = announce(action.id, action.title, action.description, action.expiresAt);
     },
   });
+  await announced;
   console.log(`\nOutcome: ${outcome.status}`);
   if (outcome.action?.reviewer) console.log(`Decided by: ${outcome.action.reviewer}`);
   if (outcome.action?.comments) console.log(`Comments: ${outcome.action.comments}`);

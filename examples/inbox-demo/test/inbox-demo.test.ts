@@ -45,9 +45,7 @@ describe("inbox demo (pnpm start) with a scripted reviewer", () => {
     expect(out).toContain("Transaction of $2500.00 requires approval");
     expect(out).toMatch(/curl -sS -X POST '.*\/actions\/act_\w+\/decision'/);
     expect(out).toContain('"response_data":{"amount":"1800.00"}');
-    expect(out).toContain(
-      'Approved transaction executed: {"success":true,"action_type":"transaction","amount":"2500.00"',
-    );
+    expect(out).toMatch(/Approved transaction executed: \{ success: true, .*amount: 2500\.00/);
     expect(out).toContain("Outcome: approved");
     expect(out).toContain("Decided by: demo-reviewer");
   }, 40_000);
@@ -55,16 +53,14 @@ describe("inbox demo (pnpm start) with a scripted reviewer", () => {
   it("runs the modified transaction with 1800.00", async () => {
     const { code, out } = await runDemo("modify");
     expect(code).toBe(0);
-    expect(out).toContain(
-      'Modified transaction executed: {"success":true,"action_type":"transaction","amount":"1800.00"',
-    );
+    expect(out).toMatch(/Modified transaction executed: \{ success: true, .*amount: 1800\.00/);
     expect(out).toContain("Outcome: modified");
   }, 40_000);
 
   it("does not run a rejected transaction", async () => {
     const { code, out } = await runDemo("reject");
     expect(code).toBe(0);
-    expect(out).not.toContain("transaction executed");
+    expect(out).not.toMatch(/transaction executed/i);
     expect(out).toContain(
       "Transaction not executed. Status: rejected, Reason: Too risky for this client",
     );
