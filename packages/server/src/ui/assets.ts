@@ -1,6 +1,6 @@
 /**
  * @module ui/assets
- * The reviewer UI's script and stylesheet, served as files (the Content-Security-Policy
+ * The reviewer UI's scripts and stylesheet, served as files (the Content-Security-Policy
  * allows no inline script). Read once from `src/ui/assets/` (also found from `dist/`).
  */
 import { readFileSync } from "node:fs";
@@ -19,10 +19,11 @@ const load = (name: string): string => {
   throw new Error(`reviewer UI asset ${name} not found`);
 };
 
-/** Mounts `GET {base}/ui/assets/inbox.js` and `inbox.css`. */
+/** Mounts `GET {base}/ui/assets/inbox.js`, `review.js` and `inbox.css`. */
 export function mountAssets(app: Hono, base: string): void {
   const files = {
     "inbox.js": { body: load("inbox.js"), type: "text/javascript; charset=utf-8" },
+    "review.js": { body: load("review.js"), type: "text/javascript; charset=utf-8" },
     "inbox.css": { body: load("inbox.css"), type: "text/css; charset=utf-8" },
   };
   for (const [name, file] of Object.entries(files)) {

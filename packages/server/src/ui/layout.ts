@@ -39,6 +39,7 @@ export function layout(ctx: PageContext, title: string, page: string, body: Safe
 <title>${title}</title>
 <link rel="stylesheet" href="${ctx.base}/ui/assets/inbox.css">
 <script src="${ctx.base}/ui/assets/inbox.js" defer></script>
+${page === "review" ? html`<script src="${ctx.base}/ui/assets/review.js" defer></script>` : ""}
 </head>
 <body data-page="${page}">
 ${nav}
