@@ -7,6 +7,8 @@
  * pending is ignored, so a thread is resumed once per decision even when the decision
  * arrives twice or a restarted bridge picks it up again. Timeouts are delivered as the
  * policy's `onTimeout` (a rejection by default): LangGraph interrupts never expire by themselves.
+ * With several workers on one database (`PostgresSaver`), a thread lock makes "read pending,
+ * resume" one step across processes, so a decision heard by every worker resumes once.
  */
 import { createHash } from "node:crypto";
 import type { RunnableConfig } from "@langchain/core/runnables";
@@ -29,6 +31,8 @@ import {
   type ResumableGraph,
   resumeApprovals,
 } from "./resume.js";
+import { createPostgresThreadLock, postgresPoolOf, type ThreadLock } from "./thread-lock.js";
+import { listCandidateThreads } from "./waiting-threads.js";
 
 /** Options of {@link createInboxBridge}. */
 export interface CreateInboxBridgeOptions {
@@ -44,8 +48,17 @@ export interface CreateInboxBridgeOptions {
   clock?: Clock;
   /** Seconds to wait when the policy sets none. @default the handler's timeout (300) */
   timeoutSeconds?: number;
-  /** Lets {@link InboxBridge.start} find every waiting thread after a restart. */
+  /**
+   * Lets {@link InboxBridge.start} find every waiting thread after a restart (on a
+   * `PostgresSaver` with one query that returns only interrupted threads).
+   */
   checkpointer?: BaseCheckpointSaver;
+  /**
+   * Makes resumes of a thread one at a time across workers. @default when the checkpointer
+   * (`checkpointer`, else the graph's) is a `PostgresSaver`, a PostgreSQL advisory lock on
+   * one connection of its pool; otherwise none (one process). `false` turns the default off.
+   */
+  lock?: ThreadLock | false;
   /** Threads {@link InboxBridge.start} looks at (in addition to the checkpointer's). */
   threadIds?: readonly string[];
   /** The run config of a thread. @default `{ configurable: { thread_id } }` */
@@ -98,6 +111,14 @@ export function createInboxBridge(options: CreateInboxBridgeOptions): InboxBridg
   const report = options.onError ?? ((error, threadId) => console.error(`[${threadId}]`, error));
   const queues = new Map<string, Promise<unknown>>();
   let stopped = false;
+  const pool =
+    options.lock === undefined
+      ? postgresPoolOf(options.checkpointer ?? (graph as { checkpointer?: unknown }).checkpointer)
+      : undefined;
+  const ownLock = pool ? createPostgresThreadLock({ pool }) : undefined;
+  const lock = options.lock || ownLock;
+  const locked = <T>(threadId: string, work: () => Promise<T>): Promise<T> =>
+    lock ? lock.withLock(threadId, work) : work();
 
   /** Runs `work` after the thread's earlier work: one resume at a time per thread. */
   function enqueue<T>(threadId: string, work: () => Promise<T>): Promise<T> {
@@ -127,9 +148,21 @@ export function createInboxBridge(options: CreateInboxBridgeOptions): InboxBridg
       await handler.resume(id, { callbacks });
       return;
     }
+    try {
+      await fileNew(threadId, p, callbacks);
+    } catch (error) {
+      // another worker filed it meanwhile (same id, other timestamps: the inbox says 409)
+      if (handler.getAction(id) || !(await channel.getRecord(id).catch(() => undefined))) {
+        throw error;
+      }
+      await handler.resume(id, { callbacks });
+    }
+  }
+
+  async function fileNew(threadId: string, p: PendingApproval, callbacks: (() => void)[]) {
     const payload = p.payload;
     await handler.requestAction({
-      id,
+      id: approvalRequestId(threadId, p.interruptId),
       title: payload.title,
       description: payload.description,
       agentId: payload.agent_id ?? options.agentId ?? "langgraph",
@@ -172,32 +205,32 @@ export function createInboxBridge(options: CreateInboxBridgeOptions): InboxBridg
   }
 
   function process(threadId: string): Promise<boolean> {
-    return enqueue(threadId, async () => {
-      const config = configFor(threadId);
-      const pending = await listPendingApprovals(graph, config);
-      const decisions = decisionsFor(threadId, pending);
-      if (Object.keys(decisions).length === 0) return false;
-      let result: unknown;
-      try {
-        result = await resumeApprovals(graph, config, decisions);
-      } catch (error) {
-        if (!isSafeguardsError(error, ErrorCode.INVALID_MODIFICATION)) throw error;
-        report(error, threadId); // fail closed: a refused modification becomes a rejection
-        result = await resumeApprovals(graph, config, refuseModifications(decisions, error));
-      }
-      options.onResumed?.(threadId, result);
-      await file(threadId); // the next turn may have interrupted again
-      return true;
-    });
+    return enqueue(threadId, () => locked(threadId, () => resumeKnown(threadId)));
+  }
+
+  /** Under the thread's lock: re-reads what is pending, resumes with the decisions known. */
+  async function resumeKnown(threadId: string): Promise<boolean> {
+    const config = configFor(threadId);
+    const pending = await listPendingApprovals(graph, config);
+    const decisions = decisionsFor(threadId, pending);
+    if (Object.keys(decisions).length === 0) return false;
+    let result: unknown;
+    try {
+      result = await resumeApprovals(graph, config, decisions);
+    } catch (error) {
+      if (!isSafeguardsError(error, ErrorCode.INVALID_MODIFICATION)) throw error;
+      report(error, threadId); // fail closed: a refused modification becomes a rejection
+      result = await resumeApprovals(graph, config, refuseModifications(decisions, error));
+    }
+    options.onResumed?.(threadId, result);
+    await file(threadId); // the next turn may have interrupted again
+    return true;
   }
 
   async function start(): Promise<string[]> {
     const threads = new Set(options.threadIds ?? []);
     if (options.checkpointer) {
-      for await (const tuple of options.checkpointer.list({ configurable: {} })) {
-        const id = tuple.config.configurable?.thread_id;
-        if (typeof id === "string") threads.add(id);
-      }
+      for (const id of await listCandidateThreads(options.checkpointer)) threads.add(id);
     }
     const waiting: string[] = [];
     for (const threadId of threads) {
@@ -224,6 +257,7 @@ export function createInboxBridge(options: CreateInboxBridgeOptions): InboxBridg
     stop() {
       stopped = true;
       if (ownHandler) handler.shutdown();
+      if (ownLock) void ownLock.close();
     },
   };
 }

@@ -42,4 +42,12 @@ export {
   routeAfterModel,
   wireApprovalLoop,
 } from "./routing.js";
+export type {
+  PgClientLike,
+  PgPoolLike,
+  PostgresThreadLockOptions,
+  ThreadLock,
+} from "./thread-lock.js";
+export { createPostgresThreadLock } from "./thread-lock.js";
 export type { ToolInfo, ToolLike } from "./tool-schemas.js";
+export { listCandidateThreads } from "./waiting-threads.js";
