@@ -13,9 +13,11 @@ export const AGENT_KEY = "bench-agent-key-0001";
 export const REVIEWER_TOKEN = "bench-reviewer-token-01";
 export const AGENT = "bench_agent";
 
-/** An inbox with a fresh SQLite file, listening on 127.0.0.1:0. */
-export async function startBenchInbox(): Promise<{ inbox: Inbox; url: string; db: string }> {
-  const db = join(mkdtempSync(join(tmpdir(), "safeguards-bench-")), "inbox.db");
+/** An inbox with a fresh SQLite file (or `store`), listening on 127.0.0.1:0. */
+export async function startBenchInbox(
+  store?: "memory",
+): Promise<{ inbox: Inbox; url: string; db: string }> {
+  const db = store ?? join(mkdtempSync(join(tmpdir(), "safeguards-bench-")), "inbox.db");
   const inbox = createInbox({
     store: db,
     apiKeys: { [AGENT_KEY]: AGENT },
