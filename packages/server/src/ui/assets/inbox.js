@@ -31,9 +31,11 @@
   setInterval(tick, 1000);
 
   // ---- live updates -----------------------------------------------------------------
-  const listen = (url, onChange) => {
+  // onOpen runs on every (re)connection, to catch up on changes made while disconnected.
+  const listen = (url, onChange, onOpen) => {
     if (!url || !window.EventSource) return;
     const source = new EventSource(url);
+    if (onOpen) source.addEventListener("open", onOpen);
     source.addEventListener("change", (e) => {
       try {
         onChange(JSON.parse(e.data));
@@ -55,7 +57,7 @@
         tick();
       });
     };
-    listen(inbox.dataset.eventsUrl, refresh);
+    listen(inbox.dataset.eventsUrl, refresh, refresh);
     const filters = $("#filters");
     if (filters)
       for (const s of $$("select", filters)) s.addEventListener("change", () => filters.submit());
