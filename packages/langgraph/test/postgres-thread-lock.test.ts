@@ -1,0 +1,92 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPostgresThreadLock, type ThreadLock } from "../src/thread-lock.js";
+import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "./fixtures/postgres-db.js";
+
+describe.runIf(PG_TEST_URL)("PostgreSQL thread lock (two workers, two pools)", () => {
+  let db: TestDatabase;
+  const pools: pg.Pool[] = [];
+  const locks: ThreadLock[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    for (const lock of locks) await lock.close();
+    for (const pool of pools) await pool.end();
+    await db?.drop();
+  });
+
+  function worker(): ThreadLock {
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    pools.push(pool);
+    const lock = createPostgresThreadLock({ pool, retryMs: 5, maxRetryMs: 20 });
+    locks.push(lock);
+    return lock;
+  }
+
+  const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it("runs work on the same thread one at a time across workers, other threads at once", async () => {
+    const [a, b] = [worker(), worker()];
+    const events: string[] = [];
+    const job = (lock: ThreadLock, thread: string, name: string) =>
+      lock.withLock(thread, async () => {
+        events.push(`${name}+`);
+        await tick(60);
+        events.push(`${name}-`);
+        return name;
+      });
+    const results = await Promise.all([
+      job(a, "t1", "a1"),
+      job(b, "t1", "b1"),
+      job(a, "t1", "a2"),
+      job(b, "t2", "b2"),
+    ]);
+    expect(results).toEqual(["a1", "b1", "a2", "b2"]);
+    const t1 = events.filter((e) => !e.startsWith("b2"));
+    for (let i = 0; i < t1.length; i += 2) {
+      expect(t1[i]!.slice(0, -1)).toBe(t1[i + 1]!.slice(0, -1)); // enter, then the same exits
+    }
+    // t2 ran while t1 was held: b2 entered before the first t1 job left
+    expect(events.indexOf("b2+")).toBeLessThan(events.indexOf(t1[1]!));
+  });
+
+  it("releases the lock when the work throws", async () => {
+    const [a, b] = [worker(), worker()];
+    await expect(
+      a.withLock("t3", async () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect(await b.withLock("t3", async () => "got it")).toBe("got it");
+  });
+
+  it("close() drops the connection, so a worker that goes away frees its threads", async () => {
+    const [a, b] = [worker(), worker()];
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered: () => void = () => {};
+    const inside = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const first = a.withLock("t4", async () => {
+      entered();
+      await held;
+    });
+    await inside;
+    let bRan = false;
+    const second = b.withLock("t4", async () => {
+      bRan = true;
+    });
+    await tick(80);
+    expect(bRan).toBe(false);
+    await a.close();
+    await second;
+    expect(bRan).toBe(true);
+    release();
+    await first;
+  });
+});
