@@ -13,7 +13,7 @@ import { agentChannel, fileTransaction } from "./e2e-helpers.js";
 import { eventually, freePort, linkIn, type Mail, startSmtpSink } from "./reviewer-net-helpers.js";
 import { startReviewerInbox } from "./ui-helpers.js";
 
-describe.runIf(runBrowserTests)("email links in Chromium", () => {
+describe.runIf(runBrowserTests)("email links in Chromium", { timeout: 60_000 }, () => {
   let browser: Browser;
   let inbox: Inbox;
   let sink: Awaited<ReturnType<typeof startSmtpSink>>;

@@ -14,7 +14,7 @@ import { agentChannel, fileTransaction, TRANSACTION } from "./e2e-helpers.js";
 import { AGENT } from "./helpers.js";
 import { PASSWORDS, startReviewerInbox } from "./ui-helpers.js";
 
-describe.runIf(runBrowserTests)("web inbox in Chromium", () => {
+describe.runIf(runBrowserTests)("web inbox in Chromium", { timeout: 60_000 }, () => {
   let browser: Browser;
   let inbox: Inbox;
   let root: string;
@@ -44,7 +44,7 @@ describe.runIf(runBrowserTests)("web inbox in Chromium", () => {
   const open = async (width = 1200) => {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
     page = await context.newPage();
-    page.setDefaultTimeout(5000);
+    page.setDefaultTimeout(10_000);
     incidents = watchForScripts(page);
     await signInPage(page, root, "alice", PASSWORDS.alice);
   };
