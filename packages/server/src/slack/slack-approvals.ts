@@ -82,10 +82,10 @@ export function mountSlackApprovals(
     }
   });
   const offDecided = deps.events.on("action.decided", ({ action }) => {
+    const viaSlack = fromSlack.delete(action.id); // then updated through response_url
     const ref = posted.get(action.id);
-    if (!ref) return;
     posted.delete(action.id);
-    if (fromSlack.delete(action.id)) return; // updated through response_url instead
+    if (!ref || viaSlack) return;
     track(
       ref.then((r: SlackMessageRef | undefined) =>
         r ? api.update(r, outcomeMessage(action as protocol.ActionRecord)) : undefined,
