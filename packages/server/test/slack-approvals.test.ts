@@ -275,6 +275,18 @@ describe("Slack approvals", () => {
     expect(JSON.stringify(update.blocks)).toContain("decided in the web inbox");
   });
 
+  it("updates the message when the action expires", async () => {
+    const { url, clock, slack } = await setup();
+    await file(url, requestBody(clock, {}, 30_000));
+    await eventually(() => slack.calls.length === 1);
+    clock.advance(31_000);
+    await inbox!.sweepExpired();
+    await eventually(() => slack.calls.some((c) => c.path === "/api/chat.update"));
+    const update = slack.calls.find((c) => c.path === "/api/chat.update")!.body;
+    expect(JSON.stringify(update.blocks)).toContain("*TIMED OUT*");
+    expect(update.blocks.some((b: { type: string }) => b.type === "actions")).toBe(false);
+  });
+
   it("posts to an incoming webhook when configured instead of a bot token", async () => {
     const { url, clock, slack } = await setup("webhook");
     await file(url, requestBody(clock));
