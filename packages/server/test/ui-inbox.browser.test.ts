@@ -174,11 +174,11 @@ describe.runIf(runBrowserTests)("web inbox in Chromium", { timeout: 60_000 }, ()
       title: `Title ${evil}`,
       description: `Desc ${evil} <a href="${link}">click</a>\n"quoted" & more`,
       agentId: AGENT,
-      metadata: { [`<img src=x onerror=alert(3)>`]: link },
+      metadata: { "<img src=x onerror=alert(3)>": link },
       action: {
         name: "<svg onload=alert(4)>",
         args: {
-          [`<script>alert(5)</script>`]: evil,
+          "<script>alert(5)</script>": evil,
           url: link,
           "</script><script>alert(6)</script>": 1,
         },
