@@ -49,6 +49,8 @@ export interface SoakAgentOptions {
   webhookUrl: string;
   /** Where the inbox should send callbacks (a relay in front of `listenForCallbacks`). */
   callbackUrl?: string;
+  /** `false`: hear decisions by callback, polling `/decisions` every 2 s as the fallback. */
+  longPoll?: boolean;
 }
 
 /** A running soak agent. */
@@ -69,7 +71,8 @@ export async function startSoakAgent(options: SoakAgentOptions): Promise<SoakAge
     webhookUrl: options.webhookUrl,
     apiKey: key,
     agentId,
-    pollInterval: 1,
+    pollInterval: options.longPoll === false ? 2 : 1,
+    longPoll: options.longPoll ?? true,
     longPollSeconds: 10,
     timeoutSeconds: 10,
     maxRetries: 6,
