@@ -18,7 +18,7 @@ import {
   TRANSACTION,
   until,
 } from "./e2e-helpers.js";
-import { startInbox } from "./helpers.js";
+import { AGENT_B_KEY, startInbox } from "./helpers.js";
 
 let inbox: Inbox | undefined;
 let channel: HumanInTheLoopChannel | undefined;
@@ -106,5 +106,25 @@ describe("guide's Complete Example over HTTP", () => {
     await review(url, action.id, { type: "approve" });
     await until(() => heard.length === 1);
     expect(heard).toEqual(["approved:alice"]);
+  });
+
+  it("another agent's key can neither resume nor hear this agent's action", async () => {
+    const url = await setup();
+    const other = await agentChannel(url, { apiKey: AGENT_B_KEY });
+    const otherHandler = new HumanActionHandler(other);
+    try {
+      const action = await fileTransaction(handler!);
+      const error = await otherHandler.resume(action.id).catch((e: unknown) => e);
+      expect((error as { code?: string }).code).toBe("SAFEGUARDS_NOT_FOUND");
+      const heard: string[] = [];
+      other.onDecision((id) => heard.push(id));
+      const mine = finish(handler!, action);
+      await review(url, action.id, { type: "approve" });
+      expect((await mine).status).toBe(ActionStatus.APPROVED);
+      expect(heard).toEqual([]);
+    } finally {
+      otherHandler.shutdown();
+      await other.shutdown();
+    }
   });
 });
