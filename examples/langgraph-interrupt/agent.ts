@@ -6,27 +6,31 @@
  * waiting thread in the SQLite checkpoint, reads the decisions made meanwhile and resumes
  * the thread once. Prints a last line `RESULT <json>` for main.ts.
  *
- * Environment: SAFEGUARDS_URL (the inbox API), SAFEGUARDS_API_KEY, AGENT_DB (SQLite file).
+ * Environment: SAFEGUARDS_URL (the inbox API), SAFEGUARDS_API_KEY, and the checkpoint:
+ * AGENT_DB (a SQLite file) or AGENT_DATABASE_URL (PostgreSQL, shared by every worker);
+ * AGENT_THREAD_ID overrides the conversation's thread id.
  */
 import { HumanMessage } from "@langchain/core/messages";
 import { isInterrupted } from "@langchain/langgraph";
 import { HumanInTheLoopChannel } from "@safeguards/core";
 import { createInboxBridge } from "@safeguards/langgraph";
-import { AGENT_ID, buildAgent, THREAD_ID } from "./payments-agent.js";
+import { AGENT_ID, buildAgent, THREAD_ID as DEFAULT_THREAD_ID } from "./payments-agent.js";
 
 const phase = process.argv[process.argv.indexOf("--phase") + 1];
-const { SAFEGUARDS_URL, SAFEGUARDS_API_KEY, AGENT_DB } = process.env;
+const { SAFEGUARDS_URL, SAFEGUARDS_API_KEY, AGENT_DB, AGENT_DATABASE_URL } = process.env;
+const THREAD_ID = process.env.AGENT_THREAD_ID || DEFAULT_THREAD_ID;
 if (
   (phase !== "start" && phase !== "resume") ||
   !SAFEGUARDS_URL ||
   !SAFEGUARDS_API_KEY ||
-  !AGENT_DB
+  !(AGENT_DB || AGENT_DATABASE_URL)
 ) {
   console.error(
-    "usage: SAFEGUARDS_URL=.. SAFEGUARDS_API_KEY=.. AGENT_DB=.. agent.ts --phase start|resume",
+    "usage: SAFEGUARDS_URL=.. SAFEGUARDS_API_KEY=.. AGENT_DB=..|AGENT_DATABASE_URL=.. agent.ts --phase start|resume",
   );
   process.exit(2);
 }
+const where = AGENT_DATABASE_URL ? "PostgreSQL" : AGENT_DB;
 
 const ran: string[] = [];
 const channel = new HumanInTheLoopChannel();
@@ -35,8 +39,8 @@ await channel.initialize({
   apiKey: SAFEGUARDS_API_KEY,
   agentId: AGENT_ID,
 });
-const { graph, checkpointer } = buildAgent({
-  file: AGENT_DB,
+const { graph, checkpointer, close } = buildAgent({
+  ...(AGENT_DATABASE_URL ? { databaseUrl: AGENT_DATABASE_URL } : { file: AGENT_DB }),
   turn: phase === "start" ? "first" : "resume",
   ran,
 });
@@ -51,7 +55,7 @@ const bridge = createInboxBridge({
   checkpointer,
   onResumed: (threadId, result) => {
     console.log(`[agent ${process.pid}] resumed thread ${threadId}`);
-    if (!isInterrupted(result)) finish(result);
+    if (threadId === THREAD_ID && !isInterrupted(result)) finish(result);
   },
 });
 
@@ -68,7 +72,7 @@ try {
         `[agent ${process.pid}] waiting for a human: ${p.payload.title} (${p.toolCallId})`,
       );
     }
-    console.log(`[agent ${process.pid}] stopping now; the thread waits in ${AGENT_DB}`);
+    console.log(`[agent ${process.pid}] stopping now; the thread waits in ${where}`);
     console.log(
       `RESULT ${JSON.stringify({ pid: process.pid, filed: filed.map((p) => p.toolCallId), ran })}`,
     );
@@ -88,4 +92,5 @@ try {
 } finally {
   bridge.stop();
   await channel.shutdown();
+  await close();
 }

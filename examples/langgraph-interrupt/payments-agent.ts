@@ -2,13 +2,15 @@
  * @module payments-agent
  * The example's LangGraph agent: a scripted model (no API key needed), payment tools, the
  * per-tool policies, and the approval node between the model and a `ToolNode`, with a
- * SQLite checkpointer so a waiting thread survives the process.
+ * SQLite checkpointer (or, with `databaseUrl`, a PostgreSQL one shared by every worker) so a
+ * waiting thread survives the process.
  */
 import { AIMessage, type BaseMessage, ToolMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { tool } from "@langchain/core/tools";
 import { MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
 import { ToolNode } from "@langchain/langgraph/prebuilt";
+import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { definePolicies, toDecimal } from "@safeguards/core";
 import { createApprovalNode, wireApprovalLoop } from "@safeguards/langgraph";
@@ -90,12 +92,33 @@ function summary(messages: BaseMessage[]): AIMessage {
   return new AIMessage(`Done.\n${lines.join("\n")}`);
 }
 
+/** Creates the PostgreSQL checkpoint tables: once per database, before any worker starts. */
+export async function setupPostgres(databaseUrl: string): Promise<void> {
+  const saver = PostgresSaver.fromConnString(databaseUrl);
+  try {
+    await saver.setup();
+  } finally {
+    await saver.end();
+  }
+}
+
 /**
- * Builds the agent on the SQLite file. `turn: "first"` scripts the model to call the tools;
- * `"resume"` (a fresh process after the restart) scripts only the final answer.
+ * Builds the agent on the SQLite `file`, or on PostgreSQL when `databaseUrl` is given (every
+ * worker on that database sees the same threads). `turn: "first"` scripts the model to call
+ * the tools; `"resume"` (a fresh process after the restart) scripts only the final answer.
+ * `close()` releases the checkpointer's connections.
  */
-export function buildAgent(options: { file: string; turn: "first" | "resume"; ran: string[] }) {
-  const checkpointer = SqliteSaver.fromConnString(options.file);
+export function buildAgent(options: {
+  file?: string;
+  databaseUrl?: string;
+  turn: "first" | "resume";
+  ran: string[];
+}) {
+  const postgres = options.databaseUrl
+    ? PostgresSaver.fromConnString(options.databaseUrl)
+    : undefined;
+  if (!postgres && !options.file) throw new Error("buildAgent: `file` or `databaseUrl` is needed");
+  const checkpointer = postgres ?? SqliteSaver.fromConnString(options.file as string);
   const tools = paymentTools(options.ran);
   const model =
     options.turn === "first"
@@ -108,5 +131,8 @@ export function buildAgent(options: { file: string; turn: "first" | "resume"; ra
       .addNode("tools", new ToolNode(tools))
       .addEdge(START, "model"),
   ).compile({ checkpointer });
-  return { graph, checkpointer };
+  const close = async () => {
+    await postgres?.end();
+  };
+  return { graph, checkpointer, close };
 }

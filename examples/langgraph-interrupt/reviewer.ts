@@ -21,15 +21,18 @@ interface ListedAction {
   metadata: Record<string, unknown>;
 }
 
-/** Decides every pending request of the inbox at `url` according to {@link SCRIPT}. */
-export async function decideAll(url: string, token: string): Promise<void> {
+/**
+ * Decides every pending request of the inbox at `url` according to {@link SCRIPT} (only
+ * those of `threadId` when given, for an inbox shared with other runs).
+ */
+export async function decideAll(url: string, token: string, threadId?: string): Promise<void> {
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const res = await fetch(`${url}/actions?status=pending&limit=50`, { headers });
   if (res.status !== 200) throw new Error(`listing failed: ${res.status} ${await res.text()}`);
   const { actions } = (await res.json()) as { actions: ListedAction[] };
   for (const action of actions) {
     const decision = SCRIPT[String(action.metadata.tool_call_id)];
-    if (!decision) continue;
+    if (!decision || (threadId !== undefined && action.metadata.thread_id !== threadId)) continue;
     const answer = await fetch(`${url}/actions/${encodeURIComponent(action.id)}/decision`, {
       method: "POST",
       headers,
