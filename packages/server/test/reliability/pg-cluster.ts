@@ -35,8 +35,7 @@ async function pgCtl(args: string[]): Promise<void> {
 export async function startPgCluster(): Promise<PgCluster> {
   // The script creates the folder and hands it to the `postgres` user.
   const dir = join(tmpdir(), `safeguards-reliability-pg-${randomBytes(4).toString("hex")}`);
-  const env = { ...process.env, PGTEST_DIR: dir };
-  delete env.PGTEST_PORT;
+  const env: NodeJS.ProcessEnv = { ...process.env, PGTEST_DIR: dir, PGTEST_PORT: "" };
   const { stdout } = await run("bash", [join(scripts, "start-postgres.sh")], { env });
   const url = /SAFEGUARDS_TEST_DATABASE_URL=(\S+)/.exec(stdout)?.[1];
   if (!url) throw new Error(`start-postgres.sh printed no URL: ${stdout}`);
