@@ -68,10 +68,10 @@ describe.runIf(PG_TEST_URL)(
     });
 
     /** Worker A: a child process that runs the graph until it interrupts, files and exits. */
-    async function interruptInChild(threadId: string) {
+    async function interruptInChild(threadId: string, ...more: string[]) {
       const { stdout } = await run(
         "pnpm",
-        ["exec", "tsx", "--conditions=source", child, db.url, threadId, inboxUrl, API_KEY],
+        ["exec", "tsx", "--conditions=source", child, db.url, threadId, inboxUrl, API_KEY, ...more],
         { cwd: root, timeout: 60_000 },
       );
       return JSON.parse(stdout.trim().split("\n").at(-1)!) as {
@@ -226,6 +226,31 @@ describe.runIf(PG_TEST_URL)(
       const back = await readBack("thread-2");
       expect(back.pending).toEqual([]);
       expect(back.tools.map((t) => t.status)).toEqual(["success", "error", "success", "success"]);
+    }, 120_000);
+
+    it("two workers filing the same thread at once end with one request per call, resumed once", async () => {
+      await interruptInChild("thread-4", "nofile");
+      const log: RunLog = [];
+      const [b1, b2] = [await worker(log), await worker(log)];
+      const [p1, p2] = await Promise.all([b1.bridge.file("thread-4"), b2.bridge.file("thread-4")]);
+      expect(p1.map((p) => p.toolCallId).sort()).toEqual(["c1", "c2", "c3"]);
+      expect(p2.map((p) => p.interruptId).sort()).toEqual(p1.map((p) => p.interruptId).sort());
+      const headers = { authorization: `Bearer ${REVIEWER}` };
+      const listed = (await (
+        await fetch(`${inboxUrl}/actions?status=pending&limit=50`, { headers })
+      ).json()) as { actions: { id: string; metadata: { thread_id: string } }[] };
+      const ids = listed.actions
+        .filter((a) => a.metadata.thread_id === "thread-4")
+        .map((a) => a.id);
+      expect(ids.sort()).toEqual(
+        p1.map((p) => b1.bridge.requestId("thread-4", p.interruptId)).sort(),
+      );
+      await decide(ids);
+      await until(() => finished([b1, b2]) === 1, "one worker finishes the thread");
+      await Promise.all([b1.bridge.idle(), b2.bridge.idle()]);
+      expect(finished([b1, b2])).toBe(1);
+      expect(log).toEqual(EXPECTED_LOG);
+      expect([...b1.errors, ...b2.errors]).toEqual([]);
     }, 120_000);
 
     it("lists only interrupted threads on PostgreSQL (no checkpoint blobs loaded)", async () => {
