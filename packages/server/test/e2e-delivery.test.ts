@@ -2,7 +2,7 @@
  * End to end delivery: retries through a flaky front (500 twice, then the real inbox) file
  * one action; an unreachable inbox fails closed; the inbox's signed callbacks reach the
  * channel's receiver, and a replay is ignored; 1,000 pending actions wait over one
- * `/decisions` connection.
+ * `/decisions` connection; a fresh channel starts at `since=now` and never replays history.
  */
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -206,4 +206,73 @@ describe("delivery", () => {
     // a few batched polls, never one per action
     expect(decisionCalls).toBeLessThan(250);
   }, 60_000);
+
+  it("a fresh channel takes the since=now cursor and never replays the key's history", async () => {
+    const { inbox } = await startInbox();
+    cleanup.push(() => inbox.close());
+    const seenByInbox: Array<{ query: string; status: number; decisions: string[] }> = [];
+    const server = serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: async (request: Request) => {
+        const url = new URL(request.url);
+        const response = await inbox.fetch(request);
+        if (url.pathname.endsWith("/decisions")) {
+          const body = (await response.clone().json()) as { decisions?: Array<{ id: string }> };
+          seenByInbox.push({
+            query: url.search,
+            status: response.status,
+            decisions: (body.decisions ?? []).map((d) => d.id),
+          });
+        }
+        return response;
+      },
+    }) as Server;
+    await new Promise<void>((r) => server.once("listening", r));
+    cleanup.push(
+      () =>
+        new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    );
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+    const old = await handlerFor(url);
+    const history = [];
+    for (let i = 0; i < 3; i++) {
+      const action = await old.handler.requestAction({
+        title: "t",
+        description: "d",
+        agentId: AGENT,
+      });
+      await review(url, action.id, { type: "approve" });
+      history.push(action.id);
+    }
+    const latest = await inbox.store.latestDecisionSeq(AGENT);
+    expect(latest).toBeGreaterThan(0);
+    seenByInbox.length = 0;
+
+    const fresh = await handlerFor(url);
+    const heard: string[] = [];
+    fresh.channel.onDecision((id) => heard.push(id));
+    const action = await fresh.handler.requestAction({
+      title: "t",
+      description: "d",
+      agentId: AGENT,
+    });
+    expect(fresh.channel.cursor).toBe(String(latest));
+    const waiting = fresh.handler.waitForAction(action);
+    await until(() => seenByInbox.length >= 1);
+    await review(url, action.id, { type: "reject" });
+    expect(await waiting).toBe(ActionStatus.REJECTED);
+    expect(heard).toEqual([action.id]);
+    // the first /decisions call is since=now and succeeds (no 400 fallback); no later call
+    // goes without a cursor, and no answer carries an old decision
+    expect(seenByInbox[0]).toMatchObject({ status: 200, decisions: [] });
+    expect(seenByInbox[0]?.query).toContain("since=now");
+    expect(seenByInbox.every((r) => r.status === 200 && r.query.includes("since="))).toBe(true);
+    const delivered = seenByInbox.flatMap((r) => r.decisions);
+    expect(delivered.filter((id) => history.includes(id))).toEqual([]);
+    expect(delivered).toContain(action.id);
+  });
 });

@@ -1,7 +1,16 @@
 import { createManualClock } from "@safeguards/core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox, InboxOptions } from "../src/index.js";
-import { AGENT_KEY, call, decideAs, file, requestBody, startInbox } from "./helpers.js";
+import {
+  AGENT_B,
+  AGENT_B_KEY,
+  AGENT_KEY,
+  call,
+  decideAs,
+  file,
+  requestBody,
+  startInbox,
+} from "./helpers.js";
 
 let inbox: Inbox | undefined;
 afterEach(async () => {
@@ -124,5 +133,56 @@ describe("long polls", () => {
       headers: { "last-event-id": ids[0] as string },
     });
     expect(resumed.body.decisions.map((d: { id: string }) => d.id)).toEqual([bodies[1]?.id]);
+  });
+
+  it("since=now answers at once with the key's latest cursor and no history", async () => {
+    const url = await start();
+    const fresh = await call(url, "/decisions?since=now&wait=60", { token: AGENT_KEY });
+    expect(fresh.status).toBe(200);
+    expect(fresh.body).toEqual({ decisions: [], cursor: "0" });
+    const bodies = [requestBody(), requestBody(), requestBody()];
+    for (const body of bodies) await file(url, body);
+    const other = requestBody(undefined, { agent_id: AGENT_B });
+    await file(url, other, AGENT_B_KEY);
+    await decideAs(url, bodies[0]?.id as string, { type: "approve" });
+    await decideAs(url, bodies[1]?.id as string, { type: "reject" });
+    await decideAs(url, other.id, { type: "approve" }); // another key's decision, later
+    const all = await call(url, "/decisions", { token: AGENT_KEY });
+    expect(all.body.decisions).toHaveLength(2);
+    const started = performance.now();
+    const now = await call(url, "/decisions?since=now&wait=60", { token: AGENT_KEY });
+    expect(performance.now() - started).toBeLessThan(1000); // `wait` is ignored
+    expect(now.body).toEqual({ decisions: [], cursor: all.body.cursor });
+    const otherNow = await call(url, "/decisions?since=now", { token: AGENT_B_KEY });
+    expect(Number(otherNow.body.cursor)).toBeGreaterThan(Number(now.body.cursor));
+    await decideAs(url, bodies[2]?.id as string, { type: "approve" });
+    const next = await call(url, `/decisions?since=${now.body.cursor}`, { token: AGENT_KEY });
+    expect(next.body.decisions.map((d: { id: string }) => d.id)).toEqual([bodies[2]?.id]);
+    const reviewer = await call(url, "/decisions?since=now");
+    expect(reviewer.status).toBe(401);
+  });
+
+  it("the event stream with since=now sends only decisions made after it opened", async () => {
+    const url = await start();
+    const bodies = [requestBody(), requestBody()];
+    for (const body of bodies) await file(url, body);
+    await decideAs(url, bodies[0]?.id as string, { type: "approve" });
+    const abort = new AbortController();
+    const response = await fetch(`${url}/decisions?since=now`, {
+      headers: { authorization: `Bearer ${AGENT_KEY}`, accept: "text/event-stream" },
+      signal: abort.signal,
+    });
+    const reader = response.body?.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    await decideAs(url, bodies[1]?.id as string, { type: "reject" });
+    while (!text.includes("event: decision")) {
+      const chunk = await reader?.read();
+      if (!chunk || chunk.done) break;
+      text += decoder.decode(chunk.value);
+    }
+    abort.abort();
+    const ids = [...text.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1] ?? "null").id);
+    expect(ids).toEqual([bodies[1]?.id]);
   });
 });

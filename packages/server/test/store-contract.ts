@@ -188,6 +188,25 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       ).toEqual(["other"]);
     });
 
+    it("answers an agent's latest decision sequence (0 before any)", async () => {
+      const a = agent();
+      const b = agent();
+      expect(await store.latestDecisionSeq(a)).toBe(0);
+      for (const id of ["n1", "n2"]) await file(store, id, a);
+      await file(store, "n3", b);
+      expect(await store.latestDecisionSeq(a)).toBe(0);
+      await store.transition(decide("n2"));
+      const seq = (await store.get("n2"))?.decisionSeq ?? -1;
+      expect(await store.latestDecisionSeq(a)).toBe(seq);
+      await store.transition(decide("n3"));
+      expect(await store.latestDecisionSeq(a)).toBe(seq);
+      expect(await store.latestDecisionSeq(b)).toBeGreaterThan(seq);
+      await store.transition(decide("n1", "rejected"));
+      const latest = await store.latestDecisionSeq(a);
+      expect(latest).toBe((await store.get("n1"))?.decisionSeq);
+      expect(await store.decisionsSince({ agentId: a, after: latest, limit: 10 })).toEqual([]);
+    });
+
     it("lists newest first with filters and a cursor that visits every action once", async () => {
       const a = agent();
       const b = agent();

@@ -5,6 +5,10 @@
  * none yet. The cursor is the store's decision sequence, so it survives restarts and works
  * across inbox instances. With `Accept: text/event-stream` the same stream is sent as
  * Server-Sent Events (see `decisions-sse.ts`).
+ *
+ * Extension of PROTOCOL.md: `since=now` answers at once (whatever `wait` says)
+ * `{"decisions": [], "cursor": "<the key's latest decision sequence>"}`, so a fresh client
+ * takes the current position without replaying the key's history.
  */
 import type { protocol } from "@safeguards/core";
 import type { Context } from "hono";
@@ -18,7 +22,10 @@ import { pollSignal, waitMs } from "./input.js";
 /** Most decisions in one answer; the client asks again with the new cursor. */
 export const DECISIONS_PAGE_SIZE = 100;
 
-/** Parses `since` (absent means from the beginning). */
+/** `since` value that means "after the latest decision so far". */
+export const SINCE_NOW = "now";
+
+/** Parses `since` (absent means from the beginning; {@link SINCE_NOW} is handled by callers). */
 export function parseSince(raw: string | undefined): number {
   if (raw === undefined || raw === "") return 0;
   if (!/^\d{1,15}$/.test(raw)) {
@@ -34,9 +41,15 @@ export function parseSince(raw: string | undefined): number {
 export function decisions(ctx: HttpContext) {
   return async (c: Context): Promise<Response> => {
     const agentId = requireAgent(await authenticate(ctx.authenticator, c.req.raw));
-    const since = parseSince(c.req.query("since") ?? c.req.header("last-event-id"));
+    const rawSince = c.req.query("since") ?? c.req.header("last-event-id");
+    const now = rawSince === SINCE_NOW;
+    const since = now ? await ctx.store.latestDecisionSeq(agentId) : parseSince(rawSince);
     if (c.req.header("accept")?.includes("text/event-stream")) {
       return decisionsSse(ctx, c, agentId, since);
+    }
+    if (now) {
+      const body: protocol.DecisionsResponse = { decisions: [], cursor: String(since) };
+      return c.json(body, 200);
     }
     const wait = waitMs(c);
     const found = await longPoll({

@@ -131,6 +131,11 @@ export interface ActionStore {
   transition(input: TransitionInput): Promise<TransitionResult>;
   /** Terminal actions of one agent with a decision sequence after `after`, oldest first. */
   decisionsSince(query: DecisionsQuery): Promise<StoredAction[]>;
+  /**
+   * The highest decision sequence number of one agent's actions (0 when none is decided):
+   * the `/decisions?since=now` cursor. Every later decision of that agent gets a higher one.
+   */
+  latestDecisionSeq(agentId: string): Promise<number>;
   /** Ids of pending actions whose `expires_at` is at or before `nowMs`, soonest first. */
   dueForExpiry(nowMs: number, limit: number): Promise<string[]>;
   /** The earliest `expires_at` (ms) of any pending action, or `null`. */

@@ -114,6 +114,15 @@ export function createMemoryStore(): ActionStore {
         .map(clone);
     },
 
+    async latestDecisionSeq(agentId) {
+      let latest = 0;
+      for (const { action } of rows.values()) {
+        if (action.record.agent_id === agentId && (action.decisionSeq ?? 0) > latest)
+          latest = action.decisionSeq ?? 0;
+      }
+      return latest;
+    },
+
     async dueForExpiry(nowMs, limit) {
       return pending(rows)
         .filter((a) => Date.parse(a.record.expires_at) <= nowMs)

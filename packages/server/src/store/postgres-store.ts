@@ -213,6 +213,14 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
       );
       return rows.map(toAction);
     },
+    async latestDecisionSeq(agentId) {
+      if (unstorable(agentId)) return 0;
+      const { rows } = await pool.query<{ n: string | null }>(
+        "SELECT MAX(decision_seq) AS n FROM actions WHERE agent_id = $1 AND decision_seq IS NOT NULL",
+        [agentId],
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
     async dueForExpiry(nowMs, limit) {
       const { rows } = await pool.query<{ id: string }>(
         `SELECT id FROM actions WHERE status = 'pending' AND expires_ms <= $1

@@ -90,6 +90,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       `SELECT ${cols} FROM actions WHERE agent_id = ? AND decision_seq > ?
        ORDER BY decision_seq LIMIT ?`,
     ),
+    latestDecision: db.prepare<[string], { n: number | null }>(
+      "SELECT MAX(decision_seq) AS n FROM actions WHERE agent_id = ? AND decision_seq IS NOT NULL",
+    ),
     due: db.prepare<[number, number], { id: string }>(
       `SELECT id FROM actions WHERE status = 'pending' AND expires_ms <= ?
        ORDER BY expires_ms LIMIT ?`,
@@ -190,6 +193,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     },
     async decisionsSince(query) {
       return q.decisions.all(query.agentId, query.after, query.limit).map(toAction);
+    },
+    async latestDecisionSeq(agentId) {
+      return q.latestDecision.get(agentId)?.n ?? 0;
     },
     async dueForExpiry(nowMs, limit) {
       return q.due.all(nowMs, limit).map((r) => r.id);
