@@ -135,6 +135,37 @@ describe("HumanActionHandler", () => {
     );
   });
 
+  it("takes the timeout from the request, else the handler, else the channel, else 300 s", async () => {
+    /** A channel with a default approval timeout (as HumanInTheLoopChannel's timeoutSeconds). */
+    class DefaultingChannel extends InProcessApprovalChannel {
+      defaultTimeoutSeconds: number | undefined = undefined;
+    }
+    const clock = createManualClock();
+    const channel = new DefaultingChannel({ clock });
+    const handler = new HumanActionHandler(channel, { clock });
+    const timeoutOf = async (input: { timeoutSeconds?: number } = {}) =>
+      (await handler.requestAction({ ...base, ...input })).expiresAt.getTime() - clock.now();
+    expect(await timeoutOf()).toBe(300_000); // channel has no default yet
+    channel.defaultTimeoutSeconds = 60; // read at request time (channel set up after the handler)
+    expect(handler.timeoutSeconds).toBe(60);
+    expect(await timeoutOf()).toBe(60_000);
+    expect(await timeoutOf({ timeoutSeconds: 7 })).toBe(7_000); // request beats channel
+    handler.setTimeout(120); // handler beats channel
+    expect(await timeoutOf()).toBe(120_000);
+    expect(await timeoutOf({ timeoutSeconds: 7 })).toBe(7_000); // request beats handler
+    const withOption = new HumanActionHandler(channel, { clock, timeoutSeconds: 30 });
+    expect((await withOption.requestAction(base)).expiresAt.getTime() - clock.now()).toBe(30_000);
+    withOption.shutdown();
+    channel.defaultTimeoutSeconds = 0; // a channel's bad default is refused, nothing is filed
+    const plain = new HumanActionHandler(channel, { clock });
+    await expect(plain.requestAction(base)).rejects.toMatchObject({
+      code: ErrorCode.INVALID_ARGUMENT,
+    });
+    expect(plain.pendingCount).toBe(0);
+    plain.shutdown();
+    handler.shutdown();
+  });
+
   it("times the action out when a wait with a shorter timeout runs out", async () => {
     const { handler, clock } = setup();
     const action = await handler.requestAction(base);

@@ -415,6 +415,9 @@ describeChannelConformance({
       },
     };
   },
+  // one send is bounded by requestTimeoutSeconds × (maxRetries + 1); timeoutSeconds is the
+  // guide's approval timeout, not a network bound
+  timeoutConfig: (seconds) => ({ requestTimeoutSeconds: seconds }),
   invalidConfigs: [
     { config: { webhookUrl: "ftp://x", apiKey: KEY }, key: "webhookUrl" },
     { config: { webhookUrl: "http://x/api", apiKey: "" }, key: "apiKey" },

@@ -36,7 +36,10 @@ export interface HandlerErrorContext {
 
 /** Options of {@link HumanActionHandler}. */
 export interface HumanActionHandlerOptions {
-  /** Default timeout of every action, in seconds. @default 300 */
+  /**
+   * Default timeout of every action, in seconds.
+   * @default the channel's `defaultTimeoutSeconds` (read at each request), else 300
+   */
   timeoutSeconds?: number;
   /** Source of time and timers; inject a manual clock in tests. @default systemClock */
   clock?: Clock;
@@ -112,13 +115,13 @@ export class HumanActionHandler {
   readonly #deadlines: DeadlineScheduler;
   readonly #unsubscribe: () => void;
   readonly #nextUlid = monotonicFactory();
-  #timeoutSeconds: number;
+  /** Set by the option or `setTimeout`; `undefined` defers to the channel, then 300. */
+  #timeoutSeconds: number | undefined;
 
   /** Creates a handler that files requests through `channel`. */
   constructor(channel: ApprovalChannel, options: HumanActionHandlerOptions = {}) {
     this.#channel = channel;
     this.#clock = options.clock ?? systemClock;
-    this.#timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
     if (options.timeoutSeconds !== undefined) this.setTimeout(options.timeoutSeconds);
     const grace = options.expiryGraceSeconds ?? 5;
     assertSeconds("expiryGraceSeconds", grace);
@@ -138,9 +141,12 @@ export class HumanActionHandler {
     this.#timeoutSeconds = seconds;
   }
 
-  /** The default timeout in seconds. */
+  /**
+   * The default timeout in seconds, now: the handler's (option or `setTimeout`), else the
+   * channel's `defaultTimeoutSeconds`, else 300.
+   */
   get timeoutSeconds(): number {
-    return this.#timeoutSeconds;
+    return this.#timeoutSeconds ?? this.#channel.defaultTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   }
 
   /** Number of actions still waiting for a decision. */
@@ -286,7 +292,8 @@ export class HumanActionHandler {
         throw invalid(`requestAction: "${key}" must be a non-empty string`);
       }
     }
-    const timeout = input.timeoutSeconds ?? this.#timeoutSeconds;
+    // request > handler (option / setTimeout) > channel's default > 300
+    const timeout = input.timeoutSeconds ?? this.timeoutSeconds;
     assertSeconds("timeoutSeconds", timeout);
     const allowed = [...(input.allowedDecisions ?? ALL_DECISIONS)];
     if (allowed.length === 0 || allowed.some((d) => !ALL_DECISIONS.includes(d))) {

@@ -67,6 +67,13 @@ export type DecisionListener = (actionId: string, decision: ApprovalDecision) =>
  *   agent and inbox agree on one outcome.
  */
 export interface ApprovalChannel extends NotificationChannel {
+  /**
+   * Optional: the approval timeout (seconds) of actions filed through this channel when
+   * neither the request nor the handler sets one (e.g. the guide's `timeout_seconds` of
+   * `HumanInTheLoopChannel`). Read at each request, so a channel initialised after the
+   * handler was created still counts; `undefined` means "no opinion" (the handler uses 300).
+   */
+  readonly defaultTimeoutSeconds?: number | undefined;
   submitRequest(request: ApprovalRequest): Promise<void>;
   onDecision(listener: DecisionListener): () => void;
   /** Withdraws a pending request (status CANCELLED). */

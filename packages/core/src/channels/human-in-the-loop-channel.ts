@@ -48,8 +48,15 @@ type Running = ChannelParts;
 /**
  * An {@link ApprovalChannel} backed by an approval inbox (`@safeguards/server` or any server
  * speaking PROTOCOL.md). `sendNotification(alert)` files the alert as an approval request
- * (id = `alert.id`, decisions approve/reject, expiring after `alertTimeoutSeconds`) and
- * returns `true` once the inbox stored it; nobody waits for that decision here.
+ * (id = `alert.id`, decisions approve/reject, expiring after `alertTimeoutSeconds`, else
+ * `timeoutSeconds`) and returns `true` once the inbox stored it; nobody waits for that
+ * decision here.
+ *
+ * Two timeouts, as in the guide: `timeoutSeconds` (default 300) is the APPROVAL timeout, how
+ * long a human has to decide; a {@link HumanActionHandler} uses it (via
+ * {@link HumanInTheLoopChannel.defaultTimeoutSeconds}) when neither the request nor the
+ * handler sets one. `requestTimeoutSeconds` (default 10) bounds each HTTP call, so one send
+ * takes at most `requestTimeoutSeconds × (maxRetries + 1)` plus backoff.
  */
 export class HumanInTheLoopChannel implements ApprovalChannel {
   readonly #options: HumanInTheLoopChannelOptions;
@@ -77,6 +84,14 @@ export class HumanInTheLoopChannel implements ApprovalChannel {
     this.#running = running;
   }
 
+  /**
+   * The configured `timeoutSeconds` (approval timeout); `undefined` before `initialize` and
+   * after `shutdown`. Read by {@link HumanActionHandler} at each request.
+   */
+  get defaultTimeoutSeconds(): number | undefined {
+    return this.#running?.config.timeoutSeconds;
+  }
+
   /** Number of actions this channel is waiting for. */
   get pendingCount(): number {
     return this.#pending.size;
@@ -98,7 +113,7 @@ export class HumanInTheLoopChannel implements ApprovalChannel {
     if (!running) return false;
     const request = alertToRequest(alert, {
       agentId: running.config.agentId,
-      timeoutSeconds: running.config.alertTimeoutSeconds,
+      timeoutSeconds: running.config.alertTimeoutSeconds ?? running.config.timeoutSeconds,
       now: this.#clock.now(),
     });
     try {

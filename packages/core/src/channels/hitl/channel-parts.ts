@@ -42,7 +42,7 @@ export function createChannelParts(config: HitlConfig, options: ChannelPartsOpti
   const client = new InboxClient({
     baseUrl: config.webhookUrl.replace(/\/+$/, ""),
     apiKey: config.apiKey,
-    timeoutMs: config.timeoutSeconds * 1000,
+    timeoutMs: config.requestTimeoutSeconds * 1000,
     maxRetries: config.maxRetries,
     signingSecret: config.signingSecret,
     clock: options.clock,
@@ -55,7 +55,7 @@ export function createChannelParts(config: HitlConfig, options: ChannelPartsOpti
     waitSeconds: config.longPollSeconds,
     pollIntervalMs: config.pollInterval * 1000,
     longPoll: config.longPoll,
-    timeoutMs: config.timeoutSeconds * 1000,
+    timeoutMs: config.requestTimeoutSeconds * 1000,
     backoffMs,
     sleep,
     random: options.random,

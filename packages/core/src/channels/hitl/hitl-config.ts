@@ -16,8 +16,20 @@ export const HitlConfigSchema = z
     webhookUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
     /** The agent's API key, sent as `Authorization: Bearer`. */
     apiKey: z.string().min(1, "must be a non-empty string"),
-    /** Bound of each HTTP call (connect + request), in seconds. @default 10 */
-    timeoutSeconds: z.number().positive().max(600).default(10),
+    /**
+     * The guide's `timeout_seconds`: how long (seconds) a human has to decide an action filed
+     * through this channel, unless the request or the handler sets one (the channel exposes it
+     * as `defaultTimeoutSeconds`). Not a network timeout: see
+     * `requestTimeoutSeconds`. @default 300
+     */
+    timeoutSeconds: z.number().positive().default(300),
+    /**
+     * Bound of each HTTP call to the inbox (connect + request + answer), in seconds. One send
+     * (filing, `sendNotification`) is bounded by `requestTimeoutSeconds × (maxRetries + 1)`
+     * plus the backoff waits between attempts (each at most 30 s). A long poll gets its own
+     * `wait` (`longPollSeconds`) on top of this bound. @default 10
+     */
+    requestTimeoutSeconds: z.number().positive().max(600).default(10),
     /** Polling interval (seconds) used when the long-poll stream is unavailable. @default 5 */
     pollInterval: z.number().positive().max(3600).default(5),
     /** Standard Webhooks secret: signs requests and verifies callbacks. */
@@ -26,8 +38,8 @@ export const HitlConfigSchema = z
     callbackUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
     /** Agent id used for alerts sent with `sendNotification` that name none. @default "safeguards" */
     agentId: z.string().min(1).max(200).default("safeguards"),
-    /** How long (seconds) an alert filed by `sendNotification` may wait. @default 300 */
-    alertTimeoutSeconds: z.number().positive().default(300),
+    /** How long (seconds) an alert filed by `sendNotification` may wait. @default timeoutSeconds */
+    alertTimeoutSeconds: z.number().positive().optional(),
     /** `wait` of each long poll on `/decisions`, in seconds. @default 30 */
     longPollSeconds: z.number().int().min(1).max(protocol.MAX_WAIT_SECONDS).default(30),
     /** `false` polls `/decisions` every `pollInterval` instead of long polling. @default true */
