@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { PG_TEST_URL } from "../postgres-test-db.js";
 import { type CallbackRelay, startCallbackRelay } from "./callback-relay.js";
 import { type InboxProcess, startInboxProcess } from "./inbox-process.js";
-import { checkInvariants } from "./invariants.js";
+import { checkInvariants, waitUntilNothingPending } from "./invariants.js";
 import { Ledger } from "./ledger.js";
 import { startTcpBalancer, type TcpBalancer } from "./net-faults.js";
 import { type PgCluster, startPgCluster } from "./pg-cluster.js";
@@ -136,6 +136,7 @@ describe.runIf(PG_TEST_URL)(
       expect(schedule).toEqual([]); // every fault was injected mid-soak
       for (const proc of live()) expect(proc.alive(), proc.output()).toBe(true);
       expect(agents.map((a) => a.handler.pendingCount)).toEqual(agents.map(() => 0));
+      await waitUntilNothingPending(databaseUrl, 45_000);
       const verdict = await checkInvariants(databaseUrl, ledger, { exactlyOneReviewerWin: false });
       ledger.figures.faults["callbacks delayed (ms total)"] = relay.stats.delayedMs;
       ledger.figures.faults["callbacks duplicated"] = relay.stats.duplicated;

@@ -141,3 +141,26 @@ function checkExecutions(
     say(`executed with ${JSON.stringify(executions[0])}, approved ${JSON.stringify(expected)}`);
   }
 }
+
+/**
+ * Waits (up to `ms`) until no action is pending in the database: expiry is the inbox's job,
+ * and an action filed on an instance that was killed is timed out by the others' sweepers
+ * (at the latest `expirySweepMs` later) or when someone reads it.
+ */
+export async function waitUntilNothingPending(url: string, ms: number): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const end = Date.now() + ms;
+    for (;;) {
+      const { rows } = await client.query<{ n: string }>(
+        "SELECT count(*) AS n FROM actions WHERE status = 'pending'",
+      );
+      const pending = Number(rows[0]?.n ?? 0);
+      if (pending === 0 || Date.now() > end) return pending;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await client.end();
+  }
+}

@@ -9,7 +9,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createInbox, type Inbox } from "../../src/index.js";
 import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "../postgres-test-db.js";
-import { checkInvariants } from "./invariants.js";
+import { checkInvariants, waitUntilNothingPending } from "./invariants.js";
 import { Ledger } from "./ledger.js";
 import { type LossyFront, startLossyFront } from "./net-faults.js";
 import { SEED, SOAK_ACTIONS, seededRandom, sleep } from "./reliability-env.js";
@@ -74,6 +74,7 @@ describe.runIf(PG_TEST_URL)("soak on two inbox instances sharing PostgreSQL", ()
     const seconds = (performance.now() - started) / 1000;
     await sleep(200); // let late duplicate deliveries arrive: they must change nothing
     expect(agents.map((a) => a.handler.pendingCount)).toEqual(agents.map(() => 0));
+    await waitUntilNothingPending(db.url, 45_000);
     const verdict = await checkInvariants(db.url, ledger, { exactlyOneReviewerWin: true });
     ledger.fault("lost filing answers (client retried)");
     ledger.figures.faults["lost filing answers (client retried)"] = fronts.reduce(
