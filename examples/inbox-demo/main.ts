@@ -44,8 +44,14 @@ const { url } = await inbox.listen({ port, host: "127.0.0.1" });
 console.log(`Approval inbox listening on ${url} (SQLite: ${db})\n`);
 
 const channel = new HumanInTheLoopChannel();
-await channel.initialize({ webhookUrl: url, apiKey, timeoutSeconds: 10, pollInterval: 5 });
-const handler = new HumanActionHandler(channel, { timeoutSeconds: 300 });
+await channel.initialize({
+  webhookUrl: url,
+  apiKey,
+  timeoutSeconds: 300, // the guide's 5-minute approval timeout (the handler's default here)
+  requestTimeoutSeconds: 10, // bound of each HTTP call to the inbox
+  pollInterval: 5,
+});
+const handler = new HumanActionHandler(channel);
 
 let exitCode = 0;
 

@@ -74,7 +74,7 @@ export async function startSoakAgent(options: SoakAgentOptions): Promise<SoakAge
     pollInterval: options.longPoll === false ? 2 : 1,
     longPoll: options.longPoll ?? true,
     longPollSeconds: 10,
-    timeoutSeconds: 10,
+    requestTimeoutSeconds: 10,
     maxRetries: 6,
     ...(options.callbackUrl
       ? { callbackUrl: options.callbackUrl, signingSecret: SOAK_SECRET }
