@@ -93,6 +93,26 @@ describe("guide's Complete Example over HTTP", () => {
     expect(action.decidedAt?.getTime()).toBeGreaterThanOrEqual(action.expiresAt.getTime());
   });
 
+  it("the guide's channel timeoutSeconds (60) is the approval timeout the inbox enforces", async () => {
+    const clock = createManualClock(Date.now());
+    const started = await startInbox({ clock });
+    inbox = started.inbox;
+    const guideChannel = await agentChannel(started.url, { timeoutSeconds: 60, pollInterval: 5 });
+    channel = guideChannel;
+    handler = new HumanActionHandler(guideChannel);
+    const action = await fileTransaction(handler);
+    expect(action.expiresAt.getTime() - action.requestedAt.getTime()).toBe(60_000);
+    const done = finish(handler, action);
+    await until(() => guideChannel.pendingCount === 1);
+    await new Promise((r) => setTimeout(r, 50)); // the long poll is now held
+    clock.advance(59_000);
+    await inbox.sweepExpired();
+    expect((await guideChannel.getRecord(action.id))?.decision).toBeNull();
+    clock.advance(2_000);
+    await inbox.sweepExpired();
+    expect((await done).status).toBe(ActionStatus.TIMED_OUT);
+  });
+
   it("callbacks: the non-blocking style of the guide hears the same decision", async () => {
     const url = await setup();
     const heard: string[] = [];
