@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -76,8 +76,8 @@ export interface InboxChild {
   /** `/api` URL. */
   url: string;
   origin: string;
-  /** Resident set size of the process now (bytes, from /proc). */
-  rss(): number;
+  /** Heap used and RSS of the process after a full GC (bytes; see memory-probe.ts). */
+  memory(): Promise<{ heapUsed: number; rss: number }>;
   stop(): Promise<void>;
 }
 
@@ -87,8 +87,11 @@ export async function startInboxChild(store: { db: string } | { databaseUrl: str
   const proc: ChildProcess = spawn(
     process.execPath,
     [
+      "--expose-gc",
       "--import",
       "tsx",
+      "--import",
+      "./bench/memory-probe.ts",
       "--conditions=source",
       "packages/server/src/cli.ts",
       "--port",
@@ -125,9 +128,15 @@ export async function startInboxChild(store: { db: string } | { databaseUrl: str
   const child: InboxChild = {
     url,
     origin: new URL(url).origin,
-    rss() {
-      const status = readFileSync(`/proc/${proc.pid}/status`, "utf8");
-      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
+    async memory() {
+      const from = out.length;
+      proc.kill("SIGUSR2");
+      for (let i = 0; i < 200; i += 1) {
+        const m = /memory-probe: (\d+) (\d+)/.exec(out.slice(from));
+        if (m) return { heapUsed: Number(m[1]), rss: Number(m[2]) };
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error("the inbox did not answer the memory probe");
     },
     async stop() {
       if (proc.exitCode === null) proc.kill("SIGTERM");

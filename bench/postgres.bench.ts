@@ -119,9 +119,9 @@ async function latency(children: InboxChild[]) {
   return samples;
 }
 
-/** RSS of each instance before and after filing PENDING actions through it. */
+/** Memory (after GC) of each instance before and after filing PENDING actions through it. */
 async function memory(children: InboxChild[]) {
-  const before = children.map((c) => c.rss());
+  const before = await Promise.all(children.map((c) => c.memory()));
   await Promise.all(
     children.map(async (c, k) => {
       const pool = new Pool(c.origin, { connections: 16 });
@@ -132,8 +132,8 @@ async function memory(children: InboxChild[]) {
       await pool.close();
     }),
   );
-  await new Promise((r) => setTimeout(r, 1000));
-  return children.map((c, k) => ({ before: before[k]!, after: c.rss() }));
+  const after = await Promise.all(children.map((c) => c.memory()));
+  return children.map((_, k) => ({ before: before[k]!, after: after[k]! }));
 }
 
 const cluster = await resolveCluster();
@@ -165,14 +165,16 @@ for (const setup of setups) {
       ms(percentile(lat, 50)),
       ms(percentile(lat, 99)),
     ]);
-    mem.forEach((m, k) => {
-      const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
+    const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
+    const per = (a: number, b: number) => `${((a - b) / PENDING).toFixed(0)} B`;
+    mem.forEach(({ before, after }, k) => {
       memRows.push([
         `${setup.label} (#${k + 1})`,
         String(PENDING),
-        mb(m.before),
-        mb(m.after),
-        `${((m.after - m.before) / PENDING).toFixed(0)} B`,
+        `${mb(before.heapUsed)} -> ${mb(after.heapUsed)}`,
+        per(after.heapUsed, before.heapUsed),
+        `${mb(before.rss)} -> ${mb(after.rss)}`,
+        per(after.rss, before.rss),
       ]);
     });
   } finally {
@@ -188,7 +190,7 @@ printTable(
   rows,
 );
 printTable(
-  `Resident memory of each instance, before and after ${PENDING} pending actions filed through it`,
-  ["instance", "pending", "RSS before", "RSS after", "per action"],
+  `Memory of each instance after a full GC, before and after ${PENDING} pending actions filed through it`,
+  ["instance", "pending", "heap used", "heap per action", "RSS", "RSS per action"],
   memRows,
 );
