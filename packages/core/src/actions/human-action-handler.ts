@@ -4,9 +4,7 @@
  * per action, and settles each action exactly once: the first decision wins.
  */
 import { monotonicFactory } from "ulid";
-import { AlertSeverity } from "../alerts/safety-alert.js";
 import type {
-  ActionCall,
   ApprovalChannel,
   ApprovalDecision,
   ApprovalRequest,
@@ -18,15 +16,20 @@ import {
   SafeguardsError,
 } from "../errors.js";
 import { type Clock, systemClock } from "../util/clock.js";
-import { hashArgs, type JsonObject } from "../util/json.js";
-import { ActionStatus, ALL_DECISIONS, type DecisionType } from "./action-status.js";
+import { settleWithin } from "../util/settle-within.js";
+import { ActionStatus } from "./action-status.js";
+import {
+  type ActionCallback,
+  assertSeconds,
+  buildApprovalRequest,
+  type RequestActionInput,
+} from "./build-request.js";
+import { assertDecisionFits } from "./check-decision.js";
 import { DeadlineScheduler } from "./deadlines.js";
 import { FinishedActions } from "./finished-actions.js";
 import { HumanAction } from "./human-action.js";
-import { assertValidModification } from "./modification.js";
 
-/** Called once with the final {@link HumanAction}; may be async. */
-export type ActionCallback = (action: HumanAction) => void | Promise<void>;
+export type { ActionCallback, RequestActionInput } from "./build-request.js";
 
 /** Where an error reported to {@link HumanActionHandlerOptions.onError} happened. */
 export interface HandlerErrorContext {
@@ -51,26 +54,6 @@ export interface HumanActionHandlerOptions {
   maxFinishedActions?: number;
 }
 
-/** Input of {@link HumanActionHandler.requestAction}. */
-export interface RequestActionInput {
-  title: string;
-  description: string;
-  agentId: string;
-  metadata?: JsonObject;
-  /** The tool call to approve; its arguments are hashed so only they (or a modification) run. */
-  action?: ActionCall;
-  /** @default ["approve", "modify", "reject"] */
-  allowedDecisions?: readonly DecisionType[];
-  /** Overrides the handler's timeout for this action. */
-  timeoutSeconds?: number;
-  /** Called once each with the final action. */
-  callbacks?: readonly ActionCallback[];
-  /** @default "WARNING" */
-  severity?: AlertSeverity;
-  /** Client-made id (idempotency key). @default `act_<ULID>` */
-  id?: string;
-}
-
 /** Options of {@link HumanActionHandler.waitForAction}. */
 export interface WaitOptions {
   /** Aborting ends the wait (rejects with code SAFEGUARDS_ABORTED) without deciding the action. */
@@ -90,16 +73,6 @@ interface Waiter {
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
-
-function invalid(message: string): SafeguardsError {
-  return new SafeguardsError(ErrorCode.INVALID_ARGUMENT, message);
-}
-
-function assertSeconds(name: string, value: unknown): asserts value is number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw invalid(`${name} must be a positive number of seconds (got ${String(value)})`);
-  }
-}
 
 /**
  * Requests human decisions and waits for them (blocking with `waitForAction`, or
@@ -286,45 +259,13 @@ export class HumanActionHandler {
   }
 
   #buildRequest(input: RequestActionInput): ApprovalRequest {
-    if (!input || typeof input !== "object") throw invalid("requestAction needs an input object");
-    for (const key of ["title", "description", "agentId"] as const) {
-      if (typeof input[key] !== "string" || (key !== "description" && input[key].length === 0)) {
-        throw invalid(`requestAction: "${key}" must be a non-empty string`);
-      }
-    }
-    // request > handler (option / setTimeout) > channel's default > 300
-    const timeout = input.timeoutSeconds ?? this.timeoutSeconds;
-    assertSeconds("timeoutSeconds", timeout);
-    const allowed = [...(input.allowedDecisions ?? ALL_DECISIONS)];
-    if (allowed.length === 0 || allowed.some((d) => !ALL_DECISIONS.includes(d))) {
-      throw invalid(`allowedDecisions must be a non-empty subset of ${ALL_DECISIONS.join(", ")}`);
-    }
-    const severity = input.severity ?? AlertSeverity.WARNING;
-    if (!Object.values(AlertSeverity).includes(severity))
-      throw invalid(`Unknown severity ${severity}`);
     const now = this.#clock.now();
-    const request: ApprovalRequest = {
-      id: input.id ?? `act_${this.#nextUlid(now)}`,
-      title: input.title,
-      description: input.description,
-      severity,
-      agentId: input.agentId,
-      metadata: { ...(input.metadata ?? {}) },
-      allowedDecisions: [...new Set(allowed)],
-      createdAt: new Date(now),
-      expiresAt: new Date(now + timeout * 1000),
-    };
-    if (input.action) {
-      const { name, args, argsSchema } = input.action;
-      if (typeof name !== "string" || name.length === 0)
-        throw invalid("action.name must be a non-empty string");
-      if (!args || typeof args !== "object" || Array.isArray(args))
-        throw invalid("action.args must be an object");
-      request.action = { name, args: structuredClone(args) };
-      if (argsSchema) request.action.argsSchema = argsSchema;
-      request.argsHash = hashArgs(request.action.args);
-    }
-    return request;
+    // request > handler (option / setTimeout) > channel's default > 300
+    return buildApprovalRequest(input, {
+      now,
+      defaultTimeoutSeconds: this.timeoutSeconds,
+      newId: () => `act_${this.#nextUlid(now)}`,
+    });
   }
 
   #track(action: HumanAction, callbacks: readonly ActionCallback[]): Tracked {
@@ -348,7 +289,7 @@ export class HumanActionHandler {
     const tracked = this.#pending.get(id);
     if (!tracked) return; // another handler's action, or already final: first decision won
     try {
-      this.#checkDecision(tracked.action, decision);
+      assertDecisionFits(tracked.action, decision);
     } catch (error) {
       this.#onError(error, { actionId: id, phase: "decision" });
       return; // stays pending: an invalid decision never settles an action
@@ -356,37 +297,21 @@ export class HumanActionHandler {
     this.#settle(id, decision);
   }
 
-  #checkDecision(action: HumanAction, decision: ApprovalDecision): void {
-    const needs: Partial<Record<ActionStatus, DecisionType>> = {
-      approved: "approve",
-      modified: "modify",
-      rejected: "reject",
-    };
-    const type = needs[decision.status];
-    if (type && !action.allowedDecisions.includes(type)) {
-      throw new SafeguardsError(
-        ErrorCode.DECISION_NOT_ALLOWED,
-        `Decision "${type}" is not allowed for action ${action.id}`,
-      );
-    }
-    if (decision.status === ActionStatus.MODIFIED) {
-      assertValidModification(action, decision.responseData);
-    }
-  }
-
   async #expire(id: string): Promise<void> {
     const tracked = this.#pending.get(id);
     if (!tracked || tracked.expiring) return;
     tracked.expiring = true;
     let earlier: ApprovalDecision | undefined;
-    try {
-      earlier = await this.#withGrace(this.#channel.expireRequest(id));
-    } catch (error) {
-      this.#onError(error, { actionId: id, phase: "expire" });
-    }
+    const asked = await settleWithin(
+      () => this.#channel.expireRequest(id),
+      this.#graceMs,
+      this.#clock,
+    );
+    if (asked.kind === "value") earlier = asked.value;
+    if (asked.kind === "error") this.#onError(asked.error, { actionId: id, phase: "expire" });
     if (earlier && earlier.status !== ActionStatus.TIMED_OUT) {
       try {
-        this.#checkDecision(tracked.action, earlier);
+        assertDecisionFits(tracked.action, earlier);
       } catch (error) {
         this.#onError(error, { actionId: id, phase: "decision" });
         earlier = undefined;
@@ -396,22 +321,6 @@ export class HumanActionHandler {
       id,
       earlier ?? { status: ActionStatus.TIMED_OUT, decidedAt: new Date(this.#clock.now()) },
     );
-  }
-
-  #withGrace<T>(promise: Promise<T>): Promise<T | undefined> {
-    return new Promise<T | undefined>((resolve, reject) => {
-      const timer = this.#clock.setTimeout(() => resolve(undefined), this.#graceMs);
-      promise.then(
-        (value) => {
-          this.#clock.clearTimeout(timer);
-          resolve(value);
-        },
-        (error) => {
-          this.#clock.clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
   }
 
   #settle(id: string, decision: ApprovalDecision): void {
