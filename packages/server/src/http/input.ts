@@ -26,12 +26,13 @@ export async function readJson<S extends z.ZodType>(
   ) {
     throw new InboxError("unsupported_media_type", "Send the body as application/json");
   }
-  const length = Number(c.req.header("content-length") ?? "0");
+  const declared = c.req.header("content-length");
+  const length = Number(declared ?? "0");
   if (length > protocol.MAX_BODY_BYTES) throw tooLarge();
-  const bytes = await readLimited(c.req.raw);
+  const bytes = await readBody(c.req.raw, declared !== undefined && /^\d+$/.test(declared));
   let raw: string;
   try {
-    raw = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    raw = utf8.decode(bytes);
   } catch {
     throw new InboxError("invalid_request", "The body is not valid UTF-8");
   }
@@ -49,6 +50,22 @@ export async function readJson<S extends z.ZodType>(
     });
   }
   return result.data;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The body's bytes, at most `MAX_BODY_BYTES`. With a valid `Content-Length` (already checked
+ * against the limit) the HTTP layer delivers exactly that many bytes, so `arrayBuffer()`
+ * is bounded; it is also the fast path of @hono/node-server (the body is read straight from
+ * the socket, no web stream is built). Without one (chunked), the stream is read with a
+ * running limit.
+ */
+async function readBody(request: Request, sized: boolean): Promise<Uint8Array> {
+  if (!sized) return readLimited(request);
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.byteLength > protocol.MAX_BODY_BYTES) throw tooLarge();
+  return bytes;
 }
 
 async function readLimited(request: Request): Promise<Uint8Array> {

@@ -1,9 +1,10 @@
 /**
  * @module store/sqlite-store
  * The default {@link ActionStore}: one SQLite file (better-sqlite3, WAL). Every state
- * change runs in a `BEGIN IMMEDIATE` transaction; the decision sequence is
+ * change runs in a `BEGIN IMMEDIATE` transaction (in its own savepoint: concurrent changes
+ * share one commit, see `sqlite-group-commit.ts`); the decision sequence is
  * `MAX(decision_seq) + 1` read inside that write transaction, so it is strictly increasing in
- * commit order even with several processes on one file.
+ * commit order even with several processes on one file. Statements are prepared once.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -11,6 +12,7 @@ import Database from "better-sqlite3";
 import type {
   ActionStore,
   AuditEntry,
+  CreateResult,
   ListQuery,
   NewAction,
   StoredAction,
@@ -19,6 +21,7 @@ import type {
   TransitionResult,
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
+import { createGroupCommit } from "./sqlite-group-commit.js";
 import { SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
 
 /** Default database file, relative to the working directory. */
@@ -71,20 +74,19 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
   const cols = "seq, record, request_hash, callback_url, decision_seq";
   const q = {
     get: db.prepare<[string], ActionRow>(`SELECT ${cols} FROM actions WHERE id = ?`),
-    insert: db.prepare(
+    insert: db.prepare<[string, string, string, number, string, string | null, string]>(
       `INSERT INTO actions (id, agent_id, status, expires_ms, request_hash, callback_url, record)
-       VALUES (@id, @agent_id, @status, @expires_ms, @request_hash, @callback_url, @record)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ),
     audit: db.prepare(
       `INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
        VALUES (?, ?, ?, ?, ?)`,
     ),
-    nextDecisionSeq: db.prepare<[], { n: number }>(
-      "SELECT COALESCE(MAX(decision_seq), 0) + 1 AS n FROM actions",
-    ),
-    decide: db.prepare(
-      `UPDATE actions SET status = @status, record = @record, decision_seq = @decision_seq
-       WHERE id = @id AND status = 'pending' AND expires_ms > @not_expired_at`,
+    decide: db.prepare<[string, string, string, number], { decision_seq: number }>(
+      `UPDATE actions SET status = ?, record = ?,
+         decision_seq = (SELECT COALESCE(MAX(decision_seq), 0) + 1 FROM actions)
+       WHERE id = ? AND status = 'pending' AND expires_ms > ?
+       RETURNING decision_seq`,
     ),
     decisions: db.prepare<[string, number, number], ActionRow>(
       `SELECT ${cols} FROM actions WHERE agent_id = ? AND decision_seq > ?
@@ -105,26 +107,39 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     ),
   };
 
-  const create = db.transaction((input: NewAction) => {
-    const existing = q.get.get(input.record.id);
-    if (existing) return { created: false, action: toAction(existing) };
-    const r = input.record;
-    q.insert.run({
-      id: r.id,
-      agent_id: r.agent_id,
-      status: r.status,
-      expires_ms: Date.parse(r.expires_at),
-      request_hash: input.requestHash,
-      callback_url: input.callbackUrl,
-      record: JSON.stringify(r),
-    });
-    q.audit.run(r.id, null, r.status, input.actor, input.at);
-    const row = q.get.get(r.id);
-    if (!row) throw new Error("inserted action vanished");
-    return { created: true, action: toAction(row) };
-  });
+  const groupCommit = createGroupCommit(db);
 
-  const transition = db.transaction((input: TransitionInput): TransitionResult => {
+  /** Runs inside a group-commit savepoint. */
+  const create = (input: NewAction): CreateResult => {
+    const r = input.record;
+    const json = JSON.stringify(r);
+    const inserted = q.insert.run(
+      r.id,
+      r.agent_id,
+      r.status,
+      Date.parse(r.expires_at),
+      input.requestHash,
+      input.callbackUrl,
+      json,
+    ).changes;
+    if (inserted === 0) {
+      const existing = q.get.get(r.id);
+      if (!existing) throw new Error("conflicting action vanished");
+      return { created: false, action: toAction(existing) };
+    }
+    q.audit.run(r.id, null, r.status, input.actor, input.at);
+    // The stored row is exactly `json`; hand back a copy without reading it again.
+    const action: StoredAction = {
+      record: JSON.parse(json) as StoredRecord,
+      requestHash: input.requestHash,
+      callbackUrl: input.callbackUrl,
+      decisionSeq: null,
+    };
+    return { created: true, action };
+  };
+
+  /** Runs inside a group-commit savepoint. */
+  const transition = (input: TransitionInput): TransitionResult => {
     const row = q.get.get(input.id);
     if (!row) return { ok: false, reason: "not_found" };
     const current = toAction(row);
@@ -133,21 +148,19 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       status: input.status,
       decision: input.decision,
     };
-    const seq = q.nextDecisionSeq.get()?.n ?? 1;
-    const changed = q.decide.run({
-      id: input.id,
-      status: input.status,
-      record: JSON.stringify(record),
-      decision_seq: seq,
-      not_expired_at: input.notExpiredAt ?? Number.MIN_SAFE_INTEGER,
-    }).changes;
-    if (changed === 0) {
+    const updated = q.decide.get(
+      input.status,
+      JSON.stringify(record),
+      input.id,
+      input.notExpiredAt ?? Number.MIN_SAFE_INTEGER,
+    );
+    if (!updated) {
       const reason = current.record.status === "pending" ? "expired" : "not_pending";
       return { ok: false, reason, action: current };
     }
     q.audit.run(input.id, "pending", input.status, input.actor, input.at);
-    return { ok: true, action: { ...current, record, decisionSeq: seq } };
-  });
+    return { ok: true, action: { ...current, record, decisionSeq: updated.decision_seq } };
+  };
 
   const list = (query: ListQuery) => {
     const before = decodeListCursor(query.cursor);
@@ -178,8 +191,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
 
   return {
     async init() {},
-    async create(input) {
-      return create.immediate(input);
+    create(input) {
+      return groupCommit.run(() => create(input));
     },
     async get(id) {
       const row = q.get.get(id);
@@ -188,8 +201,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     async list(query) {
       return list(query);
     },
-    async transition(input) {
-      return transition.immediate(input);
+    transition(input) {
+      return groupCommit.run(() => transition(input));
     },
     async decisionsSince(query) {
       return q.decisions.all(query.agentId, query.after, query.limit).map(toAction);
@@ -214,7 +227,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       }));
     },
     async close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      groupCommit.flush();
+      db.close();
     },
   };
 }
