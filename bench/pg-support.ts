@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -65,7 +65,11 @@ export async function createDatabase(adminUrl: string) {
   await admin(`CREATE DATABASE ${name} TEMPLATE template0`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return {
+    name,
+    url: url.toString(),
+    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
 }
 
 /** A temporary SQLite file path. */
@@ -76,6 +80,7 @@ export interface InboxChild {
   /** `/api` URL. */
   url: string;
   origin: string;
+  pid: number;
   /** Heap used and RSS of the process after a full GC (bytes; see memory-probe.ts). */
   memory(): Promise<{ heapUsed: number; rss: number }>;
   stop(): Promise<void>;
@@ -128,6 +133,7 @@ export async function startInboxChild(store: { db: string } | { databaseUrl: str
   const child: InboxChild = {
     url,
     origin: new URL(url).origin,
+    pid: proc.pid ?? 0,
     async memory() {
       const from = out.length;
       proc.kill("SIGUSR2");
@@ -144,4 +150,30 @@ export async function startInboxChild(store: { db: string } | { databaseUrl: str
     },
   };
   return child;
+}
+
+/** CPU seconds (user + system) used so far by process `pid` (0 when it is gone). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in ticks (CLK_TCK 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** Pids of the PostgreSQL backends serving database `name` (their title names it). */
+export function backendPids(name: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (cmd.startsWith("postgres: ") && cmd.includes(` ${name} `)) pids.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return pids;
 }

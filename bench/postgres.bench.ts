@@ -9,6 +9,8 @@
 import { HumanActionHandler, HumanInTheLoopChannel } from "@safeguards/core";
 import { Pool } from "undici";
 import {
+  backendPids,
+  cpuSeconds,
   createDatabase,
   type InboxChild,
   resolveCluster,
@@ -83,7 +85,36 @@ async function throughput(children: InboxChild[], prefix: string, count: number)
     );
   });
   await Promise.all(pools.map((p) => p.close()));
-  return { pairsPerSecond: count / seconds, requestsPerSecond: (2 * count) / seconds };
+  return { seconds, pairsPerSecond: count / seconds, requestsPerSecond: (2 * count) / seconds };
+}
+
+/** CPU seconds used so far by the instances, the database's backends and this process. */
+function cpuSnapshot(children: InboxChild[], dbName: string | undefined) {
+  const db = new Map((dbName ? backendPids(dbName) : []).map((p) => [p, cpuSeconds(p)]));
+  const self = process.cpuUsage();
+  return {
+    instances: children.reduce((n, c) => n + cpuSeconds(c.pid), 0),
+    db,
+    load: (self.user + self.system) / 1e6,
+  };
+}
+
+/** CPU used between two snapshots (ms per pair) and how many cores were busy on average. */
+function cpuBetween(
+  a: ReturnType<typeof cpuSnapshot>,
+  b: ReturnType<typeof cpuSnapshot>,
+  pairs: number,
+  seconds: number,
+) {
+  let db = 0;
+  for (const [pid, used] of b.db) db += used - (a.db.get(pid) ?? 0);
+  const instances = b.instances - a.instances;
+  const load = b.load - a.load;
+  const per = (s: number) => ((s * 1000) / pairs).toFixed(2);
+  return {
+    perPair: `${per(instances)} / ${per(db)} / ${per(load)}`,
+    cores: ((instances + db + load) / seconds).toFixed(2),
+  };
 }
 
 /** Agent waits through instance 0; the reviewer decides through the last instance. */
@@ -154,7 +185,9 @@ for (const setup of setups) {
   try {
     console.log(`\n${setup.label}: warming up`);
     await throughput(children, "warm", 300);
+    const cpuBefore = cpuSnapshot(children, db?.name);
     const run = await throughput(children, "run", PAIRS);
+    const cpu = cpuBetween(cpuBefore, cpuSnapshot(children, db?.name), PAIRS, run.seconds);
     const lat = await latency(children);
     const mem = await memory(children);
     rows.push([
@@ -162,6 +195,8 @@ for (const setup of setups) {
       String(PAIRS),
       run.pairsPerSecond.toFixed(0),
       run.requestsPerSecond.toFixed(0),
+      cpu.perPair,
+      cpu.cores,
       ms(percentile(lat, 50)),
       ms(percentile(lat, 99)),
     ]);
@@ -186,7 +221,16 @@ if (!("skipped" in cluster)) await cluster.stop();
 
 printTable(
   `Inbox create + decide and decision-to-resume (each instance its own process; concurrency ${CONCURRENCY}; with 2 instances: filed on one, decided on the other)`,
-  ["setup", "pairs", "pairs/s", "requests/s", "resume p50", "resume p99"],
+  [
+    "setup",
+    "pairs",
+    "pairs/s",
+    "requests/s",
+    "CPU ms/pair: inbox / PostgreSQL / load",
+    "cores busy",
+    "resume p50",
+    "resume p99",
+  ],
   rows,
 );
 printTable(
