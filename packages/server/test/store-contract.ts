@@ -133,6 +133,39 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       expect(audit[1]?.seq).toBeGreaterThan(audit[0]?.seq ?? Number.POSITIVE_INFINITY);
     });
 
+    it("applies a transition given the caller's record the same way, once", async () => {
+      const a = agent();
+      const filed = await file(store, "act-r", a);
+      const pending = filed.action.record;
+      const withRecord = (status: "approved" | "rejected") => {
+        const input = decide("act-r", status);
+        return { ...input, record: { ...pending, status, decision: input.decision } };
+      };
+      const won = await store.transition(withRecord("approved"));
+      expect(won.ok).toBe(true);
+      if (!won.ok) return;
+      expect(won.action).toEqual(await store.get("act-r"));
+      expect(won.action.record).toEqual({
+        ...pending,
+        status: "approved",
+        decision: won.action.record.decision,
+      });
+      const lost = await store.transition(withRecord("rejected"));
+      expect(lost).toMatchObject({ ok: false, reason: "not_pending" });
+      if (!lost.ok) expect(lost.action?.record.status).toBe("approved");
+      const unknown = decide("act-none");
+      expect(
+        await store.transition({
+          ...unknown,
+          record: { ...pending, id: "act-none", status: "approved", decision: unknown.decision },
+        }),
+      ).toEqual({ ok: false, reason: "not_found" });
+      expect((await store.auditLog("act-r")).map((e) => e.toStatus)).toEqual([
+        "pending",
+        "approved",
+      ]);
+    });
+
     it("refuses a guarded transition once the deadline has passed, but lets expiry through", async () => {
       const a = agent();
       await file(store, "act-3", a, 1000);

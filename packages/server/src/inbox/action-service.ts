@@ -83,6 +83,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
     decision: NonNullable<StoredRecord["decision"]>,
     actor: string,
     guardExpiry: boolean,
+    pending?: StoredRecord,
   ) => {
     const now = clock.now();
     const result = await store.transition({
@@ -92,6 +93,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
       actor,
       at: iso(now),
       ...(guardExpiry ? { notExpiredAt: now } : {}),
+      ...(pending ? { record: { ...pending, status, decision } } : {}),
     });
     if (result.ok) announce(result.action, actor);
     return result;
@@ -132,6 +134,35 @@ export function createActionService(options: ActionServiceOptions): ActionServic
   const isDue = (action: StoredAction) =>
     action.record.status === "pending" && Date.parse(action.record.expires_at) <= clock.now();
 
+  /** Refuses a new request that cannot be filed (400/422). */
+  const checkNew = (body: protocol.ApprovalRequestBody) => {
+    if (body.action && hashArgs(body.action.args) !== body.args_hash) {
+      throw new InboxError(
+        "args_hash_mismatch",
+        "args_hash is not the sha256 of the RFC 8785 canonical JSON of action.args",
+        { expected: hashArgs(body.action.args) },
+      );
+    }
+    const schema = body.action?.args_schema;
+    const schemaError = schema
+      ? validateJsonSchema(schema as JsonObject, body.action?.args).find((e) =>
+          e.startsWith("args_schema cannot be used"),
+        )
+      : undefined;
+    if (schemaError) throw new InboxError("invalid_request", schemaError);
+    if (Date.parse(body.expires_at) <= clock.now()) {
+      throw new InboxError("invalid_request", "expires_at must be in the future", {
+        expires_at: body.expires_at,
+      });
+    }
+    if (body.callback_url && !options.callbacks) {
+      throw new InboxError(
+        "invalid_request",
+        "callback_url was given but this inbox has no signingSecret, so it cannot sign callbacks; poll /decisions instead",
+      );
+    }
+  };
+
   const get = async (id: string) => {
     const action = await store.get(id);
     if (action && isDue(action)) {
@@ -150,32 +181,14 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         throw new InboxError("forbidden", `This API key acts for agent "${agentId}" only`);
       }
       const requestHash = hashArgs(body);
-      const existing = await get(body.id);
-      if (existing) return idempotent(existing, requestHash);
-      if (body.action && hashArgs(body.action.args) !== body.args_hash) {
-        throw new InboxError(
-          "args_hash_mismatch",
-          "args_hash is not the sha256 of the RFC 8785 canonical JSON of action.args",
-          { expected: hashArgs(body.action.args) },
-        );
-      }
-      const schema = body.action?.args_schema;
-      const schemaError = schema
-        ? validateJsonSchema(schema as JsonObject, body.action?.args).find((e) =>
-            e.startsWith("args_schema cannot be used"),
-          )
-        : undefined;
-      if (schemaError) throw new InboxError("invalid_request", schemaError);
-      if (Date.parse(body.expires_at) <= clock.now()) {
-        throw new InboxError("invalid_request", "expires_at must be in the future", {
-          expires_at: body.expires_at,
-        });
-      }
-      if (body.callback_url && !options.callbacks) {
-        throw new InboxError(
-          "invalid_request",
-          "callback_url was given but this inbox has no signingSecret, so it cannot sign callbacks; poll /decisions instead",
-        );
+      // No read first: the insert finds an existing id. A retry that no longer passes the
+      // checks below (e.g. its expires_at has passed) still gets its stored record.
+      try {
+        checkNew(body);
+      } catch (error) {
+        const existing = await get(body.id);
+        if (existing) return idempotent(existing, requestHash);
+        throw error;
       }
       const record: StoredRecord = {
         id: body.id,
@@ -199,7 +212,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         actor: `agent:${agentId}`,
         at: iso(clock.now()),
       });
-      if (!result.created) return idempotent(result.action, requestHash);
+      if (!result.created) return idempotent((await get(body.id)) ?? result.action, requestHash);
       options.events.emit({ type: "action.created", action: options.toWire(result.action.record) });
       options.onPending?.(Date.parse(record.expires_at));
       return result;
@@ -229,7 +242,8 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         decided_at: iso(clock.now()),
       };
       const actor = `reviewer:${reviewer}`;
-      const result = await transition(id, statusForDecision(body.type), decision, actor, true);
+      const status = statusForDecision(body.type);
+      const result = await transition(id, status, decision, actor, true, record);
       if (result.ok) return result.action;
       return refuseSettled(result.action ?? action);
     },
@@ -247,7 +261,8 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         reviewer: null,
         decided_at: iso(clock.now()),
       };
-      const result = await transition(id, "cancelled", decision, `agent:${agentId}`, true);
+      const actor = `agent:${agentId}`;
+      const result = await transition(id, "cancelled", decision, actor, true, action.record);
       if (result.ok) return result.action;
       return refuseSettled(result.action ?? action);
     },

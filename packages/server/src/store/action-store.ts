@@ -63,6 +63,13 @@ export interface TransitionInput {
    * cancellations set it, so they can never beat an expiry that is already due.
    */
   notExpiredAt?: number;
+  /**
+   * The record after the transition (`status` and `decision` set), built from the pending
+   * record the caller has just read. A pending record never changes apart from those two
+   * fields, and the transition only applies while pending, so a store may write this
+   * instead of reading the row again; stores are free to ignore it.
+   */
+  record?: StoredRecord;
 }
 
 /** Why {@link ActionStore.transition} did not apply. */

@@ -82,11 +82,14 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       `INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
        VALUES (?, ?, ?, ?, ?)`,
     ),
-    decide: db.prepare<[string, string, string, number], { decision_seq: number }>(
+    decide: db.prepare<
+      [string, string, string, number],
+      { decision_seq: number; request_hash: string; callback_url: string | null }
+    >(
       `UPDATE actions SET status = ?, record = ?,
          decision_seq = (SELECT COALESCE(MAX(decision_seq), 0) + 1 FROM actions)
        WHERE id = ? AND status = 'pending' AND expires_ms > ?
-       RETURNING decision_seq`,
+       RETURNING decision_seq, request_hash, callback_url`,
     ),
     decisions: db.prepare<[string, number, number], ActionRow>(
       `SELECT ${cols} FROM actions WHERE agent_id = ? AND decision_seq > ?
@@ -140,14 +143,12 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
 
   /** Runs inside a group-commit savepoint. */
   const transition = (input: TransitionInput): TransitionResult => {
-    const row = q.get.get(input.id);
-    if (!row) return { ok: false, reason: "not_found" };
-    const current = toAction(row);
-    const record: StoredRecord = {
-      ...current.record,
-      status: input.status,
-      decision: input.decision,
-    };
+    // With the caller's record (read while pending) the row is not read first; when the
+    // UPDATE does not apply, it is read to tell why.
+    const row = input.record ? undefined : q.get.get(input.id);
+    if (!input.record && !row) return { ok: false, reason: "not_found" };
+    const base = input.record ?? (row && toAction(row).record);
+    const record = { ...base, status: input.status, decision: input.decision } as StoredRecord;
     const updated = q.decide.get(
       input.status,
       JSON.stringify(record),
@@ -155,11 +156,22 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       input.notExpiredAt ?? Number.MIN_SAFE_INTEGER,
     );
     if (!updated) {
+      const now = row ?? q.get.get(input.id);
+      if (!now) return { ok: false, reason: "not_found" };
+      const current = toAction(now);
       const reason = current.record.status === "pending" ? "expired" : "not_pending";
       return { ok: false, reason, action: current };
     }
     q.audit.run(input.id, "pending", input.status, input.actor, input.at);
-    return { ok: true, action: { ...current, record, decisionSeq: updated.decision_seq } };
+    return {
+      ok: true,
+      action: {
+        record,
+        requestHash: updated.request_hash,
+        callbackUrl: updated.callback_url,
+        decisionSeq: updated.decision_seq,
+      },
+    };
   };
 
   const list = (query: ListQuery) => {
