@@ -131,9 +131,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       return { created: false, action: toAction(existing) };
     }
     q.audit.run(r.id, null, r.status, input.actor, input.at);
-    // The stored row is exactly `json`; hand back a copy without reading it again.
+    // The stored row is exactly `json` of this record: answer it without reading it back.
     const action: StoredAction = {
-      record: JSON.parse(json) as StoredRecord,
+      record: r,
       requestHash: input.requestHash,
       callbackUrl: input.callbackUrl,
       decisionSeq: null,
