@@ -238,7 +238,7 @@ describe("delivery", () => {
     );
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
     const old = await handlerFor(url);
-    const history = [];
+    const history: string[] = [];
     for (let i = 0; i < 3; i++) {
       const action = await old.handler.requestAction({
         title: "t",
