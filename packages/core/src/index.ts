@@ -55,8 +55,6 @@ export type {
   RequestListener,
 } from "./channels/in-process-approval-channel.js";
 export { InProcessApprovalChannel } from "./channels/in-process-approval-channel.js";
-export type { TerminalApprovalChannelOptions } from "./channels/terminal-approval-channel.js";
-export { TerminalApprovalChannel } from "./channels/terminal-approval-channel.js";
 export type {
   ChannelLogger,
   LoggingChannelOptions,
@@ -67,6 +65,8 @@ export type { NotificationChannel } from "./channels/notification-channel.js";
 export { DEFAULT_CHANNEL_TIMEOUT_SECONDS } from "./channels/send-budget.js";
 export type { SlackChannelConfig, SlackChannelOptions } from "./channels/slack-channel.js";
 export { SlackChannel } from "./channels/slack-channel.js";
+export type { TerminalApprovalChannelOptions } from "./channels/terminal-approval-channel.js";
+export { TerminalApprovalChannel } from "./channels/terminal-approval-channel.js";
 export type { WebhookChannelConfig, WebhookChannelOptions } from "./channels/webhook-channel.js";
 export { WebhookChannel } from "./channels/webhook-channel.js";
 export type { WebhookAlertPayload, WebhookHeaders } from "./channels/webhook-payload.js";
@@ -96,7 +96,6 @@ export type {
 } from "./notifications/notification-manager.js";
 export { NotificationManager } from "./notifications/notification-manager.js";
 export type { NotificationRoute, RouteFunction, Routing } from "./notifications/routing.js";
-export { definePolicies } from "./policies/define-policies.js";
 export type {
   DefinePoliciesOptions,
   Policies,
@@ -107,8 +106,9 @@ export type {
   TimeoutFallback,
   ToolPolicy,
 } from "./policies/define-policies.js";
-export { resolveOutcome } from "./policies/resolve-outcome.js";
+export { definePolicies } from "./policies/define-policies.js";
 export type { CallOutcome } from "./policies/resolve-outcome.js";
+export { resolveOutcome } from "./policies/resolve-outcome.js";
 export * as protocol from "./protocol/index.js";
 export type { AgentOptions } from "./safeguards/agent.js";
 export { Agent } from "./safeguards/agent.js";
