@@ -1,6 +1,5 @@
 import {
   ActionStatus,
-  type ApprovalChannel,
   ChannelDeliveryError,
   createManualClock,
   ErrorCode,
