@@ -60,13 +60,21 @@ export interface SoakAgent {
   channel: HumanInTheLoopChannel;
   /** Errors the handler reported (invalid decisions, failed expiry reads). */
   errors: unknown[];
+  /** Failed polls of the decision stream (each followed by a reconnect from its cursor). */
+  counters: { streamErrors: number };
   stop(): Promise<void>;
 }
 
 /** Starts agent `index` against `webhookUrl`. */
 export async function startSoakAgent(options: SoakAgentOptions): Promise<SoakAgent> {
   const { key, agentId } = agentKey(options.index);
-  const channel = new HumanInTheLoopChannel({ backoffMs: 100 });
+  const counters = { streamErrors: 0 };
+  const channel = new HumanInTheLoopChannel({
+    backoffMs: 100,
+    onStreamError: () => {
+      counters.streamErrors += 1;
+    },
+  });
   await channel.initialize({
     webhookUrl: options.webhookUrl,
     apiKey: key,
@@ -92,6 +100,7 @@ export async function startSoakAgent(options: SoakAgentOptions): Promise<SoakAge
     handler,
     channel,
     errors,
+    counters,
     async stop() {
       handler.shutdown();
       await channel.shutdown();
