@@ -30,17 +30,31 @@ export interface DecisionNotifier {
   close(): Promise<void>;
 }
 
+/** The in-process notifier, which can also wake every waiter at once. */
+export interface LocalNotifier extends DecisionNotifier {
+  /** Wakes every waiter with a `resync` event so it re-reads the store. */
+  resyncAll(): void;
+}
+
 /** Creates the in-process {@link DecisionNotifier}. */
-export function createLocalNotifier(): DecisionNotifier {
+export function createLocalNotifier(): LocalNotifier {
   const byAgent = new Map<string, Set<DecisionEventListener>>();
+  const deliver = (listeners: Iterable<DecisionEventListener>, event: DecisionEvent) => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A broken listener must not stop the others.
+      }
+    }
+  };
   return {
     publish(event) {
-      for (const listener of [...(byAgent.get(event.agentId) ?? [])]) {
-        try {
-          listener(event);
-        } catch {
-          // A broken listener must not stop the others.
-        }
+      deliver(byAgent.get(event.agentId) ?? [], event);
+    },
+    resyncAll() {
+      for (const [agentId, set] of [...byAgent]) {
+        deliver(set, { agentId, actionId: "", decisionSeq: 0, resync: true });
       }
     },
     subscribe(agentId, listener) {

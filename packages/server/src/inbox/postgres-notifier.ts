@@ -14,11 +14,7 @@
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import type {
-  DecisionEvent,
-  DecisionEventListener,
-  DecisionNotifier,
-} from "./decision-notifier.js";
+import { createLocalNotifier, type DecisionNotifier } from "./decision-notifier.js";
 
 /** Default `LISTEN` channel. */
 export const DEFAULT_NOTIFY_CHANNEL = "safeguards_decisions";
@@ -72,7 +68,7 @@ export function createPostgresNotifier(options: PostgresNotifierOptions): Postgr
   const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 2 });
   if (ownPool) pool.on("error", onError);
 
-  const byAgent = new Map<string, Set<DecisionEventListener>>();
+  const local = createLocalNotifier();
   let client: pg.Client | undefined;
   let listening = false;
   let closed = false;
@@ -83,22 +79,8 @@ export function createPostgresNotifier(options: PostgresNotifierOptions): Postgr
     markReady = resolve;
   });
 
-  const deliver = (listeners: Iterable<DecisionEventListener>, event: DecisionEvent) => {
-    for (const listener of [...listeners]) {
-      try {
-        listener(event);
-      } catch {
-        // A broken listener must not stop the others.
-      }
-    }
-  };
-
   /** Wakes every local waiter so it re-reads the database. */
-  const resyncAll = () => {
-    for (const [agentId, set] of [...byAgent]) {
-      deliver(set, { agentId, actionId: "", decisionSeq: 0, resync: true });
-    }
-  };
+  const resyncAll = () => local.resyncAll();
 
   const onNotification = (message: pg.Notification) => {
     if (message.channel !== channel || !message.payload) return;
@@ -113,8 +95,7 @@ export function createPostgresNotifier(options: PostgresNotifierOptions): Postgr
       resyncAll();
       return;
     }
-    const set = byAgent.get(wire.a);
-    if (set) deliver(set, { agentId: wire.a, actionId: wire.i ?? "", decisionSeq: wire.s ?? 0 });
+    local.publish({ agentId: wire.a, actionId: wire.i ?? "", decisionSeq: wire.s ?? 0 });
   };
 
   const scheduleReconnect = () => {
@@ -173,8 +154,7 @@ export function createPostgresNotifier(options: PostgresNotifierOptions): Postgr
       return listening;
     },
     async publish(event) {
-      const local = byAgent.get(event.agentId);
-      if (local) deliver(local, event);
+      local.publish(event);
       let payload = JSON.stringify({
         o: origin,
         a: event.agentId,
@@ -189,19 +169,7 @@ export function createPostgresNotifier(options: PostgresNotifierOptions): Postgr
         onError(error);
       }
     },
-    subscribe(agentId, listener) {
-      let set = byAgent.get(agentId);
-      if (!set) {
-        set = new Set();
-        byAgent.set(agentId, set);
-      }
-      set.add(listener);
-      return () => {
-        const current = byAgent.get(agentId);
-        current?.delete(listener);
-        if (current?.size === 0) byAgent.delete(agentId);
-      };
-    },
+    subscribe: (agentId, listener) => local.subscribe(agentId, listener),
     async close() {
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);
@@ -209,7 +177,7 @@ export function createPostgresNotifier(options: PostgresNotifierOptions): Postgr
       const c = client;
       client = undefined;
       listening = false;
-      byAgent.clear();
+      await local.close();
       if (c) {
         c.removeAllListeners("notification");
         await c.end().catch(() => {});
