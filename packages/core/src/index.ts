@@ -120,7 +120,7 @@ export type {
 export { FinancialServicesSafeguard } from "./safeguards/financial-services-safeguard.js";
 export type { Clock, ManualClock } from "./util/clock.js";
 export { createManualClock, systemClock } from "./util/clock.js";
-export { parseConfig, toCamelCase } from "./util/config.js";
+export { parseConfig, refuseSnakeCaseKeys, toCamelCase } from "./util/config.js";
 export type { AmountInput } from "./util/decimal.js";
 export { Decimal, formatMoney, toDecimal } from "./util/decimal.js";
 export type { JsonObject, JsonValue } from "./util/json.js";

@@ -144,7 +144,12 @@ describe("definePolicies", () => {
     const bad: Array<[unknown, RegExp]> = [
       ["yes", /"pay" must be true, false or a policy object/],
       [null, /"pay" must be/],
-      [{ allowed_decisions: ["approve"] }, /camelCase/],
+      [
+        { allowed_decisions: ["approve"] },
+        /"allowed_decisions" is snake_case; use "allowedDecisions"/,
+      ],
+      [{ timeout_seconds: 5 }, /use "timeoutSeconds"/],
+      [{ on_timeout: "approve" }, /use "onTimeout"/],
       [{ allowedDecisions: [] }, /allowedDecisions/],
       [{ allowedDecisions: ["approve", "edit"] }, /allowedDecisions/],
       [{ timeoutSeconds: 0 }, /timeoutSeconds/],
@@ -157,5 +162,7 @@ describe("definePolicies", () => {
       expect(() => definePolicies({ pay: entry as never })).toThrow(message);
     }
     expect(() => definePolicies({}, { default: "maybe" as never })).toThrow(/"default"/);
+    // Tool names may be snake_case; only option keys may not.
+    expect(() => definePolicies({ transfer_funds: true })).not.toThrow();
   });
 });

@@ -388,6 +388,19 @@ describe("HumanActionHandler", () => {
     await expect(
       handler.requestAction({ ...base, allowedDecisions: ["approve", "explode" as never] }),
     ).rejects.toMatchObject({ code: ErrorCode.INVALID_ARGUMENT });
+    // The guide's snake_case keys are refused, naming the camelCase key, never ignored.
+    await expect(
+      handler.requestAction({ ...base, timeout_seconds: 5 } as never),
+    ).rejects.toMatchObject({
+      code: ErrorCode.INVALID_ARGUMENT,
+      message: expect.stringContaining('"timeoutSeconds"'),
+    });
+    await expect(
+      handler.requestAction({ ...base, allowed_decisions: ["approve"] } as never),
+    ).rejects.toThrow(/"allowedDecisions"/);
+    expect(
+      () => new HumanActionHandler(new InProcessApprovalChannel(), { timeout_seconds: 5 } as never),
+    ).toThrow(/"timeout_seconds" is snake_case; use "timeoutSeconds"/);
     const a = await handler.requestAction({ ...base, id: "act_fixed" });
     await expect(handler.requestAction({ ...base, id: a.id })).rejects.toMatchObject({
       code: ErrorCode.CONFLICT,

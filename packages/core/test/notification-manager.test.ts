@@ -197,6 +197,15 @@ describe("NotificationManager.notify", () => {
     expect(() => new NotificationManager({ channelTimeoutMs: 0 })).toThrow(/channelTimeoutMs/);
   });
 
+  it("refuses snake_case option keys, naming the camelCase one", () => {
+    expect(() => new NotificationManager({ channel_timeout_ms: 50 } as never)).toThrow(
+      InvalidConfigError,
+    );
+    expect(() => new NotificationManager({ channel_timeout_ms: 50 } as never)).toThrow(
+      /use "channelTimeoutMs"/,
+    );
+  });
+
   it("sends only to the named channels and reports unknown and unrouted ones", async () => {
     const m = new NotificationManager();
     const a = new RecordingChannel();

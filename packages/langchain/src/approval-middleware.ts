@@ -17,6 +17,7 @@ import {
   type JsonObject,
   type Policies,
   type PolicyVerdict,
+  refuseSnakeCaseKeys,
   resolveOutcome,
 } from "@safeguards/core";
 import { createMiddleware } from "langchain";
@@ -63,6 +64,7 @@ type Handler<R> = (request: R) => Promise<ToolMessage | unknown> | ToolMessage |
  * createAgent({ model, tools, middleware: [approvalMiddleware({ policies, handler, mode: "wait" })] });
  */
 export function approvalMiddleware(options: ApprovalMiddlewareOptions) {
+  refuseSnakeCaseKeys("approvalMiddleware", options);
   const mode = options?.mode ?? "wait";
   if (!isPolicies(options?.policies)) {
     throw new InvalidConfigError("approvalMiddleware: policies must come from definePolicies(...)");

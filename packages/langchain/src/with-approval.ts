@@ -13,6 +13,7 @@ import {
   type JsonObject,
   type Policies,
   type PolicyEntry,
+  refuseSnakeCaseKeys,
 } from "@safeguards/core";
 import { CallNotApprovedError } from "./not-approved-error.js";
 import { reviewCall } from "./review-call.js";
@@ -73,6 +74,7 @@ export function withApproval<T extends StructuredToolInterface>(
   policy: AnyPolicyEntry | Policies,
   options: WithApprovalOptions,
 ): T {
+  refuseSnakeCaseKeys("withApproval", options);
   if (!isStructuredTool(tool)) {
     throw new InvalidConfigError("withApproval: the tool must be a LangChain StructuredTool");
   }

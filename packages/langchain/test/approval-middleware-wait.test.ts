@@ -152,5 +152,8 @@ describe('approvalMiddleware mode "wait"', () => {
     );
     // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input
     expect(() => approvalMiddleware({ policies, mode: "later" as any })).toThrow(/mode/);
+    expect(() =>
+      approvalMiddleware({ policies, handler: {} as never, agent_id: "bank" } as never),
+    ).toThrow(/"agent_id" is snake_case; use "agentId"/);
   });
 });

@@ -177,8 +177,11 @@ describe("withApproval", () => {
     expect(() => withApproval({ name: "x" } as any, true, { handler })).toThrow(InvalidConfigError);
     // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input
     expect(() => withApproval(transferFunds, true, {} as any)).toThrow(InvalidConfigError);
-    expect(() => withApproval(transferFunds, { time_out: 3 } as never, { handler })).toThrow(
-      /camelCase/,
+    expect(() => withApproval(transferFunds, { timeout_seconds: 3 } as never, { handler })).toThrow(
+      /use "timeoutSeconds"/,
+    );
+    expect(() => withApproval(transferFunds, true, { handler, agent_id: "bank" } as never)).toThrow(
+      /"agent_id" is snake_case; use "agentId"/,
     );
   });
 });

@@ -6,6 +6,7 @@
 import { AlertSeverity } from "../alerts/safety-alert.js";
 import type { ActionCall, ApprovalRequest } from "../channels/approval-channel.js";
 import { ErrorCode, SafeguardsError } from "../errors.js";
+import { toCamelCase } from "../util/config.js";
 import { hashArgs, type JsonObject } from "../util/json.js";
 import { ALL_DECISIONS, type DecisionType } from "./action-status.js";
 import type { HumanAction } from "./human-action.js";
@@ -60,6 +61,12 @@ export function buildApprovalRequest(
   context: BuildRequestContext,
 ): ApprovalRequest {
   if (!input || typeof input !== "object") throw invalid("requestAction needs an input object");
+  const snake = Object.keys(input).find((key) => key.includes("_"));
+  if (snake) {
+    throw invalid(
+      `requestAction: key "${snake}" is snake_case; use "${toCamelCase(snake)}" instead`,
+    );
+  }
   for (const key of ["title", "description", "agentId"] as const) {
     if (typeof input[key] !== "string" || (key !== "description" && input[key].length === 0)) {
       throw invalid(`requestAction: "${key}" must be a non-empty string`);

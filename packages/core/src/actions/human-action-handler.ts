@@ -16,6 +16,7 @@ import {
   SafeguardsError,
 } from "../errors.js";
 import { type Clock, systemClock } from "../util/clock.js";
+import { refuseSnakeCaseKeys } from "../util/config.js";
 import { settleWithin } from "../util/settle-within.js";
 import { ActionStatus } from "./action-status.js";
 import {
@@ -93,6 +94,7 @@ export class HumanActionHandler {
 
   /** Creates a handler that files requests through `channel`. */
   constructor(channel: ApprovalChannel, options: HumanActionHandlerOptions = {}) {
+    refuseSnakeCaseKeys("HumanActionHandler", options);
     this.#channel = channel;
     this.#clock = options.clock ?? systemClock;
     if (options.timeoutSeconds !== undefined) this.setTimeout(options.timeoutSeconds);

@@ -4,9 +4,11 @@
  * For tests, scripted reviewers and embedded setups where the reviewer lives in the
  * same process.
  */
+import { z } from "zod";
 import type { SafetyAlert } from "../alerts/safety-alert.js";
 import { ErrorCode, SafeguardsError } from "../errors.js";
 import { type Clock, systemClock } from "../util/clock.js";
+import { parseConfig } from "../util/config.js";
 import type { JsonObject } from "../util/json.js";
 import type {
   ApprovalChannel,
@@ -43,8 +45,9 @@ export class InProcessApprovalChannel implements ApprovalChannel {
     });
   }
 
-  /** Accepts an empty config; nothing to set up. */
-  initialize(_config: Record<string, unknown> = {}): void {
+  /** Accepts an empty config (nothing to set up); refuses any key, naming it. */
+  initialize(config: Record<string, unknown> = {}): void {
+    parseConfig("InProcessApprovalChannel", z.strictObject({}), config);
     this.#initialized = true;
   }
 

@@ -7,6 +7,7 @@ import type { SafetyAlert } from "../alerts/safety-alert.js";
 import type { NotificationChannel } from "../channels/notification-channel.js";
 import { ErrorCode, InvalidConfigError, SafeguardsError } from "../errors.js";
 import { type Clock, systemClock } from "../util/clock.js";
+import { refuseSnakeCaseKeys } from "../util/config.js";
 import { settleWithin } from "../util/settle-within.js";
 import { AlertDeduplicator, type DedupeKeyFunction, defaultDedupeKey } from "./dedupe.js";
 import type { DeliveryResult, NotifyReport, ShutdownReport } from "./delivery-report.js";
@@ -64,6 +65,7 @@ export class NotificationManager {
   readonly #dedupe: AlertDeduplicator;
 
   constructor(options: NotificationManagerOptions = {}) {
+    refuseSnakeCaseKeys("NotificationManager", options);
     this.#timeoutMs = positiveMs(options.channelTimeoutMs, 10_000, "channelTimeoutMs");
     const windowMs = options.dedupeWindowMs ?? 60_000;
     if (!Number.isFinite(windowMs) || windowMs < 0) {

@@ -7,6 +7,7 @@
 import { ALL_DECISIONS, type DecisionType } from "../actions/action-status.js";
 import { AlertSeverity, type SafetyAlert, SEVERITIES } from "../alerts/safety-alert.js";
 import { InvalidConfigError } from "../errors.js";
+import { refuseSnakeCaseKeys, toCamelCase } from "../util/config.js";
 import type { JsonObject } from "../util/json.js";
 
 /** What a policy knows about one tool call. */
@@ -100,6 +101,7 @@ export function definePolicies(
   entries: Record<string, AnyPolicyEntry>,
   options: DefinePoliciesOptions = {},
 ): Policies {
+  refuseSnakeCaseKeys("definePolicies options", options);
   const table = new Map<string, PolicyEntry<JsonObject>>();
   for (const [name, entry] of Object.entries(entries)) table.set(name, checkEntry(name, entry));
   const fallback = checkEntry("default", options.default ?? true);
@@ -117,7 +119,9 @@ function checkEntry(name: string, entry: AnyPolicyEntry): PolicyEntry<JsonObject
   }
   for (const key of Object.keys(entry)) {
     if (key.includes("_"))
-      throw new InvalidConfigError(`Policy "${name}": use camelCase keys, not "${key}"`);
+      throw new InvalidConfigError(
+        `Policy "${name}": key "${key}" is snake_case; use "${toCamelCase(key)}" instead`,
+      );
   }
   if (
     entry.allowedDecisions &&

@@ -12,6 +12,23 @@ export function toCamelCase(key: string): string {
 }
 
 /**
+ * Throws {@link InvalidConfigError} when a top-level key of `options` (a config or options
+ * object) is snake_case, naming its camelCase spelling: `timeout_seconds` -> `timeoutSeconds`.
+ * Does nothing for a non-object.
+ */
+export function refuseSnakeCaseKeys(owner: string, options: unknown): void {
+  if (options === null || typeof options !== "object") return;
+  for (const key of Object.keys(options)) {
+    if (key.includes("_")) {
+      throw new InvalidConfigError(
+        `${owner}: config key "${key}" is snake_case; use "${toCamelCase(key)}" instead`,
+        { details: { key, expected: toCamelCase(key) } },
+      );
+    }
+  }
+}
+
+/**
  * Parses `config` with `schema` for the component `owner` (for messages).
  * Throws {@link InvalidConfigError} naming the first bad key; a snake_case key such as
  * `timeout_seconds` is refused with a message naming `timeoutSeconds`.
@@ -24,14 +41,7 @@ export function parseConfig<S extends z.ZodType>(
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
     throw new InvalidConfigError(`${owner}: config must be an object`);
   }
-  for (const key of Object.keys(config)) {
-    if (key.includes("_")) {
-      throw new InvalidConfigError(
-        `${owner}: config key "${key}" is snake_case; use "${toCamelCase(key)}" instead`,
-        { details: { key, expected: toCamelCase(key) } },
-      );
-    }
-  }
+  refuseSnakeCaseKeys(owner, config);
   const result = schema.safeParse(config);
   if (!result.success) {
     const issue = result.error.issues[0];
