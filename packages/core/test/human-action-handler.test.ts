@@ -311,6 +311,73 @@ describe("HumanActionHandler", () => {
     });
   });
 
+  it("fires callbacks once for a wait-driven timeout; later deadlines and decisions change nothing", async () => {
+    const { handler, channel, clock } = setup();
+    const seen: string[] = [];
+    const action = await handler.requestAction({
+      ...base,
+      timeoutSeconds: 60,
+      callbacks: [
+        (a) => void seen.push(a.status),
+        async (a) => void seen.push(`async:${a.status}`),
+      ],
+    });
+    const waiting = handler.waitForAction(action, 5); // shorter than the action's 60 s
+    clock.advance(5_000);
+    await expect(waiting).resolves.toBe(ActionStatus.TIMED_OUT);
+    await flush();
+    clock.advance(60_000); // the action's own deadline passes as well
+    await flush();
+    expect(() => channel.approve(action.id)).toThrow();
+    expect(() => channel.modify(action.id, { amount: "1.00" })).toThrow();
+    await expect(handler.cancelAction(action)).rejects.toMatchObject({
+      code: ErrorCode.ALREADY_DECIDED,
+    });
+    await flush();
+    expect(action.status).toBe(ActionStatus.TIMED_OUT);
+    expect(action.responseData).toBeNull();
+    expect(seen.sort()).toEqual(["async:timed_out", "timed_out"]);
+  });
+
+  it("fires callbacks once with CANCELLED when an action is cancelled", async () => {
+    const { handler } = setup();
+    const seen: string[] = [];
+    const action = await handler.requestAction({
+      ...base,
+      callbacks: [(a) => void seen.push(a.status)],
+    });
+    await handler.cancelAction(action);
+    await flush();
+    expect(seen).toEqual([ActionStatus.CANCELLED]);
+  });
+
+  it("never reads a modification out of free-text comments", async () => {
+    const { handler, channel } = setup();
+    const action = await handler.requestAction({
+      ...base,
+      action: { name: "transfer_funds", args: { amount: "2500.00", to: "ACME" } },
+    });
+    channel.approve(action.id, { comments: "approved, but change amount to 1800.00" });
+    expect(action.status).toBe(ActionStatus.APPROVED);
+    expect(action.responseData).toBeNull();
+    expect(action.approvedValues).toEqual({ amount: "2500.00", to: "ACME" });
+  });
+
+  it("rejects a wait whose signal is already aborted, deciding nothing", async () => {
+    const { handler } = setup();
+    const action = await handler.requestAction(base);
+    await expect(
+      handler.waitForAction(action, undefined, { signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({ code: ErrorCode.ABORTED });
+    expect(action.status).toBe(ActionStatus.PENDING);
+    expect(handler.pendingCount).toBe(1);
+  });
+
+  it("makes ULID-based ids", async () => {
+    const { handler } = setup();
+    expect((await handler.requestAction(base)).id).toMatch(/^act_[0-9A-HJKMNP-TV-Z]{26}$/);
+  });
+
   it("resumes an action filed by another handler (a restarted process)", async () => {
     const clock = createManualClock();
     const channel = new InProcessApprovalChannel({ clock });
