@@ -138,6 +138,28 @@ describe('approvalMiddleware mode "interrupt"', () => {
     expect(seen.sort()).toEqual(["a", "b"]);
   });
 
+  it("parallel flagged and un-flagged calls: un-flagged ones run once, every call gets one ToolMessage", async () => {
+    const kit = pausedAgent([
+      big("a", "2500.00", "ACME"),
+      { name: "get_balance", args: {}, id: "g" },
+      big("s", "500.00", "Landlord"),
+    ]);
+    const first = await kit.start();
+    expect(first.__interrupt__).toHaveLength(1);
+    await resumeApprovals(kit.agent, kit.config, { a: { type: "reject", comments: "no" } });
+    expect(kit.ran.filter((r) => r.tool === "get_balance")).toHaveLength(1);
+    expect(kit.ran.filter((r) => r.tool === "transfer_funds")).toEqual([
+      { tool: "transfer_funds", args: { amount: "500.00", to: "Landlord" } },
+    ]);
+    const byId = await kit.toolMessages();
+    expect(Object.keys(byId).sort()).toEqual(["a", "g", "s"]);
+    expect(byId.a?.status).toBe("error");
+    expect(byId.g?.status).toBe("success");
+    expect(byId.s?.status).toBe("success");
+    const seen = kit.model.calls[1]!.messages.filter(ToolMessage.isInstance);
+    expect(seen.map((m) => m.tool_call_id).sort()).toEqual(["a", "g", "s"]);
+  });
+
   it("decides parallel calls one at a time", async () => {
     const kit = pausedAgent([big("a"), big("b", "3000.00")]);
     await kit.start();
