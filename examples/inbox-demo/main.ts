@@ -1,9 +1,9 @@
 /**
  * `pnpm start`: runs the approval inbox on http://localhost:8787 (PORT overrides; 0 picks a
  * free port) with SQLite under `.safeguards/`, then runs the guide's financial agent against
- * it through a HumanInTheLoopChannel. It prints the request it filed and the curl commands
- * (approve / modify to 1800.00 / reject) a person runs to decide, waits, prints the outcome
- * and exits.
+ * it through a HumanInTheLoopChannel. It prints the request it filed, the review page (with
+ * the `demo-reviewer` account's password) and the curl commands (approve / modify to 1800.00 /
+ * reject) a person runs to decide, waits, prints the outcome and exits.
  *
  * `--scripted approve|modify|reject` makes a scripted reviewer decide over HTTP (CI).
  *
@@ -13,7 +13,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { HumanActionHandler, HumanInTheLoopChannel } from "@safeguards/core";
-import { createInbox } from "@safeguards/server";
+import { createInbox, hashPassword } from "@safeguards/server";
 import { runFinancialApproval } from "../financial-approval/flow.js";
 import { curlCommand, DECISIONS, type DecisionName, decide, reviewUrl } from "./reviewer.js";
 
@@ -35,10 +35,25 @@ const apiKey = process.env.SAFEGUARDS_API_KEY ?? `sk_demo_${randomBytes(12).toSt
 const reviewerToken =
   process.env.SAFEGUARDS_REVIEWER_TOKEN ?? `rt_demo_${randomBytes(12).toString("hex")}`;
 
+const reviewerPassword =
+  process.env.SAFEGUARDS_REVIEWER_PASSWORD ?? `pw_${randomBytes(6).toString("hex")}`;
+
+// One reviewer, "demo-reviewer": the curl commands use its token, the web review page its
+// password (so the printed page really lets a person sign in and decide).
 const inbox = createInbox({
   store: db,
   apiKeys: { [apiKey]: "financial_advisor" },
-  reviewerTokens: { [reviewerToken]: "demo-reviewer" },
+  reviewers: {
+    accounts: [
+      {
+        name: "demo-reviewer",
+        token: reviewerToken,
+        passwordHash: await hashPassword(reviewerPassword, 10),
+        agents: "*",
+      },
+    ],
+    secret: randomBytes(32).toString("hex"),
+  },
 });
 const { url } = await inbox.listen({ port, host: "127.0.0.1" });
 console.log(`Approval inbox listening on ${url} (SQLite: ${db})\n`);
@@ -61,7 +76,10 @@ async function announce(id: string, title: string, description: string, expiresA
   console.log(`  ${title}: ${description}`);
   console.log(`  expires at ${expiresAt.toISOString()}\n`);
   const page = await reviewUrl(url, reviewerToken, id);
-  if (page) console.log(`Review page: ${page}\n`);
+  if (page) {
+    console.log(`Review page: ${page}`);
+    console.log(`  (sign in as demo-reviewer, password ${reviewerPassword})\n`);
+  }
   console.log("Decide with one of these commands (reviewer token included):\n");
   for (const name of Object.keys(DECISIONS) as DecisionName[]) {
     console.log(`# ${name}\n${curlCommand(url, reviewerToken, id, name)}\n`);
