@@ -105,6 +105,11 @@ describe('approvalMiddleware mode "interrupt"', () => {
     const { ran, byId } = await decideOne({ type: "timed_out" });
     expect(ran).toHaveLength(0);
     expect(byId.t1?.content).toContain("No human decided in time");
+    const kit = pausedAgent([big()], bankingPolicies({ onTimeout: "approve" }));
+    await kit.start();
+    expect(kit.ran).toHaveLength(0);
+    await resumeApprovals(kit.agent, kit.config, { t1: { type: "timed_out" } });
+    expect(kit.ran).toEqual([{ tool: "transfer_funds", args: { amount: "2500.00", to: "ACME" } }]);
   });
 
   it("accepts LangChain HITLResponse decisions: edit, reject with message, { decisions: [...] }", async () => {

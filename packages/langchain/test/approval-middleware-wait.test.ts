@@ -74,6 +74,16 @@ describe('approvalMiddleware mode "wait"', () => {
     expect(byId.t1?.content).toContain("No human decided in time");
   });
 
+  it("timed out with onTimeout approve: runs the original arguments", async () => {
+    const { ran, byId } = await runTurn(
+      [big()],
+      (_r, { clock }) => clock.advance(31_000),
+      bankingPolicies({ timeoutSeconds: 30, onTimeout: "approve" }),
+    );
+    expect(ran).toEqual([{ tool: "transfer_funds", args: { amount: "2500.00", to: "ACME" } }]);
+    expect(byId.t1?.status).toBe("success");
+  });
+
   it("an invalid modification (wrong type) never runs the tool", async () => {
     const { ran, byId } = await runTurn([big()], (r, { channel }) =>
       channel.modify(r.id, { amount: "lots" }),
