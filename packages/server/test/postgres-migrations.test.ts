@@ -64,4 +64,44 @@ describe.runIf(PG_TEST_URL)("PostgreSQL schema migrations", () => {
     const versions = await p.query("SELECT max(version) AS v FROM schema_migrations");
     expect(versions.rows[0]?.v).toBe(next);
   });
+
+  it("creates the indexes the inbox list, the decisions stream, expiry and the audit trail use", async () => {
+    const store = createPostgresStore({ connectionString: db.url });
+    await store.init();
+    for (let i = 0; i < 20; i++) await file(store, `idx-${i}`, i % 2 ? "agent-a" : "agent-b");
+    await store.close();
+    const client = await pool().connect();
+    try {
+      // With sequential scans priced out, each query shows the index made for it (or the
+      // plan falls back to a Seq Scan and the test fails).
+      await client.query("SET enable_seqscan = off");
+      const plan = async (sql: string, params: unknown[]) => {
+        const { rows } = await client.query(`EXPLAIN ${sql}`, params);
+        return rows.map((r) => r["QUERY PLAN"] as string).join("\n");
+      };
+      const list = (where: string) =>
+        `SELECT id FROM actions WHERE ${where} ORDER BY seq DESC LIMIT 51`;
+      expect(await plan(list("status = $1"), ["pending"])).toContain("actions_status_seq");
+      expect(await plan(list("agent_id = $1"), ["agent-a"])).toContain("actions_agent_seq");
+      expect(
+        await plan(
+          `SELECT id FROM actions WHERE agent_id = $1 AND decision_seq > $2
+           ORDER BY decision_seq LIMIT $3`,
+          ["agent-a", 0, 100],
+        ),
+      ).toContain("actions_agent_decisions");
+      expect(
+        await plan(
+          `SELECT id FROM actions WHERE status = 'pending' AND expires_ms <= $1
+           ORDER BY expires_ms LIMIT $2`,
+          [Date.now(), 100],
+        ),
+      ).toContain("actions_pending_expiry");
+      expect(
+        await plan("SELECT * FROM audit_log WHERE action_id = $1 ORDER BY seq", ["idx-1"]),
+      ).toContain("audit_log_action");
+    } finally {
+      client.release();
+    }
+  });
 });
