@@ -373,6 +373,22 @@ describe("HumanActionHandler", () => {
     expect(handler.pendingCount).toBe(1);
   });
 
+  it("getAction finds pending and finished actions with their timestamps", async () => {
+    const { handler, channel, clock } = setup();
+    const action = await handler.requestAction(base);
+    expect(handler.getAction(action.id)).toBe(action);
+    expect(action.requestedAt.getTime()).toBe(clock.now());
+    expect(action.decidedAt).toBeFalsy();
+    clock.advance(1_000);
+    channel.approve(action.id, { reviewer: "alice" });
+    await flush();
+    const found = handler.getAction(action.id);
+    expect(found?.status).toBe(ActionStatus.APPROVED);
+    expect(found?.reviewer).toBe("alice");
+    expect(found?.decidedAt?.getTime()).toBe(clock.now());
+    expect(handler.getAction("act_unknown")).toBeUndefined();
+  });
+
   it("makes ULID-based ids", async () => {
     const { handler } = setup();
     expect((await handler.requestAction(base)).id).toMatch(/^act_[0-9A-HJKMNP-TV-Z]{26}$/);
