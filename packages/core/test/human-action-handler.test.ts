@@ -389,6 +389,25 @@ describe("HumanActionHandler", () => {
     expect(handler.getAction("act_unknown")).toBeUndefined();
   });
 
+  it("a callback that never settles blocks neither the other callbacks nor other actions", async () => {
+    const { handler, channel } = setup();
+    const calls: string[] = [];
+    const action = await handler.requestAction({
+      ...base,
+      callbacks: [() => new Promise<void>(() => {}), (a) => void calls.push(a.status)],
+    });
+    const other = await handler.requestAction({
+      ...base,
+      callbacks: [(a) => void calls.push(`other:${a.status}`)],
+    });
+    channel.approve(action.id);
+    await flush();
+    channel.reject(other.id);
+    await expect(handler.waitForAction(other)).resolves.toBe(ActionStatus.REJECTED);
+    await flush();
+    expect(calls).toEqual([ActionStatus.APPROVED, `other:${ActionStatus.REJECTED}`]);
+  });
+
   it("makes ULID-based ids", async () => {
     const { handler } = setup();
     expect((await handler.requestAction(base)).id).toMatch(/^act_[0-9A-HJKMNP-TV-Z]{26}$/);
