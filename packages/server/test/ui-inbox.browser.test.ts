@@ -1,18 +1,24 @@
 /**
- * The web inbox in a real browser (Debian Chromium): sign in, a new action appears live,
+ * The web inbox in a real browser (Debian Chromium): sign in, a new action appears live (and
+ * leaves the list live when decided elsewhere or expired),
  * approve, modify through the generated form (client-side and server-side validation errors
  * shown in place, diff before confirming), reject with a reason; each decision reaches a
  * waiting agent (HumanActionHandler over HumanInTheLoopChannel). XSS: agent-written text
  * renders as text and runs nothing.
  */
-import { ActionStatus, HumanActionHandler, type HumanInTheLoopChannel } from "@safeguards/core";
+import {
+  ActionStatus,
+  createManualClock,
+  HumanActionHandler,
+  type HumanInTheLoopChannel,
+} from "@safeguards/core";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { launchChromium, runBrowserTests, signInPage, watchForScripts } from "./browser-helpers.js";
 import { agentChannel, fileTransaction, TRANSACTION } from "./e2e-helpers.js";
-import { AGENT } from "./helpers.js";
-import { PASSWORDS, startReviewerInbox } from "./ui-helpers.js";
+import { AGENT, call, file, requestBody } from "./helpers.js";
+import { ALICE_API_TOKEN, PASSWORDS, startReviewerInbox } from "./ui-helpers.js";
 
 describe.runIf(runBrowserTests)("web inbox in Chromium", { timeout: 60_000 }, () => {
   let browser: Browser;
@@ -41,12 +47,12 @@ describe.runIf(runBrowserTests)("web inbox in Chromium", { timeout: 60_000 }, ()
     expect(incidents).toEqual([]);
     await page.context().close();
   });
-  const open = async (width = 1200) => {
+  const open = async (width = 1200, at = root) => {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
     incidents = watchForScripts(page);
-    await signInPage(page, root, "alice", PASSWORDS.alice);
+    await signInPage(page, at, "alice", PASSWORDS.alice);
   };
 
   it("shows a new action live, then approves it with the keyboard; the agent runs it", async () => {
@@ -147,6 +153,38 @@ describe.runIf(runBrowserTests)("web inbox in Chromium", { timeout: 60_000 }, ()
       currency: "EUR",
       meta: { priority: 5 },
     });
+  });
+
+  it("takes rows off the list live when an action is decided elsewhere or expires", async () => {
+    const clock = createManualClock(Date.now());
+    const own = await startReviewerInbox({}, { clock });
+    try {
+      await open(1200, own.root);
+      await page.evaluate(() => {
+        (window as unknown as { marker: number }).marker = 7; // lost if the page reloads
+      });
+      const decided = requestBody(clock);
+      const expiring = requestBody(clock, {}, 60_000);
+      const staying = requestBody(clock);
+      for (const body of [decided, expiring, staying])
+        expect((await file(own.url, body)).status).toBe(201);
+      const row = (id: string) => page.locator(`.row[data-id="${id}"]`);
+      await expect.poll(() => page.locator("#live .total").textContent()).toBe("3");
+      const rejected = await call(own.url, `/actions/${decided.id}/decision`, {
+        token: ALICE_API_TOKEN,
+        body: { type: "reject", comments: "decided elsewhere" },
+      });
+      expect(rejected.status).toBe(200);
+      await row(decided.id).waitFor({ state: "detached" });
+      clock.advance(61_000);
+      await own.inbox.sweepExpired();
+      await row(expiring.id).waitFor({ state: "detached" });
+      await expect.poll(() => page.locator("#live .total").textContent()).toBe("1");
+      expect(await row(staying.id).count()).toBe(1);
+      expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(7);
+    } finally {
+      await own.inbox.close();
+    }
   });
 
   it("rejects with a reason; the agent hears the reason", async () => {
