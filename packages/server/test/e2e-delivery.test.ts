@@ -178,6 +178,33 @@ describe("delivery", () => {
     );
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
     const { channel, handler } = await handlerFor(url);
+    // Live timers of this process, counted at the global setTimeout/clearTimeout (unref'd
+    // ones included, which getActiveResourcesInfo leaves out).
+    const live = new Set<unknown>();
+    const realSet = globalThis.setTimeout;
+    const realClear = globalThis.clearTimeout;
+    globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...rest: unknown[]) => {
+      const handle = realSet(
+        (...a: unknown[]) => {
+          live.delete(handle);
+          fn(...a);
+        },
+        ms,
+        ...rest,
+      );
+      live.add(handle);
+      return handle;
+    }) as typeof setTimeout;
+    globalThis.clearTimeout = ((handle?: Parameters<typeof clearTimeout>[0]) => {
+      live.delete(handle);
+      realClear(handle);
+    }) as typeof clearTimeout;
+    cleanup.push(() => {
+      globalThis.setTimeout = realSet;
+      globalThis.clearTimeout = realClear;
+    });
+    const timers = () => live.size;
+    const timersBefore = timers();
     const actions = [];
     for (let i = 0; i < 1000; i += 50) {
       actions.push(
@@ -195,6 +222,10 @@ describe("delivery", () => {
     // filings (undici retires idle sockets before the server's keep-alive timeout, so a
     // few generations may linger); nothing per action
     expect(sockets.size).toBeLessThan(200);
+    // timers too: 1,000 actions with deadlines wait on a few timers (the handler's next
+    // deadline, the long poll) plus per-socket ones of the inbox in this process; never
+    // one per action (about 50 were measured)
+    expect(timers() - timersBefore).toBeLessThan(200);
     for (let i = 0; i < actions.length; i += 50) {
       await Promise.all(
         actions.slice(i, i + 50).map((a) => review(url, a.id, { type: "approve" })),
