@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { SafetyAlert } from "../alerts/safety-alert.js";
 import { ChannelDeliveryError, ErrorCode, SafeguardsError } from "../errors.js";
 import { type Clock, systemClock } from "../util/clock.js";
-import { parseConfig } from "../util/config.js";
+import { parseConfig, refuseSnakeCaseKeys } from "../util/config.js";
 import { buildAlertEmail } from "./email-message.js";
 import { describeError } from "./http-post.js";
 import type { NotificationChannel } from "./notification-channel.js";
@@ -56,6 +56,7 @@ export class EmailChannel implements NotificationChannel {
   private error: SafeguardsError | undefined;
 
   constructor(options: EmailChannelOptions = {}) {
+    refuseSnakeCaseKeys("EmailChannel", options);
     this.clock = options.clock ?? systemClock;
   }
 

@@ -9,7 +9,7 @@ import type { SafetyAlert } from "../alerts/safety-alert.js";
 import { ErrorCode, isSafeguardsError, SafeguardsError } from "../errors.js";
 import * as protocol from "../protocol/index.js";
 import { type Clock, systemClock } from "../util/clock.js";
-import { parseConfig } from "../util/config.js";
+import { parseConfig, refuseSnakeCaseKeys } from "../util/config.js";
 import type {
   ApprovalChannel,
   ApprovalDecision,
@@ -67,6 +67,7 @@ export class HumanInTheLoopChannel implements ApprovalChannel {
   #running: Running | undefined;
 
   constructor(options: HumanInTheLoopChannelOptions = {}) {
+    refuseSnakeCaseKeys("HumanInTheLoopChannel", options);
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
   }

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { SafetyAlert } from "../alerts/safety-alert.js";
 import { ErrorCode, SafeguardsError } from "../errors.js";
 import { type Clock, systemClock } from "../util/clock.js";
-import { parseConfig } from "../util/config.js";
+import { parseConfig, refuseSnakeCaseKeys } from "../util/config.js";
 import type { JsonObject } from "../util/json.js";
 import type {
   ApprovalChannel,
@@ -39,6 +39,7 @@ export class InProcessApprovalChannel implements ApprovalChannel {
   readonly notifications: SafetyAlert[] = [];
 
   constructor(options: InProcessApprovalChannelOptions = {}) {
+    refuseSnakeCaseKeys("InProcessApprovalChannel", options);
     this.#decisions = new LocalDecisions({
       clock: options.clock ?? systemClock,
       defaultReviewer: "in-process",

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { type AlertSeverity, type SafetyAlert, SEVERITIES } from "../alerts/safety-alert.js";
-import { parseConfig } from "../util/config.js";
+import { parseConfig, refuseSnakeCaseKeys } from "../util/config.js";
 import type { NotificationChannel } from "./notification-channel.js";
 
 /** The logger a {@link LoggingChannel} writes to; `console`, pino and winston all fit. */
@@ -67,6 +67,7 @@ export class LoggingChannel implements NotificationChannel {
   #minLevel: LogLevel | undefined;
 
   constructor(options: LoggingChannelOptions = {}) {
+    refuseSnakeCaseKeys("LoggingChannel", options);
     this.#logger = options.logger ?? console;
   }
 

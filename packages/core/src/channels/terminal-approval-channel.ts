@@ -11,7 +11,7 @@ import { modificationTarget } from "../actions/modification.js";
 import type { SafetyAlert } from "../alerts/safety-alert.js";
 import { ErrorCode, isSafeguardsError, SafeguardsError } from "../errors.js";
 import { type Clock, systemClock } from "../util/clock.js";
-import { parseConfig } from "../util/config.js";
+import { parseConfig, refuseSnakeCaseKeys } from "../util/config.js";
 import type { JsonObject } from "../util/json.js";
 import type {
   ApprovalChannel,
@@ -67,6 +67,7 @@ export class TerminalApprovalChannel implements ApprovalChannel {
   #initialized = false;
 
   constructor(options: TerminalApprovalChannelOptions = {}) {
+    refuseSnakeCaseKeys("TerminalApprovalChannel", options);
     this.#input = options.input ?? process.stdin;
     this.#output = options.output ?? process.stdout;
     this.#clock = options.clock ?? systemClock;

@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { SafetyAlert } from "../alerts/safety-alert.js";
 import { ChannelDeliveryError, ErrorCode, SafeguardsError } from "../errors.js";
 import { type Clock, systemClock } from "../util/clock.js";
-import { parseConfig } from "../util/config.js";
+import { parseConfig, refuseSnakeCaseKeys } from "../util/config.js";
 import { describeError, type HttpReply, postJson, retryAfterMs } from "./http-post.js";
 import type { NotificationChannel } from "./notification-channel.js";
 import { DEFAULT_CHANNEL_TIMEOUT_SECONDS, startSendBudget } from "./send-budget.js";
@@ -57,6 +57,7 @@ export class WebhookChannel implements NotificationChannel {
   private error: SafeguardsError | undefined;
 
   constructor(options: WebhookChannelOptions = {}) {
+    refuseSnakeCaseKeys("WebhookChannel", options);
     this.clock = options.clock ?? systemClock;
     this.backoffMs = options.backoffMs ?? 250;
   }

@@ -3,6 +3,7 @@
  * The abstract base of an agent that safeguards watch, as in the guide.
  */
 import { ErrorCode, SafeguardsError } from "../errors.js";
+import { refuseSnakeCaseKeys } from "../util/config.js";
 
 /** Options of {@link Agent}. */
 export interface AgentOptions {
@@ -27,6 +28,7 @@ export abstract class Agent<Args = Record<string, unknown>, Result = unknown> {
   readonly name: string;
 
   constructor(name: string, options: AgentOptions = {}) {
+    refuseSnakeCaseKeys("Agent", options);
     if (typeof name !== "string" || name.trim() === "") {
       throw new SafeguardsError(
         ErrorCode.INVALID_ARGUMENT,

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { AlertSeverity, createAlert, type SafetyAlert } from "../alerts/safety-alert.js";
 import { ErrorCode, InvalidConfigError, SafeguardsError } from "../errors.js";
 import { type Clock, systemClock } from "../util/clock.js";
-import { parseConfig } from "../util/config.js";
+import { parseConfig, refuseSnakeCaseKeys } from "../util/config.js";
 import { type AmountInput, type Decimal, formatMoney, toDecimal } from "../util/decimal.js";
 import type { JsonObject } from "../util/json.js";
 import { describeValue } from "./describe-value.js";
@@ -68,6 +68,7 @@ export class FinancialServicesSafeguard {
   #limits = new Map<string, Decimal>();
 
   constructor(options: FinancialServicesSafeguardOptions = {}) {
+    refuseSnakeCaseKeys("FinancialServicesSafeguard", options);
     this.#clock = options.clock ?? systemClock;
   }
 
