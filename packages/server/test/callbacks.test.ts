@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createManualClock } from "@safeguards/core";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
+import { until } from "./e2e-helpers.js";
 import { AGENT_KEY, call, decideAs, file, requestBody, SECRET, startInbox } from "./helpers.js";
 
 interface Received {
@@ -95,6 +97,37 @@ describe("signed callbacks", () => {
     expect(target.received.length).toBeGreaterThan(1);
     const stream = await call(started.url, "/decisions", { token: AGENT_KEY });
     expect(stream.body.decisions.map((d: { id: string }) => d.id)).toEqual([body.id]);
+  });
+
+  it("backs off exponentially up to maxDelayMs, on the inbox's clock", async () => {
+    const target = await receiver([500, 500, 500, 500, 200]);
+    server = target.server;
+    const clock = createManualClock(Date.now());
+    const started = await startInbox({
+      clock,
+      callbackRetry: { initialDelayMs: 60_000, maxDelayMs: 240_000 },
+    });
+    inbox = started.inbox;
+    const body = requestBody(clock, { callback_url: target.url }, 3_600_000);
+    await file(started.url, body);
+    await decideAs(started.url, body.id, { type: "approve" });
+    await until(() => target.received.length === 1);
+    // Nothing is retried while the clock stands still.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(target.received).toHaveLength(1);
+    for (let step = 0; step < 2000 && target.received.length < 5; step++) {
+      clock.advance(1000);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(target.received.map((r) => r.status)).toEqual([500, 500, 500, 500, 200]);
+    // Each attempt is signed at its own time: the gaps are the backoff (1 s steps).
+    const at = target.received.map((r) => Number(r.headers["webhook-timestamp"]));
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    const expected = [60, 120, 240, 240];
+    gaps.forEach((gap, i) => {
+      expect(gap).toBeGreaterThanOrEqual(expected[i]!);
+      expect(gap).toBeLessThanOrEqual(expected[i]! + 3);
+    });
   });
 
   it("refuses callback_url when the inbox has no signing secret", async () => {
