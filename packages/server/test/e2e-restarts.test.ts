@@ -35,7 +35,68 @@ async function channelAndHandler(url: string) {
   return { channel, handler };
 }
 
+/** The CLI inbox as its own process on a SQLite file; resolves with its API URL. */
+async function cliInbox(db: string, port: number) {
+  const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+  // One process (node --import tsx), so SIGKILL kills the inbox itself, not a wrapper.
+  const args = ["--import", "tsx", "--conditions=source", cli, "--port", String(port)];
+  const proc = spawn(process.execPath, [...args, "--db", db], {
+    cwd: fileURLToPath(new URL("../../..", import.meta.url)),
+    env: {
+      ...process.env,
+      SAFEGUARDS_API_KEYS: `${AGENT_KEY}=${AGENT}`,
+      SAFEGUARDS_REVIEWER_TOKENS: `${REVIEWER_TOKEN}=alice`,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  cleanup.push(() => proc.kill("SIGKILL"));
+  const exited = new Promise((r) => proc.once("exit", r));
+  let out = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d;
+      const found = /listening: (\S+)/.exec(out)?.[1];
+      if (found) resolve(found);
+    };
+    proc.stdout.on("data", onData);
+    proc.stderr.on("data", onData);
+    proc.once("exit", (code) => reject(new Error(`inbox exited ${code}: ${out}`)));
+  });
+  const kill = () => {
+    proc.kill("SIGKILL");
+    return exited;
+  };
+  return { url, kill };
+}
+
 describe("restarts", () => {
+  it("an inbox process SIGKILLed right after filing keeps the actions; after its restart the agent gets each decision", async () => {
+    const db = tempDbPath();
+    const first = await cliInbox(db, 0);
+    const port = Number(new URL(first.url).port);
+    const { handler } = await channelAndHandler(first.url);
+    const actions = await Promise.all([1, 2, 3].map(() => fileTransaction(handler)));
+    const done = actions.map((a) => finish(handler, a));
+    await first.kill(); // crash: no graceful close, right after the 201s
+    const second = await cliInbox(db, port);
+    expect(second.url).toBe(first.url);
+    const [a, b, c] = actions.map((x) => x.id) as [string, string, string];
+    await review(second.url, a, { type: "approve" });
+    await review(second.url, b, { type: "modify", response_data: { amount: "1800.00" } });
+    await review(second.url, c, { type: "reject", comments: "after the crash" });
+    const results = await Promise.all(done);
+    expect(results.map((r) => r.status)).toEqual([
+      ActionStatus.APPROVED,
+      ActionStatus.MODIFIED,
+      ActionStatus.REJECTED,
+    ]);
+    expect(results.map((r) => r.ran)).toEqual([
+      [TRANSACTION],
+      [{ ...TRANSACTION, amount: "1800.00" }],
+      [],
+    ]);
+  }, 40_000);
+
   it("a decision made after an inbox restart reaches the waiting agent", async () => {
     const db = tempDbPath();
     const first = sqliteInbox(db);
