@@ -7,7 +7,8 @@ import { AGENT_KEY, call, decideAs, file, REVIEWER_TOKEN, requestBody } from "./
 import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "./postgres-test-db.js";
 
 const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
-const tsx = fileURLToPath(new URL("../../../node_modules/.bin/tsx", import.meta.url));
+// Node itself with tsx as a loader: killing the tsx wrapper (SIGKILL) would orphan its child.
+const root = fileURLToPath(new URL("../../..", import.meta.url));
 
 describe("CLI store selection", () => {
   it("prefers --database-url, then --db, then DATABASE_URL, then the SQLite default", () => {
@@ -30,15 +31,20 @@ describe.runIf(PG_TEST_URL)("two CLI inbox processes on one PostgreSQL database"
   const children: ChildProcess[] = [];
 
   const start = async (args: string[], env: Record<string, string>) => {
-    const proc = spawn(tsx, ["--conditions=source", cli, "--port", "0", ...args], {
-      env: {
-        ...process.env,
-        SAFEGUARDS_API_KEYS: `${AGENT_KEY}=financial_advisor`,
-        SAFEGUARDS_REVIEWER_TOKENS: `${REVIEWER_TOKEN}=alice`,
-        ...env,
+    const proc = spawn(
+      process.execPath,
+      ["--import", "tsx", "--conditions=source", cli, "--port", "0", ...args],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          SAFEGUARDS_API_KEYS: `${AGENT_KEY}=financial_advisor`,
+          SAFEGUARDS_REVIEWER_TOKENS: `${REVIEWER_TOKEN}=alice`,
+          ...env,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    );
     children.push(proc);
     let out = "";
     proc.stdout?.on("data", (c: Buffer) => {

@@ -11,7 +11,8 @@ import { AGENT_KEY } from "./helpers.js";
 import { Browser, PASSWORDS, testAccounts, UI_SECRET } from "./ui-helpers.js";
 
 const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
-const tsx = fileURLToPath(new URL("../../../node_modules/.bin/tsx", import.meta.url));
+// Node itself with tsx as a loader: killing the tsx wrapper (SIGKILL) would orphan its child.
+const root = fileURLToPath(new URL("../../..", import.meta.url));
 let child: ChildProcess | undefined;
 afterEach(() => {
   if (child && child.exitCode === null) child.kill("SIGKILL");
@@ -19,7 +20,8 @@ afterEach(() => {
 });
 
 function run(args: string[], env: Record<string, string>) {
-  const proc = spawn(tsx, ["--conditions=source", cli, ...args], {
+  const proc = spawn(process.execPath, ["--import", "tsx", "--conditions=source", cli, ...args], {
+    cwd: root,
     env: { ...process.env, SAFEGUARDS_API_KEYS: `${AGENT_KEY}=financial_advisor`, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
