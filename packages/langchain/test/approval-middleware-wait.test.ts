@@ -149,6 +149,7 @@ describe('approvalMiddleware mode "wait"', () => {
     );
     expect(requests[0]?.title).toContain("policy failed");
     expect(requests[0]?.metadata.policy_error).toBe("limits service down");
+    expect(requests[0]?.allowedDecisions).toEqual(["approve", "reject"]); // as the README says
     expect(ran).toHaveLength(0);
     expect(byId.t1?.status).toBe("error");
   });
