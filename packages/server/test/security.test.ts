@@ -2,6 +2,7 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import {
+  AGENT_B,
   AGENT_B_KEY,
   AGENT_KEY,
   call,
@@ -87,6 +88,13 @@ describe("authentication and rights", () => {
       token: AGENT_B_KEY,
     });
     expect(cancel.status).toBe(404);
+    const waited = await call(url, `/actions/${body.id}?wait=1`, { token: AGENT_B_KEY });
+    expect(waited.status).toBe(404);
+    // Filing under the other agent's id: refused, and the answer carries none of its record.
+    const reuse = await file(url, { ...body, agent_id: AGENT_B }, AGENT_B_KEY);
+    expect(reuse.status).toBe(409);
+    expect(JSON.stringify(reuse.body)).not.toContain(body.title);
+    expect(reuse.body.id).toBeUndefined();
     await decideAs(url, body.id, { type: "approve" });
     const stream = await call(url, "/decisions", { token: AGENT_B_KEY });
     expect(stream.body.decisions).toEqual([]);
