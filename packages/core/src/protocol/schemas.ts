@@ -5,24 +5,21 @@
  * JSON field names are snake_case on the wire.
  */
 import { z } from "zod";
+import { findJsonValueIssue } from "./json-value-check.js";
 
 /** Largest request body the inbox accepts (bytes); larger bodies get 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
 /** Longest `wait` (seconds) a long poll may ask for. */
 export const MAX_WAIT_SECONDS = 60;
 
-const jsonValue: z.ZodType<unknown> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(jsonValue),
-    z.record(z.string(), jsonValue),
-  ]),
-);
-/** A JSON object. */
-export const jsonObjectSchema = z.record(z.string(), jsonValue);
+/**
+ * A JSON object: a plain object (zod's record check and copy, which drops `__proto__` keys)
+ * whose values are JSON values, checked without recursion (`json-value-check.ts`).
+ */
+export const jsonObjectSchema = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const issue = findJsonValueIssue(value);
+  if (issue) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+});
 
 /** Action ids: 1-128 characters of letters, digits, `_`, `-`, `.`, `:`. */
 export const actionIdSchema = z
