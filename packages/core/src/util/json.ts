@@ -2,7 +2,7 @@
  * @module json
  * JSON value types and the canonical hash of arguments (RFC 8785 + SHA-256).
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import canonicalize from "canonicalize";
 
 /** Any JSON value. */
@@ -25,5 +25,5 @@ export function canonicalJson(value: unknown): string {
 
 /** `sha256:<hex>` of the canonical JSON of `args`; the `args_hash` of PROTOCOL.md. */
 export function hashArgs(args: unknown): string {
-  return `sha256:${createHash("sha256").update(canonicalJson(args)).digest("hex")}`;
+  return `sha256:${hash("sha256", canonicalJson(args), "hex")}`;
 }

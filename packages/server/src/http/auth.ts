@@ -3,7 +3,7 @@
  * Bearer credentials: agent API keys (key -> agent id) and reviewer tokens (token -> name),
  * compared in constant time (SHA-256 of both sides, `timingSafeEqual`, every entry checked).
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import { InboxError } from "../inbox/inbox-error.js";
 
 /** Who is calling. */
@@ -12,7 +12,9 @@ export type Principal = { kind: "agent"; agentId: string } | { kind: "reviewer";
 /** Resolves a request's credential to a principal (`undefined` when there is none or it is wrong). */
 export type Authenticator = (request: Request) => Promise<Principal | undefined>;
 
-const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
+// One-shot `crypto.hash` (Node >= 20.12): the same SHA-256 as createHash().update().digest(),
+// without the Hash object per call (about half the cost per request).
+const digest = (value: string) => hash("sha256", value, "buffer");
 
 /** Builds the bearer-token {@link Authenticator}. */
 export function createBearerAuthenticator(options: {
