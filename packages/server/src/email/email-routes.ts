@@ -11,6 +11,7 @@ import { InboxError, STATUS_BY_CODE } from "../inbox/inbox-error.js";
 import { argsTable, severityBadge } from "../ui/action-view.js";
 import { html } from "../ui/html.js";
 import { messagePage } from "../ui/login-page.js";
+import { readForm } from "../ui/read-form.js";
 import { setSecurityHeaders } from "../ui/security-headers.js";
 import type { EmailTokenCheck, EmailTokens } from "./email-tokens.js";
 
@@ -67,11 +68,18 @@ ${decision === "reject" ? html`<label>Reason <textarea name="comments" maxlength
     }
   });
 
-  app.post(path, bodyLimit({ maxSize: 16 * 1024 }), async (c) => {
+  // onError answers 413 itself: bodyLimit's own HTTPException would become a 500.
+  const formLimit = bodyLimit({
+    maxSize: 16 * 1024,
+    onError: (c) => c.html(messagePage(ctx, "Nothing was decided", "The form is too large."), 413),
+  });
+  app.post(path, formLimit, async (c) => {
     setSecurityHeaders(c);
     const check = deps.tokens.check(c.req.param("token") ?? "");
     if (!check.ok) return refuse(c, check);
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
+    if (!form)
+      return c.html(messagePage(ctx, "Nothing was decided", "The form could not be read."), 400);
     const comments = typeof form.comments === "string" ? form.comments.trim().slice(0, 2000) : "";
     const { a: id, d: decision, r: reviewer } = check.payload;
     try {

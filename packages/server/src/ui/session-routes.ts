@@ -11,6 +11,7 @@ import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { Session, SessionManager } from "../auth/session-manager.js";
 import { hmacBase64url, safeEqual } from "../auth/signed-token.js";
 import { loginPage } from "./login-page.js";
+import { readForm } from "./read-form.js";
 import { setSecurityHeaders } from "./security-headers.js";
 
 /** Name of the session cookie. */
@@ -80,7 +81,8 @@ export function mountSessionRoutes(app: Hono, deps: SessionRoutesDeps): void {
   });
 
   app.post(`${base}/login`, async (c) => {
-    const form = await c.req.parseBody();
+    // an unreadable form has no CSRF field: refused below like an expired one
+    const form = (await readForm(c)) ?? {};
     const field = (k: string) => (typeof form[k] === "string" ? (form[k] as string) : "");
     const next = safeNext(base, field("next"));
     const nonce = getCookie(c, LOGIN_COOKIE);
@@ -111,7 +113,7 @@ export function mountSessionRoutes(app: Hono, deps: SessionRoutesDeps): void {
 
   app.post(`${base}/logout`, async (c) => {
     const session = readSession(c, sessions);
-    const form = await c.req.parseBody();
+    const form = (await readForm(c)) ?? {};
     setSecurityHeaders(c);
     if (session) {
       if (!sessions.checkCsrf(session, typeof form._csrf === "string" ? form._csrf : undefined)) {
