@@ -125,6 +125,15 @@ describe("email approvals", () => {
     swapped.d = "reject";
     const tampered = `${approve.split("/email/")[0]}/email/${Buffer.from(JSON.stringify(swapped)).toString("base64url")}.${sig}`;
     expect((await confirm(tampered)).status).toBe(400);
+    // A valid link with an unreadable (broken multipart) or oversize form: refused, not a 5xx.
+    const broken = await page(approve, {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=x" },
+      body: "comments=x",
+    });
+    expect(broken.status).toBe(400);
+    expect((await confirm(approve, { comments: "x".repeat(20_000) })).status).toBe(413);
+    expect((await status(url, first.id)).status).toBe("pending");
 
     // Decided elsewhere first: the link decides nothing.
     await call(url, `/actions/${second.id}/decision`, {
