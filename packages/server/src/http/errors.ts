@@ -5,7 +5,20 @@
  */
 import { protocol } from "@safeguards/core";
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { InboxError, STATUS_BY_CODE } from "../inbox/inbox-error.js";
+
+/** The protocol code for a framework-raised HTTP status (a 4xx it refused with). */
+const CODE_BY_STATUS: Partial<Record<number, protocol.WireErrorCode>> = {
+  400: protocol.WireErrorCode.INVALID_REQUEST,
+  401: protocol.WireErrorCode.UNAUTHORIZED,
+  403: protocol.WireErrorCode.FORBIDDEN,
+  404: protocol.WireErrorCode.NOT_FOUND,
+  405: protocol.WireErrorCode.METHOD_NOT_ALLOWED,
+  409: protocol.WireErrorCode.CONFLICT,
+  413: protocol.WireErrorCode.PAYLOAD_TOO_LARGE,
+  415: protocol.WireErrorCode.UNSUPPORTED_MEDIA_TYPE,
+};
 
 /** A JSON error response. */
 export function errorResponse(
@@ -24,6 +37,12 @@ export function errorResponse(
 export function createErrorHandler(onError: (error: unknown) => void) {
   return (error: unknown, _c: Context): Response => {
     if (error instanceof InboxError) return errorResponse(error.code, error.message, error.details);
+    if (error instanceof HTTPException && error.status < 500) {
+      // A refusal raised by the framework or a middleware (e.g. a body limit): keep its 4xx.
+      const code = CODE_BY_STATUS[error.status] ?? protocol.WireErrorCode.INVALID_REQUEST;
+      const response = errorResponse(code, error.message || `Request refused (${error.status})`);
+      return new Response(response.body, { status: error.status, headers: response.headers });
+    }
     onError(error);
     return errorResponse(
       protocol.WireErrorCode.INTERNAL,

@@ -1,0 +1,50 @@
+import { protocol } from "@safeguards/core";
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { describe, expect, it } from "vitest";
+import { createErrorHandler } from "../src/http/errors.js";
+import { InboxError } from "../src/inbox/inbox-error.js";
+
+function appThrowing(error: unknown, seen: unknown[]) {
+  const app = new Hono();
+  app.onError(createErrorHandler((e) => seen.push(e)));
+  app.get("/", () => {
+    throw error;
+  });
+  return app;
+}
+
+describe("the global error handler", () => {
+  it("keeps a framework 4xx (e.g. a body limit) as that status with the protocol error body", async () => {
+    const seen: unknown[] = [];
+    const res = await appThrowing(new HTTPException(413, { message: "too big" }), seen).request(
+      "/",
+    );
+    expect(res.status).toBe(413);
+    const body = protocol.errorBodySchema.parse(await res.json());
+    expect(body.error.code).toBe("payload_too_large");
+    expect(seen).toEqual([]);
+  });
+
+  it("maps an unknown framework 4xx to invalid_request with its own status", async () => {
+    const res = await appThrowing(new HTTPException(431), []).request("/");
+    expect(res.status).toBe(431);
+    expect(((await res.json()) as protocol.ErrorBody).error.code).toBe("invalid_request");
+  });
+
+  it("answers an inbox refusal with its code", async () => {
+    const res = await appThrowing(new InboxError("not_found", "no such action"), []).request("/");
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as protocol.ErrorBody).error.code).toBe("not_found");
+  });
+
+  it("reports anything unexpected and answers 500 internal_error without details", async () => {
+    const seen: unknown[] = [];
+    const res = await appThrowing(new Error("secret db path"), seen).request("/");
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).toContain("internal_error");
+    expect(text).not.toContain("secret db path");
+    expect(seen).toHaveLength(1);
+  });
+});
