@@ -29,6 +29,8 @@ import { assertDecisionFits } from "./check-decision.js";
 import { DeadlineScheduler } from "./deadlines.js";
 import { FinishedActions } from "./finished-actions.js";
 import { HumanAction } from "./human-action.js";
+import { runCallback } from "./run-callback.js";
+import { addWaiter, type Waiter } from "./waiters.js";
 
 export type { ActionCallback, RequestActionInput } from "./build-request.js";
 
@@ -66,11 +68,6 @@ interface Tracked {
   callbacks: ActionCallback[];
   waiters: Set<Waiter>;
   expiring: boolean;
-}
-
-interface Waiter {
-  resolve(status: ActionStatus): void;
-  reject(error: unknown): void;
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -178,29 +175,7 @@ export class HumanActionHandler {
       );
       this.#deadlines.schedule(id, at);
     }
-    const { signal } = options;
-    return new Promise<ActionStatus>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(abortError(id, signal));
-        return;
-      }
-      const onAbort = () => {
-        tracked.waiters.delete(waiter);
-        reject(abortError(id, signal!));
-      };
-      const waiter: Waiter = {
-        resolve(status) {
-          signal?.removeEventListener("abort", onAbort);
-          resolve(status);
-        },
-        reject(error) {
-          signal?.removeEventListener("abort", onAbort);
-          reject(error);
-        },
-      };
-      tracked.waiters.add(waiter);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
+    return addWaiter(tracked.waiters, id, options.signal);
   }
 
   /** The action with this id, pending or (recently) finished. */
@@ -332,31 +307,7 @@ export class HumanActionHandler {
     this.#finished.add(id, tracked.action);
     const status = tracked.action.status;
     for (const waiter of tracked.waiters) waiter.resolve(status);
-    for (const callback of tracked.callbacks) this.#runCallback(callback, tracked.action);
+    const report = (error: unknown) => this.#onError(error, { actionId: id, phase: "callback" });
+    for (const callback of tracked.callbacks) runCallback(callback, tracked.action, report);
   }
-
-  #runCallback(callback: ActionCallback, action: HumanAction): void {
-    const report = (error: unknown) =>
-      this.#onError(error, { actionId: action.id, phase: "callback" });
-    queueMicrotask(() => {
-      try {
-        const result = callback(action);
-        if (result && typeof (result as Promise<void>).then === "function") {
-          (result as Promise<void>).then(undefined, report);
-        }
-      } catch (error) {
-        report(error);
-      }
-    });
-  }
-}
-
-function abortError(id: string, signal: AbortSignal): SafeguardsError {
-  return new SafeguardsError(
-    ErrorCode.ABORTED,
-    `Wait for action ${id} was aborted; the action is still pending`,
-    {
-      cause: signal.reason,
-    },
-  );
 }
