@@ -46,7 +46,7 @@ export interface CreateInboxBridgeOptions {
   agentId?: string;
   /** @default systemClock (only used when the bridge makes its own handler) */
   clock?: Clock;
-  /** Seconds to wait when the policy sets none. @default the handler's timeout (300) */
+  /** Seconds to wait when the policy sets none. @default the handler's timeout, else the channel's, else 300 */
   timeoutSeconds?: number;
   /**
    * Lets {@link InboxBridge.start} find every waiting thread after a restart (on a
