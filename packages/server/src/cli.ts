@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { createInbox } from "./create-inbox.js";
+import { parseCallbackUrlList } from "./inbox/callback-allowlist.js";
 import { parseKeyList } from "./parse-key-list.js";
 import { DEFAULT_SQLITE_PATH } from "./store/sqlite-store.js";
 import { selectStore } from "./store/store-selection.js";
@@ -24,12 +25,16 @@ Options:
   --public-url   public URL of the inbox (for review_url)
   --reviewers <file>  reviewer accounts (JSON, see README "Reviewers"): turns on the web
                  inbox at / (sign in, review, history); needs SAFEGUARDS_REVIEWER_SECRET
+  --callback-urls <list>  comma-separated URL prefixes callbacks may go to, e.g.
+                 "https://agents.internal.example/,http://127.0.0.1:9000/"; any other
+                 callback_url gets 422 callback_url_not_allowed   default $SAFEGUARDS_CALLBACK_URLS
   -h, --help     show this help
 
 Environment:
   SAFEGUARDS_API_KEYS         agent keys: "key1=agentA,key2=agentB" (required)
   SAFEGUARDS_REVIEWER_TOKENS  reviewer tokens: "token1=alice,token2=bob"
   SAFEGUARDS_SIGNING_SECRET   Standard Webhooks secret (whsec_...) to sign callbacks
+  SAFEGUARDS_CALLBACK_URLS    allowed callback URL prefixes (as --callback-urls)
   SAFEGUARDS_REVIEWER_SECRET  32+ characters signing reviewer sessions (with --reviewers)
   DATABASE_URL                PostgreSQL URL, used when neither --db nor --database-url is given
 `;
@@ -43,6 +48,7 @@ async function main(): Promise<void> {
       "database-url": { type: "string" },
       "public-url": { type: "string" },
       reviewers: { type: "string" },
+      "callback-urls": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -60,6 +66,18 @@ async function main(): Promise<void> {
     );
   }
   const secret = process.env.SAFEGUARDS_SIGNING_SECRET;
+  const rawCallbackUrls = values["callback-urls"] ?? process.env.SAFEGUARDS_CALLBACK_URLS ?? "";
+  const callbackUrls = rawCallbackUrls.trim()
+    ? parseCallbackUrlList(
+        values["callback-urls"] !== undefined ? "--callback-urls" : "SAFEGUARDS_CALLBACK_URLS",
+        rawCallbackUrls,
+      )
+    : undefined;
+  if (secret && !callbackUrls) {
+    process.stderr.write(
+      "safeguards-inbox: warning: callbacks are on (SAFEGUARDS_SIGNING_SECRET) but no --callback-urls / SAFEGUARDS_CALLBACK_URLS allowlist is set; agents can make the inbox POST to any URL, internal addresses included\n",
+    );
+  }
   const selected = selectStore({
     db: values.db,
     databaseUrl: values["database-url"],
@@ -73,6 +91,7 @@ async function main(): Promise<void> {
       process.env.SAFEGUARDS_REVIEWER_TOKENS,
     ),
     ...(secret ? { signingSecret: secret } : {}),
+    ...(callbackUrls ? { callbackUrls } : {}),
     ...(values["public-url"] ? { publicUrl: values["public-url"] } : {}),
     ...(values.reviewers
       ? {

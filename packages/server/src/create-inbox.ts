@@ -16,6 +16,7 @@ import type { HttpContext } from "./http/context.js";
 import { errorResponse } from "./http/errors.js";
 import { createSignatureVerifier } from "./http/verify-signature.js";
 import { type ActionService, createActionService } from "./inbox/action-service.js";
+import { type CallbackUrlPolicy, createCallbackUrlCheck } from "./inbox/callback-allowlist.js";
 import { type CallbackRetryOptions, createCallbackSender } from "./inbox/callback-sender.js";
 import { createLocalNotifier, type DecisionNotifier } from "./inbox/decision-notifier.js";
 import { createExpirySweeper } from "./inbox/expiry-sweeper.js";
@@ -53,6 +54,13 @@ export interface InboxOptions {
   authenticate?: Authenticator;
   /** Callback retry schedule. */
   callbackRetry?: CallbackRetryOptions;
+  /**
+   * Allowed `callback_url` targets (SSRF guard): URL prefixes/origins, e.g.
+   * `["https://agents.internal.example/"]`, or `(url, agentId) => boolean`. Other URLs get
+   * 422 `callback_url_not_allowed`; URLs with credentials are always refused.
+   * @default every http(s) URL (set it whenever agents are less trusted than the inbox's network)
+   */
+  callbackUrls?: CallbackUrlPolicy;
   /** Longest sleep of the expiry sweeper (ms). @default 30000 */
   expirySweepMs?: number;
   /** Receives unexpected errors (500s, failed sweeps, listener errors). @default console.error */
@@ -101,6 +109,9 @@ const optionsSchema = z.strictObject({
   callbackRetry: z
     .custom<CallbackRetryOptions>((v) => typeof v === "object" && v !== null)
     .optional(),
+  callbackUrls: z
+    .union([z.array(z.string()), fn<(url: URL, agentId: string) => boolean>()])
+    .optional(),
   expirySweepMs: z.number().int().positive().optional(),
   onError: fn<(error: unknown) => void>().optional(),
 });
@@ -126,7 +137,8 @@ export function createInbox(options: InboxOptions): Inbox {
       : createLocalNotifier());
   const events = createInboxEvents(onError);
   const shutdown = new AbortController();
-  const callbacks = config.signingSecret
+  const checkCallbackUrl = createCallbackUrlCheck(config.callbackUrls, "createInbox: callbackUrls");
+  const sender = config.signingSecret
     ? createCallbackSender({
         signingSecret: config.signingSecret,
         clock,
@@ -134,6 +146,22 @@ export function createInbox(options: InboxOptions): Inbox {
         onGiveUp: (info) => events.emit({ type: "callback.failed", ...info }),
       })
     : undefined;
+  // Re-vetted at delivery: a URL stored before the policy was tightened is not called.
+  const callbacks: typeof sender = sender && {
+    ...sender,
+    deliver(url, record) {
+      const refusal = checkCallbackUrl(url, record.agent_id);
+      if (refusal === null) sender.deliver(url, record);
+      else
+        events.emit({
+          type: "callback.failed",
+          actionId: record.id,
+          url,
+          attempts: 0,
+          error: refusal,
+        });
+    },
+  };
 
   const reviewUrl = (id: string, requestUrl?: string) => {
     const base =
@@ -153,6 +181,7 @@ export function createInbox(options: InboxOptions): Inbox {
     notifier,
     events,
     ...(callbacks ? { callbacks } : {}),
+    checkCallbackUrl,
     toWire: (record) => toWire(record),
     onPending: (at) => sweeperRef?.schedule(at),
   });

@@ -10,6 +10,7 @@ export { createInbox } from "./create-inbox.js";
 export type { EmailApprovalOptions, SmtpOptions } from "./email/email-approvals.js";
 export type { Authenticator, Principal } from "./http/auth.js";
 export type { ActionService, SubmitResult } from "./inbox/action-service.js";
+export type { CallbackUrlPolicy } from "./inbox/callback-allowlist.js";
 export type { CallbackRetryOptions } from "./inbox/callback-sender.js";
 export type {
   DecisionEvent,

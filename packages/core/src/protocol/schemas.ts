@@ -160,6 +160,7 @@ export const WireErrorCode = {
   PAYLOAD_TOO_LARGE: "payload_too_large",
   METHOD_NOT_ALLOWED: "method_not_allowed",
   UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
+  CALLBACK_URL_NOT_ALLOWED: "callback_url_not_allowed",
   INTERNAL: "internal_error",
 } as const;
 export type WireErrorCode = (typeof WireErrorCode)[keyof typeof WireErrorCode];

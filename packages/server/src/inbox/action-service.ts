@@ -14,6 +14,7 @@ import {
   type TerminalStatus,
 } from "@safeguards/core";
 import type { ActionStore, StoredAction, StoredRecord } from "../store/action-store.js";
+import type { CallbackUrlCheck } from "./callback-allowlist.js";
 import type { CallbackSender } from "./callback-sender.js";
 import type { DecisionNotifier } from "./decision-notifier.js";
 import { InboxError } from "./inbox-error.js";
@@ -31,6 +32,8 @@ export interface ActionServiceOptions {
   events: InboxEvents;
   /** Absent when the inbox has no signing secret (then `callback_url` is refused). */
   callbacks?: CallbackSender;
+  /** Vets `callback_url` (allowlist, no credentials); a refusal is 422 `callback_url_not_allowed`. */
+  checkCallbackUrl?: CallbackUrlCheck;
   /** Turns a stored record into the wire record sent in events and callbacks. */
   toWire: (record: StoredRecord) => protocol.ActionRecord;
   /** Told about each new pending action's deadline (ms), so expiry can be scheduled. */
@@ -160,6 +163,11 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         "invalid_request",
         "callback_url was given but this inbox has no signingSecret, so it cannot sign callbacks; poll /decisions instead",
       );
+    }
+    const refusal =
+      body.callback_url && options.checkCallbackUrl?.(body.callback_url, body.agent_id);
+    if (refusal) {
+      throw new InboxError("callback_url_not_allowed", `${refusal}; nothing was stored`);
     }
   };
 

@@ -33,5 +33,6 @@ export const STATUS_BY_CODE: Record<protocol.WireErrorCode, number> = {
   [protocol.WireErrorCode.INVALID_MODIFICATION]: 422,
   [protocol.WireErrorCode.DECISION_NOT_ALLOWED]: 422,
   [protocol.WireErrorCode.ARGS_HASH_MISMATCH]: 422,
+  [protocol.WireErrorCode.CALLBACK_URL_NOT_ALLOWED]: 422,
   [protocol.WireErrorCode.INTERNAL]: 500,
 };
