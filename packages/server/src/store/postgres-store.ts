@@ -34,6 +34,7 @@ import type {
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
 import { migratePostgres } from "./postgres-migrations.js";
+import { type ActionRow, type AuditRow, actionFromRow, auditEntryFromRow } from "./sql-rows.js";
 
 /** Options of {@link createPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -47,23 +48,6 @@ export interface PostgresStoreOptions {
   migrate?: boolean;
 }
 
-interface ActionRow {
-  seq: string;
-  record: string;
-  request_hash: string;
-  callback_url: string | null;
-  decision_seq: string | null;
-}
-
-interface AuditRow {
-  seq: string;
-  action_id: string;
-  from_status: string | null;
-  to_status: string;
-  actor: string;
-  at: string;
-}
-
 const COLS = "seq, record, request_hash, callback_url, decision_seq";
 
 /**
@@ -71,13 +55,6 @@ const COLS = "seq, record, request_hash, callback_url, decision_seq";
  * one, so a lookup key with it matches nothing (a hostile URL must not cause a 500).
  */
 const unstorable = (value: string | undefined) => value?.includes("\u0000") === true;
-
-const toAction = (row: ActionRow): StoredAction => ({
-  record: JSON.parse(row.record) as StoredRecord,
-  requestHash: row.request_hash,
-  callbackUrl: row.callback_url,
-  decisionSeq: row.decision_seq === null ? null : Number(row.decision_seq),
-});
 
 /** Creates a PostgreSQL-backed {@link ActionStore}. Call `init()` before use. */
 export function createPostgresStore(options: PostgresStoreOptions): ActionStore {
@@ -124,13 +101,13 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
     );
     const row = await getRow(pool, r.id);
     if (!row) throw new Error(`action ${r.id} vanished after insert`);
-    return { created: rowCount === 1, action: toAction(row) };
+    return { created: rowCount === 1, action: actionFromRow(row) };
   };
 
   const transition = async (input: TransitionInput): Promise<TransitionResult> => {
     const row = await getRow(pool, input.id);
     if (!row) return { ok: false, reason: "not_found" };
-    const current = toAction(row);
+    const current = actionFromRow(row);
     const notExpiredAt = input.notExpiredAt ?? Number.MIN_SAFE_INTEGER;
     if (current.record.status !== "pending") {
       return { ok: false, reason: "not_pending", action: current };
@@ -152,7 +129,7 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
     const seq = rows[0]?.seq ?? null;
     if (seq === null) {
       const now = await getRow(pool, input.id);
-      const latest = now ? toAction(now) : current;
+      const latest = now ? actionFromRow(now) : current;
       const reason = latest.record.status === "pending" ? "expired" : "not_pending";
       return { ok: false, reason, action: latest };
     }
@@ -187,7 +164,7 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
-      actions: page.map(toAction),
+      actions: page.map(actionFromRow),
       nextCursor: rows.length > query.limit && last ? encodeListCursor(Number(last.seq)) : null,
     };
   };
@@ -200,7 +177,7 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
     create,
     async get(id) {
       const row = await getRow(pool, id);
-      return row ? toAction(row) : undefined;
+      return row ? actionFromRow(row) : undefined;
     },
     list,
     transition,
@@ -211,7 +188,7 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
          ORDER BY decision_seq LIMIT $3`,
         [query.agentId, query.after, query.limit],
       );
-      return rows.map(toAction);
+      return rows.map(actionFromRow);
     },
     async latestDecisionSeq(agentId) {
       if (unstorable(agentId)) return 0;
@@ -241,14 +218,7 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
         "SELECT * FROM audit_log WHERE action_id = $1 ORDER BY seq",
         [actionId],
       );
-      return rows.map((r) => ({
-        seq: Number(r.seq),
-        actionId: r.action_id,
-        fromStatus: r.from_status as AuditEntry["fromStatus"],
-        toStatus: r.to_status as AuditEntry["toStatus"],
-        actor: r.actor,
-        at: r.at,
-      }));
+      return rows.map(auditEntryFromRow);
     },
     async close() {
       if (closed) return;

@@ -21,6 +21,7 @@ import type {
   TransitionResult,
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
+import { type ActionRow, type AuditRow, actionFromRow, auditEntryFromRow } from "./sql-rows.js";
 import { createGroupCommit } from "./sqlite-group-commit.js";
 import { SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
 
@@ -34,30 +35,6 @@ export interface SqliteStoreOptions {
   /** How long a writer waits for another process's lock (ms). @default 5000 */
   busyTimeoutMs?: number;
 }
-
-interface ActionRow {
-  seq: number;
-  record: string;
-  request_hash: string;
-  callback_url: string | null;
-  decision_seq: number | null;
-}
-
-interface AuditRow {
-  seq: number;
-  action_id: string;
-  from_status: string | null;
-  to_status: string;
-  actor: string;
-  at: string;
-}
-
-const toAction = (row: ActionRow): StoredAction => ({
-  record: JSON.parse(row.record) as StoredRecord,
-  requestHash: row.request_hash,
-  callbackUrl: row.callback_url,
-  decisionSeq: row.decision_seq,
-});
 
 /** Creates a SQLite-backed {@link ActionStore}. Call `init()` before use. */
 export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore {
@@ -128,7 +105,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     if (inserted === 0) {
       const existing = q.get.get(r.id);
       if (!existing) throw new Error("conflicting action vanished");
-      return { created: false, action: toAction(existing) };
+      return { created: false, action: actionFromRow(existing) };
     }
     q.audit.run(r.id, null, r.status, input.actor, input.at);
     // The stored row is exactly `json` of this record: answer it without reading it back.
@@ -147,7 +124,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     // UPDATE does not apply, it is read to tell why.
     const row = input.record ? undefined : q.get.get(input.id);
     if (!input.record && !row) return { ok: false, reason: "not_found" };
-    const base = input.record ?? (row && toAction(row).record);
+    const base = input.record ?? (row && actionFromRow(row).record);
     const record = { ...base, status: input.status, decision: input.decision } as StoredRecord;
     const updated = q.decide.get(
       input.status,
@@ -158,7 +135,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     if (!updated) {
       const now = row ?? q.get.get(input.id);
       if (!now) return { ok: false, reason: "not_found" };
-      const current = toAction(now);
+      const current = actionFromRow(now);
       const reason = current.record.status === "pending" ? "expired" : "not_pending";
       return { ok: false, reason, action: current };
     }
@@ -196,8 +173,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
-      actions: page.map(toAction),
-      nextCursor: rows.length > query.limit && last ? encodeListCursor(last.seq) : null,
+      actions: page.map(actionFromRow),
+      nextCursor: rows.length > query.limit && last ? encodeListCursor(Number(last.seq)) : null,
     };
   };
 
@@ -208,7 +185,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     },
     async get(id) {
       const row = q.get.get(id);
-      return row ? toAction(row) : undefined;
+      return row ? actionFromRow(row) : undefined;
     },
     async list(query) {
       return list(query);
@@ -217,7 +194,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       return groupCommit.run(() => transition(input));
     },
     async decisionsSince(query) {
-      return q.decisions.all(query.agentId, query.after, query.limit).map(toAction);
+      return q.decisions.all(query.agentId, query.after, query.limit).map(actionFromRow);
     },
     async latestDecisionSeq(agentId) {
       return q.latestDecision.get(agentId)?.n ?? 0;
@@ -229,14 +206,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       return q.nextExpiry.get()?.at ?? null;
     },
     async auditLog(actionId): Promise<AuditEntry[]> {
-      return q.auditLog.all(actionId).map((r) => ({
-        seq: r.seq,
-        actionId: r.action_id,
-        fromStatus: r.from_status as AuditEntry["fromStatus"],
-        toStatus: r.to_status as AuditEntry["toStatus"],
-        actor: r.actor,
-        at: r.at,
-      }));
+      return q.auditLog.all(actionId).map(auditEntryFromRow);
     },
     async close() {
       if (!db.open) return;

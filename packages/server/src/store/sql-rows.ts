@@ -1,0 +1,48 @@
+/**
+ * @module store/sql-rows
+ * Rows of the `actions` and `audit_log` tables, as the SQL stores (SQLite, PostgreSQL)
+ * read them, and their mapping to the store's types. PostgreSQL answers BIGINT columns as
+ * strings, SQLite as numbers: both are accepted.
+ */
+import type { AuditEntry, StoredAction, StoredRecord } from "./action-store.js";
+
+/** A row of `actions` (the columns the stores select). */
+export interface ActionRow {
+  seq: number | string;
+  record: string;
+  request_hash: string;
+  callback_url: string | null;
+  decision_seq: number | string | null;
+}
+
+/** A row of `audit_log`. */
+export interface AuditRow {
+  seq: number | string;
+  action_id: string;
+  from_status: string | null;
+  to_status: string;
+  actor: string;
+  at: string;
+}
+
+/** The stored action a row holds. */
+export function actionFromRow(row: ActionRow): StoredAction {
+  return {
+    record: JSON.parse(row.record) as StoredRecord,
+    requestHash: row.request_hash,
+    callbackUrl: row.callback_url,
+    decisionSeq: row.decision_seq === null ? null : Number(row.decision_seq),
+  };
+}
+
+/** The audit entry a row holds. */
+export function auditEntryFromRow(row: AuditRow): AuditEntry {
+  return {
+    seq: Number(row.seq),
+    actionId: row.action_id,
+    fromStatus: row.from_status as AuditEntry["fromStatus"],
+    toStatus: row.to_status as AuditEntry["toStatus"],
+    actor: row.actor,
+    at: row.at,
+  };
+}
