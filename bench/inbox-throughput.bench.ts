@@ -18,7 +18,7 @@ import {
 } from "./support.js";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const HELLO_COUNT = Number(process.env.BENCH_HELLO_COUNT ?? 8_000);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 1_500);
 
@@ -70,8 +70,9 @@ const inboxLoad = (prefix: string, count: number) =>
     make: pair(prefix),
     expect: (status, req) => status === (req.path.endsWith("/decision") ? 200 : 201),
   });
-await helloLoad(2_000); // warm-up
-await inboxLoad("warm", 300);
+// Warm-up: one full-size round of each, so both are measured JIT-compiled (steady state).
+await helloLoad(HELLO_COUNT);
+await inboxLoad("warm", PAIRS);
 const rows: string[][] = [];
 const ratios: number[] = [];
 let errors = 0;
