@@ -84,13 +84,15 @@ describe('approvalMiddleware mode "wait"', () => {
     expect(byId.t1?.status).toBe("success");
   });
 
-  it("an invalid modification (wrong type) never runs the tool", async () => {
+  it("a modification the tool's zod schema refuses never runs the tool", async () => {
+    // "2000000.00" satisfies the JSON Schema (the channel and handler accept it) but not the
+    // tool's refinement, which only the middleware's zod check sees.
     const { ran, byId } = await runTurn([big()], (r, { channel }) =>
-      channel.modify(r.id, { amount: "lots" }),
+      channel.modify(r.id, { amount: "2000000.00" }),
     );
     expect(ran).toHaveLength(0);
     expect(byId.t1?.status).toBe("error");
-    expect(byId.t1?.content).toMatch(/invalid.*amount must look like 123.45/);
+    expect(byId.t1?.content).toMatch(/invalid.*amount must be under 1000000.00/);
   });
 
   it("parallel calls: one approved, one rejected, one un-flagged; each gets its own result", async () => {

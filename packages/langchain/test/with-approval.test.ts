@@ -73,39 +73,46 @@ describe("withApproval", () => {
     expect(result.content).toContain("Transferred 1800.00 to ACME");
   });
 
-  it("never runs a modification that fails the tool's schema", async () => {
+  it("never runs a modification that only the tool's zod schema refuses (a refinement)", async () => {
     const { transferFunds, ran } = bankingTools();
     const { handler, reviewer, channel } = approvals();
-    reviewer((r) => channel.modify(r.id, { amount: 1800 }));
+    reviewer((r) => channel.modify(r.id, { amount: "2000000.00" }));
     const guarded = withApproval(transferFunds, bankingPolicies(), { handler });
     const result = (await guarded.invoke(call({ amount: "2500.00", to: "ACME" }))) as ToolMessage;
     expect(ran).toHaveLength(0);
     expect(result.status).toBe("error");
-    expect(result.content).toMatch(/new arguments are invalid.*amount/);
+    expect(result.content).toMatch(/new arguments are invalid.*amount must be under/);
     await expect(guarded.invoke({ amount: "2500.00", to: "ACME" })).rejects.toBeInstanceOf(
       CallNotApprovedError,
     );
     expect(ran).toHaveLength(0);
   });
 
-  it("refuses a modification of an unknown field; the call stays pending and never runs", async () => {
-    const { transferFunds, ran } = bankingTools();
-    const { handler, reviewer, channel } = approvals();
-    const refused: unknown[] = [];
-    reviewer((r) => {
-      try {
-        channel.modify(r.id, { memo: "x" });
-      } catch (error) {
-        refused.push(error);
-      }
-      channel.reject(r.id, { comments: "no" });
-    });
-    const guarded = withApproval(transferFunds, bankingPolicies(), { handler });
-    const result = (await guarded.invoke(call({ amount: "2500.00", to: "ACME" }))) as ToolMessage;
-    expect(refused[0]).toBeInstanceOf(InvalidModificationError);
-    expect(result.status).toBe("error");
-    expect(ran).toHaveLength(0);
-  });
+  it.each([
+    ["an unknown field", { memo: "x" }, /unknown field\(s\): memo/],
+    ["a value failing the tool's JSON Schema", { amount: 1800 }, /args schema.*\/amount/],
+  ])(
+    "refuses at once a modification with %s; the call stays pending and never runs",
+    async (_, modification, why) => {
+      const { transferFunds, ran } = bankingTools();
+      const { handler, reviewer, channel } = approvals();
+      const refused: unknown[] = [];
+      reviewer((r) => {
+        try {
+          channel.modify(r.id, modification);
+        } catch (error) {
+          refused.push(error);
+        }
+        channel.reject(r.id, { comments: "no" });
+      });
+      const guarded = withApproval(transferFunds, bankingPolicies(), { handler });
+      const result = (await guarded.invoke(call({ amount: "2500.00", to: "ACME" }))) as ToolMessage;
+      expect(refused[0]).toBeInstanceOf(InvalidModificationError);
+      expect((refused[0] as Error).message).toMatch(why);
+      expect(result.status).toBe("error");
+      expect(ran).toHaveLength(0);
+    },
+  );
 
   it("rejected: returns an error ToolMessage with the reason to a tool call, throws to a plain call", async () => {
     const { transferFunds, ran } = bankingTools();

@@ -233,7 +233,8 @@ describe("inbox bridge fail-closed paths", () => {
       { messages: [new HumanMessage("pay")] },
       { configurable: { thread_id: "f1" } },
     );
-    const channel = new InProcessApprovalChannel(); // checks fields, not the tool's schema
+    // The channel checks fields and the JSON Schema; the refinement is the node's to check.
+    const channel = new InProcessApprovalChannel();
     const signal = resumedSignal();
     const errors: unknown[] = [];
     const bridge = createInboxBridge({
@@ -243,7 +244,7 @@ describe("inbox bridge fail-closed paths", () => {
       onError: (error) => errors.push(error),
     });
     const [p] = await bridge.file("f1");
-    channel.modify(approvalRequestId("f1", p!.interruptId), { amount: "a lot" });
+    channel.modify(approvalRequestId("f1", p!.interruptId), { amount: "2000000.00" });
     await signal.until((r) => !isInterrupted(r));
     await bridge.idle();
     expect(log).toEqual([]);

@@ -1,7 +1,8 @@
 import type { JsonObject } from "@safeguards/core";
+import { validateJsonSchema } from "@safeguards/core";
 import { describe, expect, it } from "vitest";
 import { InboxError } from "../src/inbox/inbox-error.js";
-import { applyModification, validateJsonSchema } from "../src/inbox/modification.js";
+import { applyModification } from "../src/inbox/modification.js";
 import type { StoredRecord } from "../src/store/action-store.js";
 
 const schema = {

@@ -1,13 +1,15 @@
 /**
  * @module check-decision
  * Whether a decision a channel delivers fits its action: the decision type must be allowed,
- * and a modification must be structured and change only existing fields.
+ * and a modification must be structured, change only existing fields, and leave arguments
+ * that satisfy the action's `argsSchema`.
  */
 import type { ApprovalDecision } from "../channels/approval-channel.js";
 import { ErrorCode, SafeguardsError } from "../errors.js";
 import { ActionStatus, type DecisionType } from "./action-status.js";
+import { assertArgsSatisfySchema } from "./args-schema.js";
 import type { HumanAction } from "./human-action.js";
-import { assertValidModification } from "./modification.js";
+import { applyModification, assertValidModification } from "./modification.js";
 
 const DECISION_FOR_STATUS: Partial<Record<ActionStatus, DecisionType>> = {
   approved: "approve",
@@ -26,5 +28,9 @@ export function assertDecisionFits(action: HumanAction, decision: ApprovalDecisi
   }
   if (decision.status === ActionStatus.MODIFIED) {
     assertValidModification(action, decision.responseData);
+    if (action.action) {
+      const args = applyModification(action.action.args, decision.responseData);
+      assertArgsSatisfySchema(action.id, action.action.argsSchema, args);
+    }
   }
 }

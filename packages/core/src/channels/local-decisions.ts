@@ -5,7 +5,8 @@
  * rules, and tells decision listeners.
  */
 import { ActionStatus, type DecisionType, statusForDecision } from "../actions/action-status.js";
-import { assertValidModification } from "../actions/modification.js";
+import { assertArgsSatisfySchema } from "../actions/args-schema.js";
+import { applyModification, assertValidModification } from "../actions/modification.js";
 import { ActionExpiredError, AlreadyDecidedError, ErrorCode, SafeguardsError } from "../errors.js";
 import type { Clock } from "../util/clock.js";
 import type { JsonObject } from "../util/json.js";
@@ -65,7 +66,8 @@ export class LocalDecisions {
   /**
    * Records a reviewer's decision and tells listeners. Throws if the id is unknown, already
    * decided ({@link AlreadyDecidedError}), expired ({@link ActionExpiredError}), the decision
-   * type is not allowed, or the modification is invalid.
+   * type is not allowed, or the modification is invalid (unknown fields, or arguments that
+   * fail the action's `argsSchema`).
    */
   decide(
     id: string,
@@ -88,7 +90,14 @@ export class LocalDecisions {
         `Decision "${type}" is not allowed for action ${id}`,
       );
     }
-    if (type === "modify") assertValidModification(record.request, responseData);
+    if (type === "modify") {
+      assertValidModification(record.request, responseData);
+      const action = record.request.action;
+      if (action) {
+        const args = applyModification(action.args, responseData);
+        assertArgsSatisfySchema(id, action.argsSchema, args);
+      }
+    }
     const decision: ApprovalDecision = {
       status: statusForDecision(type),
       reviewer: options.reviewer ?? this.#defaultReviewer,

@@ -26,7 +26,11 @@ export function bankingTools() {
       name: "transfer_funds",
       description: "Transfer money to a payee",
       schema: z.object({
-        amount: z.string().regex(/^\d+\.\d{2}$/, "amount must look like 123.45"),
+        amount: z
+          .string()
+          .regex(/^\d+\.\d{2}$/, "amount must look like 123.45")
+          // A refinement has no JSON Schema form: only the tool's own zod check sees it.
+          .refine((v) => Number(v) < 1_000_000, "amount must be under 1000000.00"),
         to: z.string().min(1),
       }),
     },

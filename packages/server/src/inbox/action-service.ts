@@ -12,6 +12,7 @@ import {
   type protocol,
   statusForDecision,
   type TerminalStatus,
+  validateJsonSchema,
 } from "@safeguards/core";
 import type { ActionStore, StoredAction, StoredRecord } from "../store/action-store.js";
 import type { CallbackUrlCheck } from "./callback-allowlist.js";
@@ -19,7 +20,7 @@ import type { CallbackSender } from "./callback-sender.js";
 import type { DecisionNotifier } from "./decision-notifier.js";
 import { InboxError } from "./inbox-error.js";
 import type { InboxEvents } from "./inbox-events.js";
-import { applyModification, validateJsonSchema } from "./modification.js";
+import { applyModification } from "./modification.js";
 
 /** Audit actor of expiries. */
 export const EXPIRY_ACTOR = "system:expiry";

@@ -2,9 +2,8 @@
  * @module inbox/modification
  * Checks a reviewer's `modify` decision: `response_data` may only change fields that exist
  * in `action.args` (or `metadata` when there is no action), and the result must satisfy
- * `action.args_schema` (validated with `@cfworker/json-schema`).
+ * `action.args_schema` (core's `validateJsonSchema`, i.e. `@cfworker/json-schema`).
  */
-import { Validator } from "@cfworker/json-schema";
 import {
   assertValidModification,
   ErrorCode,
@@ -12,26 +11,10 @@ import {
   type JsonObject,
   applyModification as mergeModification,
   modificationTarget,
+  validateJsonSchema,
 } from "@safeguards/core";
 import type { StoredRecord } from "../store/action-store.js";
 import { InboxError } from "./inbox-error.js";
-
-/**
- * Validates `value` against a JSON Schema. Answers the error messages (empty when valid).
- * A schema the validator cannot use is reported as an error, never thrown.
- */
-export function validateJsonSchema(schema: JsonObject, value: unknown): string[] {
-  try {
-    const result = new Validator(schema as never, "2020-12", false).validate(value);
-    return result.valid
-      ? []
-      : result.errors
-          .filter((e) => e.keyword !== "properties" && e.keyword !== "allOf")
-          .map((e) => `${e.instanceLocation}: ${e.error}`);
-  } catch (error) {
-    return [`args_schema cannot be used: ${(error as Error).message}`];
-  }
-}
 
 /**
  * Answers the arguments after the modification, or throws {@link InboxError}
