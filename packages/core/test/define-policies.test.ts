@@ -140,6 +140,37 @@ describe("definePolicies", () => {
     }
   });
 
+  it("evaluateNow answers synchronously for a synchronous policy, a promise only for an async one", async () => {
+    const policies = definePolicies({
+      never: false,
+      small: { when: ({ args }) => Number(args.amount) > 1000 },
+      slow: { when: async ({ args }) => Number(args.amount) > 1000 },
+      sync: {
+        when: () => {
+          throw new Error("boom");
+        },
+      },
+      async: { when: async () => Promise.reject(new Error("service down")) },
+    });
+    const now = (name: string, amount = 10) => {
+      const evaluateNow = policies.evaluateNow;
+      if (!evaluateNow) throw new Error("definePolicies must provide evaluateNow");
+      return evaluateNow(ctx(name, { amount }));
+    };
+    expect(now("never")).toEqual({ required: false });
+    expect(now("small")).toEqual({ required: false });
+    expect(required(now("small", 5000) as PolicyVerdict).title).toBe("Approve small");
+    expect(required(now("sync") as PolicyVerdict).policyError).toBe("boom");
+    const slow = now("slow", 5000);
+    expect(slow).toBeInstanceOf(Promise);
+    expect(required(await slow).title).toBe("Approve slow");
+    const failing = now("async");
+    expect(failing).toBeInstanceOf(Promise);
+    expect(required(await failing).policyError).toBe("service down");
+    // evaluate gives the same verdicts, always as a promise.
+    expect(await policies.evaluate(ctx("small", { amount: 5000 }))).toEqual(now("small", 5000));
+  });
+
   it("refuses bad configuration, naming the policy", () => {
     const bad: Array<[unknown, RegExp]> = [
       ["yes", /"pay" must be true, false or a policy object/],

@@ -1,10 +1,12 @@
 /**
  * @module bench/overhead
  * What approval costs when nothing is flagged: an un-flagged call through `withApproval`
- * against the bare tool (target ratio <= 1.05), and one agent turn with
- * `approvalMiddleware` against the same agent with LangChain's built-in
- * `humanInTheLoopMiddleware` (target ratio <= 1.0), measured side by side (interleaved
- * rounds, medians) in one run. Run through `pnpm bench langchain`.
+ * against the bare tool (target ratio <= 1.05), twice: with a policy that never flags the
+ * tool (the wrapper's own cost) and with a Decimal `when` that passes 500.00 (the policy's
+ * own work included); and one agent turn with `approvalMiddleware` against the same agent
+ * with LangChain's built-in `humanInTheLoopMiddleware` (target ratio <= 1.0). Measured side
+ * by side in one run: interleaved rounds in alternating order, each ratio the median of the
+ * per-round ratios. Run through `pnpm bench langchain`.
  */
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
@@ -19,7 +21,7 @@ import { createAgent, humanInTheLoopMiddleware } from "langchain";
 import { z } from "zod";
 import { approvalMiddleware, withApproval } from "../src/index.js";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const TURNS = Number(process.env.BENCH_TURNS ?? 30);
 
@@ -34,7 +36,8 @@ const getBalance = tool(async () => "Balance: 5000.00", {
   description: "Read the balance",
   schema: z.object({}),
 });
-const overLimit = (amount: unknown) => new Decimal(String(amount)).gt("1000.00");
+const LIMIT = new Decimal("1000.00");
+const overLimit = (amount: unknown) => new Decimal(String(amount)).gt(LIMIT);
 const policies = definePolicies({
   transfer_funds: { when: ({ args }) => overLimit(args.amount) },
   get_balance: false,
@@ -43,16 +46,24 @@ const handler = new HumanActionHandler(new InProcessApprovalChannel());
 
 type Timed = () => Promise<unknown>;
 
-/** Median of per-round means (microseconds per operation) for each contender, interleaved. */
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * Per-round means (microseconds per operation) of each contender, measured interleaved in
+ * alternating order (round -1 warms up and is dropped).
+ */
 async function compare(
   contenders: Record<string, Timed>,
   perRound: number,
-): Promise<Record<string, number>> {
+): Promise<Record<string, number[]>> {
   const samples: Record<string, number[]> = Object.fromEntries(
     Object.keys(contenders).map((k) => [k, []]),
   );
   for (let round = -1; round < ROUNDS; round++) {
-    for (const [name, fn] of Object.entries(contenders)) {
+    // The order alternates, so no contender always runs right after another one's garbage.
+    const entries = Object.entries(contenders);
+    for (const [name, fn] of round % 2 === 0 ? entries : entries.reverse()) {
       globalThis.gc?.();
       const start = process.hrtime.bigint();
       for (let i = 0; i < perRound; i++) await fn();
@@ -60,13 +71,14 @@ async function compare(
       if (round >= 0) samples[name]!.push(us); // round -1 warms up
     }
   }
-  return Object.fromEntries(
-    Object.entries(samples).map(([k, v]) => [
-      k,
-      [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!,
-    ]),
-  );
+  return samples;
 }
+
+/**
+ * Median of the per-round ratios `a / b`: each round's two figures were measured moments
+ * apart, so a change of machine load during the run does not favour either side.
+ */
+const ratioOf = (a: number[], b: number[]) => median(a.map((value, i) => value / b[i]!));
 
 function agentWith(middleware: "approval-wait" | "approval-interrupt" | "builtin-hitl" | "none") {
   const turns = (ROUNDS + 1) * TURNS;
@@ -106,9 +118,15 @@ const fmt = (us: number) => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us
 /** Runs both comparisons and returns the printed table. */
 export async function run(): Promise<string> {
   const guarded = withApproval(transferFunds, policies, { handler });
+  // The same tool with a policy that never flags it: the wrapper's own cost, no policy work.
+  const neverFlagged = withApproval(transferFunds, false, { handler });
   const args = { amount: "500.00", to: "ACME" };
   const calls = await compare(
-    { bare: () => transferFunds.invoke(args), guarded: () => guarded.invoke(args) },
+    {
+      bare: () => transferFunds.invoke(args),
+      guarded: () => guarded.invoke(args),
+      never: () => neverFlagged.invoke(args),
+    },
     CALLS,
   );
   const turns = await compare(
@@ -120,20 +138,34 @@ export async function run(): Promise<string> {
     },
     TURNS,
   );
-  const callRatio = calls.guarded! / calls.bare!;
-  const waitRatio = turns.wait! / turns.builtin!;
-  const interruptRatio = turns.interrupt! / turns.builtin!;
+  const callRatio = ratioOf(calls.guarded!, calls.bare!);
+  const neverRatio = ratioOf(calls.never!, calls.bare!);
+  const waitRatio = ratioOf(turns.wait!, turns.builtin!);
+  const interruptRatio = ratioOf(turns.interrupt!, turns.builtin!);
   const verdict = (ratio: number, target: number) =>
     `${ratio.toFixed(3)} (target <= ${target}: ${ratio <= target ? "met" : "MISSED"})`;
   const rows = [
-    ["un-flagged tool call: bare tool", fmt(calls.bare!), ""],
-    ["un-flagged tool call: withApproval", fmt(calls.guarded!), verdict(callRatio, 1.05)],
-    ["agent turn (2 un-flagged calls): no middleware", fmt(turns.none!), ""],
-    ["agent turn: built-in humanInTheLoopMiddleware", fmt(turns.builtin!), "baseline"],
-    ['agent turn: approvalMiddleware mode "wait"', fmt(turns.wait!), verdict(waitRatio, 1.0)],
+    ["un-flagged tool call: bare tool", fmt(median(calls.bare!)), ""],
+    [
+      "un-flagged tool call: withApproval, Decimal policy (its own work included)",
+      fmt(median(calls.guarded!)),
+      verdict(callRatio, 1.05),
+    ],
+    [
+      "un-flagged tool call: withApproval (policy false)",
+      fmt(median(calls.never!)),
+      verdict(neverRatio, 1.05),
+    ],
+    ["agent turn (2 un-flagged calls): no middleware", fmt(median(turns.none!)), ""],
+    ["agent turn: built-in humanInTheLoopMiddleware", fmt(median(turns.builtin!)), "baseline"],
+    [
+      'agent turn: approvalMiddleware mode "wait"',
+      fmt(median(turns.wait!)),
+      verdict(waitRatio, 1.0),
+    ],
     [
       'agent turn: approvalMiddleware mode "interrupt"',
-      fmt(turns.interrupt!),
+      fmt(median(turns.interrupt!)),
       verdict(interruptRatio, 1.0),
     ],
   ];
@@ -142,7 +174,7 @@ export async function run(): Promise<string> {
   );
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
   return [
-    `LangChain approval overhead (nothing flagged; median of ${ROUNDS} interleaved rounds: ${CALLS} calls, ${TURNS} turns each)`,
+    `LangChain approval overhead (nothing flagged; medians of ${ROUNDS} interleaved rounds; ratios: median of the per-round ratios: ${CALLS} calls, ${TURNS} turns each)`,
     line(["case", "median", "ratio"]),
     widths.map((w) => "-".repeat(w)).join("  "),
     ...rows.map(line),

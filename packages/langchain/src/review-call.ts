@@ -30,6 +30,8 @@ export interface ReviewCallInput {
   tool?: SchemaHolder | undefined;
   /** Aborting ends the wait, cancels the request and rethrows; the call does not run. */
   signal?: AbortSignal | undefined;
+  /** The policy's verdict when the caller has already asked for it ({@link evaluateCall}). */
+  verdict?: PolicyVerdict | undefined;
 }
 
 /** What to do with the call. */
@@ -37,16 +39,30 @@ export type ReviewResult =
   | { run: true; args: JsonObject; note?: string; action?: HumanAction }
   | { run: false; reason: string; status: ActionStatus | "failed"; action?: HumanAction };
 
-/** Reviews one call; never runs it. Rethrows only an abort of `signal`. */
-export async function reviewCall(input: ReviewCallInput): Promise<ReviewResult> {
-  const { policies, handler, toolName, args } = input;
-  if (policies.entryFor(toolName) === false) return { run: true, args };
-  const verdict = await policies.evaluate({
+/**
+ * What the policies say of one call (no request is filed): synchronous when the policy is,
+ * because inside LangChain's run context every promise turn costs microseconds.
+ */
+export function evaluateCall(
+  input: Pick<ReviewCallInput, "policies" | "agentId" | "toolName" | "args" | "toolCallId">,
+): PolicyVerdict | Promise<PolicyVerdict> {
+  const { policies, toolName, args } = input;
+  if (policies.entryFor(toolName) === false) return NOT_REQUIRED;
+  const ctx = {
     toolName,
     args,
     agentId: input.agentId,
     ...(input.toolCallId !== undefined ? { toolCallId: input.toolCallId } : {}),
-  });
+  };
+  return policies.evaluateNow ? policies.evaluateNow(ctx) : policies.evaluate(ctx);
+}
+
+const NOT_REQUIRED: PolicyVerdict = { required: false };
+
+/** Reviews one call; never runs it. Rethrows only an abort of `signal`. */
+export async function reviewCall(input: ReviewCallInput): Promise<ReviewResult> {
+  const { handler, toolName, args } = input;
+  const verdict = input.verdict ?? (await evaluateCall(input));
   if (!verdict.required) return { run: true, args };
 
   let action: HumanAction;

@@ -13,10 +13,11 @@ import {
   type JsonObject,
   type Policies,
   type PolicyEntry,
+  type PolicyVerdict,
   refuseSnakeCaseKeys,
 } from "@safeguards/core";
 import { CallNotApprovedError } from "./not-approved-error.js";
-import { reviewCall } from "./review-call.js";
+import { evaluateCall, type ReviewCallInput, reviewCall } from "./review-call.js";
 import { refusalMessage, withNote } from "./tool-messages.js";
 import { parseArgs } from "./tool-schema.js";
 
@@ -87,18 +88,34 @@ export function withApproval<T extends StructuredToolInterface>(
   const guarded = Object.create(tool) as T & { _call: CallFn };
   Object.defineProperty(guarded, GUARDED, { value: true });
 
-  guarded._call = async (args, runManager, rawConfig) => {
+  guarded._call = (args, runManager, rawConfig) => {
     const config = (rawConfig ?? {}) as ToolCallConfig;
     const toolCallId = config.toolCall?.id ?? config.toolCallId;
+    const call = { policies, agentId, toolName: tool.name, args: args as JsonObject, toolCallId };
+    // Fast path: with a synchronous policy an un-flagged call is handed to the tool as is, no
+    // promise of ours in between (each turn costs microseconds inside LangChain's run context).
+    const evaluated = evaluateCall(call);
+    if (!(evaluated instanceof Promise) && !evaluated.required) {
+      return original._call.call(tool, args, runManager, rawConfig);
+    }
+    return reviewThenCall(call, config, evaluated, [args, runManager, rawConfig]);
+  };
+
+  const reviewThenCall = async (
+    call: Omit<ReviewCallInput, "handler">,
+    config: ToolCallConfig,
+    evaluated: PolicyVerdict | Promise<PolicyVerdict>,
+    [args, runManager, rawConfig]: Parameters<CallFn>,
+  ): Promise<unknown> => {
+    const { toolCallId } = call;
+    const verdict = await evaluated;
+    if (!verdict.required) return original._call.call(tool, args, runManager, rawConfig);
     const review = await reviewCall({
-      policies,
+      ...call,
       handler: options.handler,
-      agentId,
-      toolName: tool.name,
-      args: args as JsonObject,
-      toolCallId,
       tool,
       signal: config.signal,
+      verdict,
     });
     const contentAndArtifact = original.responseFormat === "content_and_artifact";
     if (!review.run) {

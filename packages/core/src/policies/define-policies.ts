@@ -78,6 +78,12 @@ export type PolicyVerdict =
 export interface Policies {
   /** Whether the call needs a human and, if so, how to ask. Never throws: a failing policy asks. */
   evaluate(ctx: PolicyContext<JsonObject>): Promise<PolicyVerdict>;
+  /**
+   * The same verdict, synchronously when the policy's `when` is synchronous (a promise
+   * only when it returns one), so a wrapper can run an un-flagged call without a promise
+   * turn. Optional for hand-written `Policies`; `definePolicies` provides it.
+   */
+  evaluateNow?(ctx: PolicyContext<JsonObject>): PolicyVerdict | Promise<PolicyVerdict>;
   /** The entry that applies to `toolName` (its own, else the default). */
   entryFor(toolName: string): PolicyEntry<JsonObject>;
 }
@@ -108,7 +114,8 @@ export function definePolicies(
   const entryFor = (toolName: string) => table.get(toolName) ?? fallback;
   return {
     entryFor,
-    evaluate: (ctx) => evaluateEntry(entryFor(ctx.toolName), ctx),
+    evaluate: async (ctx) => evaluateEntry(entryFor(ctx.toolName), ctx),
+    evaluateNow: (ctx) => evaluateEntry(entryFor(ctx.toolName), ctx),
   };
 }
 
@@ -148,21 +155,48 @@ function checkEntry(name: string, entry: AnyPolicyEntry): PolicyEntry<JsonObject
   return entry as ToolPolicy<JsonObject>;
 }
 
-async function evaluateEntry(
+/**
+ * The verdict of one entry: synchronous when `when` is (the common case, so an un-flagged
+ * call costs no promise turn), a promise only when `when` returns one. Never throws or
+ * rejects: a failing policy asks a human.
+ */
+function evaluateEntry(
   entry: PolicyEntry<JsonObject>,
   ctx: PolicyContext<JsonObject>,
-): Promise<PolicyVerdict> {
-  if (entry === false) return { required: false };
+): PolicyVerdict | Promise<PolicyVerdict> {
+  if (entry === false) return NOT_REQUIRED;
   const policy: ToolPolicy<JsonObject> = entry === true ? {} : entry;
-  let alerts: SafetyAlert[] = [];
+  let returned: boolean | SafetyAlert[] | Promise<boolean | SafetyAlert[]>;
   try {
     const when = policy.when ?? true;
-    const result = typeof when === "function" ? await when(ctx) : when;
+    returned = typeof when === "function" ? when(ctx) : when;
+  } catch (error) {
+    return failedVerdict(ctx, error);
+  }
+  if (isPromiseLike(returned)) {
+    return Promise.resolve(returned).then(
+      (result) => verdictFor(policy, ctx, result),
+      (error: unknown) => failedVerdict(ctx, error),
+    );
+  }
+  return verdictFor(policy, ctx, returned);
+}
+
+const NOT_REQUIRED: PolicyVerdict = Object.freeze({ required: false });
+
+/** The verdict for what `when` answered; a bad answer or a failing title asks a human. */
+function verdictFor(
+  policy: ToolPolicy<JsonObject>,
+  ctx: PolicyContext<JsonObject>,
+  result: unknown,
+): PolicyVerdict {
+  let alerts: SafetyAlert[] = [];
+  try {
     if (Array.isArray(result)) {
-      if (result.length === 0) return { required: false };
-      alerts = result;
+      if (result.length === 0) return NOT_REQUIRED;
+      alerts = result as SafetyAlert[];
     } else if (result !== true) {
-      if (result === false) return { required: false };
+      if (result === false) return NOT_REQUIRED;
       throw new TypeError(`"when" returned ${typeof result}; expected boolean or alerts`);
     }
     return {
@@ -178,18 +212,27 @@ async function evaluateEntry(
       alerts,
     };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      required: true,
-      title: `Approve ${ctx.toolName} (policy failed)`,
-      description: `The approval policy for ${ctx.toolName} failed (${message}), so this call needs a human.\n\n${describe(ctx, alerts)}`,
-      allowedDecisions: ["approve", "reject"],
-      onTimeout: "reject",
-      severity: AlertSeverity.ERROR,
-      alerts,
-      policyError: message,
-    };
+    return failedVerdict(ctx, error, alerts);
   }
+}
+
+/** Fail closed: the policy itself failed, so the call needs a human (approve or reject). */
+function failedVerdict(
+  ctx: PolicyContext<JsonObject>,
+  error: unknown,
+  alerts: SafetyAlert[] = [],
+): PolicyVerdict {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    required: true,
+    title: `Approve ${ctx.toolName} (policy failed)`,
+    description: `The approval policy for ${ctx.toolName} failed (${message}), so this call needs a human.\n\n${describe(ctx, alerts)}`,
+    allowedDecisions: ["approve", "reject"],
+    onTimeout: "reject",
+    severity: AlertSeverity.ERROR,
+    alerts,
+    policyError: message,
+  };
 }
 
 function resolve<T>(
@@ -210,4 +253,8 @@ function highestSeverity(alerts: SafetyAlert[]): AlertSeverity {
   for (const a of alerts)
     if (SEVERITIES.indexOf(a.severity) > SEVERITIES.indexOf(best)) best = a.severity;
   return best;
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
 }
