@@ -12,6 +12,7 @@ import {
   isSafeguardsError,
   type JsonObject,
   type Policies,
+  type PolicyContext,
   type PolicyVerdict,
   resolveOutcome,
 } from "@safeguards/core";
@@ -48,12 +49,8 @@ export function evaluateCall(
 ): PolicyVerdict | Promise<PolicyVerdict> {
   const { policies, toolName, args } = input;
   if (policies.entryFor(toolName) === false) return NOT_REQUIRED;
-  const ctx = {
-    toolName,
-    args,
-    agentId: input.agentId,
-    ...(input.toolCallId !== undefined ? { toolCallId: input.toolCallId } : {}),
-  };
+  const ctx: PolicyContext = { toolName, args, agentId: input.agentId };
+  if (input.toolCallId !== undefined) ctx.toolCallId = input.toolCallId;
   return policies.evaluateNow ? policies.evaluateNow(ctx) : policies.evaluate(ctx);
 }
 
