@@ -1,8 +1,8 @@
 /**
  * @module actions/args-schema
  * Checks arguments against a tool's JSON Schema (`action.argsSchema` / `args_schema`), so a
- * reviewer's modification can only produce arguments the tool accepts. Used by the local
- * approval channels and by the inbox.
+ * reviewer's modification can only produce arguments the tool accepts. Used by
+ * `assertValidModification` (every local check of a modification) and by the inbox.
  */
 import { Validator } from "@cfworker/json-schema";
 import { InvalidModificationError } from "../errors.js";

@@ -7,9 +7,8 @@
 import type { ApprovalDecision } from "../channels/approval-channel.js";
 import { ErrorCode, SafeguardsError } from "../errors.js";
 import { ActionStatus, type DecisionType } from "./action-status.js";
-import { assertArgsSatisfySchema } from "./args-schema.js";
 import type { HumanAction } from "./human-action.js";
-import { applyModification, assertValidModification } from "./modification.js";
+import { assertValidModification } from "./modification.js";
 
 const DECISION_FOR_STATUS: Partial<Record<ActionStatus, DecisionType>> = {
   approved: "approve",
@@ -28,9 +27,5 @@ export function assertDecisionFits(action: HumanAction, decision: ApprovalDecisi
   }
   if (decision.status === ActionStatus.MODIFIED) {
     assertValidModification(action, decision.responseData);
-    if (action.action) {
-      const args = applyModification(action.action.args, decision.responseData);
-      assertArgsSatisfySchema(action.id, action.action.argsSchema, args);
-    }
   }
 }

@@ -1,10 +1,12 @@
 /**
  * @module modification
- * Rules for a MODIFIED decision: structured data, only existing fields.
+ * Rules for a MODIFIED decision: structured data, only existing fields, and arguments that
+ * satisfy the action's `argsSchema` when it has one.
  */
 import type { ApprovalRequest } from "../channels/approval-channel.js";
 import { InvalidModificationError } from "../errors.js";
 import type { JsonObject } from "../util/json.js";
+import { assertArgsSatisfySchema } from "./args-schema.js";
 
 /** The object a modification changes: `action.args` when there is an action, else `metadata`. */
 export function modificationTarget(
@@ -15,8 +17,10 @@ export function modificationTarget(
 
 /**
  * Checks that `responseData` is a plain object that changes only fields that exist in the
- * request's `action.args` (or `metadata` when there is no action). Throws
- * {@link InvalidModificationError} naming the unknown fields.
+ * request's `action.args` (or `metadata` when there is no action), and that the arguments
+ * after it satisfy `action.argsSchema` when there is one. Throws
+ * {@link InvalidModificationError} naming the unknown fields (details `unknownFields`) or the
+ * schema errors (details `errors`).
  */
 export function assertValidModification(
   request: Pick<ApprovalRequest, "id" | "action" | "metadata">,
@@ -37,6 +41,14 @@ export function assertValidModification(
     throw new InvalidModificationError(
       `Modification of action ${request.id} names unknown field(s): ${unknown.join(", ")}; only existing fields may change`,
       { unknownFields: unknown },
+    );
+  }
+  const schema = request.action?.argsSchema;
+  if (schema) {
+    assertArgsSatisfySchema(
+      request.id,
+      schema,
+      applyModification(target, responseData as JsonObject),
     );
   }
 }

@@ -5,8 +5,7 @@
  * rules, and tells decision listeners.
  */
 import { ActionStatus, type DecisionType, statusForDecision } from "../actions/action-status.js";
-import { assertArgsSatisfySchema } from "../actions/args-schema.js";
-import { applyModification, assertValidModification } from "../actions/modification.js";
+import { assertValidModification } from "../actions/modification.js";
 import { ActionExpiredError, AlreadyDecidedError, ErrorCode, SafeguardsError } from "../errors.js";
 import type { Clock } from "../util/clock.js";
 import type { JsonObject } from "../util/json.js";
@@ -90,14 +89,7 @@ export class LocalDecisions {
         `Decision "${type}" is not allowed for action ${id}`,
       );
     }
-    if (type === "modify") {
-      assertValidModification(record.request, responseData);
-      const action = record.request.action;
-      if (action) {
-        const args = applyModification(action.args, responseData);
-        assertArgsSatisfySchema(id, action.argsSchema, args);
-      }
-    }
+    if (type === "modify") assertValidModification(record.request, responseData);
     const decision: ApprovalDecision = {
       status: statusForDecision(type),
       reviewer: options.reviewer ?? this.#defaultReviewer,
