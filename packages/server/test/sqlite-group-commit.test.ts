@@ -62,6 +62,73 @@ describe("SQLite group commit", () => {
     expect(db.inTransaction).toBe(false);
   });
 
+  it("runs a singleStatement change without a savepoint; a failing statement is undone alone", async () => {
+    const { db } = open();
+    const group = createGroupCommit(db);
+    const insert = db.prepare("INSERT INTO t (n) VALUES (?)");
+    const inTransaction: boolean[] = [];
+    const results = await Promise.allSettled([
+      group.run(() => insert.run(1).changes, { singleStatement: true }),
+      // one statement that fails half-way (the second row violates the primary key)
+      group.run(() => db.prepare("INSERT INTO t (n) VALUES (2), (1)").run(), {
+        singleStatement: true,
+      }),
+      group.run(
+        () => {
+          inTransaction.push(db.inTransaction);
+          return insert.run(3).changes;
+        },
+        { singleStatement: true },
+      ),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(results[1]).toMatchObject({ reason: { code: "SQLITE_CONSTRAINT_PRIMARYKEY" } });
+    expect(inTransaction).toEqual([true]);
+    expect(rows(db)).toEqual([1, 3]); // row 2 of the failed statement was undone with it
+
+    // No savepoint: what a singleStatement change wrote before throwing is NOT undone (which
+    // is why only a change that writes with one statement may say so).
+    await expect(
+      group.run(
+        () => {
+          insert.run(5);
+          throw new Error("after its one statement");
+        },
+        { singleStatement: true },
+      ),
+    ).rejects.toThrow("after its one statement");
+    expect(rows(db)).toEqual([1, 3, 5]);
+  });
+
+  it("fails every change of the batch when SQLite abandons the transaction mid-batch", async () => {
+    const { db } = open();
+    const group = createGroupCommit(db);
+    const insert = db.prepare("INSERT INTO t (n) VALUES (?)");
+    let laterRan = false;
+    const results = await Promise.allSettled([
+      group.run(() => insert.run(1).changes, { singleStatement: true }),
+      group.run(
+        () => {
+          // What SQLite does on an I/O error or a full disk: the whole transaction is gone.
+          db.exec("ROLLBACK");
+          throw new Error("disk I/O error");
+        },
+        { singleStatement: true },
+      ),
+      group.run(() => {
+        laterRan = true;
+        return insert.run(3).changes;
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(results[0]).toMatchObject({ reason: { message: "disk I/O error" } });
+    expect(laterRan).toBe(false); // it did not run outside the transaction
+    expect(rows(db)).toEqual([]); // the change reported failed is not stored either
+    expect(db.inTransaction).toBe(false);
+    await group.run(() => insert.run(4).changes);
+    expect(rows(db)).toEqual([4]);
+  });
+
   it("fails the whole batch, storing nothing, when its transaction cannot start", async () => {
     const { db, file } = open();
     const other = open(file).db;

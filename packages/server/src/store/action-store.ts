@@ -5,8 +5,8 @@
  *
  * - every state change is atomic and durable before it is answered: the record, its decision
  *   sequence number and its audit entry are written together or not at all (one transaction,
- *   or one savepoint of a group-committed transaction shared with other concurrent changes,
- *   as the SQLite store does);
+ *   or one atomic statement or savepoint of a group-committed transaction shared with other
+ *   concurrent changes, as the SQLite store does);
  * - the first terminal transition wins: a transition only applies to a `pending` action
  *   (`UPDATE ... WHERE status = 'pending'`), so concurrent decisions, cancellations and
  *   expiry have exactly one winner, even across processes sharing one database;

@@ -1,15 +1,49 @@
 /**
  * @module store/sqlite-schema
- * Schema (version 1) of the SQLite store. The audit log is made append-only by triggers.
+ * Schema (version 2) of the SQLite store, and the migration of older files to it.
+ *
+ * Every state change of an action is ONE statement: the `INSERT` or `UPDATE` of the
+ * `actions` row names its actor and time (`changed_by`, `changed_at`), and triggers append
+ * the audit entry from them inside that same statement. A statement is atomic in SQLite
+ * (its trigger's insert included), so a change and its audit entry are written together or
+ * not at all without a savepoint per change. The audit log is made append-only by triggers.
+ * Statements that change `status` MUST set `changed_by` and `changed_at` (otherwise the
+ * trigger would copy the previous change's values; `actor` is NOT NULL, so an insert
+ * without them fails).
+ *
+ * Version 2 (from 1): audit entries written by triggers; the `(status, seq)` index replaced
+ * by a partial index of pending actions (listing pending stays indexed; every decision
+ * no longer rewrites an index entry); new files use `INTEGER PRIMARY KEY` without
+ * `AUTOINCREMENT` (rows are never deleted, so ids still only grow; a migrated file keeps
+ * its `AUTOINCREMENT`, which behaves the same).
  */
+import type Database from "better-sqlite3";
 
-/** `PRAGMA user_version` written after the schema is created. */
-export const SQLITE_SCHEMA_VERSION = 1;
+/** `PRAGMA user_version` of a file with the current schema. */
+export const SQLITE_SCHEMA_VERSION = 2;
 
-/** DDL of schema version 1; every statement is idempotent. */
-export const SQLITE_SCHEMA = `
-CREATE TABLE IF NOT EXISTS actions (
-  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+const AUDIT_TRIGGERS = `
+CREATE TRIGGER IF NOT EXISTS actions_audit_insert AFTER INSERT ON actions
+  BEGIN
+    INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
+    VALUES (NEW.id, NULL, NEW.status, NEW.changed_by, NEW.changed_at);
+  END;
+CREATE TRIGGER IF NOT EXISTS actions_audit_update AFTER UPDATE OF status ON actions
+  BEGIN
+    INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
+    VALUES (NEW.id, OLD.status, NEW.status, NEW.changed_by, NEW.changed_at);
+  END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE INDEX IF NOT EXISTS actions_pending_seq ON actions (seq) WHERE status = 'pending';
+`;
+
+/** DDL of a new file (schema version 2). */
+const CREATE_V2 = `
+CREATE TABLE actions (
+  seq           INTEGER PRIMARY KEY,
   id            TEXT    NOT NULL UNIQUE,
   agent_id      TEXT    NOT NULL,
   status        TEXT    NOT NULL,
@@ -17,23 +51,50 @@ CREATE TABLE IF NOT EXISTS actions (
   request_hash  TEXT    NOT NULL,
   callback_url  TEXT,
   record        TEXT    NOT NULL,
-  decision_seq  INTEGER UNIQUE
+  decision_seq  INTEGER UNIQUE,
+  changed_by    TEXT,
+  changed_at    TEXT
 );
-CREATE INDEX IF NOT EXISTS actions_pending_expiry ON actions (expires_ms) WHERE status = 'pending';
-CREATE INDEX IF NOT EXISTS actions_agent_decisions ON actions (agent_id, decision_seq)
+CREATE INDEX actions_pending_expiry ON actions (expires_ms) WHERE status = 'pending';
+CREATE INDEX actions_agent_decisions ON actions (agent_id, decision_seq)
   WHERE decision_seq IS NOT NULL;
-CREATE INDEX IF NOT EXISTS actions_status_seq ON actions (status, seq);
-CREATE TABLE IF NOT EXISTS audit_log (
-  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+CREATE TABLE audit_log (
+  seq          INTEGER PRIMARY KEY,
   action_id    TEXT NOT NULL,
   from_status  TEXT,
   to_status    TEXT NOT NULL,
   actor        TEXT NOT NULL,
   at           TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS audit_log_action ON audit_log (action_id, seq);
-CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
-  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
-  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-`;
+CREATE INDEX audit_log_action ON audit_log (action_id, seq);
+${AUDIT_TRIGGERS}`;
+
+/** From version 1 (audit rows inserted by the store, `(status, seq)` index). */
+const MIGRATE_V1_TO_V2 = `
+ALTER TABLE actions ADD COLUMN changed_by TEXT;
+ALTER TABLE actions ADD COLUMN changed_at TEXT;
+DROP INDEX IF EXISTS actions_status_seq;
+${AUDIT_TRIGGERS}`;
+
+/**
+ * Brings the file to {@link SQLITE_SCHEMA_VERSION}: creates the schema in an empty file,
+ * migrates an older one, in one `BEGIN IMMEDIATE` transaction (several processes opening one
+ * file migrate it once). Throws for a file written by a newer version.
+ */
+export function migrateSqlite(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma("user_version", { simple: true }) as number;
+    if (version === SQLITE_SCHEMA_VERSION) return;
+    if (version > SQLITE_SCHEMA_VERSION) {
+      throw new Error(
+        `SQLite file has schema version ${version}, newer than this inbox's ${SQLITE_SCHEMA_VERSION}; upgrade @safeguards/server`,
+      );
+    }
+    const hasActions = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'actions'")
+      .get();
+    // A version-1 file may carry user_version 0 if it was created before the pragma was set.
+    db.exec(version === 1 || (version === 0 && hasActions) ? MIGRATE_V1_TO_V2 : CREATE_V2);
+    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+  }).immediate();
+}

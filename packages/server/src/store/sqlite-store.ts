@@ -1,10 +1,12 @@
 /**
  * @module store/sqlite-store
  * The default {@link ActionStore}: one SQLite file (better-sqlite3, WAL). Every state
- * change runs in a `BEGIN IMMEDIATE` transaction (in its own savepoint: concurrent changes
- * share one commit, see `sqlite-group-commit.ts`); the decision sequence is
- * `MAX(decision_seq) + 1` read inside that write transaction, so it is strictly increasing in
- * commit order even with several processes on one file. Statements are prepared once.
+ * change is one statement (its audit entry written by a trigger, see `sqlite-schema.ts`) in
+ * a `BEGIN IMMEDIATE` transaction that concurrent changes share (`sqlite-group-commit.ts`);
+ * the decision sequence is `MAX(decision_seq) + 1` read inside that write transaction, so it
+ * is strictly increasing in commit order even with several processes on one file. WAL
+ * checkpoints run in a background thread (`sqlite-checkpointer.ts`). Statements are
+ * prepared once.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -22,8 +24,9 @@ import type {
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
 import { type ActionRow, type AuditRow, actionFromRow, auditEntryFromRow } from "./sql-rows.js";
+import { watchCheckpoints } from "./sqlite-checkpointer.js";
 import { createGroupCommit } from "./sqlite-group-commit.js";
-import { SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
+import { migrateSqlite } from "./sqlite-schema.js";
 
 /** Default database file, relative to the working directory. */
 export const DEFAULT_SQLITE_PATH = ".safeguards/inbox.db";
@@ -34,7 +37,17 @@ export interface SqliteStoreOptions {
   path?: string;
   /** How long a writer waits for another process's lock (ms). @default 5000 */
   busyTimeoutMs?: number;
+  /**
+   * Run WAL checkpoints in a background thread instead of inside a commit (ignored for
+   * `":memory:"`). @default true
+   */
+  backgroundCheckpoints?: boolean;
+  /** Time between two background checkpoints (ms). @default 100 */
+  checkpointIntervalMs?: number;
 }
+
+/** WAL pages after which a commit checkpoints by itself (SQLite's default is 1,000). */
+const FALLBACK_AUTOCHECKPOINT = 10_000;
 
 /** Creates a SQLite-backed {@link ActionStore}. Call `init()` before use. */
 export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore {
@@ -45,25 +58,36 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
   db.pragma("synchronous = NORMAL");
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   db.pragma("foreign_keys = ON");
-  db.exec(SQLITE_SCHEMA);
-  db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+  migrateSqlite(db);
+  let unwatch = () => {};
+  if (path !== ":memory:" && options.backgroundCheckpoints !== false) {
+    // The background thread checkpoints; a commit does so itself only if it falls far behind.
+    db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT}`);
+    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+    unwatch = watchCheckpoints(path, {
+      ...(options.checkpointIntervalMs ? { intervalMs: options.checkpointIntervalMs } : {}),
+      onFailure: () => {
+        if (db.open) db.pragma("wal_autocheckpoint = 1000");
+      },
+    });
+  }
 
   const cols = "seq, record, request_hash, callback_url, decision_seq";
   const q = {
     get: db.prepare<[string], ActionRow>(`SELECT ${cols} FROM actions WHERE id = ?`),
-    insert: db.prepare<[string, string, string, number, string, string | null, string]>(
-      `INSERT INTO actions (id, agent_id, status, expires_ms, request_hash, callback_url, record)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-    ),
-    audit: db.prepare(
-      `INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
-       VALUES (?, ?, ?, ?, ?)`,
+    // The audit entries are written by triggers from changed_by / changed_at.
+    insert: db.prepare<
+      [string, string, string, number, string, string | null, string, string, string]
+    >(
+      `INSERT INTO actions
+         (id, agent_id, status, expires_ms, request_hash, callback_url, record, changed_by, changed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ),
     decide: db.prepare<
-      [string, string, string, number],
+      [string, string, string, string, string, number],
       { decision_seq: number; request_hash: string; callback_url: string | null }
     >(
-      `UPDATE actions SET status = ?, record = ?,
+      `UPDATE actions SET status = ?, record = ?, changed_by = ?, changed_at = ?,
          decision_seq = (SELECT COALESCE(MAX(decision_seq), 0) + 1 FROM actions)
        WHERE id = ? AND status = 'pending' AND expires_ms > ?
        RETURNING decision_seq, request_hash, callback_url`,
@@ -89,7 +113,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
 
   const groupCommit = createGroupCommit(db);
 
-  /** Runs inside a group-commit savepoint. */
+  /** Runs inside a group commit; writes with one statement. */
   const create = (input: NewAction): CreateResult => {
     const r = input.record;
     const json = JSON.stringify(r);
@@ -101,13 +125,14 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       input.requestHash,
       input.callbackUrl,
       json,
+      input.actor,
+      input.at,
     ).changes;
     if (inserted === 0) {
       const existing = q.get.get(r.id);
       if (!existing) throw new Error("conflicting action vanished");
       return { created: false, action: actionFromRow(existing) };
     }
-    q.audit.run(r.id, null, r.status, input.actor, input.at);
     // The stored row is exactly `json` of this record: answer it without reading it back.
     const action: StoredAction = {
       record: r,
@@ -118,7 +143,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     return { created: true, action };
   };
 
-  /** Runs inside a group-commit savepoint. */
+  /** Runs inside a group commit; writes with one statement. */
   const transition = (input: TransitionInput): TransitionResult => {
     // With the caller's record (read while pending) the row is not read first; when the
     // UPDATE does not apply, it is read to tell why.
@@ -129,6 +154,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     const updated = q.decide.get(
       input.status,
       JSON.stringify(record),
+      input.actor,
+      input.at,
       input.id,
       input.notExpiredAt ?? Number.MIN_SAFE_INTEGER,
     );
@@ -139,7 +166,6 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       const reason = current.record.status === "pending" ? "expired" : "not_pending";
       return { ok: false, reason, action: current };
     }
-    q.audit.run(input.id, "pending", input.status, input.actor, input.at);
     return {
       ok: true,
       action: {
@@ -159,7 +185,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       where.push("seq < @before");
       params.before = before;
     }
-    if (query.status !== undefined) {
+    if (query.status === "pending") {
+      where.push("status = 'pending'"); // a literal, so the partial index of pending rows is used
+    } else if (query.status !== undefined) {
       where.push("status = @status");
       params.status = query.status;
     }
@@ -181,7 +209,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
   return {
     async init() {},
     create(input) {
-      return groupCommit.run(() => create(input));
+      return groupCommit.run(() => create(input), { singleStatement: true });
     },
     async get(id) {
       const row = q.get.get(id);
@@ -191,7 +219,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       return list(query);
     },
     transition(input) {
-      return groupCommit.run(() => transition(input));
+      return groupCommit.run(() => transition(input), { singleStatement: true });
     },
     async decisionsSince(query) {
       return q.decisions.all(query.agentId, query.after, query.limit).map(actionFromRow);
@@ -210,6 +238,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     },
     async close() {
       if (!db.open) return;
+      unwatch();
       groupCommit.flush();
       db.close();
     },
