@@ -3,17 +3,19 @@
  * `createInbox(options)`: the approval inbox of PROTOCOL.md as a web-standard
  * `fetch(request)` handler (mount it in any server) that can also listen on its own port.
  */
+
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { type Clock, parseConfig, type protocol, systemClock } from "@safeguards/core";
 import type { Hono } from "hono";
 import { Webhook } from "standardwebhooks";
 import { z } from "zod";
 import { createReviewers, type ReviewersOptions } from "./auth/reviewers.js";
 import { createApp } from "./http/app.js";
-import { type Authenticator, createBearerAuthenticator } from "./http/auth.js";
+import { type Authenticator, createBearerCheck } from "./http/auth.js";
 import type { HttpContext } from "./http/context.js";
 import { errorResponse } from "./http/errors.js";
+import { createNodeListener } from "./http/node-listener.js";
 import { createSignatureVerifier } from "./http/verify-signature.js";
 import { type ActionService, createActionService } from "./inbox/action-service.js";
 import { type CallbackUrlPolicy, createCallbackUrlCheck } from "./inbox/callback-allowlist.js";
@@ -163,10 +165,9 @@ export function createInbox(options: InboxOptions): Inbox {
     },
   };
 
+  const publicUrl = config.publicUrl?.replace(/\/$/, "");
   const reviewUrl = (id: string, requestUrl?: string) => {
-    const base =
-      config.publicUrl?.replace(/\/$/, "") ??
-      (requestUrl ? new URL(requestUrl).origin + basePath : undefined);
+    const base = publicUrl ?? (requestUrl ? new URL(requestUrl).origin + basePath : undefined);
     return base ? `${base}/review/${encodeURIComponent(id)}` : undefined;
   };
   const toWire = (record: StoredRecord, requestUrl?: string): protocol.ActionRecord => {
@@ -194,14 +195,16 @@ export function createInbox(options: InboxOptions): Inbox {
   });
   sweeperRef = sweeper;
 
-  const bearer = createBearerAuthenticator({ apiKeys: config.apiKeys, reviewerTokens });
+  const bearer = createBearerCheck({ apiKeys: config.apiKeys, reviewerTokens });
   const extra = config.authenticate;
   const ctx: HttpContext = {
     service,
     store,
     notifier,
     clock,
-    authenticator: extra ? async (r) => (await extra(r)) ?? bearer(r) : bearer,
+    authenticator: extra
+      ? async (r) => (await extra(r.request())) ?? bearer(r.header("authorization"))
+      : async (r) => bearer(r.header("authorization")),
     toWire,
     ...(reviewers ? { canAccess: reviewers.canAccess } : {}),
     ...(config.signingSecret
@@ -224,7 +227,7 @@ export function createInbox(options: InboxOptions): Inbox {
   const ready = store.init().then(() => sweeper.start());
   ready.catch(onError);
 
-  let server: ReturnType<typeof serve> | undefined;
+  let server: Server | undefined;
   let closing: Promise<void> | undefined;
 
   return {
@@ -245,11 +248,14 @@ export function createInbox(options: InboxOptions): Inbox {
     async listen({ port = 0, host = "127.0.0.1" } = {}) {
       await ready;
       if (server) throw new Error("Inbox is already listening");
-      const listening = serve({ fetch: app.fetch, port, hostname: host });
+      const listening = createServer(
+        createNodeListener(ctx, app, { basePath, hostname: host, onError }),
+      );
       server = listening;
       await new Promise<void>((resolve, reject) => {
         listening.once("listening", resolve);
         listening.once("error", reject);
+        listening.listen(port, host);
       });
       const address = listening.address() as AddressInfo;
       const hostPart = address.family === "IPv6" ? `[${address.address}]` : address.address;

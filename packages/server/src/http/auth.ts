@@ -5,6 +5,7 @@
  */
 import { hash, timingSafeEqual } from "node:crypto";
 import { InboxError } from "../inbox/inbox-error.js";
+import type { ApiRequest } from "./api-request.js";
 
 /** Who is calling. */
 export type Principal = { kind: "agent"; agentId: string } | { kind: "reviewer"; name: string };
@@ -12,15 +13,18 @@ export type Principal = { kind: "agent"; agentId: string } | { kind: "reviewer";
 /** Resolves a request's credential to a principal (`undefined` when there is none or it is wrong). */
 export type Authenticator = (request: Request) => Promise<Principal | undefined>;
 
+/** The inbox's own authentication of an API request (bearer tokens, then any `authenticate`). */
+export type ApiAuthenticator = (request: ApiRequest) => Promise<Principal | undefined>;
+
 // One-shot `crypto.hash` (Node >= 20.12): the same SHA-256 as createHash().update().digest(),
 // without the Hash object per call (about half the cost per request).
 const digest = (value: string) => hash("sha256", value, "buffer");
 
-/** Builds the bearer-token {@link Authenticator}. */
-export function createBearerAuthenticator(options: {
+/** Builds the bearer-token check: the principal of an `Authorization` header value. */
+export function createBearerCheck(options: {
   apiKeys: Record<string, string>;
   reviewerTokens: Record<string, string>;
-}): Authenticator {
+}): (authorization: string | undefined) => Principal | undefined {
   const entries: Array<{ hash: Buffer; principal: Principal }> = [
     ...Object.entries(options.apiKeys).map(([key, agentId]) => ({
       hash: digest(key),
@@ -31,8 +35,7 @@ export function createBearerAuthenticator(options: {
       principal: { kind: "reviewer", name } as const,
     })),
   ];
-  return async (request) => {
-    const header = request.headers.get("authorization");
+  return (header) => {
     const match = header ? /^Bearer\s+(\S{1,1024})\s*$/i.exec(header) : null;
     if (!match?.[1]) return undefined;
     const presented = digest(match[1]);
@@ -45,7 +48,10 @@ export function createBearerAuthenticator(options: {
 }
 
 /** Answers the principal or throws 401. */
-export async function authenticate(auth: Authenticator, request: Request): Promise<Principal> {
+export async function authenticate(
+  auth: ApiAuthenticator,
+  request: ApiRequest,
+): Promise<Principal> {
   const principal = await auth(request);
   if (!principal) {
     throw new InboxError(

@@ -6,7 +6,7 @@ import type { Clock, protocol } from "@safeguards/core";
 import type { ActionService } from "../inbox/action-service.js";
 import type { DecisionNotifier } from "../inbox/decision-notifier.js";
 import type { ActionStore, StoredRecord } from "../store/action-store.js";
-import type { Authenticator } from "./auth.js";
+import type { ApiAuthenticator } from "./auth.js";
 
 /** Shared dependencies of the HTTP handlers. */
 export interface HttpContext {
@@ -14,7 +14,7 @@ export interface HttpContext {
   store: ActionStore;
   notifier: DecisionNotifier;
   clock: Clock;
-  authenticator: Authenticator;
+  authenticator: ApiAuthenticator;
   /** The wire record (with `review_url`) as answered to a request at `requestUrl`. */
   toWire: (record: StoredRecord, requestUrl: string) => protocol.ActionRecord;
   /** Per-reviewer rights (reviewer accounts); absent = every reviewer sees everything. */
@@ -23,7 +23,7 @@ export interface HttpContext {
    * Checks Standard Webhooks headers over an agent's raw body when they are present (absent
    * when the inbox has no signing secret); throws 401 for a bad or stale signature.
    */
-  verifySignature?: (raw: string, headers: Headers) => void;
+  verifySignature?: (raw: string, header: (name: string) => string | undefined) => void;
   /** Aborted when the inbox closes, to release long polls. */
   shutdown: AbortSignal;
 }

@@ -20,33 +20,62 @@ const CODE_BY_STATUS: Partial<Record<number, protocol.WireErrorCode>> = {
   415: protocol.WireErrorCode.UNSUPPORTED_MEDIA_TYPE,
 };
 
+/** Content type of error bodies. */
+export const ERROR_CONTENT_TYPE = "application/json; charset=utf-8";
+
+/** The protocol's error body. */
+export function errorBody(
+  code: protocol.WireErrorCode,
+  message: string,
+  details?: unknown,
+): protocol.ErrorBody {
+  return { error: { code, message, details: details ?? null } };
+}
+
 /** A JSON error response. */
 export function errorResponse(
   code: protocol.WireErrorCode,
   message: string,
   details?: unknown,
 ): Response {
-  const body: protocol.ErrorBody = { error: { code, message, details: details ?? null } };
-  return new Response(JSON.stringify(body), {
+  return new Response(JSON.stringify(errorBody(code, message, details)), {
     status: STATUS_BY_CODE[code],
-    headers: { "content-type": "application/json; charset=utf-8" },
+    headers: { "content-type": ERROR_CONTENT_TYPE },
   });
 }
+
+/**
+ * The answer to an error thrown by an endpoint: a refusal's 4xx, or (reported to `onError`)
+ * 500 `internal_error` for anything unexpected.
+ */
+export function errorResult(
+  error: unknown,
+  onError: (error: unknown) => void,
+): { status: number; body: protocol.ErrorBody } {
+  if (error instanceof InboxError) {
+    const body = errorBody(error.code, error.message, error.details);
+    return { status: STATUS_BY_CODE[error.code], body };
+  }
+  onError(error);
+  const code = protocol.WireErrorCode.INTERNAL;
+  return { status: STATUS_BY_CODE[code], body: errorBody(code, INTERNAL_MESSAGE) };
+}
+
+const INTERNAL_MESSAGE = "Internal error; the request was not applied";
 
 /** Global error handler for the Hono app. */
 export function createErrorHandler(onError: (error: unknown) => void) {
   return (error: unknown, _c: Context): Response => {
-    if (error instanceof InboxError) return errorResponse(error.code, error.message, error.details);
     if (error instanceof HTTPException && error.status < 500) {
       // A refusal raised by the framework or a middleware (e.g. a body limit): keep its 4xx.
       const code = CODE_BY_STATUS[error.status] ?? protocol.WireErrorCode.INVALID_REQUEST;
       const response = errorResponse(code, error.message || `Request refused (${error.status})`);
       return new Response(response.body, { status: error.status, headers: response.headers });
     }
-    onError(error);
-    return errorResponse(
-      protocol.WireErrorCode.INTERNAL,
-      "Internal error; the request was not applied",
-    );
+    const { status, body } = errorResult(error, onError);
+    return new Response(JSON.stringify(body), {
+      status,
+      headers: { "content-type": ERROR_CONTENT_TYPE },
+    });
   };
 }

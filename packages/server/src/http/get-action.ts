@@ -7,6 +7,7 @@
 import type { Context } from "hono";
 import { InboxError } from "../inbox/inbox-error.js";
 import { longPoll } from "../inbox/long-poll.js";
+import { honoApiRequest } from "./api-request.js";
 import { authenticate } from "./auth.js";
 import type { HttpContext } from "./context.js";
 import { actionId, pollSignal, waitMs } from "./input.js";
@@ -14,8 +15,8 @@ import { actionId, pollSignal, waitMs } from "./input.js";
 /** Handler of `GET /actions/{id}`. */
 export function getAction(ctx: HttpContext) {
   return async (c: Context): Promise<Response> => {
-    const principal = await authenticate(ctx.authenticator, c.req.raw);
-    const id = actionId(c);
+    const principal = await authenticate(ctx.authenticator, honoApiRequest(c));
+    const id = actionId(c.req.param("id"));
     const wait = waitMs(c);
     const first = await ctx.service.get(id);
     if (!first || (principal.kind === "agent" && first.record.agent_id !== principal.agentId)) {

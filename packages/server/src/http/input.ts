@@ -7,17 +7,18 @@ import { protocol } from "@safeguards/core";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { InboxError } from "../inbox/inbox-error.js";
+import { type ApiRequest, payloadTooLarge } from "./api-request.js";
 
 /**
  * Parses the body as JSON and validates it with `schema`; 400/413/415 on bad input.
  * `checkRaw` sees the exact body text first (signature checks).
  */
 export async function readJson<S extends z.ZodType>(
-  c: Context,
+  request: ApiRequest,
   schema: S,
   checkRaw?: (raw: string) => void,
 ): Promise<z.output<S>> {
-  const type = c.req.header("content-type");
+  const type = request.header("content-type");
   // JSON is parsed whatever the type says, except for types that are clearly something else
   // (curl -d sends application/x-www-form-urlencoded by default).
   if (
@@ -26,10 +27,9 @@ export async function readJson<S extends z.ZodType>(
   ) {
     throw new InboxError("unsupported_media_type", "Send the body as application/json");
   }
-  const declared = c.req.header("content-length");
-  const length = Number(declared ?? "0");
-  if (length > protocol.MAX_BODY_BYTES) throw tooLarge();
-  const bytes = await readBody(c.req.raw, declared !== undefined && /^\d+$/.test(declared));
+  const length = Number(request.header("content-length") ?? "0");
+  if (length > protocol.MAX_BODY_BYTES) throw payloadTooLarge();
+  const bytes = await request.bytes();
   let raw: string;
   try {
     raw = utf8.decode(bytes);
@@ -54,43 +54,6 @@ export async function readJson<S extends z.ZodType>(
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/**
- * The body's bytes, at most `MAX_BODY_BYTES`. With a valid `Content-Length` (already checked
- * against the limit) the HTTP layer delivers exactly that many bytes, so `arrayBuffer()`
- * is bounded; it is also the fast path of @hono/node-server (the body is read straight from
- * the socket, no web stream is built). Without one (chunked), the stream is read with a
- * running limit.
- */
-async function readBody(request: Request, sized: boolean): Promise<Uint8Array> {
-  if (!sized) return readLimited(request);
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.byteLength > protocol.MAX_BODY_BYTES) throw tooLarge();
-  return bytes;
-}
-
-async function readLimited(request: Request): Promise<Uint8Array> {
-  if (!request.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > protocol.MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
-
-const tooLarge = () =>
-  new InboxError("payload_too_large", `The body is larger than ${protocol.MAX_BODY_BYTES} bytes`, {
-    limit: protocol.MAX_BODY_BYTES,
-  });
-
 function describe(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return "Invalid request body";
@@ -98,9 +61,8 @@ function describe(error: z.ZodError): string {
   return `Invalid request body: ${where}: ${issue.message}`;
 }
 
-/** The `:id` path parameter, checked against the protocol's id format (400 otherwise). */
-export function actionId(c: Context): string {
-  const id = c.req.param("id");
+/** An action id from a path, checked against the protocol's id format (400 otherwise). */
+export function actionId(id: string | undefined): string {
   const result = protocol.actionIdSchema.safeParse(id);
   if (!result.success) {
     throw new InboxError(

@@ -8,15 +8,18 @@ import { Webhook } from "standardwebhooks";
 import { InboxError } from "../inbox/inbox-error.js";
 
 /** Builds the verifier used by `POST /request-approval`. */
-export function createSignatureVerifier(secret: string): (raw: string, headers: Headers) => void {
+export function createSignatureVerifier(
+  secret: string,
+): (raw: string, header: (name: string) => string | undefined) => void {
   const webhook = new Webhook(secret);
-  return (raw, headers) => {
-    if (!headers.has("webhook-signature")) return;
+  return (raw, header) => {
+    const signature = header("webhook-signature");
+    if (signature === undefined) return;
     try {
       webhook.verify(raw, {
-        "webhook-id": headers.get("webhook-id") ?? "",
-        "webhook-timestamp": headers.get("webhook-timestamp") ?? "",
-        "webhook-signature": headers.get("webhook-signature") ?? "",
+        "webhook-id": header("webhook-id") ?? "",
+        "webhook-timestamp": header("webhook-timestamp") ?? "",
+        "webhook-signature": signature,
       });
     } catch {
       throw new InboxError(

@@ -75,8 +75,11 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         }),
       ).catch(() => {});
     }
+    const listened = options.events.has("action.decided");
+    const callback = action.callbackUrl && options.callbacks;
+    if (!listened && !callback) return;
     const wire = options.toWire(action.record);
-    options.events.emit({ type: "action.decided", action: wire, actor });
+    if (listened) options.events.emit({ type: "action.decided", action: wire, actor });
     if (action.callbackUrl && options.callbacks)
       options.callbacks.deliver(action.callbackUrl, wire);
   };
@@ -222,7 +225,12 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         at: iso(clock.now()),
       });
       if (!result.created) return idempotent((await get(body.id)) ?? result.action, requestHash);
-      options.events.emit({ type: "action.created", action: options.toWire(result.action.record) });
+      if (options.events.has("action.created")) {
+        options.events.emit({
+          type: "action.created",
+          action: options.toWire(result.action.record),
+        });
+      }
       options.onPending?.(Date.parse(record.expires_at));
       return result;
     },

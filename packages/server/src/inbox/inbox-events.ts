@@ -24,6 +24,8 @@ export type InboxEventListener<T extends InboxEventType> = (
 export interface InboxEvents {
   on<T extends InboxEventType>(type: T, listener: InboxEventListener<T>): () => void;
   emit(event: InboxEvent): void;
+  /** Whether anyone listens to `type` (so an event that costs work to build can be skipped). */
+  has(type: InboxEventType): boolean;
 }
 
 /** Creates an {@link InboxEvents}; `onListenerError` receives listener failures. */
@@ -36,6 +38,9 @@ export function createInboxEvents(onListenerError: (error: unknown) => void): In
       const wrapped = listener as (event: InboxEvent) => void | Promise<void>;
       set.add(wrapped);
       return () => set.delete(wrapped);
+    },
+    has(type) {
+      return (listeners.get(type)?.size ?? 0) > 0;
     },
     emit(event) {
       for (const listener of [...(listeners.get(event.type) ?? [])]) {

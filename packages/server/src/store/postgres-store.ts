@@ -27,7 +27,6 @@ import type {
   ListPage,
   ListQuery,
   NewAction,
-  StoredAction,
   StoredRecord,
   TransitionInput,
   TransitionResult,

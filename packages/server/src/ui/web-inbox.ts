@@ -12,6 +12,7 @@ import { createLoginThrottle } from "../auth/login-throttle.js";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import type { Session, SessionManager } from "../auth/session-manager.js";
+import { honoApiRequest } from "../http/api-request.js";
 import { errorResponse } from "../http/errors.js";
 import { actionId, readJson } from "../http/input.js";
 import type { ActionService } from "../inbox/action-service.js";
@@ -159,7 +160,7 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
   app.get(
     `${base}/review/:id`,
     page(async (c, s) => {
-      const action = await deps.gate.view(s.name, actionId(c));
+      const action = await deps.gate.view(s.name, actionId(c.req.param("id")));
       const audit = await store.auditLog(action.record.id);
       return c.html(reviewPage(pageCtx(s), action.record, audit));
     }),
@@ -170,8 +171,8 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
       if (!sessions.checkCsrf(s, c.req.header("x-csrf-token"))) {
         return errorResponse("forbidden", "Missing or invalid CSRF token; reload the page");
       }
-      const id = actionId(c);
-      const body = await readJson(c, protocol.decisionBodySchema);
+      const id = actionId(c.req.param("id"));
+      const body = await readJson(honoApiRequest(c), protocol.decisionBodySchema);
       const action = await deps.gate.decide(s.name, id, body);
       return c.json(action.record, 200);
     }),
