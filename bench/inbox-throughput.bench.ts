@@ -18,7 +18,7 @@ import {
 } from "./support.js";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const HELLO_COUNT = Number(process.env.BENCH_HELLO_COUNT ?? 8_000);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 1_500);
 
