@@ -11,6 +11,7 @@
  * Durability is unchanged: a commit is in the WAL before anyone is answered.
  */
 import { createRequire } from "node:module";
+import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 
 /** Options of {@link watchCheckpoints}. */
@@ -80,8 +81,14 @@ function startWorker(): Worker {
  * Checkpoints the WAL of the SQLite file at `path` in the background until the returned
  * function is called. `path` must exist (the store has created it).
  */
-export function watchCheckpoints(path: string, options: CheckpointOptions = {}): () => void {
-  worker ??= startWorker();
+export function watchCheckpoints(file: string, options: CheckpointOptions = {}): () => void {
+  const path = resolve(file); // the worker opens it; the working directory may change later
+  try {
+    worker ??= startWorker();
+  } catch (error) {
+    options.onFailure?.(error); // no thread to be had: the file checkpoints on its own connection
+    return () => {};
+  }
   const key = Symbol(path);
   let failed = false;
   watchers.set(key, {
