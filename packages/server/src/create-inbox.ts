@@ -19,7 +19,8 @@ import { createNodeListener } from "./http/node-listener.js";
 import { createSignatureVerifier } from "./http/verify-signature.js";
 import { type ActionService, createActionService } from "./inbox/action-service.js";
 import { type CallbackUrlPolicy, createCallbackUrlCheck } from "./inbox/callback-allowlist.js";
-import { type CallbackRetryOptions, createCallbackSender } from "./inbox/callback-sender.js";
+import { createCallbackDelivery } from "./inbox/callback-delivery.js";
+import type { CallbackRetryOptions } from "./inbox/callback-sender.js";
 import { createLocalNotifier, type DecisionNotifier } from "./inbox/decision-notifier.js";
 import { createExpirySweeper } from "./inbox/expiry-sweeper.js";
 import { createInboxEvents, type InboxEvents } from "./inbox/inbox-events.js";
@@ -140,31 +141,6 @@ export function createInbox(options: InboxOptions): Inbox {
   const events = createInboxEvents(onError);
   const shutdown = new AbortController();
   const checkCallbackUrl = createCallbackUrlCheck(config.callbackUrls, "createInbox: callbackUrls");
-  const sender = config.signingSecret
-    ? createCallbackSender({
-        signingSecret: config.signingSecret,
-        clock,
-        ...(config.callbackRetry ? { retry: config.callbackRetry } : {}),
-        onGiveUp: (info) => events.emit({ type: "callback.failed", ...info }),
-      })
-    : undefined;
-  // Re-vetted at delivery: a URL stored before the policy was tightened is not called.
-  const callbacks: typeof sender = sender && {
-    ...sender,
-    deliver(url, record) {
-      const refusal = checkCallbackUrl(url, record.agent_id);
-      if (refusal === null) sender.deliver(url, record);
-      else
-        events.emit({
-          type: "callback.failed",
-          actionId: record.id,
-          url,
-          attempts: 0,
-          error: refusal,
-        });
-    },
-  };
-
   const publicUrl = config.publicUrl?.replace(/\/$/, "");
   const reviewUrl = (id: string, requestUrl?: string) => {
     const base = publicUrl ?? (requestUrl ? new URL(requestUrl).origin + basePath : undefined);
@@ -174,6 +150,19 @@ export function createInbox(options: InboxOptions): Inbox {
     const url = reviewUrl(record.id, requestUrl);
     return url ? { ...record, review_url: url } : { ...record };
   };
+
+  const callbacks = config.signingSecret
+    ? createCallbackDelivery({
+        signingSecret: config.signingSecret,
+        clock,
+        ...(config.callbackRetry ? { retry: config.callbackRetry } : {}),
+        store,
+        events,
+        checkCallbackUrl,
+        toWire: (record) => toWire(record),
+        onError,
+      })
+    : undefined;
 
   let sweeperRef: ReturnType<typeof createExpirySweeper> | undefined;
   const service = createActionService({
@@ -226,6 +215,8 @@ export function createInbox(options: InboxOptions): Inbox {
   });
   const ready = store.init().then(() => sweeper.start());
   ready.catch(onError);
+  // Callbacks owed from before a restart (the decisions themselves are on /decisions).
+  ready.then(() => callbacks?.resendOwed()).catch(onError);
 
   let server: Server | undefined;
   let closing: Promise<void> | undefined;

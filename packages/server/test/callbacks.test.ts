@@ -5,7 +5,16 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { until } from "./e2e-helpers.js";
-import { AGENT_KEY, call, decideAs, file, requestBody, SECRET, startInbox } from "./helpers.js";
+import {
+  AGENT_KEY,
+  call,
+  decideAs,
+  file,
+  requestBody,
+  SECRET,
+  startInbox,
+  tempDbPath,
+} from "./helpers.js";
 
 interface Received {
   status: number;
@@ -66,6 +75,55 @@ describe("signed callbacks", () => {
     }
     const ids = new Set(target.received.map((r) => r.headers["webhook-id"]));
     expect(ids.size).toBe(1);
+  });
+
+  it("sends a callback still owed when the inbox stopped after it restarts, once", async () => {
+    const target = await receiver([500]); // the agent is down when the decision is made
+    server = target.server;
+    const store = tempDbPath();
+    const retry = { initialDelayMs: 60_000 }; // no retry before the inbox stops
+    const first = await startInbox({ store, callbackRetry: retry });
+    const body = requestBody(undefined, { callback_url: target.url });
+    await file(first.url, body);
+    await decideAs(first.url, body.id, { type: "approve" });
+    await until(() => target.received.length === 1);
+    expect((await first.inbox.store.pendingCallbacks(10)).map((a) => a.record.id)).toEqual([
+      body.id,
+    ]);
+    await first.inbox.close();
+
+    const second = await startInbox({ store, callbackRetry: retry });
+    inbox = second.inbox;
+    await until(() => target.received.length === 2);
+    const [down, up] = target.received;
+    expect(up).toMatchObject({
+      status: 200,
+      verified: { type: "action.decided", data: { id: body.id, status: "approved" } },
+    });
+    expect(up?.headers["webhook-id"]).toBe(down?.headers["webhook-id"]); // the same message
+    // Delivered: nothing is owed any more, so a later restart sends nothing.
+    await until(async () => (await second.inbox.store.pendingCallbacks(10)).length === 0);
+  });
+
+  it("gives up on an owed callback whose retry window ended while the inbox was down", async () => {
+    const target = await receiver([500]);
+    server = target.server;
+    const store = tempDbPath();
+    const clock = createManualClock(Date.now());
+    const retry = { initialDelayMs: 60_000, windowMs: 3_600_000 };
+    const first = await startInbox({ store, clock, callbackRetry: retry });
+    const body = requestBody(clock, { callback_url: target.url });
+    await file(first.url, body);
+    await decideAs(first.url, body.id, { type: "reject", comments: "no" });
+    await until(() => target.received.length === 1);
+    await first.inbox.close();
+
+    clock.advance(3_600_001); // down for longer than the retry window
+    const second = await startInbox({ store, clock, callbackRetry: retry });
+    inbox = second.inbox;
+    // Given up at start-up (settled as failed) without calling the agent again.
+    await until(async () => (await second.inbox.store.pendingCallbacks(10)).length === 0);
+    expect(target.received).toHaveLength(1);
   });
 
   it("a signature made with another secret does not verify", async () => {

@@ -120,6 +120,7 @@ describe("SQLite schema", () => {
       expect(db.pragma("user_version", { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
       expect(indexes(db)).toEqual([
         "actions_agent_decisions",
+        "actions_pending_callbacks",
         "actions_pending_expiry",
         "actions_pending_seq",
         "audit_log_action",

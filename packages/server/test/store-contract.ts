@@ -277,5 +277,43 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       expect(await store.nextExpiry()).toBe(T0 + 2000);
       expect(await store.dueForExpiry(T0 + 5000, 10)).toEqual(["e2", "e3"]);
     });
+
+    it("owes the callback of a decided action with a callback URL until it is settled", async () => {
+      const a = agent();
+      const withCallback = async (id: string) =>
+        store.create({
+          record: pendingRecord(id, a),
+          requestHash: `hash-${id}`,
+          callbackUrl: "http://agent.example/safeguards/callback",
+          actor: `agent:${a}`,
+          at: iso(T0),
+        });
+      const [first, second, none] = [`${a}-cb-1`, `${a}-cb-2`, `${a}-no-cb`];
+      await withCallback(first);
+      await withCallback(second);
+      await file(store, none, a);
+      const owed = async () =>
+        (await store.pendingCallbacks(100))
+          .map((x) => x.record.id)
+          .filter((id) => id.startsWith(a));
+      expect(await owed()).toEqual([]); // nothing is owed before a decision
+      await store.transition(decide(second));
+      await store.transition(decide(none));
+      await store.transition(decide(first, "rejected"));
+      expect(await owed()).toEqual([second, first]); // in decision order
+      const [owedSecond] = (await store.pendingCallbacks(100)).filter(
+        (x) => x.record.id === second,
+      );
+      expect(owedSecond).toMatchObject({
+        callbackUrl: "http://agent.example/safeguards/callback",
+        record: { status: "approved" },
+      });
+      await store.settleCallback(second, "delivered");
+      await store.settleCallback(none, "failed"); // nothing was owed: no change
+      expect(await owed()).toEqual([first]);
+      await store.settleCallback(first, "failed");
+      await store.settleCallback(first, "delivered"); // settled once: stays failed
+      expect(await owed()).toEqual([]);
+    });
   });
 }

@@ -2,8 +2,10 @@
  * @module inbox/callback-sender
  * Delivers terminal records to `callback_url`, signed with Standard Webhooks
  * (`webhook-id`, `webhook-timestamp`, `webhook-signature`), retrying with exponential backoff
- * until a 2xx or the retry window ends. Delivery is best effort: the decision is already
- * committed and stays available from `/decisions` and `/actions/{id}`.
+ * until a 2xx or the retry window ends. The decision is already committed and stays
+ * available from `/decisions` and `/actions/{id}`; the store marks the callback owed until
+ * `onDelivered` or `onGiveUp` reports how it ended, so an inbox that restarts sends the
+ * callbacks it still owes again (at least once; the `webhook-id` is the same every time).
  */
 import type { Clock, protocol } from "@safeguards/core";
 import { Webhook } from "standardwebhooks";
@@ -28,12 +30,17 @@ export interface CallbackSenderOptions {
   retry?: CallbackRetryOptions;
   /** Called when the retry window ends without a 2xx. */
   onGiveUp?: (info: { actionId: string; url: string; attempts: number; error: string }) => void;
+  /** Called when an attempt got a 2xx. */
+  onDelivered?: (info: { actionId: string; url: string; attempts: number }) => void;
 }
 
 /** Sends signed callbacks. */
 export interface CallbackSender {
-  /** Starts delivering `record` to `url` (returns at once). */
-  deliver(url: string, record: protocol.ActionRecord): void;
+  /**
+   * Starts delivering `record` to `url` (returns at once). `since` (ms) is when delivery
+   * began, for a callback owed from before a restart: the retry window counts from it.
+   */
+  deliver(url: string, record: protocol.ActionRecord, since?: number): void;
   /** Resolves when no delivery is in flight or scheduled (for tests and shutdown). */
   idle(): Promise<void>;
   /** Cancels scheduled retries and aborts attempts in flight. */
@@ -92,12 +99,21 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
     }
   };
 
-  const run = async (url: string, record: protocol.ActionRecord) => {
-    const started = clock.now();
+  const run = async (url: string, record: protocol.ActionRecord, since?: number) => {
+    const started = since ?? clock.now();
+    if (clock.now() - started > windowMs) {
+      const error = "the retry window ended before the inbox restarted";
+      options.onGiveUp?.({ actionId: record.id, url, attempts: 0, error });
+      return;
+    }
     let delay = initialDelay;
     for (let attempts = 1; ; attempts += 1) {
       const error = await attempt(url, record);
-      if (error === null || closed) return;
+      if (closed) return;
+      if (error === null) {
+        options.onDelivered?.({ actionId: record.id, url, attempts });
+        return;
+      }
       if (clock.now() + delay - started > windowMs) {
         options.onGiveUp?.({ actionId: record.id, url, attempts, error });
         return;
@@ -115,10 +131,10 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
   };
 
   return {
-    deliver(url, record) {
+    deliver(url, record, since) {
       if (closed) return;
       active += 1;
-      run(url, record).finally(settle);
+      run(url, record, since).finally(settle);
     },
     idle() {
       return active === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));

@@ -13,7 +13,10 @@
  * - each terminal transition takes the next value of a database-wide, monotonically
  *   increasing decision sequence, which is the `/decisions` cursor (nothing about it lives
  *   in process memory);
- * - the audit log is append-only and records every transition with actor and time.
+ * - the audit log is append-only and records every transition with actor and time;
+ * - a terminal transition of an action with a `callback_url` marks its callback pending, in
+ *   the same transaction, until the inbox records it delivered or given up, so callbacks
+ *   still owed survive a restart of the inbox.
  */
 import type { protocol, TerminalStatus } from "@safeguards/core";
 
@@ -73,6 +76,9 @@ export interface TransitionInput {
    */
   record?: StoredRecord;
 }
+
+/** How delivering a decided action's callback ended. */
+export type CallbackOutcome = "delivered" | "failed";
 
 /** Why {@link ActionStore.transition} did not apply. */
 export type TransitionRefusal = "not_found" | "not_pending" | "expired";
@@ -151,6 +157,13 @@ export interface ActionStore {
   nextExpiry(): Promise<number | null>;
   /** The audit trail of one action, oldest first. */
   auditLog(actionId: string): Promise<AuditEntry[]>;
+  /**
+   * Decided actions whose callback is still owed (marked pending by their transition and not
+   * settled since), oldest decision first.
+   */
+  pendingCallbacks(limit: number): Promise<StoredAction[]>;
+  /** Records that the callback of a decided action was delivered or given up. */
+  settleCallback(actionId: string, outcome: CallbackOutcome): Promise<void>;
   /** Releases resources (connections, file handles). */
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@
 import type {
   ActionStore,
   AuditEntry,
+  CallbackOutcome,
   CreateResult,
   DecisionsQuery,
   ListPage,
@@ -20,6 +21,8 @@ import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
 interface Row {
   seq: number;
   action: StoredAction;
+  /** Set by a terminal transition when the action has a callback URL. */
+  callback?: "pending" | CallbackOutcome;
 }
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -74,6 +77,19 @@ export function createMemoryStore(): ActionStore {
       return { actions: page.map((r) => clone(r.action)), nextCursor };
     },
 
+    async pendingCallbacks(limit) {
+      return [...rows.values()]
+        .filter((r) => r.callback === "pending")
+        .sort((a, b) => (a.action.decisionSeq ?? 0) - (b.action.decisionSeq ?? 0))
+        .slice(0, limit)
+        .map((r) => clone(r.action));
+    },
+
+    async settleCallback(actionId, outcome) {
+      const row = rows.get(actionId);
+      if (row?.callback === "pending") row.callback = outcome;
+    },
+
     async transition(input: TransitionInput): Promise<TransitionResult> {
       const row = rows.get(input.id);
       if (!row) return { ok: false, reason: "not_found" };
@@ -90,6 +106,7 @@ export function createMemoryStore(): ActionStore {
       action.record.status = input.status;
       action.record.decision = clone(input.decision);
       action.decisionSeq = ++decisionSeq;
+      if (action.callbackUrl !== null) row.callback = "pending";
       appendAudit({
         actionId: input.id,
         fromStatus: "pending",

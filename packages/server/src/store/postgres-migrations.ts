@@ -85,6 +85,31 @@ BEGIN
 END $$;
 `,
   },
+  {
+    version: 2,
+    name: "callback delivery state",
+    sql: `
+ALTER TABLE actions ADD COLUMN callback_state TEXT;
+CREATE INDEX actions_pending_callbacks ON actions (decision_seq) WHERE callback_state = 'pending';
+-- As version 1, and a decision of an action with a callback URL marks its callback pending.
+CREATE OR REPLACE FUNCTION safeguards_decide(p_id TEXT, p_status TEXT, p_record TEXT,
+  p_not_expired_at BIGINT, p_actor TEXT, p_at TEXT) RETURNS BIGINT LANGUAGE plpgsql AS $$
+DECLARE
+  v_seq BIGINT;
+BEGIN
+  PERFORM pg_advisory_xact_lock(${ADVISORY_LOCK_NAMESPACE}, ${DECISION_LOCK_KEY});
+  UPDATE actions SET status = p_status, record = p_record, decision_seq = nextval('decision_seq'),
+      callback_state = CASE WHEN callback_url IS NULL THEN NULL ELSE 'pending' END
+    WHERE id = p_id AND status = 'pending' AND expires_ms > p_not_expired_at
+    RETURNING decision_seq INTO v_seq;
+  IF v_seq IS NOT NULL THEN
+    INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
+      VALUES (p_id, 'pending', p_status, p_actor, p_at);
+  END IF;
+  RETURN v_seq;
+END $$;
+`,
+  },
 ];
 
 /** What {@link migratePostgres} did. */

@@ -219,6 +219,20 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
       );
       return rows.map(auditEntryFromRow);
     },
+    async pendingCallbacks(limit) {
+      const { rows } = await pool.query<ActionRow>(
+        `SELECT ${COLS} FROM actions WHERE callback_state = 'pending'
+         ORDER BY decision_seq LIMIT $1`,
+        [limit],
+      );
+      return rows.map(actionFromRow);
+    },
+    async settleCallback(actionId, outcome) {
+      await pool.query(
+        "UPDATE actions SET callback_state = $1 WHERE id = $2 AND callback_state = 'pending'",
+        [outcome, actionId],
+      );
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -11,6 +11,10 @@
  * trigger would copy the previous change's values; `actor` is NOT NULL, so an insert
  * without them fails).
  *
+ * Version 3 (from 2): `callback_state`, set to `'pending'` by the decision of an action with
+ * a callback URL (in the same statement) and to `'delivered'` or `'failed'` when delivery
+ * ends, so callbacks still owed are sent again after a restart.
+ *
  * Version 2 (from 1): audit entries written by triggers; the `(status, seq)` index replaced
  * by a partial index of pending actions (listing pending stays indexed; every decision
  * no longer rewrites an index entry); new files use `INTEGER PRIMARY KEY` without
@@ -20,7 +24,7 @@
 import type Database from "better-sqlite3";
 
 /** `PRAGMA user_version` of a file with the current schema. */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 
 const AUDIT_TRIGGERS = `
 CREATE TRIGGER IF NOT EXISTS actions_audit_insert AFTER INSERT ON actions
@@ -40,7 +44,7 @@ CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
 CREATE INDEX IF NOT EXISTS actions_pending_seq ON actions (seq) WHERE status = 'pending';
 `;
 
-/** DDL of a new file (schema version 2). */
+/** DDL of a new file up to schema version 2 (the later steps follow). */
 const CREATE_V2 = `
 CREATE TABLE actions (
   seq           INTEGER PRIMARY KEY,
@@ -76,6 +80,15 @@ ALTER TABLE actions ADD COLUMN changed_at TEXT;
 DROP INDEX IF EXISTS actions_status_seq;
 ${AUDIT_TRIGGERS}`;
 
+/** From version 2: the delivery state of callbacks. */
+const MIGRATE_V2_TO_V3 = `
+ALTER TABLE actions ADD COLUMN callback_state TEXT;
+CREATE INDEX actions_pending_callbacks ON actions (decision_seq) WHERE callback_state = 'pending';
+`;
+
+/** The step from each version to the next. */
+const STEPS: Record<number, string> = { 1: MIGRATE_V1_TO_V2, 2: MIGRATE_V2_TO_V3 };
+
 /**
  * Brings the file to {@link SQLITE_SCHEMA_VERSION}: creates the schema in an empty file,
  * migrates an older one, in one `BEGIN IMMEDIATE` transaction (several processes opening one
@@ -94,7 +107,12 @@ export function migrateSqlite(db: Database.Database): void {
       .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'actions'")
       .get();
     // A version-1 file may carry user_version 0 if it was created before the pragma was set.
-    db.exec(version === 1 || (version === 0 && hasActions) ? MIGRATE_V1_TO_V2 : CREATE_V2);
+    let at = version === 0 && hasActions ? 1 : version;
+    if (at === 0) {
+      db.exec(CREATE_V2);
+      at = 2;
+    }
+    for (; at < SQLITE_SCHEMA_VERSION; at++) db.exec(STEPS[at] as string);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   }).immediate();
 }

@@ -88,7 +88,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       { decision_seq: number; request_hash: string; callback_url: string | null }
     >(
       `UPDATE actions SET status = ?, record = ?, changed_by = ?, changed_at = ?,
-         decision_seq = (SELECT COALESCE(MAX(decision_seq), 0) + 1 FROM actions)
+         decision_seq = (SELECT COALESCE(MAX(decision_seq), 0) + 1 FROM actions),
+         callback_state = IIF(callback_url IS NULL, NULL, 'pending')
        WHERE id = ? AND status = 'pending' AND expires_ms > ?
        RETURNING decision_seq, request_hash, callback_url`,
     ),
@@ -105,6 +106,12 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     ),
     nextExpiry: db.prepare<[], { at: number | null }>(
       "SELECT MIN(expires_ms) AS at FROM actions WHERE status = 'pending'",
+    ),
+    pendingCallbacks: db.prepare<[number], ActionRow>(
+      `SELECT ${cols} FROM actions WHERE callback_state = 'pending' ORDER BY decision_seq LIMIT ?`,
+    ),
+    settleCallback: db.prepare<[string, string]>(
+      "UPDATE actions SET callback_state = ? WHERE id = ? AND callback_state = 'pending'",
     ),
     auditLog: db.prepare<[string], AuditRow>(
       "SELECT * FROM audit_log WHERE action_id = ? ORDER BY seq",
@@ -235,6 +242,14 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     },
     async auditLog(actionId): Promise<AuditEntry[]> {
       return q.auditLog.all(actionId).map(auditEntryFromRow);
+    },
+    async pendingCallbacks(limit) {
+      return q.pendingCallbacks.all(limit).map(actionFromRow);
+    },
+    settleCallback(actionId, outcome) {
+      return groupCommit.run(() => void q.settleCallback.run(outcome, actionId), {
+        singleStatement: true,
+      });
     },
     async close() {
       if (!db.open) return;
