@@ -162,6 +162,71 @@ describe("bad input never yields a 5xx and never changes the store", () => {
     );
   });
 
+  it("random cursors on the decisions event stream (query or Last-Event-ID)", async () => {
+    const decided = requestBody();
+    await file(url, decided);
+    await decideAs(url, decided.id, { type: "approve" });
+    const printable = (text: string) => text.replace(/[^\x20-\x7e]/g, "");
+    const cursor = fc.oneof(
+      fc.string().map(printable),
+      fc.nat({ max: 5 }).map(String),
+      fc.constantFrom("", "now", "-1", "1e3", "0x1", " 1", "9".repeat(16), "00000000000001"),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        cursor,
+        fc.boolean(),
+        fc.constantFrom("text/event-stream", "application/json, text/event-stream"),
+        async (sent, asHeader, accept) => {
+          // A header value loses its surrounding spaces on the way (HTTP whitespace).
+          const since = asHeader ? sent.trim() : sent;
+          const abort = new AbortController();
+          const response = await fetch(
+            `${url}/decisions${asHeader ? "" : `?since=${encodeURIComponent(sent)}`}`,
+            {
+              headers: {
+                authorization: `Bearer ${AGENT_KEY}`,
+                accept,
+                ...(asHeader ? { "last-event-id": sent } : {}),
+              },
+              signal: abort.signal,
+            },
+          );
+          try {
+            const valid = since === "" || since === "now" || /^\d{1,15}$/.test(since);
+            if (!valid) {
+              expect(response.status).toBe(400);
+              expect((await response.json()).error.code).toBe("invalid_request");
+              return;
+            }
+            expect(response.status).toBe(200);
+            expect(response.headers.get("content-type")).toContain("text/event-stream");
+            if (since === "now") return; // nothing before now is sent
+            const [next] = await inbox.store.decisionsSince({
+              agentId: decided.agent_id,
+              after: Number(since || "0"),
+              limit: 1,
+            });
+            if (!next) return; // nothing to send until a later decision
+            const reader = response.body?.getReader();
+            let text = "";
+            while (!text.includes("\n\n")) {
+              const chunk = await reader?.read();
+              if (!chunk || chunk.done) break;
+              text += new TextDecoder().decode(chunk.value);
+            }
+            expect(text).toContain(`id: ${next.decisionSeq}\n`);
+            const data = /^data: (.*)$/m.exec(text)?.[1] ?? "null";
+            expect(JSON.parse(data)).toMatchObject({ id: next.record.id });
+          } finally {
+            abort.abort();
+          }
+        },
+      ),
+      { numRuns: 60, examples: [[" 1", true, "text/event-stream"]] },
+    );
+  });
+
   it("malformed percent-encoding in paths and queries gets 4xx", async () => {
     for (const path of [
       "/actions/%E0%A4%A",
