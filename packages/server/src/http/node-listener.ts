@@ -85,9 +85,15 @@ async function answer(
     ({ status, body } = errorResult(error, onError));
     type = ERROR_CONTENT_TYPE;
   }
-  const json = JSON.stringify(body);
-  res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(json) });
-  res.end(json);
+  try {
+    const json = JSON.stringify(body);
+    res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(json) });
+    res.end(json);
+  } catch (error) {
+    // Nothing sensible can be sent any more (e.g. the socket is gone): report, never crash.
+    onError(error);
+    res.destroy();
+  }
 }
 
 /** The {@link ApiRequest} of a node request (headers read as web `Headers` would join them). */
