@@ -232,4 +232,33 @@ describe("the node listener and the Hono app answer alike", () => {
     );
     expect(answer).toMatchObject({ status: 401, body: { error: { code: "unauthorized" } } });
   });
+
+  it("serves the two routes under a basePath too", async () => {
+    const { inbox, url } = await startInbox({ basePath: "/inbox" });
+    inboxes.push(inbox);
+    expect(url).toMatch(/\/inbox\/api$/);
+    const body = requestBody();
+    const filed = await fetch(`${url}/request-approval`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${AGENT_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(filed.status).toBe(201);
+    expect(await filed.json()).toMatchObject({
+      review_url: `${new URL(url).origin}/inbox/review/${body.id}`,
+    });
+    const decided = await fetch(`${url}/actions/${body.id}/decision`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${REVIEWER_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ type: "approve" }),
+    });
+    expect(decided.status).toBe(200);
+    // Without the prefix the same paths are not the inbox's.
+    const outside = await fetch(`${new URL(url).origin}/api/request-approval`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${AGENT_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify(requestBody()),
+    });
+    expect(outside.status).toBe(404);
+  });
 });
