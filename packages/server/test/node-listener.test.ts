@@ -231,6 +231,28 @@ describe("the node listener and the Hono app answer alike", () => {
       JSON.stringify(requestBody(clock)),
     );
     expect(answer).toMatchObject({ status: 401, body: { error: { code: "unauthorized" } } });
+    // A dot segment as the id is resolved as a path, as @hono/node-server does: no such
+    // route, even when an action has that id.
+    const dotted = requestBody(clock, { id: ".." });
+    const filedDots = await fetch(`${node.url}/request-approval`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${AGENT_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify(dotted),
+    });
+    expect(filedDots.status).toBe(201);
+    const dots = await rawRequest(
+      node.url,
+      [
+        "POST /api/actions/../decision HTTP/1.1",
+        `host: 127.0.0.1:${port}`,
+        `authorization: Bearer ${REVIEWER_TOKEN}`,
+        "content-type: application/json",
+        "connection: close",
+      ],
+      JSON.stringify({ type: "approve" }),
+    );
+    expect(dots).toMatchObject({ status: 404, body: { error: { code: "not_found" } } });
+    expect((await node.inbox.store.get(".."))?.record.status).toBe("pending");
   });
 
   it("serves the two routes under a basePath too", async () => {

@@ -33,8 +33,9 @@ export interface NodeListenerOptions {
 
 // Host headers that @hono/node-server puts into the URL as they are (it normalises others).
 const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
-// Ids that need no percent-decoding (the protocol's id format).
-const PLAIN_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+// Ids that need no percent-decoding (the protocol's id format), except the dot segments "."
+// and "..", which @hono/node-server resolves as a path would be.
+const PLAIN_ID = /^(?!\.{1,2}$)[A-Za-z0-9_.:-]{1,128}$/;
 const DECISION_SUFFIX = "/decision";
 
 /** Builds the listener: hot API routes served directly, the rest by `app`. */
