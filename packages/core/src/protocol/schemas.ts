@@ -26,7 +26,9 @@ export const actionIdSchema = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[A-Za-z0-9_.:-]+$/, "id may hold only letters, digits and _ . : -");
+  .regex(/^[A-Za-z0-9_.:-]+$/, "id may hold only letters, digits and _ . : -")
+  // "." and ".." would be resolved away as path segments in /actions/{id}: undecidable.
+  .refine((id) => id !== "." && id !== "..", 'id may not be "." or ".."');
 
 export const severitySchema = z.enum(["INFO", "WARNING", "ERROR", "CRITICAL"]);
 export const decisionTypeSchema = z.enum(["approve", "modify", "reject"]);
