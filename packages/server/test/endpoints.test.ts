@@ -64,6 +64,22 @@ describe("POST /request-approval", () => {
     expect(res.body.error.code).toBe("args_hash_mismatch");
   });
 
+  it("refuses an args_schema whose pattern backtracks catastrophically on the args (400, no hang)", async () => {
+    const url = await start();
+    const args = { code: `${"a".repeat(40)}!` };
+    const action = {
+      name: "lookup",
+      args,
+      args_schema: { type: "object", properties: { code: { type: "string", pattern: "^(a+)+$" } } },
+    };
+    const body = requestBody(undefined, { action, args_hash: hashArgs(args) });
+    const res = await file(url, body);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: "invalid_request" });
+    expect(res.body.error.message).toMatch(/args_schema cannot be used: checking took longer than/);
+    expect((await file(url, requestBody())).status).toBe(201); // and the inbox still answers
+  });
+
   it("refuses a malformed args_hash, a past expiry and a missing field with 400", async () => {
     const url = await start();
     for (const body of [

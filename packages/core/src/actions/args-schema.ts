@@ -7,22 +7,59 @@
 import { Validator } from "@cfworker/json-schema";
 import { InvalidModificationError } from "../errors.js";
 import type { JsonObject } from "../util/json.js";
+import { checkInWorker, type SchemaCheckError } from "./schema-check-worker.js";
+
+/** How long a schema check with `pattern`s may take before it is refused (ms). */
+export const SCHEMA_CHECK_TIMEOUT_MS = 250;
 
 /**
  * Validates `value` against a JSON Schema (draft 2020-12). Answers the error messages, empty
- * when valid. A schema the validator cannot use is reported as an error, never thrown.
+ * when valid. A schema the validator cannot use is reported as an error, never thrown. A
+ * schema with `pattern`s is checked in a worker thread, at most `timeoutMs` (a pattern may
+ * backtrack catastrophically on some input): past that the answer is the error
+ * `args_schema cannot be used: checking took longer than ...`, and the process never hangs.
  */
-export function validateJsonSchema(schema: JsonObject, value: unknown): string[] {
-  try {
-    const result = new Validator(schema as never, "2020-12", false).validate(value);
-    return result.valid
-      ? []
-      : result.errors
-          .filter((e) => e.keyword !== "properties" && e.keyword !== "allOf")
-          .map((e) => `${e.instanceLocation}: ${e.error}`);
-  } catch (error) {
-    return [`args_schema cannot be used: ${(error as Error).message}`];
+export function validateJsonSchema(
+  schema: JsonObject,
+  value: unknown,
+  options: { timeoutMs?: number } = {},
+): string[] {
+  if (!hasPatterns(schema)) {
+    try {
+      return messages(new Validator(schema as never, "2020-12", false).validate(value));
+    } catch (error) {
+      return [`args_schema cannot be used: ${(error as Error).message}`];
+    }
   }
+  const timeoutMs = options.timeoutMs ?? SCHEMA_CHECK_TIMEOUT_MS;
+  const reply = checkInWorker(schema, value, timeoutMs);
+  if (reply === "timeout") {
+    return [
+      `args_schema cannot be used: checking took longer than ${timeoutMs} ms (a pattern may backtrack catastrophically on this input)`,
+    ];
+  }
+  return reply.ok ? messages(reply) : [`args_schema cannot be used: ${reply.message}`];
+}
+
+function messages(result: { valid: boolean; errors: SchemaCheckError[] }): string[] {
+  return result.valid
+    ? []
+    : result.errors
+        .filter((e) => e.keyword !== "properties" && e.keyword !== "allOf")
+        .map((e) => `${e.instanceLocation}: ${e.error}`);
+}
+
+/** Whether a schema holds a `pattern` or `patternProperties` anywhere (regexes to run). */
+function hasPatterns(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasPatterns);
+  if (node === null || typeof node !== "object") return false;
+  for (const [key, child] of Object.entries(node)) {
+    if ((key === "pattern" && typeof child === "string") || key === "patternProperties") {
+      return true;
+    }
+    if (hasPatterns(child)) return true;
+  }
+  return false;
 }
 
 /**

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { validateJsonSchema } from "../src/index.js";
+
+const withPattern = (pattern: string) => ({
+  type: "object",
+  properties: { code: { type: "string", pattern } },
+  required: ["code"],
+});
+
+describe("validateJsonSchema", () => {
+  it("checks patterns (in a worker) with the same answers as schemas without them", () => {
+    expect(validateJsonSchema(withPattern("^[A-Z]{3}$"), { code: "ABC" })).toEqual([]);
+    expect(validateJsonSchema(withPattern("^[A-Z]{3}$"), { code: "abc" })).toEqual([
+      "#/code: String does not match pattern.",
+    ]);
+    expect(
+      validateJsonSchema(
+        { type: "object", patternProperties: { "^x_": { type: "integer" } } },
+        { x_a: "not a number", other: "free" },
+      ),
+    ).toEqual([
+      '#: Property "x_a" matches pattern "^x_" but does not match associated schema.',
+      '#/x_a: Instance type "string" is invalid. Expected "integer".',
+    ]);
+    expect(validateJsonSchema({ type: "object", required: ["code"] }, {})).toEqual([
+      '#: Instance does not have required property "code".',
+    ]);
+    expect(validateJsonSchema(withPattern("(unclosed"), { code: "x" })).toEqual([
+      "args_schema cannot be used: Invalid regular expression: /(unclosed/u: Unterminated group",
+    ]);
+  });
+
+  it("refuses, instead of hanging, a pattern that backtracks catastrophically", () => {
+    const started = performance.now();
+    const errors = validateJsonSchema(
+      withPattern("^(a+)+$"),
+      { code: `${"a".repeat(40)}!` }, // about 2^40 steps for a backtracking engine
+      { timeoutMs: 200 },
+    );
+    expect(errors).toEqual([
+      "args_schema cannot be used: checking took longer than 200 ms (a pattern may backtrack catastrophically on this input)",
+    ]);
+    expect(performance.now() - started).toBeLessThan(15_000); // the start allowance at most
+    // The stuck worker was ended; the next check gets a new one and works.
+    expect(validateJsonSchema(withPattern("^(a+)+$"), { code: "aaaa" })).toEqual([]);
+    expect(validateJsonSchema(withPattern("^(a+)+$"), { code: "aab" })).toHaveLength(1);
+  });
+});
