@@ -55,12 +55,9 @@ parentPort.on("message", (m) => {
 });
 `;
 
-interface Watcher {
-  failed: (error: unknown) => void;
-}
-
 let worker: Worker | undefined;
-const watchers = new Map<symbol, Watcher & { path: string }>();
+/** What to call, per watched file, when the worker fails. */
+const watchers = new Map<symbol, (error: unknown) => void>();
 
 function startWorker(): Worker {
   const betterSqlite3 = createRequire(import.meta.url).resolve("better-sqlite3");
@@ -69,7 +66,7 @@ function startWorker(): Worker {
   const fail = (error: unknown) => {
     if (worker !== started) return;
     worker = undefined;
-    for (const watcher of watchers.values()) watcher.failed(error);
+    for (const failed of watchers.values()) failed(error);
     watchers.clear();
   };
   started.on("error", fail);
@@ -91,12 +88,9 @@ export function watchCheckpoints(file: string, options: CheckpointOptions = {}):
   }
   const key = Symbol(path);
   let failed = false;
-  watchers.set(key, {
-    path,
-    failed: (error) => {
-      failed = true;
-      options.onFailure?.(error);
-    },
+  watchers.set(key, (error) => {
+    failed = true;
+    options.onFailure?.(error);
   });
   post({ type: "watch", path, intervalMs: options.intervalMs ?? 100 });
   return () => {
