@@ -12,7 +12,7 @@ export {
   statusForDecision,
   TERMINAL_STATUSES,
 } from "./actions/action-status.js";
-export { validateJsonSchema } from "./actions/args-schema.js";
+export { validateJsonSchema, validateJsonSchemaAsync } from "./actions/args-schema.js";
 export { DeadlineScheduler } from "./actions/deadlines.js";
 export { HumanAction } from "./actions/human-action.js";
 export type {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateJsonSchema } from "../src/index.js";
+import { validateJsonSchema, validateJsonSchemaAsync } from "../src/index.js";
 
 const withPattern = (pattern: string) => ({
   type: "object",
@@ -44,5 +44,34 @@ describe("validateJsonSchema", () => {
     // The stuck worker was ended; the next check gets a new one and works.
     expect(validateJsonSchema(withPattern("^(a+)+$"), { code: "aaaa" })).toEqual([]);
     expect(validateJsonSchema(withPattern("^(a+)+$"), { code: "aab" })).toHaveLength(1);
+  });
+
+  it("async: a slow check times out alone; checks queued behind it still get their answers", async () => {
+    const slow = validateJsonSchemaAsync(
+      withPattern("^(a+)+$"),
+      { code: `${"a".repeat(40)}!` },
+      { timeoutMs: 200 },
+    );
+    const queued = [
+      validateJsonSchemaAsync(withPattern("^[A-Z]{3}$"), { code: "ABC" }),
+      validateJsonSchemaAsync(withPattern("^[A-Z]{3}$"), { code: "abc" }),
+    ];
+    let ticks = 0;
+    const ticker = setInterval(() => {
+      ticks += 1;
+    }, 10);
+    try {
+      expect(await slow).toEqual([
+        "args_schema cannot be used: checking took longer than 200 ms (a pattern may backtrack catastrophically on this input)",
+      ]);
+      expect(await Promise.all(queued)).toEqual([[], ["#/code: String does not match pattern."]]);
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(ticks).toBeGreaterThan(5); // nobody blocked the event loop meanwhile
+    // Without patterns the answer comes from this thread, the same as the sync variant.
+    expect(await validateJsonSchemaAsync({ type: "object", required: ["code"] }, {})).toEqual(
+      validateJsonSchema({ type: "object", required: ["code"] }, {}),
+    );
   });
 });

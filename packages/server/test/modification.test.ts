@@ -41,9 +41,9 @@ const record = (withAction = true): StoredRecord => ({
   decision: null,
 });
 
-const refusal = (fn: () => unknown) => {
+const refusal = async (fn: () => Promise<unknown>) => {
   try {
-    fn();
+    await fn();
   } catch (error) {
     return error as InboxError;
   }
@@ -51,8 +51,10 @@ const refusal = (fn: () => unknown) => {
 };
 
 describe("applyModification", () => {
-  it("merges changed fields that satisfy the schema", () => {
-    expect(applyModification(record(), { amount: 99.5, currency: "EUR", tags: ["x"] })).toEqual({
+  it("merges changed fields that satisfy the schema", async () => {
+    expect(
+      await applyModification(record(), { amount: 99.5, currency: "EUR", tags: ["x"] }),
+    ).toEqual({
       amount: 99.5,
       count: 1,
       currency: "EUR",
@@ -71,22 +73,53 @@ describe("applyModification", () => {
     [{ note: "too long" }, "maxLength"],
     [{ urgent: "yes" }, "boolean"],
     [{ tags: [1] }, "items"],
-  ])("refuses %j (%s) with invalid_modification", (change) => {
-    const error = refusal(() => applyModification(record(), change));
+  ])("refuses %j (%s) with invalid_modification", async (change) => {
+    const error = await refusal(() => applyModification(record(), change));
     expect(error).toBeInstanceOf(InboxError);
     expect(error.code).toBe("invalid_modification");
     expect((error.details as { errors: string[] }).errors.length).toBeGreaterThan(0);
   });
 
-  it("refuses unknown and empty modifications, and checks metadata without an action", () => {
-    expect(refusal(() => applyModification(record(), { extra: 1 })).details).toEqual({
+  it("refuses unknown and empty modifications, and checks metadata without an action", async () => {
+    expect((await refusal(() => applyModification(record(), { extra: 1 }))).details).toEqual({
       unknown_fields: ["extra"],
     });
-    expect(refusal(() => applyModification(record(), {})).code).toBe("invalid_modification");
-    expect(applyModification(record(false), { reason: "other" })).toEqual({ reason: "other" });
-    expect(refusal(() => applyModification(record(false), { amount: 1 })).code).toBe(
+    expect((await refusal(() => applyModification(record(), {}))).code).toBe(
       "invalid_modification",
     );
+    expect(await applyModification(record(false), { reason: "other" })).toEqual({
+      reason: "other",
+    });
+    expect((await refusal(() => applyModification(record(false), { amount: 1 }))).code).toBe(
+      "invalid_modification",
+    );
+  });
+
+  it("refuses, without blocking, a modification whose pattern backtracks catastrophically", async () => {
+    const slow: StoredRecord = {
+      ...record(),
+      action: {
+        name: "lookup",
+        args: { code: "aaaa" },
+        args_schema: {
+          type: "object",
+          properties: { code: { type: "string", pattern: "^(a+)+$" } },
+        },
+      },
+    };
+    let ticks = 0;
+    const ticker = setInterval(() => {
+      ticks += 1;
+    }, 10);
+    try {
+      const error = await refusal(() => applyModification(slow, { code: `${"a".repeat(40)}!` }));
+      expect(error.code).toBe("invalid_modification");
+      expect(error.message).toMatch(/checking took longer than 250 ms/);
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(ticks).toBeGreaterThan(5); // the event loop kept running meanwhile
+    expect(await applyModification(slow, { code: "aaaaaa" })).toEqual({ code: "aaaaaa" });
   });
 
   it("reports an unusable schema instead of throwing", () => {

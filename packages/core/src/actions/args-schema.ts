@@ -7,7 +7,12 @@
 import { Validator } from "@cfworker/json-schema";
 import { InvalidModificationError } from "../errors.js";
 import type { JsonObject } from "../util/json.js";
-import { checkInWorker, type SchemaCheckError } from "./schema-check-worker.js";
+import { checkInWorkerAsync } from "./async-schema-check.js";
+import {
+  checkInWorker,
+  type SchemaCheckError,
+  type SchemaCheckReply,
+} from "./schema-check-worker.js";
 
 /** How long a schema check with `pattern`s may take before it is refused (ms). */
 export const SCHEMA_CHECK_TIMEOUT_MS = 250;
@@ -32,7 +37,25 @@ export function validateJsonSchema(
     }
   }
   const timeoutMs = options.timeoutMs ?? SCHEMA_CHECK_TIMEOUT_MS;
-  const reply = checkInWorker(schema, value, timeoutMs);
+  return answer(checkInWorker(schema, value, timeoutMs), timeoutMs);
+}
+
+/**
+ * {@link validateJsonSchema} for servers: the same answers, but a schema with `pattern`s is
+ * checked without blocking the event loop (the caller awaits the worker, at most
+ * `timeoutMs` of its work).
+ */
+export async function validateJsonSchemaAsync(
+  schema: JsonObject,
+  value: unknown,
+  options: { timeoutMs?: number } = {},
+): Promise<string[]> {
+  if (!hasPatterns(schema)) return validateJsonSchema(schema, value);
+  const timeoutMs = options.timeoutMs ?? SCHEMA_CHECK_TIMEOUT_MS;
+  return answer(await checkInWorkerAsync(schema, value, timeoutMs), timeoutMs);
+}
+
+function answer(reply: SchemaCheckReply | "timeout", timeoutMs: number): string[] {
   if (reply === "timeout") {
     return [
       `args_schema cannot be used: checking took longer than ${timeoutMs} ms (a pattern may backtrack catastrophically on this input)`,

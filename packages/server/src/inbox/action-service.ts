@@ -12,7 +12,7 @@ import {
   type protocol,
   statusForDecision,
   type TerminalStatus,
-  validateJsonSchema,
+  validateJsonSchemaAsync,
 } from "@safeguards/core";
 import type { ActionStore, StoredAction, StoredRecord } from "../store/action-store.js";
 import type { CallbackUrlCheck } from "./callback-allowlist.js";
@@ -142,7 +142,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
     action.record.status === "pending" && Date.parse(action.record.expires_at) <= clock.now();
 
   /** Refuses a new request that cannot be filed (400/422). */
-  const checkNew = (body: protocol.ApprovalRequestBody) => {
+  const checkNew = async (body: protocol.ApprovalRequestBody) => {
     if (body.action && hashArgs(body.action.args) !== body.args_hash) {
       throw new InboxError(
         "args_hash_mismatch",
@@ -152,7 +152,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
     }
     const schema = body.action?.args_schema;
     const schemaError = schema
-      ? validateJsonSchema(schema as JsonObject, body.action?.args).find((e) =>
+      ? (await validateJsonSchemaAsync(schema as JsonObject, body.action?.args)).find((e) =>
           e.startsWith("args_schema cannot be used"),
         )
       : undefined;
@@ -196,7 +196,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
       // No read first: the insert finds an existing id. A retry that no longer passes the
       // checks below (e.g. its expires_at has passed) still gets its stored record.
       try {
-        checkNew(body);
+        await checkNew(body);
       } catch (error) {
         const existing = await get(body.id);
         if (existing) return idempotent(existing, requestHash);
@@ -250,7 +250,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
       if (body.type !== "modify" && body.response_data && Object.keys(body.response_data).length) {
         throw new InboxError("invalid_request", "response_data is only allowed with type modify");
       }
-      if (body.type === "modify") applyModification(record, body.response_data as JsonObject);
+      if (body.type === "modify") await applyModification(record, body.response_data as JsonObject);
       const decision = {
         type: body.type,
         response_data: body.type === "modify" ? (body.response_data ?? null) : null,

@@ -2,7 +2,8 @@
  * @module inbox/modification
  * Checks a reviewer's `modify` decision: `response_data` may only change fields that exist
  * in `action.args` (or `metadata` when there is no action), and the result must satisfy
- * `action.args_schema` (core's `validateJsonSchema`, i.e. `@cfworker/json-schema`).
+ * `action.args_schema` (core's `validateJsonSchemaAsync`, i.e. `@cfworker/json-schema`, with
+ * its patterns run off the event loop under a deadline).
  */
 import {
   assertValidModification,
@@ -11,7 +12,7 @@ import {
   type JsonObject,
   applyModification as mergeModification,
   modificationTarget,
-  validateJsonSchema,
+  validateJsonSchemaAsync,
 } from "@safeguards/core";
 import type { StoredRecord } from "../store/action-store.js";
 import { InboxError } from "./inbox-error.js";
@@ -20,10 +21,10 @@ import { InboxError } from "./inbox-error.js";
  * Answers the arguments after the modification, or throws {@link InboxError}
  * `invalid_modification` (unknown field, no field, or a result failing `args_schema`).
  */
-export function applyModification(
+export async function applyModification(
   record: StoredRecord,
   responseData: JsonObject | undefined,
-): JsonObject {
+): Promise<JsonObject> {
   const request = {
     id: record.id,
     metadata: record.metadata as JsonObject,
@@ -46,7 +47,7 @@ export function applyModification(
   const result = mergeModification(modificationTarget(request), responseData);
   const schema = record.action?.args_schema;
   if (schema) {
-    const errors = validateJsonSchema(schema as JsonObject, result);
+    const errors = await validateJsonSchemaAsync(schema as JsonObject, result);
     if (errors.length > 0) {
       throw new InboxError(
         "invalid_modification",
