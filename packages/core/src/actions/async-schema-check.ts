@@ -8,26 +8,14 @@
  */
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import type { SchemaCheckReply } from "./schema-check-worker.js";
+import { CHECK_SOURCE, type SchemaCheckReply } from "./schema-check-worker.js";
 
 // Plain JavaScript (eval), so it runs the same from TypeScript sources and from dist/.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const { Validator } = require(workerData.validator);
+const WORKER_SOURCE = `${CHECK_SOURCE}
+const { parentPort } = require("node:worker_threads");
 parentPort.on("message", ({ id, schema, value }) => {
   parentPort.postMessage({ id, started: true });
-  let reply;
-  try {
-    const result = new Validator(schema, "2020-12", false).validate(value);
-    reply = {
-      ok: true,
-      valid: result.valid,
-      errors: result.errors.map((e) => ({ keyword: e.keyword, instanceLocation: e.instanceLocation, error: e.error })),
-    };
-  } catch (error) {
-    reply = { ok: false, message: String((error && error.message) || error) };
-  }
-  parentPort.postMessage({ id, reply });
+  parentPort.postMessage({ id, reply: check(schema, value) });
 });
 `;
 

@@ -28,24 +28,32 @@ export type SchemaCheckReply =
   | { ok: true; valid: boolean; errors: SchemaCheckError[] }
   | { ok: false; message: string };
 
-// Plain JavaScript (eval), so it runs the same from TypeScript sources and from dist/.
-const WORKER_SOURCE = `
-const { workerData } = require("node:worker_threads");
-const { Validator } = require(workerData.validator);
-const done = new Int32Array(workerData.signal);
-workerData.port.on("message", ({ schema, value }) => {
-  let reply;
+/**
+ * JavaScript source of `check(schema, value)` (a {@link SchemaCheckReply}), shared by the
+ * workers of both variants; `workerData.validator` is the path of @cfworker/json-schema.
+ */
+export const CHECK_SOURCE = `
+const { Validator } = require(require("node:worker_threads").workerData.validator);
+const check = (schema, value) => {
   try {
     const result = new Validator(schema, "2020-12", false).validate(value);
-    reply = {
+    return {
       ok: true,
       valid: result.valid,
       errors: result.errors.map((e) => ({ keyword: e.keyword, instanceLocation: e.instanceLocation, error: e.error })),
     };
   } catch (error) {
-    reply = { ok: false, message: String((error && error.message) || error) };
+    return { ok: false, message: String((error && error.message) || error) };
   }
-  workerData.port.postMessage(reply);
+};
+`;
+
+// Plain JavaScript (eval), so it runs the same from TypeScript sources and from dist/.
+const WORKER_SOURCE = `${CHECK_SOURCE}
+const { workerData } = require("node:worker_threads");
+const done = new Int32Array(workerData.signal);
+workerData.port.on("message", ({ schema, value }) => {
+  workerData.port.postMessage(check(schema, value));
   Atomics.store(done, 0, 1);
   Atomics.notify(done, 0);
 });
