@@ -40,7 +40,7 @@ export const payloadTooLarge = () =>
   });
 
 /** Whether a declared `Content-Length` is a plain number. */
-export const isSizedBody = (declared: string | undefined): declared is string =>
+const isSizedBody = (declared: string | undefined): declared is string =>
   declared !== undefined && /^\d+$/.test(declared);
 
 /** The {@link ApiRequest} of a Hono context. */

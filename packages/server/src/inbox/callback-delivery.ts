@@ -70,8 +70,8 @@ export function createCallbackDelivery(options: CallbackDeliveryOptions): Callba
     async resendOwed() {
       const owed = await store.pendingCallbacks(RESEND_LIMIT);
       for (const action of owed) {
-        const decidedAt = Date.parse(action.record.decision?.decided_at ?? "");
         if (action.callbackUrl === null) continue;
+        const decidedAt = Date.parse(action.record.decision?.decided_at ?? "");
         deliver(
           action.callbackUrl,
           options.toWire(action.record),
