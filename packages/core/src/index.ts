@@ -13,6 +13,7 @@ export {
   TERMINAL_STATUSES,
 } from "./actions/action-status.js";
 export { validateJsonSchema, validateJsonSchemaAsync } from "./actions/args-schema.js";
+export { assertDecisionAllowed } from "./actions/check-decision.js";
 export { DeadlineScheduler } from "./actions/deadlines.js";
 export { HumanAction } from "./actions/human-action.js";
 export type {

@@ -1,40 +1,29 @@
 /**
  * @module @safeguards/langchain
  * Human approval for LangChain tools and agents: `withApproval`, `guardTools`,
- * `approvalMiddleware`, and the helpers to resume an interrupted agent.
+ * `approvalMiddleware`, and the helpers to resume an interrupted agent (the same ones as
+ * `@safeguards/langgraph`'s: one vocabulary, `@safeguards/core/interrupts`).
  */
-export type { ApprovalMiddlewareOptions } from "./approval-middleware.js";
-export { approvalMiddleware } from "./approval-middleware.js";
 export type {
-  ApprovalDecisionInput,
-  CallUnderReview,
-  CoreDecision,
-  HitlDecision,
-  NormalizedDecision,
-} from "./decisions.js";
-export {
-  decisionProblem,
-  decisionSchema,
-  normalizeDecision,
-  responseSchemaFor,
-} from "./decisions.js";
-export { guardTools } from "./guard-tools.js";
-export type { ApprovalInterruptValue } from "./interrupt-payload.js";
-export { APPROVAL_INTERRUPT_TYPE, isApprovalInterrupt } from "./interrupt-payload.js";
-export type { NotApprovedDetails } from "./not-approved-error.js";
-export { CallNotApprovedError } from "./not-approved-error.js";
-export type {
+  ApprovalPayload,
+  DecisionInput,
   PendingApproval,
-  ResumableAgent,
-  RunnableConfigLike,
-  ThreadApprovals,
-} from "./resume.js";
+  ResumableGraph,
+  ReviewDecision,
+} from "@safeguards/langgraph";
 export {
+  APPROVAL_KIND,
   buildResumeCommand,
+  isApprovalPayload,
   listPendingApprovals,
-  readApprovals,
+  normalizeDecision,
   resumeApprovals,
   strictResumeConfig,
-} from "./resume.js";
+} from "@safeguards/langgraph";
+export type { ApprovalMiddlewareOptions } from "./approval-middleware.js";
+export { approvalMiddleware } from "./approval-middleware.js";
+export { guardTools } from "./guard-tools.js";
+export type { NotApprovedDetails } from "./not-approved-error.js";
+export { CallNotApprovedError } from "./not-approved-error.js";
 export type { WithApprovalOptions } from "./with-approval.js";
 export { GUARDED, isGuardedTool, withApproval } from "./with-approval.js";

@@ -16,7 +16,7 @@ import {
   type PolicyVerdict,
   resolveOutcome,
 } from "@safeguards/core";
-import { modificationNote } from "./tool-messages.js";
+import { approvalMetadata, modificationNote } from "@safeguards/core/interrupts";
 import { argsJsonSchema, argsProblem, type SchemaHolder } from "./tool-schema.js";
 
 /** One tool call to review. */
@@ -70,7 +70,7 @@ export async function reviewCall(input: ReviewCallInput): Promise<ReviewResult> 
       description: verdict.description,
       agentId: input.agentId,
       severity: verdict.severity,
-      metadata: requestMetadata(verdict, input.toolCallId),
+      metadata: approvalMetadata(verdict, input.toolCallId),
       action: { name: toolName, args, ...(argsSchema ? { argsSchema } : {}) },
       allowedDecisions: verdict.allowedDecisions,
       ...(verdict.timeoutSeconds !== undefined ? { timeoutSeconds: verdict.timeoutSeconds } : {}),
@@ -117,26 +117,6 @@ export async function reviewCall(input: ReviewCallInput): Promise<ReviewResult> 
     action,
     note: modificationNote(args, outcome.args, action),
   };
-}
-
-/** The request's metadata: tool call id, the policy's alerts, reviewers and channel. */
-export function requestMetadata(
-  verdict: Extract<PolicyVerdict, { required: true }>,
-  toolCallId: string | undefined,
-): JsonObject {
-  const metadata: JsonObject = {};
-  if (toolCallId !== undefined) metadata.tool_call_id = toolCallId;
-  if (verdict.alerts.length > 0) {
-    metadata.alerts = verdict.alerts.map((a) => ({
-      title: a.title,
-      description: a.description,
-      severity: a.severity,
-    }));
-  }
-  if (verdict.reviewers) metadata.reviewers = [...verdict.reviewers];
-  if (verdict.channel) metadata.channel = verdict.channel;
-  if (verdict.policyError) metadata.policy_error = verdict.policyError;
-  return metadata;
 }
 
 function message(error: unknown): string {

@@ -1,11 +1,10 @@
 /**
  * @module tool-messages
  * What the model is told about a reviewed call: a ToolMessage (status "error") with the
- * reason when the call did not run, and a note on the result when a reviewer changed the
- * arguments before it ran.
+ * reason when the call did not run, and the reviewer's note (core's `modificationNote`) put
+ * before the result when a reviewer changed the arguments before it ran.
  */
 import { ToolMessage } from "@langchain/core/messages";
-import type { JsonObject } from "@safeguards/core";
 
 /** A ToolMessage (status "error") telling the model that the call did not run, and why. */
 export function refusalMessage(
@@ -18,20 +17,6 @@ export function refusalMessage(
     name: toolCall.name,
     status: "error",
   });
-}
-
-/** The note the model gets when a reviewer changed the arguments before the call ran. */
-export function modificationNote(
-  original: JsonObject,
-  approved: JsonObject,
-  review: { reviewer?: string | null; comments?: string | null } = {},
-): string {
-  const changes = Object.keys(approved)
-    .filter((k) => JSON.stringify(original[k]) !== JSON.stringify(approved[k]))
-    .map((k) => `${k}: ${JSON.stringify(original[k])} -> ${JSON.stringify(approved[k])}`);
-  const who = review.reviewer ? ` (${review.reviewer})` : "";
-  const why = review.comments ? ` Reviewer's comment: ${review.comments}` : "";
-  return `[A human reviewer${who} changed the arguments before this call ran: ${changes.join(", ") || "no visible change"}.${why}]`;
 }
 
 /** Puts `note` before the text content of a tool result (string or ToolMessage). */

@@ -1,40 +1,38 @@
 /**
  * @module action-decision
- * Turns a final {@link HumanAction} from the inbox into the resume value of its interrupt.
+ * Turns a final {@link HumanAction} from the inbox into the resume value of its interrupt,
+ * in Safeguards' own decision shape (`modify` carries only the changed fields).
  */
-import { ActionStatus, type HumanAction, type TimeoutFallback } from "@safeguards/core";
-import type { SafeguardsDecision } from "./interop.js";
+import { ActionStatus, type HumanAction, type JsonObject } from "@safeguards/core";
+
+/** The resume value a decided action becomes (Safeguards' own decision shape). */
+export interface ActionDecision {
+  type: "approve" | "modify" | "reject" | "timed_out";
+  responseData?: JsonObject;
+  comments?: string;
+  reviewer?: string;
+  /** The hash of the arguments the reviewer saw; the interrupt refuses other arguments. */
+  argsHash?: string;
+}
 
 /**
- * The resume value for a decided action. A timeout becomes the policy's `onTimeout`
- * (rejection by default), a cancellation a rejection; an approval of arguments other than
- * the interrupt's (`sameArgs` false) is refused: the call does not run.
+ * The resume value for a decided action. A timeout becomes `timed_out` (the interrupt applies
+ * the policy's `onTimeout`), a cancellation a rejection.
  */
-export function actionToDecision(
-  action: HumanAction,
-  onTimeout: TimeoutFallback,
-  sameArgs: boolean,
-): SafeguardsDecision {
+export function actionToDecision(action: HumanAction): ActionDecision {
   const who = action.reviewer ? { reviewer: action.reviewer } : {};
   const why = action.comments ? { comments: action.comments } : {};
-  if (!sameArgs) {
-    return {
-      type: "reject",
-      comments: "The approved arguments differ from the ones the agent asked for; not run.",
-    };
-  }
+  const hash = action.argsHash ? { argsHash: action.argsHash } : {};
   switch (action.status) {
     case ActionStatus.APPROVED:
-      return { type: "approve", ...who, ...why };
+      return { type: "approve", ...who, ...why, ...hash };
     case ActionStatus.MODIFIED:
-      return { type: "modify", responseData: action.responseData ?? {}, ...who, ...why };
+      return { type: "modify", responseData: action.responseData ?? {}, ...who, ...why, ...hash };
     case ActionStatus.TIMED_OUT:
-      return onTimeout === "approve"
-        ? { type: "approve", timedOut: true }
-        : { type: "reject", timedOut: true };
+      return { type: "timed_out" };
     case ActionStatus.CANCELLED:
       return { type: "reject", comments: "The approval request was cancelled." };
     default:
-      return { type: "reject", ...who, ...why };
+      return { type: "reject", ...who, ...why, ...hash };
   }
 }

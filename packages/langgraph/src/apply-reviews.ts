@@ -6,20 +6,7 @@
  * tool node.
  */
 import { AIMessage, type BaseMessage, ToolMessage } from "@langchain/core/messages";
-import type { JsonObject } from "@safeguards/core";
-
-/** What became of one reviewed call. */
-export interface ReviewOutcome {
-  toolCallId: string;
-  name: string;
-  decision: "approved" | "modified" | "rejected" | "timed_out";
-  /** The arguments that will run (modified calls). */
-  args?: JsonObject;
-  /** Why the call did not run (rejected / timed out). */
-  reason?: string;
-  reviewer?: string;
-  comments?: string;
-}
+import { notRunReason, type ReviewOutcome } from "@safeguards/core/interrupts";
 
 /** The last AI message in `messages`, if any. */
 export function lastAiMessage(messages: readonly BaseMessage[]): AIMessage | undefined {
@@ -52,18 +39,11 @@ export function applyReviews(ai: AIMessage, outcomes: readonly ReviewOutcome[]):
         tool_call_id: outcome.toolCallId,
         name: outcome.name,
         status: "error",
-        content: outcome.reason ?? rejectionText(outcome),
+        content: outcome.reason ?? notRunReason(outcome),
       }),
     );
   }
   return updates;
-}
-
-/** The text the model reads when a call was not run. */
-export function rejectionText(outcome: Pick<ReviewOutcome, "decision" | "reviewer" | "comments">) {
-  if (outcome.decision === "timed_out") return "No human decided in time, so the call was not run.";
-  const who = outcome.reviewer ? ` (${outcome.reviewer})` : "";
-  return `A human reviewer rejected this call${who}: ${outcome.comments ?? "no reason given"}. The call was not run.`;
 }
 
 function replaceArgs(ai: AIMessage, modified: readonly ReviewOutcome[]): AIMessage {

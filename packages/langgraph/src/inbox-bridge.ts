@@ -19,12 +19,10 @@ import {
   ErrorCode,
   type HumanAction,
   HumanActionHandler,
-  hashArgs,
   InvalidConfigError,
   isSafeguardsError,
 } from "@safeguards/core";
-import { actionToDecision } from "./action-decision.js";
-import type { SafeguardsDecision } from "./interop.js";
+import { type ActionDecision, actionToDecision } from "./action-decision.js";
 import {
   listPendingApprovals,
   type PendingApproval,
@@ -165,14 +163,14 @@ export function createInboxBridge(options: CreateInboxBridgeOptions): InboxBridg
       id: approvalRequestId(threadId, p.interruptId),
       title: payload.title,
       description: payload.description,
-      agentId: payload.agent_id ?? options.agentId ?? "langgraph",
+      agentId: payload.agent_id || options.agentId || "langgraph",
       severity: payload.severity,
       metadata: {
         thread_id: threadId,
         interrupt_id: p.interruptId,
         tool_call_id: p.toolCallId,
         requested_at: payload.requested_at,
-        ...(payload.reviewers ? { reviewers: payload.reviewers } : {}),
+        ...payload.metadata,
       },
       action: {
         name: payload.name,
@@ -192,14 +190,13 @@ export function createInboxBridge(options: CreateInboxBridgeOptions): InboxBridg
   }
 
   function decisionsFor(threadId: string, pending: readonly PendingApproval[]) {
-    const decisions: Record<string, SafeguardsDecision> = {};
+    const decisions: Record<string, ActionDecision> = {};
     for (const p of pending) {
       const action: HumanAction | undefined = handler.getAction(
         approvalRequestId(threadId, p.interruptId),
       );
       if (!action?.isFinal) continue;
-      const sameArgs = action.argsHash === hashArgs(p.payload.args);
-      decisions[p.interruptId] = actionToDecision(action, p.payload.on_timeout, sameArgs);
+      decisions[p.interruptId] = actionToDecision(action);
     }
     return decisions;
   }
@@ -218,7 +215,7 @@ export function createInboxBridge(options: CreateInboxBridgeOptions): InboxBridg
     try {
       result = await resumeApprovals(graph, config, decisions);
     } catch (error) {
-      if (!isSafeguardsError(error, ErrorCode.INVALID_MODIFICATION)) throw error;
+      if (!isRefusedDecision(error)) throw error;
       report(error, threadId); // fail closed: a refused modification becomes a rejection
       result = await resumeApprovals(graph, config, refuseModifications(decisions, error));
     }
@@ -262,14 +259,30 @@ export function createInboxBridge(options: CreateInboxBridgeOptions): InboxBridg
   };
 }
 
+/** A decision the graph refused: a modification the tool does not accept, or other arguments. */
+function isRefusedDecision(error: unknown): boolean {
+  return (
+    isSafeguardsError(error, ErrorCode.INVALID_MODIFICATION) ||
+    isSafeguardsError(error, ErrorCode.ARGS_MISMATCH)
+  );
+}
+
+/**
+ * Fail closed: the decisions the graph refused (named in the error's `details.problems`, else
+ * every modification) become rejections that say why; the others are sent as they were.
+ */
 function refuseModifications(
-  decisions: Record<string, SafeguardsDecision>,
+  decisions: Record<string, ActionDecision>,
   error: unknown,
-): Record<string, SafeguardsDecision> {
-  const reason = `The reviewer's change was refused (${(error as Error).message}); the call was not run.`;
-  const out: Record<string, SafeguardsDecision> = {};
+): Record<string, ActionDecision> {
+  const reason = `The reviewer's decision could not be applied (${(error as Error).message}); the call was not run.`;
+  const problems = (error as { details?: { problems?: { interruptId?: unknown }[] } }).details
+    ?.problems;
+  const refused = new Set(problems?.map((p) => p.interruptId));
+  const out: Record<string, ActionDecision> = {};
   for (const [id, d] of Object.entries(decisions)) {
-    out[id] = d.type === "modify" ? { type: "reject", comments: reason } : d;
+    const isRefused = problems ? refused.has(id) : d.type === "modify";
+    out[id] = isRefused ? { type: "reject", comments: reason } : d;
   }
   return out;
 }

@@ -1,33 +1,31 @@
 /**
  * @module @safeguards/langgraph
- * Human approval of tool calls inside LangGraph graphs: the approval node (one interrupt
- * per flagged call), routing, resume helpers, LangChain / Agent Inbox interop and the
- * inbox bridge. Public entry (named re-exports only).
+ * Human approval of tool calls inside LangGraph graphs: the approval node (one interrupt per
+ * flagged call, or one at a time), routing, resume helpers, the resume guard both adapters
+ * use, and the inbox bridge. The interrupt payload and decision vocabulary are core's
+ * (`@safeguards/core/interrupts`), re-exported here. Public entry (named re-exports only).
  */
 
+export type {
+  ApprovalPayload,
+  CallUnderReview,
+  DecisionInput,
+  ReviewDecision,
+  ReviewOutcome,
+} from "@safeguards/core/interrupts";
+export {
+  APPROVAL_KIND,
+  decisionInputSchema,
+  isApprovalPayload,
+  normalizeDecision,
+} from "@safeguards/core/interrupts";
+export type { ActionDecision } from "./action-decision.js";
 export { actionToDecision } from "./action-decision.js";
-export type { ReviewOutcome } from "./apply-reviews.js";
-export { applyReviews, rejectionText } from "./apply-reviews.js";
+export { applyReviews } from "./apply-reviews.js";
 export type { CreateApprovalNodeOptions } from "./create-approval-node.js";
-export { createApprovalNode } from "./create-approval-node.js";
+export { ApprovalGraphState, buildApprovalGraph, createApprovalNode } from "./create-approval-node.js";
 export type { CreateInboxBridgeOptions, InboxBridge } from "./inbox-bridge.js";
 export { approvalRequestId, createInboxBridge } from "./inbox-bridge.js";
-export type {
-  DecisionContext,
-  DecisionInput,
-  HitlRequestFields,
-  ReviewDecision,
-  SafeguardsDecision,
-} from "./interop.js";
-export {
-  decisionSchemaFor,
-  decisionShapeSchema,
-  hitlRequestFields,
-  normalizeDecision,
-  toLangChainDecisions,
-} from "./interop.js";
-export type { ApprovalPayload } from "./payload.js";
-export { isApprovalPayload, PAYLOAD_KIND } from "./payload.js";
 export type { PendingApproval, ResumableGraph } from "./resume.js";
 export {
   buildResumeCommand,
@@ -35,6 +33,8 @@ export {
   resumeApprovals,
   strictResumeConfig,
 } from "./resume.js";
+export type { CheckedDecision, GuardResumeOptions } from "./resume-guard.js";
+export { guardResume } from "./resume-guard.js";
 export type { ApprovalLoopNames, LoopBuilder } from "./routing.js";
 export {
   hasPendingToolCalls,

@@ -5,7 +5,7 @@
  */
 import { toJsonSchema } from "@langchain/core/utils/json_schema";
 import { interopSafeParse, isInteropZodSchema } from "@langchain/core/utils/types";
-import { InvalidConfigError, InvalidModificationError, type JsonObject } from "@safeguards/core";
+import { InvalidConfigError, type JsonObject } from "@safeguards/core";
 
 /** The parts of a LangChain tool the approval node reads (any `StructuredTool` fits). */
 export interface ToolLike {
@@ -19,8 +19,8 @@ export interface ToolLike {
 export interface ToolInfo {
   description?: string;
   argsSchema?: JsonObject;
-  /** Throws {@link InvalidModificationError} when `args` do not fit the tool's zod schema. */
-  validate?: (args: JsonObject) => void;
+  /** Why `args` do not fit the tool's zod schema, or undefined when they do. */
+  validate?: (args: JsonObject) => string | undefined;
 }
 
 /** Builds the lookup table of `tools` by name. */
@@ -48,12 +48,10 @@ function describeTool(tool: ToolLike): ToolInfo {
   if (isInteropZodSchema(schema)) {
     info.validate = (args) => {
       const result = interopSafeParse(schema, args);
-      if (!result.success) {
-        throw new InvalidModificationError(
-          `Modified arguments do not fit the schema of tool ${tool.name}: ${result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`,
-          result.error.issues,
-        );
-      }
+      if (result.success) return undefined;
+      return result.error.issues
+        .map((i) => `${i.path.join(".") || "(arguments)"}: ${i.message}`)
+        .join("; ");
     };
   }
   return info;

@@ -123,7 +123,7 @@ describe.each(saverKinds)("approval node with $name", (kind) => {
   it("answers a timed-out call with an error ToolMessage", async () => {
     const { graph, config, log } = await start([big]);
     const done = (await resumeApprovals(graph, config, {
-      c1: { type: "reject", timedOut: true },
+      c1: { type: "timed_out" },
     })) as { messages: unknown[] };
     expect(log).toEqual([]);
     const [tool] = toolMessages(done.messages);

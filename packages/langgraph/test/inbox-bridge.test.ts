@@ -267,6 +267,7 @@ describe("inbox bridge fail-closed paths", () => {
       calls: [big],
       log,
       policies,
+      clock,
     });
     await graph.invoke(
       { messages: [new HumanMessage("pay")] },

@@ -19,13 +19,26 @@ const DECISION_FOR_STATUS: Partial<Record<ActionStatus, DecisionType>> = {
 /** Throws (DECISION_NOT_ALLOWED or INVALID_MODIFICATION) when `decision` does not fit `action`. */
 export function assertDecisionFits(action: HumanAction, decision: ApprovalDecision): void {
   const type = DECISION_FOR_STATUS[decision.status];
-  if (type && !action.allowedDecisions.includes(type)) {
-    throw new SafeguardsError(
-      ErrorCode.DECISION_NOT_ALLOWED,
-      `Decision "${type}" is not allowed for action ${action.id}`,
-    );
-  }
+  if (type) assertDecisionAllowed(action.allowedDecisions, type, `action ${action.id}`);
   if (decision.status === ActionStatus.MODIFIED) {
     assertValidModification(action, decision.responseData);
   }
+}
+
+/**
+ * The one "not allowed" rule of a decision, used by every channel, the inbox and both
+ * adapters: throws DECISION_NOT_ALLOWED (details `{ type, allowedDecisions }`) unless `type`
+ * is one of `allowed`. `subject` names what is decided ("action a_1", "tool call call_1").
+ */
+export function assertDecisionAllowed(
+  allowed: readonly DecisionType[],
+  type: string,
+  subject: string,
+): void {
+  if ((allowed as readonly string[]).includes(type)) return;
+  throw new SafeguardsError(
+    ErrorCode.DECISION_NOT_ALLOWED,
+    `Decision "${type}" is not allowed for ${subject} (allowed: ${allowed.join(", ") || "none"})`,
+    { details: { type, allowedDecisions: [...allowed] } },
+  );
 }

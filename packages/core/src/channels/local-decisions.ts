@@ -5,6 +5,7 @@
  * rules, and tells decision listeners.
  */
 import { ActionStatus, type DecisionType, statusForDecision } from "../actions/action-status.js";
+import { assertDecisionAllowed } from "../actions/check-decision.js";
 import { assertValidModification } from "../actions/modification.js";
 import { ActionExpiredError, AlreadyDecidedError, ErrorCode, SafeguardsError } from "../errors.js";
 import type { Clock } from "../util/clock.js";
@@ -83,12 +84,7 @@ export class LocalDecisions {
       this.#emit(id, record.decision);
       throw new ActionExpiredError(id);
     }
-    if (!record.request.allowedDecisions.includes(type)) {
-      throw new SafeguardsError(
-        ErrorCode.DECISION_NOT_ALLOWED,
-        `Decision "${type}" is not allowed for action ${id}`,
-      );
-    }
+    assertDecisionAllowed(record.request.allowedDecisions, type, `action ${id}`);
     if (type === "modify") assertValidModification(record.request, responseData);
     const decision: ApprovalDecision = {
       status: statusForDecision(type),
