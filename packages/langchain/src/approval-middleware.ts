@@ -36,6 +36,7 @@ import {
   buildApprovalGraph,
   guardResume,
   type ToolLike,
+  toolTable,
 } from "@safeguards/langgraph";
 import { createMiddleware } from "langchain";
 import { z } from "zod";
@@ -68,8 +69,10 @@ export interface ApprovalMiddlewareOptions {
   /** "interrupt" mode: source of `requested_at` and of "now" for timeouts. @default systemClock */
   clock?: Clock;
   /**
-   * The agent's tools (the list given to `createAgent`). Required with `oneAtATime`: reviewers
-   * see their schemas, and edited arguments are checked against them before anything is saved.
+   * The agent's tools (the list given to `createAgent`): every edit of a resume is checked with
+   * its tool's own schema (zod refinements included) before anything of the resume is saved.
+   * Without it, an edit is checked against the JSON Schema of its call's tool, and the tool's
+   * own schema checks it again when it runs. Required with `oneAtATime`.
    */
   tools?: readonly ToolLike[];
 }
@@ -119,6 +122,7 @@ export function approvalMiddleware(options: ApprovalMiddlewareOptions) {
   const agentId = options.agentId ?? "langchain-agent";
   const clock = options.clock ?? systemClock;
   const now = () => new Date(clock.now());
+  const knownTools = toolTable(options.tools);
   const skip = (request: Request) =>
     isGuardedTool(request.tool) || policies.entryFor(request.toolCall.name) === false;
 
@@ -154,7 +158,10 @@ export function approvalMiddleware(options: ApprovalMiddlewareOptions) {
     });
     if (!verdict.required) return next(request);
     if (!toolCall.id) {
-      return refusalMessage(toolCall, "This call needs approval but has no id, so it cannot be reviewed; it was not run.");
+      return refusalMessage(
+        toolCall,
+        "This call needs approval but has no id, so it cannot be reviewed; it was not run.",
+      );
     }
     const tool = request.tool as { schema?: unknown } | undefined;
     const validateArgs = (edited: JsonObject) => argsProblem(tool, edited);
@@ -170,7 +177,9 @@ export function approvalMiddleware(options: ApprovalMiddlewareOptions) {
     });
     const checked = await guardResume({
       toolCallId: toolCall.id,
-      validatorFor: (p) => (p.tool_call_id === toolCall.id ? validateArgs : undefined),
+      validatorFor: (p) =>
+        knownTools.get(p.name)?.validate ??
+        (p.tool_call_id === toolCall.id ? validateArgs : undefined),
       now,
     });
     const raw: unknown = interrupt(payload, { responseSchema: decisionInputSchema });
@@ -203,7 +212,9 @@ export function approvalMiddleware(options: ApprovalMiddlewareOptions) {
     : undefined;
 
   const reviewInTurn = async (state: Messages) => {
-    const ai = [...state.messages].reverse().find((m) => AIMessage.isInstance(m)) as AIMessage | undefined;
+    const ai = [...state.messages].reverse().find((m) => AIMessage.isInstance(m)) as
+      | AIMessage
+      | undefined;
     if (!ai?.tool_calls?.length || !approvalGraph) return undefined;
     const result = await approvalGraph.invoke({ messages: state.messages as never });
     const reviews = result.reviews ?? [];
@@ -213,7 +224,11 @@ export function approvalMiddleware(options: ApprovalMiddlewareOptions) {
     const messages = applyReviews(ai, reviews);
     const answered = new Set(reviews.filter((o) => !o.args).map((o) => o.toolCallId));
     const left = ai.tool_calls.filter((c) => !c.id || !answered.has(c.id));
-    return { messages, safeguardsReviewed: reviewed, ...(left.length === 0 ? { jumpTo: "model" as const } : {}) };
+    return {
+      messages,
+      safeguardsReviewed: reviewed,
+      ...(left.length === 0 ? { jumpTo: "model" as const } : {}),
+    };
   };
 
   /** `oneAtATime`: a flagged call runs only with the arguments its reviewer let run. */
@@ -223,9 +238,17 @@ export function approvalMiddleware(options: ApprovalMiddlewareOptions) {
     const args = (toolCall.args ?? {}) as JsonObject;
     const reviewed = toolCall.id ? request.state?.safeguardsReviewed?.[toolCall.id] : undefined;
     if (reviewed !== undefined && reviewed === hashArgs(args)) return next(request);
-    const verdict = await policies.evaluate({ toolName: toolCall.name, args, agentId, ...(toolCall.id ? { toolCallId: toolCall.id } : {}) });
+    const verdict = await policies.evaluate({
+      toolName: toolCall.name,
+      args,
+      agentId,
+      ...(toolCall.id ? { toolCallId: toolCall.id } : {}),
+    });
     if (!verdict.required) return next(request);
-    return refusalMessage(toolCall, "This call needs a human's approval and was not reviewed with these arguments, so it was not run.");
+    return refusalMessage(
+      toolCall,
+      "This call needs a human's approval and was not reviewed with these arguments, so it was not run.",
+    );
   };
 
   const wrap = mode === "wait" ? waitForHuman : options.oneAtATime ? runReviewed : pauseGraph;

@@ -1,16 +1,14 @@
 import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { Command, MemorySaver } from "@langchain/langgraph";
-import { ErrorCode, hashArgs, isSafeguardsError } from "@safeguards/core";
+import { createManualClock, ErrorCode, hashArgs, isSafeguardsError } from "@safeguards/core";
 import { createAgent } from "langchain";
 import { describe, expect, it } from "vitest";
 import {
-  type ApprovalDecisionInput,
-  type ApprovalInterruptValue,
+  type ApprovalPayload,
   approvalMiddleware,
   buildResumeCommand,
   listPendingApprovals,
-  readApprovals,
   resumeApprovals,
   strictResumeConfig,
 } from "../src/index.js";
@@ -19,13 +17,13 @@ import { bankingPolicies, bankingTools } from "./support/banking.js";
 type Calls = Array<{ name: string; args: Record<string, unknown>; id: string }>;
 
 let threads = 0;
-function pausedAgent(calls: Calls, policies = bankingPolicies()) {
+function pausedAgent(calls: Calls, policies = bankingPolicies(), clock = createManualClock()) {
   const { transferFunds, getBalance, ran } = bankingTools();
   const model = fakeModel().respondWithTools(calls).respond(new AIMessage("done"));
   const agent = createAgent({
     model,
     tools: [transferFunds, getBalance],
-    middleware: [approvalMiddleware({ policies, mode: "interrupt", agentId: "bank-bot" })],
+    middleware: [approvalMiddleware({ policies, mode: "interrupt", agentId: "bank-bot", clock })],
     checkpointer: new MemorySaver(),
   });
   const config = { configurable: { thread_id: `thread-${++threads}` } };
@@ -35,7 +33,7 @@ function pausedAgent(calls: Calls, policies = bankingPolicies()) {
     const messages = state.values.messages.filter(ToolMessage.isInstance);
     return Object.fromEntries(messages.map((m) => [m.tool_call_id, m]));
   };
-  return { agent, config, start, ran, model, toolMessages };
+  return { agent, config, start, ran, model, toolMessages, clock };
 }
 
 const big = (id = "t1", amount = "2500.00", to = "ACME") => ({
@@ -44,7 +42,7 @@ const big = (id = "t1", amount = "2500.00", to = "ACME") => ({
   id,
 });
 
-async function decideOne(decision: ApprovalDecisionInput) {
+async function decideOne(decision: unknown) {
   const kit = pausedAgent([big()]);
   const first = await kit.start();
   expect(first.__interrupt__).toHaveLength(1);
@@ -59,7 +57,7 @@ describe('approvalMiddleware mode "interrupt"', () => {
     const first = await kit.start();
     expect(kit.ran).toEqual([{ tool: "get_balance", args: {} }]);
     const [entry] = first.__interrupt__!;
-    const value = entry!.value as ApprovalInterruptValue;
+    const value = entry!.value as ApprovalPayload;
     expect(value.tool_call_id).toBe("t1");
     expect(value.name).toBe("transfer_funds");
     expect(value.args).toEqual({ amount: "2500.00", to: "ACME" });
@@ -77,9 +75,10 @@ describe('approvalMiddleware mode "interrupt"', () => {
 
   it("approved: runs with the original arguments", async () => {
     const { ran, byId, result } = await decideOne({ type: "approve" });
+    const paused = result as { __interrupt__?: unknown[] };
     expect(ran).toEqual([{ tool: "transfer_funds", args: { amount: "2500.00", to: "ACME" } }]);
     expect(byId.t1?.status).toBe("success");
-    expect(result.__interrupt__ ?? []).toHaveLength(0);
+    expect(paused.__interrupt__ ?? []).toHaveLength(0);
   });
 
   it("modified: runs with the merged arguments and tells the model", async () => {
@@ -105,9 +104,15 @@ describe('approvalMiddleware mode "interrupt"', () => {
     const { ran, byId } = await decideOne({ type: "timed_out" });
     expect(ran).toHaveLength(0);
     expect(byId.t1?.content).toContain("No human decided in time");
-    const kit = pausedAgent([big()], bankingPolicies({ onTimeout: "approve" }));
+    const kit = pausedAgent([big()], bankingPolicies({ onTimeout: "approve", timeoutSeconds: 60 }));
     await kit.start();
     expect(kit.ran).toHaveLength(0);
+    // before the deadline, a timeout that would run the call is refused
+    await expect(
+      resumeApprovals(kit.agent, kit.config, { t1: { type: "timed_out" } }),
+    ).rejects.toMatchObject({ code: ErrorCode.DECISION_NOT_ALLOWED });
+    expect(kit.ran).toHaveLength(0);
+    kit.clock.advance(60_000);
     await resumeApprovals(kit.agent, kit.config, { t1: { type: "timed_out" } });
     expect(kit.ran).toEqual([{ tool: "transfer_funds", args: { amount: "2500.00", to: "ACME" } }]);
   });
@@ -168,7 +173,9 @@ describe('approvalMiddleware mode "interrupt"', () => {
   it("decides parallel calls one at a time", async () => {
     const kit = pausedAgent([big("a"), big("b", "3000.00")]);
     await kit.start();
-    const afterOne = await resumeApprovals(kit.agent, kit.config, { b: { type: "approve" } });
+    const afterOne = (await resumeApprovals(kit.agent, kit.config, {
+      b: { type: "approve" },
+    })) as { __interrupt__?: unknown[] };
     expect(afterOne.__interrupt__).toHaveLength(1);
     expect(kit.ran).toHaveLength(1);
     expect((await listPendingApprovals(kit.agent, kit.config)).map((p) => p.toolCallId)).toEqual([
@@ -183,21 +190,28 @@ describe('approvalMiddleware mode "interrupt"', () => {
     const first = await kit.start();
     const interruptId = first.__interrupt__![0]!.id!;
     const strict = strictResumeConfig(kit.config);
-    const bad: ApprovalDecisionInput[] = [
-      { type: "modify", responseData: { amount: 12 } },
-      { type: "modify", responseData: { memo: "hi" } },
-      { type: "edit", editedAction: { name: "delete_everything", args: { amount: "1.00" } } },
-      { type: "modify", responseData: {} },
-      { type: "approve", argsHash: hashArgs({ amount: "1.00", to: "ACME" }) },
-      { type: "maybe" } as never,
+    const bad: [unknown, string][] = [
+      [{ type: "modify", responseData: { amount: 12 } }, ErrorCode.INVALID_MODIFICATION],
+      [{ type: "modify", responseData: { memo: "hi" } }, ErrorCode.INVALID_MODIFICATION],
+      [
+        { type: "edit", editedAction: { name: "delete_everything", args: { amount: "1.00" } } },
+        ErrorCode.INVALID_MODIFICATION,
+      ],
+      [{ type: "modify", responseData: {} }, ErrorCode.INVALID_MODIFICATION],
+      // the tool's zod refinement (no JSON Schema form) is checked before anything is saved too
+      [{ type: "modify", responseData: { amount: "2000000.00" } }, ErrorCode.INVALID_MODIFICATION],
+      [
+        { type: "approve", argsHash: hashArgs({ amount: "1.00", to: "ACME" }) },
+        ErrorCode.ARGS_MISMATCH,
+      ],
+      [{ type: "maybe" }, ErrorCode.INVALID_ARGUMENT],
     ];
-    for (const decision of bad) {
-      // The helper refuses before sending anything...
+    for (const [decision, code] of bad) {
       const refused = await resumeApprovals(kit.agent, kit.config, { t1: decision }).catch(
         (e) => e,
       );
-      expect(isSafeguardsError(refused, ErrorCode.INVALID_ARGUMENT)).toBe(true);
-      // ...and a raw keyed Command is refused by the responseSchema before it is saved.
+      expect(isSafeguardsError(refused, code as never), JSON.stringify(decision)).toBe(true);
+      // a raw keyed Command is refused by the graph before anything is saved
       await expect(
         kit.agent.invoke(new Command({ resume: { [interruptId]: decision } }), strict),
       ).rejects.toThrow();
@@ -225,7 +239,7 @@ describe('approvalMiddleware mode "interrupt"', () => {
     };
     const kit = pausedAgent([big()], strictPolicies);
     const first = await kit.start();
-    const value = first.__interrupt__![0]!.value as ApprovalInterruptValue;
+    const value = first.__interrupt__![0]!.value as ApprovalPayload;
     expect(value.reviewConfigs[0].allowedDecisions).toEqual(["approve", "reject"]);
     await expect(
       resumeApprovals(kit.agent, kit.config, {
@@ -258,11 +272,14 @@ describe('approvalMiddleware mode "interrupt"', () => {
     await expect(
       resumeApprovals(kit.agent, kit.config, { a: { type: "approve" } }),
     ).rejects.toMatchObject({
-      code: ErrorCode.ALREADY_DECIDED,
+      code: ErrorCode.NOT_FOUND,
+      message: expect.stringMatching(/already answered/),
     });
-    const approvals = await readApprovals(kit.agent, kit.config);
-    const twice = [...approvals.pending, { ...approvals.pending[0]!, interruptId: "other" }];
-    expect(() => buildResumeCommand(twice, { b: { type: "approve" } })).toThrow(/held by 2/);
+    const pending = await listPendingApprovals(kit.agent, kit.config);
+    const twice = [...pending, { ...pending[0]!, interruptId: "other" }];
+    expect(() => buildResumeCommand(twice, { b: { type: "approve" } })).toThrow(
+      /names 2 pending approvals/,
+    );
     expect(kit.ran).toHaveLength(0);
   });
 

@@ -23,7 +23,11 @@ export type { ActionDecision } from "./action-decision.js";
 export { actionToDecision } from "./action-decision.js";
 export { applyReviews } from "./apply-reviews.js";
 export type { CreateApprovalNodeOptions } from "./create-approval-node.js";
-export { ApprovalGraphState, buildApprovalGraph, createApprovalNode } from "./create-approval-node.js";
+export {
+  ApprovalGraphState,
+  buildApprovalGraph,
+  createApprovalNode,
+} from "./create-approval-node.js";
 export type { CreateInboxBridgeOptions, InboxBridge } from "./inbox-bridge.js";
 export { approvalRequestId, createInboxBridge } from "./inbox-bridge.js";
 export type { PendingApproval, ResumableGraph } from "./resume.js";
@@ -50,4 +54,5 @@ export type {
 } from "./thread-lock.js";
 export { createPostgresThreadLock } from "./thread-lock.js";
 export type { ToolInfo, ToolLike } from "./tool-schemas.js";
+export { toolTable } from "./tool-schemas.js";
 export { listCandidateThreads } from "./waiting-threads.js";

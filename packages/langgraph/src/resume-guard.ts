@@ -29,7 +29,12 @@ import {
 
 const NULL_TASK_ID = "00000000-0000-0000-0000-000000000000";
 const REFUSED_MARK = "__safeguards_refused_resume__";
-const SPECIAL_CHANNELS = new Set(["__error__", "__error_source_node__", "__interrupt__", "__resume__"]);
+const SPECIAL_CHANNELS = new Set([
+  "__error__",
+  "__error_source_node__",
+  "__interrupt__",
+  "__resume__",
+]);
 
 interface Scratchpad {
   resume: unknown[];
@@ -61,8 +66,8 @@ type StoredInterrupt = { id: string; value: unknown };
 type Refusal = { error: SafeguardsError; pending: StoredInterrupt[] };
 type Verdict = Map<string, CheckedDecision> | Refusal;
 
-const verdicts = new Map<string, Promise<Verdict>>();
-const MAX_VERDICTS = 256;
+/** Verdicts per superstep (its abort-signals object, shared by the step's tasks), then resume. */
+const verdicts = new WeakMap<object, Map<string, Promise<Verdict>>>();
 
 /**
  * Checks the resume of the current run before this approval task reads its own value.
@@ -81,14 +86,17 @@ export async function guardResume(
   if (map !== undefined || isRefusedMark(scratchpad.nullResume)) delete scratchpad.nullResume;
   if (map === undefined && scratchpad.nullResume === undefined) return new Map();
   const resume: ResumeInput =
-    map !== undefined ? { keyed: true, values: map } : { keyed: false, value: scratchpad.nullResume };
+    map !== undefined
+      ? { keyed: true, values: map }
+      : { keyed: false, value: scratchpad.nullResume };
   const top = topCheckpoint(conf);
   const key = `${String(conf.thread_id)}\u0000${top.checkpoint_id ?? ""}\u0000${safeJson(resume)}`;
-  let verdict = verdicts.get(key);
+  const step = conf.__pregel_abort_signals;
+  const ofStep = typeof step === "object" && step !== null ? stepVerdicts(step) : new Map();
+  let verdict = ofStep.get(key);
   if (!verdict) {
     verdict = judge(saver, top, resume, options);
-    verdicts.set(key, verdict);
-    if (verdicts.size > MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value as string);
+    ofStep.set(key, verdict);
   }
   const result = await verdict;
   if (result instanceof Map) return result;
@@ -102,6 +110,15 @@ function refusalFor(refusal: Refusal, toolCallId: string | undefined): Error {
   const own = ours.find((p) => (p.value as ApprovalPayload).tool_call_id === toolCallId);
   if (!own || own === ours[0]) return refusal.error;
   return new GraphInterrupt([own as never]);
+}
+
+function stepVerdicts(step: object): Map<string, Promise<Verdict>> {
+  let map = verdicts.get(step);
+  if (!map) {
+    map = new Map();
+    verdicts.set(step, map);
+  }
+  return map;
 }
 
 async function judge(
@@ -167,7 +184,11 @@ async function readStoredInterrupts(saver: Saver, top: TopCheckpoint): Promise<S
 
 async function forgetUnkeyedValue(saver: Saver, top: TopCheckpoint): Promise<void> {
   if (!top.checkpoint_id) return;
-  await saver.putWrites({ configurable: top }, [["__resume__", { [REFUSED_MARK]: true }]], NULL_TASK_ID);
+  await saver.putWrites(
+    { configurable: top },
+    [["__resume__", { [REFUSED_MARK]: true }]],
+    NULL_TASK_ID,
+  );
 }
 
 function isRefusedMark(value: unknown): boolean {

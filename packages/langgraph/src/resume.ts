@@ -55,7 +55,12 @@ export async function listPendingApprovals(
       if (!item.id || seen.has(item.id) || !isApprovalPayload(item.value)) continue;
       seen.add(item.id);
       const payload = item.value;
-      pending.push({ interruptId: item.id, toolCallId: payload.tool_call_id, name: payload.name, payload });
+      pending.push({
+        interruptId: item.id,
+        toolCallId: payload.tool_call_id,
+        name: payload.name,
+        payload,
+      });
     }
   }
   return pending;
@@ -83,7 +88,16 @@ export function buildResumeCommand(
       throw new SafeguardsError(
         ErrorCode.NOT_FOUND,
         `No pending approval for ${key}: unknown or already answered (pending tool calls: ${pending.map((p) => p.toolCallId).join(", ") || "none"})`,
-        { details: { key, pending: pending.map(({ interruptId, toolCallId, name }) => ({ interruptId, toolCallId, name })) } },
+        {
+          details: {
+            key,
+            pending: pending.map(({ interruptId, toolCallId, name }) => ({
+              interruptId,
+              toolCallId,
+              name,
+            })),
+          },
+        },
       );
     }
     if (matches.length > 1) {
@@ -94,7 +108,10 @@ export function buildResumeCommand(
     }
     const match = matches[0]!;
     if (match.interruptId in resume) {
-      throw new SafeguardsError(ErrorCode.CONFLICT, `Two decisions for tool call ${match.toolCallId}`);
+      throw new SafeguardsError(
+        ErrorCode.CONFLICT,
+        `Two decisions for tool call ${match.toolCallId}`,
+      );
     }
     normalizeDecision(decisions[key], callUnderReview(match.payload));
     resume[match.interruptId] = decisions[key];

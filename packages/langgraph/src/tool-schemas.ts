@@ -28,7 +28,7 @@ export function toolTable(tools: readonly ToolLike[] = []): Map<string, ToolInfo
   const table = new Map<string, ToolInfo>();
   for (const tool of tools) {
     if (!tool || typeof tool.name !== "string" || tool.name.length === 0) {
-      throw new InvalidConfigError("createApprovalNode: every entry of tools needs a name");
+      throw new InvalidConfigError("tools: every entry needs a name");
     }
     table.set(tool.name, describeTool(tool));
   }

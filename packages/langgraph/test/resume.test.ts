@@ -1,5 +1,6 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { Command } from "@langchain/langgraph";
+import { buildApprovalPayload } from "@safeguards/core/interrupts";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   buildResumeCommand,
@@ -93,22 +94,23 @@ describe.each(saverKinds)("resume helpers with $name", (kind) => {
 });
 
 describe("buildResumeCommand", () => {
-  const payload = (id: string) => ({
-    kind: "safeguards.approval" as const,
-    tool_call_id: id,
-    name: "t",
-    args: { a: 1 },
-    title: "x",
-    description: "x",
-    severity: "WARNING" as const,
-    allowed_decisions: ["approve" as const, "reject" as const],
-    on_timeout: "reject" as const,
-    requested_at: "2026-01-01T00:00:00.000Z",
-    actionRequests: [],
-    reviewConfigs: [],
-    action_request: { action: "t", args: { a: 1 } },
-    config: { allow_accept: true, allow_edit: false, allow_ignore: true, allow_respond: true },
-  });
+  const payload = (id: string) =>
+    buildApprovalPayload({
+      toolCallId: id,
+      toolName: "t",
+      args: { a: 1 },
+      verdict: {
+        required: true,
+        title: "x",
+        description: "x",
+        severity: "WARNING",
+        allowedDecisions: ["approve", "reject"],
+        onTimeout: "reject",
+        alerts: [],
+      },
+      agentId: "a",
+      requestedAt: new Date("2026-01-01T00:00:00.000Z"),
+    });
   const pending: PendingApproval[] = [
     { interruptId: "i1", toolCallId: "dup", name: "t", payload: payload("dup") },
     { interruptId: "i2", toolCallId: "dup", name: "t", payload: payload("dup") },

@@ -38,9 +38,7 @@ export const langChainDecisionSchema = z.union([
 /** Agent Inbox's / Agent Chat UI's `HumanResponse`. */
 export const humanResponseSchema = z.strictObject({
   type: z.enum(["accept", "edit", "ignore", "response"]),
-  args: z
-    .union([z.null(), text, z.strictObject({ action: z.string().max(200), args })])
-    .optional(),
+  args: z.union([z.null(), text, z.strictObject({ action: z.string().max(200), args })]).optional(),
 });
 
 const oneDecision = z.union([coreDecisionSchema, langChainDecisionSchema, humanResponseSchema]);

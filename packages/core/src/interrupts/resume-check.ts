@@ -128,7 +128,9 @@ function describePending(pending: readonly PendingInterrupt[]) {
 function pendingText(listed: ReturnType<typeof describePending>): string {
   if (listed.length === 0) return "none";
   return listed
-    .map((p) => (p.toolCallId ? `${p.interruptId} (${p.name}, tool call ${p.toolCallId})` : p.interruptId))
+    .map((p) =>
+      p.toolCallId ? `${p.interruptId} (${p.name}, tool call ${p.toolCallId})` : p.interruptId,
+    )
     .join(", ");
 }
 

@@ -6,6 +6,8 @@
  * `modify` carries only the changed fields; `reject` / `ignore` / `response` do not run it;
  * `timed_out` applies the policy's `onTimeout`, and only once the call's deadline has passed.
  */
+
+import { z } from "zod";
 import type { DecisionType } from "../actions/action-status.js";
 import { validateJsonSchemaAsync } from "../actions/args-schema.js";
 import { assertDecisionAllowed } from "../actions/check-decision.js";
@@ -16,7 +18,6 @@ import { findJsonValueIssue } from "../protocol/json-value-check.js";
 import { hashArgs, type JsonObject } from "../util/json.js";
 import { type ApprovalPayload, approvalDeadline } from "./approval-payload.js";
 import { decisionInputSchema, type OneDecisionInput } from "./decision-shapes.js";
-import { z } from "zod";
 
 /** What a reviewer decided about one call, whatever shape the UI sent. */
 export type ReviewDecision =

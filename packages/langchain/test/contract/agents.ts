@@ -7,16 +7,17 @@
  * ToolMessages ("Transferred 2500.00 to ACME"), in-process and on the LangGraph server alike.
  * Exported compiled WITHOUT a checkpointer for the server (it attaches its own).
  */
-import {
-  AIMessage,
-  type BaseMessage,
-  HumanMessage,
-  ToolMessage,
-} from "@langchain/core/messages";
+
 import { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { AIMessage, type BaseMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
 import { tool } from "@langchain/core/tools";
-import { type BaseCheckpointSaver, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
+import {
+  type BaseCheckpointSaver,
+  MessagesAnnotation,
+  START,
+  StateGraph,
+} from "@langchain/langgraph";
 import { ToolNode } from "@langchain/langgraph/prebuilt";
 import { type Clock, Decimal, definePolicies } from "@safeguards/core";
 import { createApprovalNode, wireApprovalLoop } from "@safeguards/langgraph";
@@ -140,7 +141,13 @@ export function toolResults(
 ): Record<string, { ran: boolean; content: string; count: number }> {
   const out: Record<string, { ran: boolean; content: string; count: number }> = {};
   for (const m of messages) {
-    const msg = m as { type?: string; tool_call_id?: string; content?: unknown; status?: string; _getType?: () => string };
+    const msg = m as {
+      type?: string;
+      tool_call_id?: string;
+      content?: unknown;
+      status?: string;
+      _getType?: () => string;
+    };
     const isTool = ToolMessage.isInstance(m) || msg.type === "tool";
     if (!isTool || typeof msg.tool_call_id !== "string") continue;
     const content = typeof msg.content === "string" ? msg.content : JSON.stringify(msg.content);

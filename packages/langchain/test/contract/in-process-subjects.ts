@@ -12,7 +12,11 @@ type Graph = ReturnType<typeof approvalGraph>;
 
 let threads = 0;
 
-function subject(name: string, oneAtATime: boolean, build: (saver: MemorySaver) => Graph): ContractSubject {
+function subject(
+  name: string,
+  oneAtATime: boolean,
+  build: (saver: MemorySaver) => Graph,
+): ContractSubject {
   return {
     name,
     oneAtATime,
@@ -50,14 +54,20 @@ function subject(name: string, oneAtATime: boolean, build: (saver: MemorySaver) 
 
 /** Both adapters, with and without `oneAtATime`, in this process. */
 export const inProcessSubjects: ContractSubject[] = [
-  subject("createApprovalNode (in-process)", false, (checkpointer) => approvalGraph({ checkpointer })),
+  subject("createApprovalNode (in-process)", false, (checkpointer) =>
+    approvalGraph({ checkpointer }),
+  ),
   subject("createApprovalNode oneAtATime (in-process)", true, (checkpointer) =>
     approvalGraph({ checkpointer, oneAtATime: true }),
   ),
-  subject("approvalMiddleware (in-process)", false, (checkpointer) =>
-    middlewareAgent({ checkpointer }).graph as unknown as Graph,
+  subject(
+    "approvalMiddleware (in-process)",
+    false,
+    (checkpointer) => middlewareAgent({ checkpointer }).graph as unknown as Graph,
   ),
-  subject("approvalMiddleware oneAtATime (in-process)", true, (checkpointer) =>
-    middlewareAgent({ checkpointer, oneAtATime: true }).graph as unknown as Graph,
+  subject(
+    "approvalMiddleware oneAtATime (in-process)",
+    true,
+    (checkpointer) => middlewareAgent({ checkpointer, oneAtATime: true }).graph as unknown as Graph,
   ),
 ];

@@ -85,7 +85,10 @@ export function describeResumeContract(subject: ContractSubject, timeout = 30_00
           { type: "accept", args: null },
           { decisions: [{ type: "approve" }] },
           [{ type: "accept", args: null }],
-          { type: "edit", args: { action: "transfer_funds", args: { amount: "1800.00", to: "ACME" } } },
+          {
+            type: "edit",
+            args: { action: "transfer_funds", args: { amount: "1800.00", to: "ACME" } },
+          },
         ];
         for (const value of unkeyed) {
           const answer = await t.resume(value);
@@ -140,7 +143,9 @@ export function describeResumeContract(subject: ContractSubject, timeout = 30_00
           await t.resume({ [smallId]: { type: "approve" }, [bigId]: edit("lots") }),
           /amount/,
         );
-        expect(await t.resume({ [bigId]: { type: "reject", message: "no" } })).toEqual({ ok: true });
+        expect(await t.resume({ [bigId]: { type: "reject", message: "no" } })).toEqual({
+          ok: true,
+        });
         expect((await t.pending()).map((p) => p.toolCallId)).toEqual(["call_small"]);
         expect((await t.results()).call_small).toBeUndefined();
         // The answered call's id is stale now: refused, and the waiting one is untouched.
@@ -185,7 +190,15 @@ export function describeResumeContract(subject: ContractSubject, timeout = 30_00
 
       it("oneAtATime: a refused answer leaves the same card waiting", async () => {
         const { t, before } = await startTwo();
-        expectRefused(await t.resume([{ type: "edit", args: { action: "transfer_funds", args: { amount: "lots", to: "ACME" } } }]), /amount/);
+        expectRefused(
+          await t.resume([
+            {
+              type: "edit",
+              args: { action: "transfer_funds", args: { amount: "lots", to: "ACME" } },
+            },
+          ]),
+          /amount/,
+        );
         expect(await t.pending()).toEqual(before);
         expect(await t.resume({ type: "reject", message: "no" })).toEqual({ ok: true });
         expect((await t.pending()).map((p) => p.toolCallId)).toEqual(["call_big"]);
@@ -199,7 +212,10 @@ export function describeResumeContract(subject: ContractSubject, timeout = 30_00
 
       const edited = await subject.start([small]);
       const answer = await edited.resume([
-        { type: "edit", args: { action: "transfer_funds", args: { amount: "1800.00", to: "ACME" } } },
+        {
+          type: "edit",
+          args: { action: "transfer_funds", args: { amount: "1800.00", to: "ACME" } },
+        },
       ]);
       expect(answer).toEqual({ ok: true });
       const editedResult = (await edited.results()).call_small!;
@@ -207,7 +223,9 @@ export function describeResumeContract(subject: ContractSubject, timeout = 30_00
       expect(editedResult.content).toContain("Transferred 1800.00 to ACME");
 
       const responded = await subject.start([small]);
-      expect(await responded.resume([{ type: "response", args: "call the customer first" }])).toEqual({ ok: true });
+      expect(
+        await responded.resume([{ type: "response", args: "call the customer first" }]),
+      ).toEqual({ ok: true });
       const reply = (await responded.results()).call_small!;
       expect(reply).toMatchObject({ ran: false, count: 1 });
       expect(reply.content).toContain("call the customer first");
