@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAlert } from "../src/alerts/safety-alert.js";
-import { EmailChannel } from "../src/channels/email-channel.js";
+import { EmailChannel, type EmailChannelConfig } from "../src/channels/email-channel.js";
 import { type ConformanceTransport, describeChannelConformance } from "../src/testing/index.js";
 import { createManualClock } from "../src/util/clock.js";
 import {
@@ -14,7 +14,7 @@ const cert = selfSignedCert();
 const SENDER = "safeguards@example.com";
 const RECIPIENTS = ["admin@example.com", "security@example.com"];
 
-function baseConfig(sink: SmtpSink): Record<string, unknown> {
+function baseConfig(sink: SmtpSink): EmailChannelConfig {
   return {
     smtpServer: "127.0.0.1",
     smtpPort: sink.port,
@@ -24,7 +24,9 @@ function baseConfig(sink: SmtpSink): Record<string, unknown> {
   };
 }
 
-async function emailTransport(options: SmtpSinkOptions): Promise<ConformanceTransport> {
+async function emailTransport(
+  options: SmtpSinkOptions,
+): Promise<ConformanceTransport<EmailChannelConfig>> {
   const sink = await startSmtpSink(options);
   const config = baseConfig(sink);
   if (options.tls) Object.assign(config, { useTls: true, tlsCa: options.tls.cert });
