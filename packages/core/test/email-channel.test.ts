@@ -20,7 +20,7 @@ function baseConfig(sink: SmtpSink): EmailChannelConfig {
     smtpPort: sink.port,
     sender: SENDER,
     recipients: RECIPIENTS,
-    useTls: false,
+    useTls: false, // plain-text sink: an explicit opt-out of the default (TLS required)
   };
 }
 
@@ -165,6 +165,16 @@ describe("EmailChannel", () => {
     channel.initialize({ ...baseConfig(sink), tlsCa: cert.cert });
     expect(await channel.sendNotification(alert("alert_1"))).toBe(true);
     expect(sink.mails[0]?.secure).toBe(true);
+  });
+
+  it("requires TLS by default: no useTls key, no STARTTLS offered, nothing sent", async () => {
+    sink = await startSmtpSink();
+    const channel = new EmailChannel();
+    const { useTls: _, ...defaults } = baseConfig(sink);
+    channel.initialize(defaults);
+    expect(await channel.sendNotification(alert("alert_1"))).toBe(false);
+    expect(sink.mails).toHaveLength(0);
+    expect(channel.lastError?.message).toMatch(/STARTTLS/i);
   });
 
   it("refuses to send in clear text when useTls is set and the server has no STARTTLS", async () => {
