@@ -15,6 +15,7 @@ import {
   InProcessApprovalChannel,
   InvalidConfigError,
   LoggingChannel,
+  type LoggingChannelConfig,
   type NotificationChannel,
   NotificationManager,
   type SafetyAlert,
@@ -24,6 +25,7 @@ import {
   WebhookChannel,
   type WebhookChannelConfig,
 } from "../src/index.js";
+import type { ChannelConformanceOptions } from "../src/testing/index.js";
 
 const email: EmailChannelConfig = {
   smtpServer: "127.0.0.1",
@@ -120,6 +122,32 @@ describe("initialize(config) is typed by each channel's config type", () => {
     const any = manager.getChannel("email")!;
     // @ts-expect-error: call initialize on the channel itself, whose config type is known
     expect(() => any.initialize({ logLevel: "INFO" })).toThrow(InvalidConfigError);
+  });
+
+  it("the conformance kit takes Config from the channel: the transport's config is checked", () => {
+    const options = <Config>(o: ChannelConformanceOptions<Config>) => o;
+    const transport = { received: () => [], fail: () => {}, close: () => {} };
+    const ok = options({
+      name: "LoggingChannel",
+      create: () => new LoggingChannel(),
+      startTransport: () => ({ ...transport, config: { logLevel: "INFO" } }),
+      invalidConfigs: [{ config: { level: "INFO" }, key: "level" }], // untyped on purpose
+    });
+    expectTypeOf(ok).toEqualTypeOf<ChannelConformanceOptions<LoggingChannelConfig | undefined>>();
+    options({
+      name: "LoggingChannel",
+      create: () => new LoggingChannel(),
+      // @ts-expect-error: "levle" is not a key of LoggingChannelConfig
+      startTransport: () => ({ ...transport, config: { levle: "INFO" } }),
+      invalidConfigs: [],
+    });
+    options({
+      name: "EmailChannel",
+      create: () => new EmailChannel(),
+      // @ts-expect-error: "smtpServr" is not a key of EmailChannelConfig
+      startTransport: () => ({ ...transport, config: { smtpServr: "x", smtpPort: 25 } }),
+      invalidConfigs: [],
+    });
   });
 
   it("a user's channel names its config type the same way", async () => {

@@ -28,7 +28,7 @@ export type TransportMode = "ok" | "error" | "slow";
  * A running local transport (SMTP server, HTTP receiver, log sink) the channel sends to;
  * `Config` is the channel's config type.
  */
-export interface ConformanceTransport<Config extends object = Record<string, unknown>> {
+export interface ConformanceTransport<Config = Record<string, unknown>> {
   /** A valid config pointing the channel at this transport. */
   config: Config;
   /** What the transport has received so far. */
@@ -50,31 +50,32 @@ export interface InvalidConfigCase {
 
 /**
  * Options of {@link describeChannelConformance}; `Config` is the channel's config type,
- * taken from what `create` returns.
+ * taken from what `create` returns (`| undefined` when its `initialize` may be called
+ * without one).
  */
-export interface ChannelConformanceOptions<Config extends object = Record<string, unknown>> {
+export interface ChannelConformanceOptions<Config = Record<string, unknown>> {
   /** Name shown in the test titles. */
   name: string;
   /** A fresh, uninitialised channel. */
   create(): NotificationChannel<Config>;
   /** Starts a transport for one test; its `config` must be a valid `Config`. */
   startTransport():
-    | ConformanceTransport<NoInfer<Config>>
-    | Promise<ConformanceTransport<NoInfer<Config>>>;
+    | ConformanceTransport<NoInfer<NonNullable<Config>>>
+    | Promise<ConformanceTransport<NoInfer<NonNullable<Config>>>>;
   /** Bad configs and the key each error must name (at least one). */
   invalidConfigs: InvalidConfigCase[];
   /**
    * Config overrides that bound a send to `seconds`; `false` for a channel with no network
    * (no slow-transport test). @default (seconds) => ({ timeoutSeconds: seconds })
    */
-  timeoutConfig?: ((seconds: number) => NoInfer<Partial<Config>>) | false;
+  timeoutConfig?: ((seconds: number) => NoInfer<Partial<NonNullable<Config>>>) | false;
   /** Timeout used by the slow-transport test. @default 0.3 */
   slowTimeoutSeconds?: number;
   /** Extra time a send may take beyond its timeout before the test fails. @default 1000 */
   slackMs?: number;
   /** Waits until a sent message is visible in `received()`. @default polls for 2 s */
   settle?: (
-    transport: ConformanceTransport<NoInfer<Config>>,
+    transport: ConformanceTransport<NoInfer<NonNullable<Config>>>,
     count: number,
   ) => Promise<ReceivedMessage[]>;
 }
@@ -101,10 +102,7 @@ function plainAlert(): SafetyAlert {
   });
 }
 
-async function pollReceived<Config extends object>(
-  transport: ConformanceTransport<Config>,
-  count: number,
-) {
+async function pollReceived<Config>(transport: ConformanceTransport<Config>, count: number) {
   const until = Date.now() + 2000;
   for (;;) {
     const got = await transport.received();
@@ -126,7 +124,7 @@ function untyped(channel: NotificationChannel<never>): NotificationChannel<unkno
 }
 
 /** Registers the conformance tests of one channel in the current Vitest file. */
-export function describeChannelConformance<Config extends object>(
+export function describeChannelConformance<Config>(
   options: ChannelConformanceOptions<Config>,
 ): void {
   const settle = options.settle ?? pollReceived;
@@ -134,7 +132,7 @@ export function describeChannelConformance<Config extends object>(
     options.timeoutConfig ?? ((seconds: number) => ({ timeoutSeconds: seconds }));
 
   describe(`${options.name} conformance`, () => {
-    let transport: ConformanceTransport<Config>;
+    let transport: ConformanceTransport<NonNullable<Config>>;
     let channels: NotificationChannel<Config>[] = [];
     const make = () => {
       const channel = options.create();
