@@ -4,13 +4,22 @@
  */
 import type { NotificationChannel, SafetyAlert } from "@safeguards/core";
 
+/**
+ * What `initialize` takes. Naming the keys (rather than `Record<string, unknown>`) makes a
+ * misspelled key a compile error for the channel's users.
+ */
+export interface CustomChannelConfig {
+  /** Where notifications go (this example always prints to stdout). */
+  destination?: string;
+}
+
 /** Custom notification channel example. */
-export class CustomChannel implements NotificationChannel {
-  private config: Record<string, unknown> = {};
+export class CustomChannel implements NotificationChannel<CustomChannelConfig> {
+  private config: CustomChannelConfig = {};
   private initialized = false;
 
   /** Initialize the channel with configuration. */
-  initialize(config: Record<string, unknown>): void {
+  initialize(config: CustomChannelConfig): void {
     this.config = config;
     // Set up your channel
     this.initialized = true;
@@ -39,7 +48,7 @@ export class CustomChannel implements NotificationChannel {
   }
 
   /** The configuration given to `initialize` (for inspection). */
-  getConfig(): Record<string, unknown> {
+  getConfig(): CustomChannelConfig {
     return this.config;
   }
 }

@@ -37,11 +37,18 @@ describe("custom-channel example", () => {
     const channel = new CustomChannel();
     const alert = createAlert({ title: "t", description: "d" });
     expect(channel.sendNotification(alert)).toBe(false);
-    channel.initialize({ any: "config" });
-    expect(channel.getConfig()).toEqual({ any: "config" });
+    channel.initialize({ destination: "stdout" });
+    expect(channel.getConfig()).toEqual({ destination: "stdout" });
     expect(channel.sendNotification(alert)).toBe(true);
     channel.shutdown();
     expect(channel.sendNotification(alert)).toBe(false);
     expect(log.lines).toEqual(["Custom notification: t - d"]);
+  });
+
+  it("its typed config makes a misspelled key a compile error", () => {
+    const channel = new CustomChannel();
+    // @ts-expect-error: "destinaton" is not a key of CustomChannelConfig
+    channel.initialize({ destinaton: "stdout" });
+    expect(channel.getConfig()).toEqual({ destinaton: "stdout" }); // this channel does not validate at run time
   });
 });

@@ -53,12 +53,14 @@ export type {
 export { HumanInTheLoopChannel } from "./channels/human-in-the-loop-channel.js";
 export type {
   DecisionOptions,
+  InProcessApprovalChannelConfig,
   InProcessApprovalChannelOptions,
   RequestListener,
 } from "./channels/in-process-approval-channel.js";
 export { InProcessApprovalChannel } from "./channels/in-process-approval-channel.js";
 export type {
   ChannelLogger,
+  LoggingChannelConfig,
   LoggingChannelOptions,
   LogLevel,
 } from "./channels/logging-channel.js";
@@ -67,7 +69,10 @@ export type { NotificationChannel } from "./channels/notification-channel.js";
 export { DEFAULT_CHANNEL_TIMEOUT_SECONDS } from "./channels/send-budget.js";
 export type { SlackChannelConfig, SlackChannelOptions } from "./channels/slack-channel.js";
 export { SlackChannel } from "./channels/slack-channel.js";
-export type { TerminalApprovalChannelOptions } from "./channels/terminal-approval-channel.js";
+export type {
+  TerminalApprovalChannelConfig,
+  TerminalApprovalChannelOptions,
+} from "./channels/terminal-approval-channel.js";
 export { TerminalApprovalChannel } from "./channels/terminal-approval-channel.js";
 export type { WebhookChannelConfig, WebhookChannelOptions } from "./channels/webhook-channel.js";
 export { WebhookChannel } from "./channels/webhook-channel.js";

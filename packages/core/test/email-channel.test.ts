@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAlert } from "../src/alerts/safety-alert.js";
-import { EmailChannel } from "../src/channels/email-channel.js";
+import { EmailChannel, type EmailChannelConfig } from "../src/channels/email-channel.js";
 import { type ConformanceTransport, describeChannelConformance } from "../src/testing/index.js";
 import { createManualClock } from "../src/util/clock.js";
 import {
@@ -14,17 +14,19 @@ const cert = selfSignedCert();
 const SENDER = "safeguards@example.com";
 const RECIPIENTS = ["admin@example.com", "security@example.com"];
 
-function baseConfig(sink: SmtpSink): Record<string, unknown> {
+function baseConfig(sink: SmtpSink): EmailChannelConfig {
   return {
     smtpServer: "127.0.0.1",
     smtpPort: sink.port,
     sender: SENDER,
     recipients: RECIPIENTS,
-    useTls: false,
+    useTls: false, // plain-text sink: an explicit opt-out of the default (TLS required)
   };
 }
 
-async function emailTransport(options: SmtpSinkOptions): Promise<ConformanceTransport> {
+async function emailTransport(
+  options: SmtpSinkOptions,
+): Promise<ConformanceTransport<EmailChannelConfig>> {
   const sink = await startSmtpSink(options);
   const config = baseConfig(sink);
   if (options.tls) Object.assign(config, { useTls: true, tlsCa: options.tls.cert });
@@ -163,6 +165,16 @@ describe("EmailChannel", () => {
     channel.initialize({ ...baseConfig(sink), tlsCa: cert.cert });
     expect(await channel.sendNotification(alert("alert_1"))).toBe(true);
     expect(sink.mails[0]?.secure).toBe(true);
+  });
+
+  it("requires TLS by default: no useTls key, no STARTTLS offered, nothing sent", async () => {
+    sink = await startSmtpSink();
+    const channel = new EmailChannel();
+    const { useTls: _, ...defaults } = baseConfig(sink);
+    channel.initialize(defaults);
+    expect(await channel.sendNotification(alert("alert_1"))).toBe(false);
+    expect(sink.mails).toHaveLength(0);
+    expect(channel.lastError?.message).toMatch(/STARTTLS/i);
   });
 
   it("refuses to send in clear text when useTls is set and the server has no STARTTLS", async () => {

@@ -28,12 +28,14 @@ describe("InProcessApprovalChannel", () => {
     const channel = new InProcessApprovalChannel();
     let error: unknown;
     try {
+      // @ts-expect-error: no config keys exist; JavaScript callers meet the run-time refusal
       channel.initialize({ timeout_seconds: 5 });
     } catch (e) {
       error = e;
     }
     expect(isSafeguardsError(error, ErrorCode.INVALID_CONFIG)).toBe(true);
     expect((error as Error).message).toContain('"timeoutSeconds"');
+    // @ts-expect-error: as above
     expect(() => channel.initialize({ timeoutSeconds: 5 })).toThrow(/timeoutSeconds/);
   });
 

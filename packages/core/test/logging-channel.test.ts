@@ -89,9 +89,11 @@ describe("LoggingChannel", () => {
     const ch = new LoggingChannel();
     expect(() => ch.initialize({ logLevel: "LOUD" })).toThrow(InvalidConfigError);
     expect(() => ch.initialize({ logLevel: "LOUD" })).toThrow(/logLevel/);
+    // @ts-expect-error: snake_case does not compile; JavaScript callers meet the run-time refusal
     expect(() => ch.initialize({ log_level: "INFO" })).toThrow(/"logLevel"/);
     let caught: unknown;
     try {
+      // @ts-expect-error: a misspelled key does not compile either
       ch.initialize({ loglevel: "INFO" });
     } catch (e) {
       caught = e;

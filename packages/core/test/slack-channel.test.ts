@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAlert } from "../src/alerts/safety-alert.js";
-import { SlackChannel } from "../src/channels/slack-channel.js";
+import { SlackChannel, type SlackChannelConfig } from "../src/channels/slack-channel.js";
 import { ErrorCode } from "../src/errors.js";
 import {
   type ConformanceTransport,
@@ -25,7 +25,9 @@ function mrkdwnTexts(payload: Record<string, unknown>): string[] {
   return out;
 }
 
-async function slackTransport(mode: "webhook" | "bot"): Promise<ConformanceTransport> {
+async function slackTransport(
+  mode: "webhook" | "bot",
+): Promise<ConformanceTransport<SlackChannelConfig>> {
   const slack = await startFakeSlack();
   return {
     config:

@@ -208,6 +208,7 @@ describe("TerminalApprovalChannel", () => {
 
   it("refuses snake_case config keys", () => {
     const t = setup();
+    // @ts-expect-error: snake_case does not compile; JavaScript callers meet the run-time refusal
     expect(() => t.channel.initialize({ reviewer_name: "x" })).toThrow(/reviewerName/);
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAlert } from "../src/alerts/safety-alert.js";
-import { WebhookChannel } from "../src/channels/webhook-channel.js";
+import { WebhookChannel, type WebhookChannelConfig } from "../src/channels/webhook-channel.js";
 import { verifyWebhook } from "../src/channels/webhook-payload.js";
 import { ErrorCode, isSafeguardsError } from "../src/errors.js";
 import {
@@ -13,7 +13,7 @@ import { createManualClock } from "../src/util/clock.js";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-async function webhookTransport(): Promise<ConformanceTransport> {
+async function webhookTransport(): Promise<ConformanceTransport<WebhookChannelConfig>> {
   const receiver = await startWebhookReceiver(SECRET);
   return {
     config: { webhookUrl: receiver.webhookUrl, signingSecret: SECRET, maxRetries: 0 },

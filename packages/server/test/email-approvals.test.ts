@@ -18,19 +18,27 @@ afterEach(async () => {
   inbox = sink = undefined;
 });
 
-async function setup(clock = createManualClock(Date.parse("2026-11-29T12:00:00Z"))) {
+/** An inbox mailing a plain-text sink; `tls: "default"` leaves the TLS options unset. */
+async function setup(
+  clock = createManualClock(Date.parse("2026-11-29T12:00:00Z")),
+  { tls = "off", onError }: { tls?: "off" | "default"; onError?: (e: unknown) => void } = {},
+) {
   sink = await startSmtpSink();
   const port = await freePort();
   const again = await startReviewerInbox(
     {
       publicUrl: `http://127.0.0.1:${port}`,
       email: {
-        smtp: { host: "127.0.0.1", port: sink.port },
+        smtp: {
+          host: "127.0.0.1",
+          port: sink.port,
+          ...(tls === "off" ? { requireTls: false } : {}), // the sink offers no STARTTLS
+        },
         from: "Safeguards <inbox@example.test>",
         linkTtlSeconds: 120,
       },
     },
-    { clock },
+    { clock, ...(onError ? { onError } : {}) },
     port,
   );
   inbox = again.inbox;
@@ -51,6 +59,18 @@ const status = async (url: string, id: string) =>
   (await call(url, `/actions/${id}`, { token: ALICE_API_TOKEN })).body;
 
 describe("email approvals", () => {
+  it("require TLS by default: a server without STARTTLS gets nothing, and onError says why", async () => {
+    const errors: unknown[] = [];
+    const { url, clock } = await setup(undefined, {
+      tls: "default",
+      onError: (e) => errors.push(e),
+    });
+    await file(url, requestBody(clock));
+    await eventually(() => errors.length >= 1);
+    expect(String(errors[0])).toMatch(/STARTTLS/i);
+    expect(sink!.mails).toHaveLength(0);
+  });
+
   it("mails the reviewers with rights; GET shows, POST decides once", async () => {
     const { url, clock } = await setup();
     const body = requestBody(clock);

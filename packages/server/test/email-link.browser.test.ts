@@ -27,7 +27,10 @@ describe.runIf(runBrowserTests)("email links in Chromium", { timeout: 60_000 }, 
     const started = await startReviewerInbox(
       {
         publicUrl: `http://127.0.0.1:${port}`,
-        email: { smtp: { host: "127.0.0.1", port: sink.port }, from: "inbox@example.test" },
+        email: {
+          smtp: { host: "127.0.0.1", port: sink.port, requireTls: false }, // the sink has no TLS
+          from: "inbox@example.test",
+        },
       },
       {},
       port,

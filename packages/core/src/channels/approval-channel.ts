@@ -55,7 +55,8 @@ export interface ApprovalRecord {
 export type DecisionListener = (actionId: string, decision: ApprovalDecision) => void;
 
 /**
- * A {@link NotificationChannel} that can ask a human and hear the answer.
+ * A {@link NotificationChannel} that can ask a human and hear the answer. As there,
+ * `ApprovalChannel` alone means any approval channel, whatever its `Config`.
  *
  * Contract:
  * - `submitRequest` resolves once the request is filed, or rejects (the handler then fails
@@ -66,7 +67,7 @@ export type DecisionListener = (actionId: string, decision: ApprovalDecision) =>
  *   the timeout if it can; if a decision was recorded before the deadline it returns it, so
  *   agent and inbox agree on one outcome.
  */
-export interface ApprovalChannel extends NotificationChannel {
+export interface ApprovalChannel<Config = never> extends NotificationChannel<Config> {
   /**
    * Optional: the approval timeout (seconds) of actions filed through this channel when
    * neither the request nor the handler sets one (e.g. the guide's `timeout_seconds` of
@@ -85,8 +86,10 @@ export interface ApprovalChannel extends NotificationChannel {
 }
 
 /** True when `channel` implements {@link ApprovalChannel}. */
-export function isApprovalChannel(channel: NotificationChannel): channel is ApprovalChannel {
-  const c = channel as Partial<ApprovalChannel>;
+export function isApprovalChannel<Config>(
+  channel: NotificationChannel<Config>,
+): channel is ApprovalChannel<Config> {
+  const c = channel as Partial<ApprovalChannel<Config>>;
   return (
     typeof c.submitRequest === "function" &&
     typeof c.onDecision === "function" &&

@@ -48,7 +48,7 @@ export interface EmailChannelOptions {
 type Transporter = ReturnType<typeof nodemailer.createTransport>;
 
 /** Emails alerts. `sendNotification` never throws; see {@link EmailChannel.lastError}. */
-export class EmailChannel implements NotificationChannel {
+export class EmailChannel implements NotificationChannel<EmailChannelConfig> {
   private config: z.output<typeof EmailConfigSchema> | undefined;
   private transporter: Transporter | undefined;
   private shutdownController = new AbortController();
@@ -66,7 +66,7 @@ export class EmailChannel implements NotificationChannel {
   }
 
   /** Validates the config and prepares the SMTP transport (connects only when sending). */
-  initialize(config: Record<string, unknown>): void {
+  initialize(config: EmailChannelConfig): void {
     const c = parseConfig("EmailChannel", EmailConfigSchema, config);
     if (c.password !== undefined && c.username === undefined) {
       throw new SafeguardsError(

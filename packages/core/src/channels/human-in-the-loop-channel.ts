@@ -22,7 +22,7 @@ import type { Sleep } from "./hitl/backoff.js";
 import type { CallbackStats } from "./hitl/callback-receiver.js";
 import { type CallbackServer, closeServer, startCallbackServer } from "./hitl/callback-server.js";
 import { type ChannelParts, createChannelParts } from "./hitl/channel-parts.js";
-import { HitlConfigSchema } from "./hitl/hitl-config.js";
+import { HitlConfigSchema, type HumanInTheLoopChannelConfig } from "./hitl/hitl-config.js";
 
 /** Options of the {@link HumanInTheLoopChannel} constructor (code-level, not config). */
 export interface HumanInTheLoopChannelOptions {
@@ -58,7 +58,7 @@ type Running = ChannelParts;
  * handler sets one. `requestTimeoutSeconds` (default 10) bounds each HTTP call, so one send
  * takes at most `requestTimeoutSeconds × (maxRetries + 1)` plus backoff.
  */
-export class HumanInTheLoopChannel implements ApprovalChannel {
+export class HumanInTheLoopChannel implements ApprovalChannel<HumanInTheLoopChannelConfig> {
   readonly #options: HumanInTheLoopChannelOptions;
   readonly #clock: Clock;
   readonly #listeners = new Set<DecisionListener>();
@@ -73,7 +73,7 @@ export class HumanInTheLoopChannel implements ApprovalChannel {
   }
 
   /** Validates the config (camelCase; snake_case keys are refused) and sets up the client. */
-  async initialize(config: Record<string, unknown>): Promise<void> {
+  async initialize(config: HumanInTheLoopChannelConfig): Promise<void> {
     const parsed = parseConfig("HumanInTheLoopChannel", HitlConfigSchema, config);
     if (this.#running) await this.shutdown();
     const running = createChannelParts(parsed, {

@@ -27,11 +27,14 @@ export interface InProcessApprovalChannelOptions {
   clock?: Clock;
 }
 
+/** Configuration of {@link InProcessApprovalChannel}: none, so only `{}` is accepted. */
+export type InProcessApprovalChannelConfig = Record<string, never>;
+
 /** Called for every newly filed request (for scripted reviewers). */
 export type RequestListener = (request: ApprovalRequest) => void;
 
 /** An {@link ApprovalChannel} decided in code by its owner. */
-export class InProcessApprovalChannel implements ApprovalChannel {
+export class InProcessApprovalChannel implements ApprovalChannel<InProcessApprovalChannelConfig> {
   readonly #decisions: LocalDecisions;
   readonly #requestListeners = new Set<RequestListener>();
   #initialized = true;
@@ -47,7 +50,7 @@ export class InProcessApprovalChannel implements ApprovalChannel {
   }
 
   /** Accepts an empty config (nothing to set up); refuses any key, naming it. */
-  initialize(config: Record<string, unknown> = {}): void {
+  initialize(config: InProcessApprovalChannelConfig = {}): void {
     parseConfig("InProcessApprovalChannel", z.strictObject({}), config);
     this.#initialized = true;
   }

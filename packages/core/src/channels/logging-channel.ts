@@ -36,6 +36,9 @@ const configSchema = z.strictObject({
     .default("INFO"),
 });
 
+/** Configuration of {@link LoggingChannel}: `{ logLevel? }` (one of {@link LOG_LEVELS}, any case). */
+export type LoggingChannelConfig = z.input<typeof configSchema>;
+
 /** The logger method each severity is written with. */
 const METHOD: Record<AlertSeverity, keyof ChannelLogger> = {
   INFO: "info",
@@ -62,7 +65,7 @@ function levelRank(level: LogLevel): number {
  * `sendNotification` returns `false` before `initialize`, after `shutdown`, or when the
  * logger throws; it never throws.
  */
-export class LoggingChannel implements NotificationChannel {
+export class LoggingChannel implements NotificationChannel<LoggingChannelConfig> {
   readonly #logger: ChannelLogger;
   #minLevel: LogLevel | undefined;
 
@@ -72,7 +75,7 @@ export class LoggingChannel implements NotificationChannel {
   }
 
   /** Validates `{ logLevel }`; throws InvalidConfigError naming a bad key. */
-  initialize(config: Record<string, unknown> = {}): void {
+  initialize(config: LoggingChannelConfig = {}): void {
     this.#minLevel = parseConfig("LoggingChannel", configSchema, config).logLevel;
   }
 

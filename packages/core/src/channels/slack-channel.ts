@@ -59,7 +59,7 @@ export interface SlackChannelOptions {
 const MAX_ATTEMPTS = 5;
 
 /** Sends alerts to Slack. `sendNotification` never throws; see {@link SlackChannel.lastError}. */
-export class SlackChannel implements NotificationChannel {
+export class SlackChannel implements NotificationChannel<SlackChannelConfig> {
   private config: z.output<typeof SlackConfigSchema> | undefined;
   private shutdownController = new AbortController();
   private readonly clock: Clock;
@@ -76,7 +76,7 @@ export class SlackChannel implements NotificationChannel {
   }
 
   /** Validates the config; throws {@link InvalidConfigError} naming a bad key. */
-  initialize(config: Record<string, unknown>): void {
+  initialize(config: SlackChannelConfig): void {
     this.config = parseConfig("SlackChannel", SlackConfigSchema, config);
     this.shutdownController = new AbortController();
   }

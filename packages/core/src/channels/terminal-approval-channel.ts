@@ -46,13 +46,16 @@ export interface TerminalApprovalChannelOptions {
 
 const configSchema = z.strictObject({ reviewer: z.string().min(1).optional() });
 
+/** Configuration of {@link TerminalApprovalChannel}: `{ reviewer? }`. */
+export type TerminalApprovalChannelConfig = z.input<typeof configSchema>;
+
 /**
  * An {@link ApprovalChannel} that asks the person at the terminal about each filed request,
  * one at a time in the order filed. The first decision wins; an answer given after the
  * deadline is refused and the person is told. When the handler times a request out while
  * it is being asked, the question ends and the person is told.
  */
-export class TerminalApprovalChannel implements ApprovalChannel {
+export class TerminalApprovalChannel implements ApprovalChannel<TerminalApprovalChannelConfig> {
   readonly #input: Readable;
   readonly #output: Writable;
   readonly #clock: Clock;
@@ -82,7 +85,7 @@ export class TerminalApprovalChannel implements ApprovalChannel {
    * `sendNotification` (as for every notification channel); approval requests work with
    * the constructor options alone.
    */
-  initialize(config: Record<string, unknown> = {}): void {
+  initialize(config: TerminalApprovalChannelConfig = {}): void {
     const parsed = parseConfig("TerminalApprovalChannel", configSchema, config);
     if (parsed.reviewer !== undefined) this.#reviewer = parsed.reviewer;
     this.#initialized = true;

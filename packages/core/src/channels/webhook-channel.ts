@@ -48,7 +48,7 @@ export interface WebhookChannelOptions {
 }
 
 /** Posts signed JSON alerts. `sendNotification` never throws; see {@link WebhookChannel.lastError}. */
-export class WebhookChannel implements NotificationChannel {
+export class WebhookChannel implements NotificationChannel<WebhookChannelConfig> {
   private config: z.output<typeof WebhookConfigSchema> | undefined;
   private signer: Webhook | undefined;
   private shutdownController = new AbortController();
@@ -68,7 +68,7 @@ export class WebhookChannel implements NotificationChannel {
   }
 
   /** Validates the config; throws {@link InvalidConfigError} naming a bad key. */
-  initialize(config: Record<string, unknown>): void {
+  initialize(config: WebhookChannelConfig): void {
     const parsed = parseConfig("WebhookChannel", WebhookConfigSchema, config);
     try {
       this.signer = new Webhook(parsed.signingSecret);

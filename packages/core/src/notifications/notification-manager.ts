@@ -118,7 +118,7 @@ export class NotificationManager {
     return true;
   }
 
-  /** The channel registered under `name`, if any. */
+  /** The channel registered under `name`, if any (call `initialize` on your own reference). */
   getChannel(name: string): NotificationChannel | undefined {
     return this.#channels.get(name);
   }

@@ -24,10 +24,13 @@ export interface ReceivedMessage {
 /** How the transport behaves from now on: fail each delivery, hang, or work again. */
 export type TransportMode = "ok" | "error" | "slow";
 
-/** A running local transport (SMTP server, HTTP receiver, log sink) the channel sends to. */
-export interface ConformanceTransport {
+/**
+ * A running local transport (SMTP server, HTTP receiver, log sink) the channel sends to;
+ * `Config` is the channel's config type.
+ */
+export interface ConformanceTransport<Config = Record<string, unknown>> {
   /** A valid config pointing the channel at this transport. */
-  config: Record<string, unknown>;
+  config: Config;
   /** What the transport has received so far. */
   received(): ReceivedMessage[] | Promise<ReceivedMessage[]>;
   /** Switches behaviour: `error` refuses deliveries, `slow` never answers. */
@@ -36,33 +39,45 @@ export interface ConformanceTransport {
   close(): void | Promise<void>;
 }
 
-/** An invalid config and the key its error must name. */
+/**
+ * An invalid config and the key its error must name. Deliberately untyped: the suite checks
+ * the run-time refusal that JavaScript callers (and wrong casts) meet.
+ */
 export interface InvalidConfigCase {
   config: Record<string, unknown>;
   key: string;
 }
 
-/** Options of {@link describeChannelConformance}. */
-export interface ChannelConformanceOptions {
+/**
+ * Options of {@link describeChannelConformance}; `Config` is the channel's config type,
+ * taken from what `create` returns (`| undefined` when its `initialize` may be called
+ * without one).
+ */
+export interface ChannelConformanceOptions<Config = Record<string, unknown>> {
   /** Name shown in the test titles. */
   name: string;
   /** A fresh, uninitialised channel. */
-  create(): NotificationChannel;
-  /** Starts a transport for one test. */
-  startTransport(): ConformanceTransport | Promise<ConformanceTransport>;
+  create(): NotificationChannel<Config>;
+  /** Starts a transport for one test; its `config` must be a valid `Config`. */
+  startTransport():
+    | ConformanceTransport<NoInfer<NonNullable<Config>>>
+    | Promise<ConformanceTransport<NoInfer<NonNullable<Config>>>>;
   /** Bad configs and the key each error must name (at least one). */
   invalidConfigs: InvalidConfigCase[];
   /**
    * Config overrides that bound a send to `seconds`; `false` for a channel with no network
    * (no slow-transport test). @default (seconds) => ({ timeoutSeconds: seconds })
    */
-  timeoutConfig?: ((seconds: number) => Record<string, unknown>) | false;
+  timeoutConfig?: ((seconds: number) => NoInfer<Partial<NonNullable<Config>>>) | false;
   /** Timeout used by the slow-transport test. @default 0.3 */
   slowTimeoutSeconds?: number;
   /** Extra time a send may take beyond its timeout before the test fails. @default 1000 */
   slackMs?: number;
   /** Waits until a sent message is visible in `received()`. @default polls for 2 s */
-  settle?: (transport: ConformanceTransport, count: number) => Promise<ReceivedMessage[]>;
+  settle?: (
+    transport: ConformanceTransport<NoInfer<NonNullable<Config>>>,
+    count: number,
+  ) => Promise<ReceivedMessage[]>;
 }
 
 /** A marker in every conformance alert, to find it in what was received. */
@@ -87,7 +102,7 @@ function plainAlert(): SafetyAlert {
   });
 }
 
-async function pollReceived(transport: ConformanceTransport, count: number) {
+async function pollReceived<Config>(transport: ConformanceTransport<Config>, count: number) {
   const until = Date.now() + 2000;
   for (;;) {
     const got = await transport.received();
@@ -100,15 +115,25 @@ function snakeCase(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
+/**
+ * The channel as a JavaScript caller sees it: `initialize` takes anything, so the suite
+ * can check the run-time refusal of bad keys that the types already refuse in TypeScript.
+ */
+function untyped(channel: NotificationChannel<never>): NotificationChannel<unknown> {
+  return channel as NotificationChannel<unknown>;
+}
+
 /** Registers the conformance tests of one channel in the current Vitest file. */
-export function describeChannelConformance(options: ChannelConformanceOptions): void {
+export function describeChannelConformance<Config>(
+  options: ChannelConformanceOptions<Config>,
+): void {
   const settle = options.settle ?? pollReceived;
-  const timeoutConfig =
+  const timeoutConfig: ((seconds: number) => object) | false =
     options.timeoutConfig ?? ((seconds: number) => ({ timeoutSeconds: seconds }));
 
   describe(`${options.name} conformance`, () => {
-    let transport: ConformanceTransport;
-    let channels: NotificationChannel[] = [];
+    let transport: ConformanceTransport<NonNullable<Config>>;
+    let channels: NotificationChannel<Config>[] = [];
     const make = () => {
       const channel = options.create();
       channels.push(channel);
@@ -143,7 +168,7 @@ export function describeChannelConformance(options: ChannelConformanceOptions): 
       expect(options.invalidConfigs.length).toBeGreaterThan(0);
       for (const bad of options.invalidConfigs) {
         const error = await Promise.resolve()
-          .then(() => make().initialize(bad.config))
+          .then(() => untyped(make()).initialize(bad.config))
           .then(
             () => undefined,
             (e: unknown) => e,
@@ -158,7 +183,7 @@ export function describeChannelConformance(options: ChannelConformanceOptions): 
 
     it("refuses a snake_case key, naming its camelCase spelling", async () => {
       const key = Object.keys(transport.config).find((k) => /[A-Z]/.test(k));
-      const config = { ...transport.config };
+      const config: Record<string, unknown> = Object.fromEntries(Object.entries(transport.config));
       let expected = "someSetting";
       if (key) {
         expected = key;
@@ -166,7 +191,7 @@ export function describeChannelConformance(options: ChannelConformanceOptions): 
         delete config[key];
       } else config.some_setting = 1;
       const error = await Promise.resolve()
-        .then(() => make().initialize(config))
+        .then(() => untyped(make()).initialize(config))
         .then(
           () => undefined,
           (e: unknown) => e,
@@ -186,7 +211,7 @@ export function describeChannelConformance(options: ChannelConformanceOptions): 
       it("bounds a send to a slow transport by its timeout", async () => {
         const seconds = options.slowTimeoutSeconds ?? 0.3;
         const channel = make();
-        await channel.initialize({ ...transport.config, ...timeoutConfig(seconds) });
+        await untyped(channel).initialize({ ...transport.config, ...timeoutConfig(seconds) });
         transport.fail("slow");
         const started = Date.now();
         const delivered = await channel.sendNotification(plainAlert());

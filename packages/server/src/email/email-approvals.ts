@@ -16,13 +16,19 @@ import { requestEmail } from "./email-message.js";
 import { mountEmailRoutes } from "./email-routes.js";
 import { createEmailTokens } from "./email-tokens.js";
 
-/** SMTP server of the approval emails. */
+/**
+ * SMTP server of the approval emails. TLS is required by default, as for core's
+ * `EmailChannel` (`useTls`): implicit TLS on port 465, mandatory STARTTLS on other ports.
+ */
 export interface SmtpOptions {
   host: string;
   port: number;
-  /** Implicit TLS (port 465). @default false */
+  /** Implicit TLS from the first byte. @default true on port 465, false otherwise */
   secure?: boolean;
-  /** Refuse to send unless STARTTLS succeeds. @default false */
+  /**
+   * Without `secure`: refuse to send unless STARTTLS succeeds. `false` sends in clear text
+   * when the server offers no STARTTLS (a local test server, never production). @default true
+   */
   requireTls?: boolean;
   auth?: { user: string; pass: string };
   /** Connection, greeting and socket timeout (ms). @default 10000 */
@@ -62,11 +68,12 @@ export function mountEmailApprovals(
     throw new TypeError("reviewers.email needs smtp.host, smtp.port and from");
   }
   const timeout = options.smtp.timeoutMs ?? 10_000;
+  const secure = options.smtp.secure ?? options.smtp.port === 465;
   const transport = nodemailer.createTransport({
     host: options.smtp.host,
     port: options.smtp.port,
-    secure: options.smtp.secure ?? false,
-    requireTLS: options.smtp.requireTls ?? false,
+    secure,
+    requireTLS: !secure && (options.smtp.requireTls ?? true),
     ...(options.smtp.auth ? { auth: options.smtp.auth } : {}),
     ...(options.smtp.tls ? { tls: options.smtp.tls } : {}),
     connectionTimeout: timeout,
