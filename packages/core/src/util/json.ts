@@ -3,7 +3,7 @@
  * JSON value types and the canonical hash of arguments (RFC 8785 + SHA-256).
  */
 import { hash } from "node:crypto";
-import canonicalize from "canonicalize";
+import { canonicalize } from "./canonical-json.js";
 
 /** Any JSON value. */
 export type JsonValue =
@@ -16,7 +16,11 @@ export type JsonValue =
 /** A JSON object. */
 export type JsonObject = { [key: string]: JsonValue };
 
-/** RFC 8785 (JSON Canonicalization Scheme) serialisation of `value`. */
+/**
+ * RFC 8785 (JSON Canonicalization Scheme) serialisation of `value` (see canonical-json.ts).
+ * @throws {TypeError} for a value without a canonical form (undefined, NaN, ±Infinity,
+ *   BigInt, a lone surrogate, a cycle).
+ */
 export function canonicalJson(value: unknown): string {
   const text = canonicalize(value);
   if (text === undefined) throw new TypeError("Value cannot be serialised as canonical JSON");
