@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAIL_ANSWER } from "./fixtures/server-fanout-graph.js";
 import { type LangGraphServer, startLangGraphServer } from "./support/langgraph-server.js";
 
-const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
+const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url)); // packages/langchain
 const GRAPH = "fanout";
 const REFUSAL = { error: "ReviewerRefusedError", message: "task 1 refused: reviewer said fail" };
 
