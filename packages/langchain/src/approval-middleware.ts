@@ -10,40 +10,29 @@
  *   time), then the tools run what was approved.
  * Un-flagged calls run at once in every mode.
  */
-import { AIMessage, ToolMessage } from "@langchain/core/messages";
-import { interrupt } from "@langchain/langgraph";
+import { ToolMessage } from "@langchain/core/messages";
 import {
   type Clock,
   type HumanActionHandler,
-  hashArgs,
   InvalidConfigError,
   type JsonObject,
   type Policies,
   refuseSnakeCaseKeys,
   systemClock,
 } from "@safeguards/core";
-import {
-  buildApprovalPayload,
-  callUnderReview,
-  decisionInputSchema,
-  modificationNote,
-  normalizeDecision,
-  reviewOutcome,
-} from "@safeguards/core/interrupts";
-import {
-  ApprovalGraphState,
-  applyReviews,
-  buildApprovalGraph,
-  guardResume,
-  type ToolLike,
-  toolTable,
-} from "@safeguards/langgraph";
+import { type ToolLike, toolTable } from "@safeguards/langgraph";
 import { createMiddleware } from "langchain";
-import { z } from "zod";
+import {
+  isNeverReviewed,
+  type MiddlewareContext,
+  type NextHandler,
+  type ToolCallRequest,
+} from "./middleware-context.js";
+import { pauseForReview } from "./pause-for-review.js";
 import { reviewCall } from "./review-call.js";
+import { reviewedState, reviewInTurn } from "./review-in-turn.js";
 import { refusalMessage, withNote } from "./tool-messages.js";
-import { argsJsonSchema, argsProblem } from "./tool-schema.js";
-import { isGuardedTool, isPolicies } from "./with-approval.js";
+import { isPolicies } from "./with-approval.js";
 
 /** Options of {@link approvalMiddleware}. */
 export interface ApprovalMiddlewareOptions {
@@ -77,20 +66,6 @@ export interface ApprovalMiddlewareOptions {
   tools?: readonly ToolLike[];
 }
 
-type Request = {
-  toolCall: { id?: string | undefined; name: string; args: Record<string, unknown> };
-  tool?: unknown;
-  state?: { safeguardsReviewed?: Record<string, string> | undefined };
-  runtime?: { signal?: AbortSignal | undefined };
-};
-type Handler<R> = (request: R) => Promise<ToolMessage | unknown> | ToolMessage | unknown;
-type Messages = { messages: unknown[] };
-
-const reviewedState = z.object({
-  /** Tool call id -> hash of the arguments a reviewer let run (`oneAtATime`). */
-  safeguardsReviewed: z.record(z.string(), z.string()).optional(),
-});
-
 /**
  * Creates the approval middleware.
  * @example
@@ -119,23 +94,49 @@ export function approvalMiddleware(options: ApprovalMiddlewareOptions) {
       "approvalMiddleware: oneAtATime needs `tools` (the agent's tools), so edited arguments are checked before they are saved",
     );
   }
-  const agentId = options.agentId ?? "langchain-agent";
   const clock = options.clock ?? systemClock;
-  const now = () => new Date(clock.now());
-  const knownTools = toolTable(options.tools);
-  const skip = (request: Request) =>
-    isGuardedTool(request.tool) || policies.entryFor(request.toolCall.name) === false;
+  const ctx: MiddlewareContext = {
+    policies,
+    handler,
+    agentId: options.agentId ?? "langchain-agent",
+    clock,
+    now: () => new Date(clock.now()),
+    toolList: options.tools ?? [],
+    tools: toolTable(options.tools),
+  };
+  const inTurn = options.oneAtATime ? reviewInTurn(ctx) : undefined;
+  const wrap =
+    mode === "wait" ? waitForHuman(ctx) : inTurn ? inTurn.wrapToolCall : pauseForReview(ctx);
+  return createMiddleware({
+    name: "SafeguardsApprovalMiddleware",
+    ...(inTurn
+      ? {
+          stateSchema: reviewedState,
+          afterModel: {
+            canJumpTo: ["model" as const],
+            hook: (state: { messages: unknown[] }) => inTurn.afterModel(state) as never,
+          },
+        }
+      : {}),
+    wrapToolCall: (request, next) =>
+      wrap(
+        request as unknown as ToolCallRequest,
+        next as unknown as NextHandler<ToolCallRequest>,
+      ) as ReturnType<typeof next>,
+  });
+}
 
-  const waitForHuman = async <R extends Request>(request: R, next: Handler<R>) => {
+/** `mode: "wait"`: the call waits in-process for the handler's decision. */
+function waitForHuman(ctx: MiddlewareContext) {
+  return async <R extends ToolCallRequest>(request: R, next: NextHandler<R>) => {
     const { toolCall } = request;
-    if (skip(request)) return next(request);
-    const args = (toolCall.args ?? {}) as JsonObject;
+    if (isNeverReviewed(ctx, request)) return next(request);
     const review = await reviewCall({
-      policies,
-      handler: handler!,
-      agentId,
+      policies: ctx.policies,
+      handler: ctx.handler!,
+      agentId: ctx.agentId,
       toolName: toolCall.name,
-      args,
+      args: (toolCall.args ?? {}) as JsonObject,
       toolCallId: toolCall.id,
       tool: request.tool as { schema?: unknown } | undefined,
       signal: request.runtime?.signal,
@@ -145,127 +146,4 @@ export function approvalMiddleware(options: ApprovalMiddlewareOptions) {
     const result = await next({ ...request, toolCall: { ...toolCall, args: review.args } });
     return review.note && ToolMessage.isInstance(result) ? withNote(result, review.note) : result;
   };
-
-  const pauseGraph = async <R extends Request>(request: R, next: Handler<R>) => {
-    const { toolCall } = request;
-    if (skip(request)) return next(request);
-    const args = (toolCall.args ?? {}) as JsonObject;
-    const verdict = await policies.evaluate({
-      toolName: toolCall.name,
-      args,
-      agentId,
-      ...(toolCall.id ? { toolCallId: toolCall.id } : {}),
-    });
-    if (!verdict.required) return next(request);
-    if (!toolCall.id) {
-      return refusalMessage(
-        toolCall,
-        "This call needs approval but has no id, so it cannot be reviewed; it was not run.",
-      );
-    }
-    const tool = request.tool as { schema?: unknown } | undefined;
-    const validateArgs = (edited: JsonObject) => argsProblem(tool, edited);
-    const payload = buildApprovalPayload({
-      toolCallId: toolCall.id,
-      toolName: toolCall.name,
-      args,
-      verdict,
-      agentId,
-      argsSchema: argsJsonSchema(tool),
-      toolDescription: (tool as { description?: string } | undefined)?.description,
-      requestedAt: now(),
-    });
-    const checked = await guardResume({
-      toolCallId: toolCall.id,
-      validatorFor: (p) =>
-        knownTools.get(p.name)?.validate ??
-        (p.tool_call_id === toolCall.id ? validateArgs : undefined),
-      now,
-    });
-    const raw: unknown = interrupt(payload, { responseSchema: decisionInputSchema });
-    const known = checked.get(toolCall.id);
-    const call = callUnderReview(known?.payload ?? payload, validateArgs);
-    const decision = known?.decision ?? normalizeDecision(raw, call, now());
-    const outcome = reviewOutcome(decision, call, now());
-    if (outcome.decision === "rejected" || outcome.decision === "timed_out") {
-      return refusalMessage(toolCall, outcome.reason ?? "The call was not run.");
-    }
-    const runArgs = outcome.args ?? args;
-    const result = await next({ ...request, toolCall: { ...toolCall, args: runArgs } });
-    if (outcome.decision !== "modified" || !ToolMessage.isInstance(result)) return result;
-    return withNote(result, modificationNote(args, runArgs, outcome));
-  };
-
-  /** `oneAtATime`: after the model, the approval subgraph asks about each flagged call in turn. */
-  const approvalGraph = options.oneAtATime
-    ? buildApprovalGraph(
-        {
-          policies,
-          agentId,
-          oneAtATime: true,
-          clock,
-          name: "safeguards_approval",
-          ...(options.tools ? { tools: options.tools } : {}),
-        },
-        ApprovalGraphState,
-      )
-    : undefined;
-
-  const reviewInTurn = async (state: Messages) => {
-    const ai = [...state.messages].reverse().find((m) => AIMessage.isInstance(m)) as
-      | AIMessage
-      | undefined;
-    if (!ai?.tool_calls?.length || !approvalGraph) return undefined;
-    const result = await approvalGraph.invoke({ messages: state.messages as never });
-    const reviews = result.reviews ?? [];
-    if (reviews.length === 0) return undefined;
-    const reviewed: Record<string, string> = {};
-    for (const o of reviews) if (o.args) reviewed[o.toolCallId] = hashArgs(o.args);
-    const messages = applyReviews(ai, reviews);
-    const answered = new Set(reviews.filter((o) => !o.args).map((o) => o.toolCallId));
-    const left = ai.tool_calls.filter((c) => !c.id || !answered.has(c.id));
-    return {
-      messages,
-      safeguardsReviewed: reviewed,
-      ...(left.length === 0 ? { jumpTo: "model" as const } : {}),
-    };
-  };
-
-  /** `oneAtATime`: a flagged call runs only with the arguments its reviewer let run. */
-  const runReviewed = async <R extends Request>(request: R, next: Handler<R>) => {
-    const { toolCall } = request;
-    if (skip(request)) return next(request);
-    const args = (toolCall.args ?? {}) as JsonObject;
-    const reviewed = toolCall.id ? request.state?.safeguardsReviewed?.[toolCall.id] : undefined;
-    if (reviewed !== undefined && reviewed === hashArgs(args)) return next(request);
-    const verdict = await policies.evaluate({
-      toolName: toolCall.name,
-      args,
-      agentId,
-      ...(toolCall.id ? { toolCallId: toolCall.id } : {}),
-    });
-    if (!verdict.required) return next(request);
-    return refusalMessage(
-      toolCall,
-      "This call needs a human's approval and was not reviewed with these arguments, so it was not run.",
-    );
-  };
-
-  const wrap = mode === "wait" ? waitForHuman : options.oneAtATime ? runReviewed : pauseGraph;
-  return createMiddleware({
-    name: "SafeguardsApprovalMiddleware",
-    ...(options.oneAtATime
-      ? {
-          stateSchema: reviewedState,
-          afterModel: {
-            canJumpTo: ["model" as const],
-            hook: (state: Messages) => reviewInTurn(state) as never,
-          },
-        }
-      : {}),
-    wrapToolCall: (request, next) =>
-      wrap(request as unknown as Request, next as unknown as Handler<Request>) as ReturnType<
-        typeof next
-      >,
-  });
 }
