@@ -6,6 +6,7 @@
 
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
 import { type Clock, parseConfig, type protocol, systemClock } from "@safeguards/core";
 import type { Hono } from "hono";
 import { Webhook } from "standardwebhooks";
@@ -15,7 +16,6 @@ import { createApp } from "./http/app.js";
 import { type Authenticator, createBearerCheck } from "./http/auth.js";
 import type { HttpContext } from "./http/context.js";
 import { errorResponse } from "./http/errors.js";
-import { createNodeListener } from "./http/node-listener.js";
 import { createSignatureVerifier } from "./http/verify-signature.js";
 import { type ActionService, createActionService } from "./inbox/action-service.js";
 import { type CallbackUrlPolicy, createCallbackUrlCheck } from "./inbox/callback-allowlist.js";
@@ -191,9 +191,8 @@ export function createInbox(options: InboxOptions): Inbox {
     store,
     notifier,
     clock,
-    authenticator: extra
-      ? async (r) => (await extra(r.request())) ?? bearer(r.header("authorization"))
-      : async (r) => bearer(r.header("authorization")),
+    authenticator: async (r) =>
+      (extra ? await extra(r) : undefined) ?? bearer(r.headers.get("authorization") ?? undefined),
     toWire,
     ...(reviewers ? { canAccess: reviewers.canAccess } : {}),
     ...(config.signingSecret
@@ -239,9 +238,7 @@ export function createInbox(options: InboxOptions): Inbox {
     async listen({ port = 0, host = "127.0.0.1" } = {}) {
       await ready;
       if (server) throw new Error("Inbox is already listening");
-      const listening = createServer(
-        createNodeListener(ctx, app, { basePath, hostname: host, onError }),
-      );
+      const listening = createServer(getRequestListener(app.fetch, { hostname: host }));
       server = listening;
       await new Promise<void>((resolve, reject) => {
         listening.once("listening", resolve);

@@ -6,7 +6,7 @@ import type { Clock, protocol } from "@safeguards/core";
 import type { ActionService } from "../inbox/action-service.js";
 import type { DecisionNotifier } from "../inbox/decision-notifier.js";
 import type { ActionStore, StoredRecord } from "../store/action-store.js";
-import type { ApiAuthenticator } from "./auth.js";
+import type { Authenticator } from "./auth.js";
 
 /** Shared dependencies of the HTTP handlers. */
 export interface HttpContext {
@@ -14,7 +14,8 @@ export interface HttpContext {
   store: ActionStore;
   notifier: DecisionNotifier;
   clock: Clock;
-  authenticator: ApiAuthenticator;
+  /** Bearer tokens, after any user-supplied `authenticate`. */
+  authenticator: Authenticator;
   /** The wire record (with `review_url`) as answered to a request at `requestUrl`. */
   toWire: (record: StoredRecord, requestUrl: string) => protocol.ActionRecord;
   /** Per-reviewer rights (reviewer accounts); absent = every reviewer sees everything. */

@@ -7,7 +7,6 @@
 import type { Context } from "hono";
 import { InboxError } from "../inbox/inbox-error.js";
 import { longPoll } from "../inbox/long-poll.js";
-import { honoApiRequest } from "./api-request.js";
 import { authenticate } from "./auth.js";
 import type { HttpContext } from "./context.js";
 import { actionId, pollSignal, waitMs } from "./input.js";
@@ -15,7 +14,7 @@ import { actionId, pollSignal, waitMs } from "./input.js";
 /** Handler of `GET /actions/{id}`. */
 export function getAction(ctx: HttpContext) {
   return async (c: Context): Promise<Response> => {
-    const principal = await authenticate(ctx.authenticator, honoApiRequest(c));
+    const principal = await authenticate(ctx.authenticator, c.req.raw);
     const id = actionId(c.req.param("id"));
     const wait = waitMs(c);
     const first = await ctx.service.get(id);

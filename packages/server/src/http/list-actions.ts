@@ -7,14 +7,13 @@ import { protocol } from "@safeguards/core";
 import type { Context } from "hono";
 import { InboxError } from "../inbox/inbox-error.js";
 import { isListCursor } from "../store/list-cursor.js";
-import { honoApiRequest } from "./api-request.js";
 import { authenticate, requireReviewer } from "./auth.js";
 import type { HttpContext } from "./context.js";
 
 /** Handler of `GET /actions`. */
 export function listActions(ctx: HttpContext) {
   return async (c: Context): Promise<Response> => {
-    const reviewer = requireReviewer(await authenticate(ctx.authenticator, honoApiRequest(c)));
+    const reviewer = requireReviewer(await authenticate(ctx.authenticator, c.req.raw));
     const { status, agent_id: agentId, limit = "50", cursor } = c.req.query();
     const statusResult = protocol.statusSchema.safeParse(status);
     if (status !== undefined && !statusResult.success) {

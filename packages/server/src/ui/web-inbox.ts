@@ -12,7 +12,6 @@ import { createLoginThrottle } from "../auth/login-throttle.js";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import type { Session, SessionManager } from "../auth/session-manager.js";
-import { honoApiRequest } from "../http/api-request.js";
 import { errorResponse } from "../http/errors.js";
 import { actionId, readJson } from "../http/input.js";
 import type { ActionService } from "../inbox/action-service.js";
@@ -172,7 +171,7 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
         return errorResponse("forbidden", "Missing or invalid CSRF token; reload the page");
       }
       const id = actionId(c.req.param("id"));
-      const body = await readJson(honoApiRequest(c), protocol.decisionBodySchema);
+      const body = await readJson(c, protocol.decisionBodySchema);
       const action = await deps.gate.decide(s.name, id, body);
       return c.json(action.record, 200);
     }),
