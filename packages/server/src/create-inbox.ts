@@ -11,6 +11,7 @@ import { type Clock, parseConfig, type protocol, systemClock } from "@safeguards
 import type { Hono } from "hono";
 import { Webhook } from "standardwebhooks";
 import { z } from "zod";
+import { createReviewerGate } from "./auth/reviewer-gate.js";
 import { createReviewers, type ReviewersOptions } from "./auth/reviewers.js";
 import { createApp } from "./http/app.js";
 import { type Authenticator, createBearerCheck } from "./http/auth.js";
@@ -186,15 +187,16 @@ export function createInbox(options: InboxOptions): Inbox {
 
   const bearer = createBearerCheck({ apiKeys: config.apiKeys, reviewerTokens });
   const extra = config.authenticate;
+  // The one rights check of every reviewer path (API tokens, web, email, Slack).
+  const gate = createReviewerGate(service, reviewers?.directory.canAccess);
   const ctx: HttpContext = {
     service,
-    store,
+    gate,
     notifier,
     clock,
     authenticator: async (r) =>
       (extra ? await extra(r) : undefined) ?? bearer(r.headers.get("authorization") ?? undefined),
     toWire,
-    ...(reviewers ? { canAccess: reviewers.canAccess } : {}),
     ...(config.signingSecret
       ? { verifySignature: createSignatureVerifier(config.signingSecret) }
       : {}),
@@ -204,7 +206,7 @@ export function createInbox(options: InboxOptions): Inbox {
   reviewers?.mount({
     app,
     service,
-    store,
+    gate,
     events,
     clock,
     basePath,

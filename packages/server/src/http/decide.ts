@@ -1,11 +1,11 @@
 /**
  * @module http/decide
- * `POST /actions/{id}/decision` (reviewer): approve, modify or reject. The record's
- * `decision.reviewer` is the authenticated reviewer, never a name from the body.
+ * `POST /actions/{id}/decision` (reviewer): approve, modify or reject, through the
+ * reviewer gate (rights) and the action service. The record's `decision.reviewer` is the
+ * authenticated reviewer, never a name from the body.
  */
 import { protocol } from "@safeguards/core";
 import type { Context } from "hono";
-import { InboxError } from "../inbox/inbox-error.js";
 import { authenticate, requireReviewer } from "./auth.js";
 import type { HttpContext } from "./context.js";
 import { actionId, readJson } from "./input.js";
@@ -16,11 +16,7 @@ export function decide(ctx: HttpContext) {
     const reviewer = requireReviewer(await authenticate(ctx.authenticator, c.req.raw));
     const id = actionId(c.req.param("id"));
     const body = await readJson(c, protocol.decisionBodySchema);
-    const existing = ctx.canAccess ? await ctx.service.get(id) : undefined;
-    if (existing && ctx.canAccess && !ctx.canAccess(reviewer, existing.record)) {
-      throw new InboxError("forbidden", `Reviewer ${reviewer} has no right to action ${id}`);
-    }
-    const action = await ctx.service.decide(id, reviewer, body);
+    const action = await ctx.gate.decide(reviewer, id, body);
     return c.json(ctx.toWire(action.record, c.req.url), 200);
   };
 }

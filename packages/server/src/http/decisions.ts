@@ -43,7 +43,7 @@ export function decisions(ctx: HttpContext) {
     const agentId = requireAgent(await authenticate(ctx.authenticator, c.req.raw));
     const rawSince = c.req.query("since") ?? c.req.header("last-event-id");
     const now = rawSince === SINCE_NOW;
-    const since = now ? await ctx.store.latestDecisionSeq(agentId) : parseSince(rawSince);
+    const since = now ? await ctx.service.latestDecisionSeq(agentId) : parseSince(rawSince);
     if (c.req.header("accept")?.includes("text/event-stream")) {
       return decisionsSse(ctx, c, agentId, since);
     }
@@ -57,7 +57,7 @@ export function decisions(ctx: HttpContext) {
       clock: ctx.clock,
       agentId,
       waitMs: wait,
-      read: () => ctx.store.decisionsSince({ agentId, after: since, limit: DECISIONS_PAGE_SIZE }),
+      read: () => ctx.service.decisionsSince({ agentId, after: since, limit: DECISIONS_PAGE_SIZE }),
       ready: (list) => list.length > 0,
       signal: pollSignal(c, ctx.shutdown),
     });

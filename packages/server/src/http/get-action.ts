@@ -17,16 +17,12 @@ export function getAction(ctx: HttpContext) {
     const principal = await authenticate(ctx.authenticator, c.req.raw);
     const id = actionId(c.req.param("id"));
     const wait = waitMs(c);
-    const first = await ctx.service.get(id);
+    const first =
+      principal.kind === "reviewer"
+        ? await ctx.gate.view(principal.name, id)
+        : await ctx.service.get(id);
     if (!first || (principal.kind === "agent" && first.record.agent_id !== principal.agentId)) {
       throw new InboxError("not_found", `No action ${id}`);
-    }
-    if (
-      principal.kind === "reviewer" &&
-      ctx.canAccess &&
-      !ctx.canAccess(principal.name, first.record)
-    ) {
-      throw new InboxError("forbidden", `Reviewer ${principal.name} has no right to action ${id}`);
     }
     const action =
       wait > 0 && first.record.status === "pending"
