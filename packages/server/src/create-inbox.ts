@@ -7,7 +7,15 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
-import { type Clock, parseConfig, type protocol, systemClock } from "@safeguards/core";
+import {
+  type Clock,
+  ErrorCode,
+  InvalidConfigError,
+  parseConfig,
+  type protocol,
+  SafeguardsError,
+  systemClock,
+} from "@safeguards/core";
 import type { Hono } from "hono";
 import { Webhook } from "standardwebhooks";
 import { z } from "zod";
@@ -120,6 +128,18 @@ const optionsSchema = z.strictObject({
   onError: fn<(error: unknown) => void>().optional(),
 });
 
+/** Throws {@link InvalidConfigError} early for a malformed Standard Webhooks secret. */
+function checkSigningSecret(secret: string): void {
+  try {
+    new Webhook(secret);
+  } catch (error) {
+    throw new InvalidConfigError(
+      "createInbox: signingSecret is not a Standard Webhooks secret (whsec_ followed by base64)",
+      { cause: error },
+    );
+  }
+}
+
 /** Creates an approval inbox (see {@link InboxOptions}). */
 export function createInbox(options: InboxOptions): Inbox {
   const config = parseConfig("createInbox", optionsSchema, options) as InboxOptions;
@@ -127,8 +147,10 @@ export function createInbox(options: InboxOptions): Inbox {
   const reviewerTokens = { ...config.reviewerTokens, ...reviewers?.tokens };
   const shared = Object.keys(config.apiKeys).filter((k) => Object.hasOwn(reviewerTokens, k));
   if (shared.length > 0)
-    throw new TypeError("createInbox: a key cannot be both an API key and a reviewer token");
-  if (config.signingSecret) new Webhook(config.signingSecret); // throws early on a malformed secret
+    throw new InvalidConfigError(
+      "createInbox: a key cannot be both an API key and a reviewer token",
+    );
+  if (config.signingSecret) checkSigningSecret(config.signingSecret);
   const clock = config.clock ?? systemClock;
   const onError =
     config.onError ?? ((error: unknown) => console.error("[safeguards-inbox]", error));
@@ -239,7 +261,7 @@ export function createInbox(options: InboxOptions): Inbox {
     },
     async listen({ port = 0, host = "127.0.0.1" } = {}) {
       await ready;
-      if (server) throw new Error("Inbox is already listening");
+      if (server) throw new SafeguardsError(ErrorCode.CONFLICT, "Inbox is already listening");
       const listening = createServer(getRequestListener(app.fetch, { hostname: host }));
       server = listening;
       await new Promise<void>((resolve, reject) => {

@@ -5,7 +5,7 @@
  * the HTTP app (its account tokens and rights check feed the API's authentication), then
  * mounted on the app.
  */
-import { type Clock, parseConfig } from "@safeguards/core";
+import { type Clock, InvalidConfigError, parseConfig } from "@safeguards/core";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { type EmailApprovalOptions, mountEmailApprovals } from "../email/email-approvals.js";
@@ -104,7 +104,9 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
       const publicUrl = (config.publicUrl ?? deps.publicUrl)?.replace(/\/$/, "");
       const needUrl = (what: string) => {
         if (!publicUrl)
-          throw new TypeError(`reviewers: ${what} needs publicUrl (links back to the inbox)`);
+          throw new InvalidConfigError(
+            `reviewers: ${what} needs publicUrl (links back to the inbox)`,
+          );
         return publicUrl;
       };
       const shared = {

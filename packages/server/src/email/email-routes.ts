@@ -7,7 +7,7 @@
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
-import { InboxError, STATUS_BY_CODE } from "../inbox/inbox-error.js";
+import { InboxError } from "../inbox/inbox-error.js";
 import { argsTable, severityBadge } from "../ui/action-view.js";
 import { html } from "../ui/html.js";
 import { messagePage } from "../ui/login-page.js";
@@ -34,7 +34,7 @@ export function mountEmailRoutes(
   };
   const refusal = (c: Context, error: unknown) => {
     if (!(error instanceof InboxError)) throw error;
-    const status = STATUS_BY_CODE[error.code] as 403 | 404 | 409 | 422;
+    const status = error.status as 403 | 404 | 409 | 422;
     return c.html(messagePage(ctx, "Nothing was decided", error.message), status);
   };
 

@@ -15,7 +15,7 @@ import type { Session, SessionManager } from "../auth/session-manager.js";
 import { errorResponse } from "../http/errors.js";
 import { actionId, readJson } from "../http/input.js";
 import type { ActionService } from "../inbox/action-service.js";
-import { InboxError, STATUS_BY_CODE } from "../inbox/inbox-error.js";
+import { InboxError } from "../inbox/inbox-error.js";
 import type { InboxEvents } from "../inbox/inbox-events.js";
 import type { StoredRecord } from "../store/action-store.js";
 import { mountAssets } from "./assets.js";
@@ -80,7 +80,7 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
         return await handler(c, session);
       } catch (error) {
         if (!(error instanceof InboxError)) throw error;
-        const status = STATUS_BY_CODE[error.code] as 400 | 403 | 404 | 409;
+        const status = error.status as 400 | 403 | 404 | 409;
         const title = status === 403 ? "Not allowed" : status === 404 ? "Not found" : "Refused";
         return c.html(messagePage(pageCtx(session), title, error.message), status);
       }
