@@ -69,7 +69,7 @@ export class InvalidConfigError extends SafeguardsError {
 }
 
 /** Thrown when a decision arrives for an action that already has a final status. */
-export class AlreadyDecidedError extends SafeguardsError {
+export class AlreadyDecidedError extends SafeguardsError<{ actionId: string; status: string }> {
   constructor(actionId: string, status: string) {
     super(
       ErrorCode.ALREADY_DECIDED,
@@ -81,7 +81,7 @@ export class AlreadyDecidedError extends SafeguardsError {
 }
 
 /** Thrown when a decision arrives after the action's deadline. */
-export class ActionExpiredError extends SafeguardsError {
+export class ActionExpiredError extends SafeguardsError<{ actionId: string }> {
   constructor(actionId: string) {
     super(ErrorCode.EXPIRED, `Action ${actionId} has expired; the decision was refused.`, {
       details: { actionId },
