@@ -31,24 +31,32 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Options accepted by {@link SafeguardsError}. */
-export interface SafeguardsErrorOptions {
+export interface SafeguardsErrorOptions<TDetails = unknown> {
   cause?: unknown;
   /** Extra structured information (for example the offending field). */
-  details?: unknown;
+  details?: TDetails;
 }
 
+/**
+ * Marks every {@link SafeguardsError}, so {@link isSafeguardsError} recognises errors made
+ * by another installed copy of the package (where `instanceof` fails). `Symbol.for` gives
+ * the same symbol in every copy.
+ */
+const MARKER = Symbol.for("safeguards.error");
+
 /** Base class of every error Safeguards throws; switch on `code`, not on the message. */
-export class SafeguardsError extends Error {
+export class SafeguardsError<TDetails = unknown> extends Error {
   /** Stable, documented code. */
   readonly code: ErrorCode;
   /** Extra structured information, when there is any. */
-  readonly details: unknown;
+  readonly details: TDetails;
 
-  constructor(code: ErrorCode, message: string, options: SafeguardsErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: SafeguardsErrorOptions<TDetails> = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    Object.defineProperty(this, MARKER, { value: true });
     this.name = "SafeguardsError";
     this.code = code;
-    this.details = options.details;
+    this.details = options.details as TDetails;
   }
 }
 
@@ -61,7 +69,7 @@ export class InvalidConfigError extends SafeguardsError {
 }
 
 /** Thrown when a decision arrives for an action that already has a final status. */
-export class AlreadyDecidedError extends SafeguardsError {
+export class AlreadyDecidedError extends SafeguardsError<{ actionId: string; status: string }> {
   constructor(actionId: string, status: string) {
     super(
       ErrorCode.ALREADY_DECIDED,
@@ -73,7 +81,7 @@ export class AlreadyDecidedError extends SafeguardsError {
 }
 
 /** Thrown when a decision arrives after the action's deadline. */
-export class ActionExpiredError extends SafeguardsError {
+export class ActionExpiredError extends SafeguardsError<{ actionId: string }> {
   constructor(actionId: string) {
     super(ErrorCode.EXPIRED, `Action ${actionId} has expired; the decision was refused.`, {
       details: { actionId },
@@ -98,7 +106,15 @@ export class ChannelDeliveryError extends SafeguardsError {
   }
 }
 
-/** True when `error` is a {@link SafeguardsError}, optionally with the given code. */
+/**
+ * True when `error` is a {@link SafeguardsError}, optionally with the given code. Checked by
+ * its marker, not `instanceof`, so an error from another installed copy of the package counts.
+ */
 export function isSafeguardsError(error: unknown, code?: ErrorCode): error is SafeguardsError {
-  return error instanceof SafeguardsError && (code === undefined || error.code === code);
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    (error as { [MARKER]?: unknown })[MARKER] === true &&
+    (code === undefined || (error as { code?: unknown }).code === code)
+  );
 }

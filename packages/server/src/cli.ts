@@ -6,6 +6,7 @@
  * SAFEGUARDS_SIGNING_SECRET="whsec_...". Stops gracefully on SIGINT/SIGTERM.
  */
 import { parseArgs } from "node:util";
+import { InvalidConfigError } from "@safeguards/core";
 import { createInbox } from "./create-inbox.js";
 import { parseCallbackUrlList } from "./inbox/callback-allowlist.js";
 import { parseKeyList } from "./parse-key-list.js";
@@ -58,10 +59,10 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error("--port must be 0-65535");
+    throw new InvalidConfigError("--port must be 0-65535");
   const apiKeys = parseKeyList("SAFEGUARDS_API_KEYS", process.env.SAFEGUARDS_API_KEYS);
   if (Object.keys(apiKeys).length === 0) {
-    throw new Error(
+    throw new InvalidConfigError(
       'Set SAFEGUARDS_API_KEYS, e.g. SAFEGUARDS_API_KEYS="my-agent-key=financial_advisor"',
     );
   }

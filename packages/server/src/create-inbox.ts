@@ -6,16 +6,25 @@
 
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Clock, parseConfig, type protocol, systemClock } from "@safeguards/core";
+import { getRequestListener } from "@hono/node-server";
+import {
+  type Clock,
+  ErrorCode,
+  InvalidConfigError,
+  parseConfig,
+  type protocol,
+  SafeguardsError,
+  systemClock,
+} from "@safeguards/core";
 import type { Hono } from "hono";
 import { Webhook } from "standardwebhooks";
 import { z } from "zod";
+import { createReviewerGate } from "./auth/reviewer-gate.js";
 import { createReviewers, type ReviewersOptions } from "./auth/reviewers.js";
 import { createApp } from "./http/app.js";
 import { type Authenticator, createBearerCheck } from "./http/auth.js";
 import type { HttpContext } from "./http/context.js";
 import { errorResponse } from "./http/errors.js";
-import { createNodeListener } from "./http/node-listener.js";
 import { createSignatureVerifier } from "./http/verify-signature.js";
 import { type ActionService, createActionService } from "./inbox/action-service.js";
 import { type CallbackUrlPolicy, createCallbackUrlCheck } from "./inbox/callback-allowlist.js";
@@ -119,6 +128,18 @@ const optionsSchema = z.strictObject({
   onError: fn<(error: unknown) => void>().optional(),
 });
 
+/** Throws {@link InvalidConfigError} early for a malformed Standard Webhooks secret. */
+function checkSigningSecret(secret: string): void {
+  try {
+    new Webhook(secret);
+  } catch (error) {
+    throw new InvalidConfigError(
+      "createInbox: signingSecret is not a Standard Webhooks secret (whsec_ followed by base64)",
+      { cause: error },
+    );
+  }
+}
+
 /** Creates an approval inbox (see {@link InboxOptions}). */
 export function createInbox(options: InboxOptions): Inbox {
   const config = parseConfig("createInbox", optionsSchema, options) as InboxOptions;
@@ -126,8 +147,10 @@ export function createInbox(options: InboxOptions): Inbox {
   const reviewerTokens = { ...config.reviewerTokens, ...reviewers?.tokens };
   const shared = Object.keys(config.apiKeys).filter((k) => Object.hasOwn(reviewerTokens, k));
   if (shared.length > 0)
-    throw new TypeError("createInbox: a key cannot be both an API key and a reviewer token");
-  if (config.signingSecret) new Webhook(config.signingSecret); // throws early on a malformed secret
+    throw new InvalidConfigError(
+      "createInbox: a key cannot be both an API key and a reviewer token",
+    );
+  if (config.signingSecret) checkSigningSecret(config.signingSecret);
   const clock = config.clock ?? systemClock;
   const onError =
     config.onError ?? ((error: unknown) => console.error("[safeguards-inbox]", error));
@@ -186,16 +209,16 @@ export function createInbox(options: InboxOptions): Inbox {
 
   const bearer = createBearerCheck({ apiKeys: config.apiKeys, reviewerTokens });
   const extra = config.authenticate;
+  // The one rights check of every reviewer path (API tokens, web, email, Slack).
+  const gate = createReviewerGate(service, reviewers?.directory.canAccess);
   const ctx: HttpContext = {
     service,
-    store,
+    gate,
     notifier,
     clock,
-    authenticator: extra
-      ? async (r) => (await extra(r.request())) ?? bearer(r.header("authorization"))
-      : async (r) => bearer(r.header("authorization")),
+    authenticator: async (r) =>
+      (extra ? await extra(r) : undefined) ?? bearer(r.headers.get("authorization") ?? undefined),
     toWire,
-    ...(reviewers ? { canAccess: reviewers.canAccess } : {}),
     ...(config.signingSecret
       ? { verifySignature: createSignatureVerifier(config.signingSecret) }
       : {}),
@@ -205,7 +228,7 @@ export function createInbox(options: InboxOptions): Inbox {
   reviewers?.mount({
     app,
     service,
-    store,
+    gate,
     events,
     clock,
     basePath,
@@ -238,10 +261,8 @@ export function createInbox(options: InboxOptions): Inbox {
     },
     async listen({ port = 0, host = "127.0.0.1" } = {}) {
       await ready;
-      if (server) throw new Error("Inbox is already listening");
-      const listening = createServer(
-        createNodeListener(ctx, app, { basePath, hostname: host, onError }),
-      );
+      if (server) throw new SafeguardsError(ErrorCode.CONFLICT, "Inbox is already listening");
+      const listening = createServer(getRequestListener(app.fetch, { hostname: host }));
       server = listening;
       await new Promise<void>((resolve, reject) => {
         listening.once("listening", resolve);

@@ -2,6 +2,7 @@
  * @module parse-key-list
  * Parses the CLI's key lists from the environment (`"key1=agentA,key2=agentB"`).
  */
+import { InvalidConfigError } from "@safeguards/core";
 
 /** Parses "k1=v1,k2=v2" into a map; throws naming the variable on a malformed entry. */
 export function parseKeyList(name: string, raw: string | undefined): Record<string, string> {
@@ -12,7 +13,9 @@ export function parseKeyList(name: string, raw: string | undefined): Record<stri
     .filter(Boolean)) {
     const at = entry.lastIndexOf("=");
     if (at <= 0 || at === entry.length - 1) {
-      throw new Error(`${name}: entry "${entry.slice(0, 4)}..." must look like key=name`);
+      throw new InvalidConfigError(
+        `${name}: entry "${entry.slice(0, 4)}..." must look like key=name`,
+      );
     }
     out[entry.slice(0, at)] = entry.slice(at + 1);
   }

@@ -1,9 +1,17 @@
-import { protocol } from "@safeguards/core";
+import { ErrorCode, isSafeguardsError, protocol } from "@safeguards/core";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { describe, expect, it } from "vitest";
 import { createErrorHandler } from "../src/http/errors.js";
 import { InboxError } from "../src/inbox/inbox-error.js";
+import {
+  createInbox,
+  createPostgresNotifier,
+  createPostgresStore,
+  hashPassword,
+} from "../src/index.js";
+import { AGENT, AGENT_KEY } from "./helpers.js";
+import { UI_SECRET } from "./ui-helpers.js";
 
 function appThrowing(error: unknown, seen: unknown[]) {
   const app = new Hono();
@@ -46,5 +54,41 @@ describe("the global error handler", () => {
     expect(text).toContain("internal_error");
     expect(text).not.toContain("secret db path");
     expect(seen).toHaveLength(1);
+  });
+});
+
+describe("one error family", () => {
+  it("an inbox refusal is a SafeguardsError with the matching ErrorCode, wire code and status", () => {
+    const error = new InboxError("already_decided", "first decision wins", { status: "approved" });
+    expect(isSafeguardsError(error, ErrorCode.ALREADY_DECIDED)).toBe(true);
+    expect(error).toMatchObject({
+      wireCode: "already_decided",
+      status: 409,
+      details: { status: "approved" },
+    });
+  });
+
+  it("bad configuration throws InvalidConfigError (SAFEGUARDS_INVALID_CONFIG)", () => {
+    const base = { store: "memory", apiKeys: { [AGENT_KEY]: AGENT } };
+    const reviewers = { accounts: [{ name: "ann", email: "ann@example.test" }], secret: UI_SECRET };
+    const smtp = { host: "127.0.0.1", port: 2525 };
+    const attempts: Array<() => unknown> = [
+      () => createInbox({ ...base, reviewerTokens: { [AGENT_KEY]: "alice" } }),
+      () => createInbox({ ...base, signingSecret: "not base64!" }),
+      () => createInbox({ ...base, callbackUrls: ["ftp://example.test/"] }),
+      () => createInbox({ ...base, reviewers: { ...reviewers, email: { smtp, from: "x@y.z" } } }),
+      () =>
+        createInbox({
+          ...base,
+          publicUrl: "http://127.0.0.1:1",
+          reviewers: { ...reviewers, slack: { signingSecret: "s" } },
+        }),
+      () => createPostgresStore({}),
+      () => createPostgresNotifier({ connectionString: "postgres://x", channel: "Bad-Name" }),
+      () => hashPassword("short"),
+    ];
+    for (const attempt of attempts) {
+      expect(attempt).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_CONFIG }));
+    }
   });
 });

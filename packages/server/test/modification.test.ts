@@ -76,7 +76,8 @@ describe("applyModification", () => {
   ])("refuses %j (%s) with invalid_modification", async (change) => {
     const error = await refusal(() => applyModification(record(), change));
     expect(error).toBeInstanceOf(InboxError);
-    expect(error.code).toBe("invalid_modification");
+    expect(error.wireCode).toBe("invalid_modification");
+    expect(error.code).toBe("SAFEGUARDS_INVALID_MODIFICATION");
     expect((error.details as { errors: string[] }).errors.length).toBeGreaterThan(0);
   });
 
@@ -84,13 +85,13 @@ describe("applyModification", () => {
     expect((await refusal(() => applyModification(record(), { extra: 1 }))).details).toEqual({
       unknown_fields: ["extra"],
     });
-    expect((await refusal(() => applyModification(record(), {}))).code).toBe(
+    expect((await refusal(() => applyModification(record(), {}))).wireCode).toBe(
       "invalid_modification",
     );
     expect(await applyModification(record(false), { reason: "other" })).toEqual({
       reason: "other",
     });
-    expect((await refusal(() => applyModification(record(false), { amount: 1 }))).code).toBe(
+    expect((await refusal(() => applyModification(record(false), { amount: 1 }))).wireCode).toBe(
       "invalid_modification",
     );
   });
@@ -113,7 +114,8 @@ describe("applyModification", () => {
     }, 10);
     try {
       const error = await refusal(() => applyModification(slow, { code: `${"a".repeat(40)}!` }));
-      expect(error.code).toBe("invalid_modification");
+      expect(error.wireCode).toBe("invalid_modification");
+      expect(error.code).toBe("SAFEGUARDS_INVALID_MODIFICATION");
       expect(error.message).toMatch(/checking took longer than 250 ms/);
     } finally {
       clearInterval(ticker);

@@ -161,7 +161,7 @@ export class HumanInTheLoopChannel implements ApprovalChannel<HumanInTheLoopChan
       );
       return this.#finish(actionId, record);
     } catch (error) {
-      if (!isSafeguardsError(error, ErrorCode.CONFLICT)) throw error;
+      if (!isAlreadyFinal(error)) throw error;
       const record = await this.#fetch(running, actionId);
       return record ? this.#finish(actionId, record) : undefined;
     }
@@ -297,3 +297,9 @@ export class HumanInTheLoopChannel implements ApprovalChannel<HumanInTheLoopChan
     }
   }
 }
+
+/** A refused cancellation because the action is already final (409 `already_decided`/`expired`). */
+const isAlreadyFinal = (error: unknown) =>
+  isSafeguardsError(error, ErrorCode.ALREADY_DECIDED) ||
+  isSafeguardsError(error, ErrorCode.EXPIRED) ||
+  isSafeguardsError(error, ErrorCode.CONFLICT);

@@ -4,3 +4,4 @@
  */
 export * from "./convert.js";
 export * from "./schemas.js";
+export * from "./wire-errors.js";

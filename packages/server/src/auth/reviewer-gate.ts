@@ -1,41 +1,67 @@
 /**
  * @module auth/reviewer-gate
- * The rights check in front of the action service: every reviewer path (web inbox, email
- * links, Slack buttons) reads and decides through it, and it decides only through
- * `ActionService.decide`, the inbox's one decision path.
+ * The one rights check of the inbox: every reviewer path (API tokens, web inbox, email
+ * links, Slack buttons) reads, lists and decides through it. It decides only through
+ * `ActionService.decide`, the inbox's one decision path, checking rights on the action that
+ * decision reads (one store read per decision).
  */
 import type { protocol } from "@safeguards/core";
-import type { ActionService } from "../inbox/action-service.js";
+import type { ActionService, DecisionGuard } from "../inbox/action-service.js";
 import { InboxError } from "../inbox/inbox-error.js";
-import type { StoredAction } from "../store/action-store.js";
-import type { ReviewerDirectory } from "./reviewer-directory.js";
+import type { ListPage, ListQuery, StoredAction, StoredRecord } from "../store/action-store.js";
 
-/** Reads and decides actions on behalf of a named reviewer. */
+/** Per-reviewer rights; without one, every reviewer sees and decides everything. */
+export type ReviewerRights = (reviewer: string, record: StoredRecord) => boolean;
+
+/** Reads, lists and decides actions on behalf of a named reviewer. */
 export interface ReviewerGate {
+  /** Whether `reviewer` may see and decide `record`. */
+  canSee(reviewer: string, record: StoredRecord): boolean;
   /** The action, or throws 404 (unknown) / 403 (no right to it). */
   view(reviewer: string, id: string): Promise<StoredAction>;
-  /** Decides through the action service after the rights check. */
-  decide(reviewer: string, id: string, body: protocol.DecisionBody): Promise<StoredAction>;
+  /** A page of the actions the reviewer may see (a page may come out shorter than `limit`). */
+  list(reviewer: string, query: ListQuery): Promise<ListPage>;
+  /**
+   * Decides through the action service, refusing with 403 when the reviewer has no right
+   * to the action; `guard` runs after that check, on the same read.
+   */
+  decide(
+    reviewer: string,
+    id: string,
+    body: protocol.DecisionBody,
+    guard?: DecisionGuard,
+  ): Promise<StoredAction>;
 }
 
-/** Creates a {@link ReviewerGate}. */
-export function createReviewerGate(
-  service: ActionService,
-  directory: ReviewerDirectory,
-): ReviewerGate {
-  const view = async (reviewer: string, id: string) => {
-    const action = await service.get(id);
-    if (!action) throw new InboxError("not_found", `No action ${id}`);
-    if (!directory.canAccess(reviewer, action.record)) {
-      throw new InboxError("forbidden", `Reviewer ${reviewer} has no right to action ${id}`);
+/** Creates a {@link ReviewerGate} over the service; `rights` absent = full access. */
+export function createReviewerGate(service: ActionService, rights?: ReviewerRights): ReviewerGate {
+  const canSee = (reviewer: string, record: StoredRecord) => !rights || rights(reviewer, record);
+  const check = (reviewer: string, action: StoredAction) => {
+    if (!canSee(reviewer, action.record)) {
+      throw new InboxError(
+        "forbidden",
+        `Reviewer ${reviewer} has no right to action ${action.record.id}`,
+      );
     }
-    return action;
   };
   return {
-    view,
-    async decide(reviewer, id, body) {
-      await view(reviewer, id);
-      return service.decide(id, reviewer, body);
+    canSee,
+    async view(reviewer, id) {
+      const action = await service.get(id);
+      if (!action) throw new InboxError("not_found", `No action ${id}`);
+      check(reviewer, action);
+      return action;
+    },
+    async list(reviewer, query) {
+      const page = await service.list(query);
+      if (!rights) return page;
+      return { ...page, actions: page.actions.filter((a) => canSee(reviewer, a.record)) };
+    },
+    decide(reviewer, id, body, guard) {
+      return service.decide(id, reviewer, body, (action) => {
+        check(reviewer, action);
+        guard?.(action);
+      });
     },
   };
 }

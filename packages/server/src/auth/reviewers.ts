@@ -5,18 +5,17 @@
  * the HTTP app (its account tokens and rights check feed the API's authentication), then
  * mounted on the app.
  */
-import { type Clock, parseConfig } from "@safeguards/core";
+import { type Clock, InvalidConfigError, parseConfig } from "@safeguards/core";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { type EmailApprovalOptions, mountEmailApprovals } from "../email/email-approvals.js";
 import type { ActionService } from "../inbox/action-service.js";
 import type { InboxEvents } from "../inbox/inbox-events.js";
 import { mountSlackApprovals, type SlackApprovalOptions } from "../slack/slack-approvals.js";
-import type { ActionStore, StoredRecord } from "../store/action-store.js";
 import { mountWebInbox } from "../ui/web-inbox.js";
 import { loadReviewerAccounts, type ReviewerAccountsSource } from "./reviewer-account.js";
 import { createReviewerDirectory, type ReviewerDirectory } from "./reviewer-directory.js";
-import { createReviewerGate } from "./reviewer-gate.js";
+import type { ReviewerGate } from "./reviewer-gate.js";
 import { createSessionManager } from "./session-manager.js";
 
 /** Options of the reviewer side (`createInbox({ reviewers })`). */
@@ -41,7 +40,8 @@ export interface ReviewersOptions {
 export interface ReviewersMountDeps {
   app: Hono;
   service: ActionService;
-  store: ActionStore;
+  /** The inbox's rights check (built over this side's directory). */
+  gate: ReviewerGate;
   events: InboxEvents;
   clock: Clock;
   basePath: string;
@@ -55,8 +55,6 @@ export interface Reviewers {
   directory: ReviewerDirectory;
   /** Account API tokens (`token -> name`), accepted by the API as reviewer tokens. */
   tokens: Record<string, string>;
-  /** The rights check used by the API for reviewer principals. */
-  canAccess(reviewer: string, record: StoredRecord): boolean;
   /** Mounts the routes and attaches the notifiers. */
   mount(deps: ReviewersMountDeps): void;
   /** Stops the notifiers. */
@@ -82,10 +80,9 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
   return {
     directory,
     tokens: directory.tokens(),
-    canAccess: (reviewer, record) => directory.canAccess(reviewer, record),
     mount(deps) {
       const base = deps.basePath;
-      const gate = createReviewerGate(deps.service, directory);
+      const { gate } = deps;
       const sessions = createSessionManager({
         secret: config.secret,
         clock: deps.clock,
@@ -98,7 +95,6 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
         gate,
         directory,
         sessions,
-        store: deps.store,
         service: deps.service,
         events: deps.events,
         clock: deps.clock,
@@ -108,7 +104,9 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
       const publicUrl = (config.publicUrl ?? deps.publicUrl)?.replace(/\/$/, "");
       const needUrl = (what: string) => {
         if (!publicUrl)
-          throw new TypeError(`reviewers: ${what} needs publicUrl (links back to the inbox)`);
+          throw new InvalidConfigError(
+            `reviewers: ${what} needs publicUrl (links back to the inbox)`,
+          );
         return publicUrl;
       };
       const shared = {

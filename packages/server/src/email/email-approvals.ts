@@ -6,7 +6,7 @@
  * nothing, so mail scanners that prefetch links cannot approve); only the confirming POST
  * decides, through the reviewer gate and the action service.
  */
-import type { Clock, protocol } from "@safeguards/core";
+import { type Clock, InvalidConfigError, type protocol } from "@safeguards/core";
 import type { Hono } from "hono";
 import nodemailer from "nodemailer";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
@@ -65,7 +65,7 @@ export function mountEmailApprovals(
   deps: EmailApprovalDeps,
 ): { close(): Promise<void> } {
   if (!options?.smtp?.host || !options.from) {
-    throw new TypeError("reviewers.email needs smtp.host, smtp.port and from");
+    throw new InvalidConfigError("reviewers.email needs smtp.host, smtp.port and from");
   }
   const timeout = options.smtp.timeoutMs ?? 10_000;
   const secure = options.smtp.secure ?? options.smtp.port === 465;

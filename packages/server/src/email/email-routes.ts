@@ -7,7 +7,7 @@
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
-import { InboxError, STATUS_BY_CODE } from "../inbox/inbox-error.js";
+import { InboxError } from "../inbox/inbox-error.js";
 import { argsTable, severityBadge } from "../ui/action-view.js";
 import { html } from "../ui/html.js";
 import { messagePage } from "../ui/login-page.js";
@@ -34,7 +34,7 @@ export function mountEmailRoutes(
   };
   const refusal = (c: Context, error: unknown) => {
     if (!(error instanceof InboxError)) throw error;
-    const status = STATUS_BY_CODE[error.code] as 403 | 404 | 409 | 422;
+    const status = error.status as 403 | 404 | 409 | 422;
     return c.html(messagePage(ctx, "Nothing was decided", error.message), status);
   };
 
@@ -82,12 +82,16 @@ ${decision === "reject" ? html`<label>Reason <textarea name="comments" maxlength
       return c.html(messagePage(ctx, "Nothing was decided", "The form could not be read."), 400);
     const comments = typeof form.comments === "string" ? form.comments.trim().slice(0, 2000) : "";
     const { a: id, d: decision, r: reviewer } = check.payload;
+    let used = false;
     try {
-      await deps.gate.view(reviewer, id);
-      if (!deps.tokens.consume(check.payload)) return refuse(c, { ok: false, reason: "used" });
-      const action = await deps.gate.decide(reviewer, id, {
+      // The link is spent only once the reviewer's right to the action is checked.
+      const body = {
         type: decision,
         comments: comments || `${decision === "approve" ? "Approved" : "Rejected"} by email`,
+      };
+      const action = await deps.gate.decide(reviewer, id, body, () => {
+        used = !deps.tokens.consume(check.payload);
+        if (used) throw new InboxError("conflict", "This link was already used");
       });
       return c.html(
         messagePage(
@@ -97,7 +101,7 @@ ${decision === "reject" ? html`<label>Reason <textarea name="comments" maxlength
         ),
       );
     } catch (error) {
-      return refusal(c, error);
+      return used ? refuse(c, { ok: false, reason: "used" }) : refusal(c, error);
     }
   });
 }

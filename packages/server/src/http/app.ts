@@ -5,7 +5,6 @@
  */
 import { Hono } from "hono";
 import { InboxError } from "../inbox/inbox-error.js";
-import { honoRoute } from "./api-request.js";
 import { cancel } from "./cancel.js";
 import type { HttpContext } from "./context.js";
 import { decide } from "./decide.js";
@@ -30,7 +29,7 @@ export function createApp(ctx: HttpContext, options: CreateAppOptions): Hono {
   const notAllowed = () => {
     throw new InboxError("method_not_allowed", "Method not allowed on this path");
   };
-  app.post(`${api}/request-approval`, honoRoute(requestApproval(ctx)));
+  app.post(`${api}/request-approval`, requestApproval(ctx));
   app.all(`${api}/request-approval`, notAllowed);
   app.get(`${api}/decisions`, decisions(ctx));
   app.all(`${api}/decisions`, notAllowed);
@@ -38,7 +37,7 @@ export function createApp(ctx: HttpContext, options: CreateAppOptions): Hono {
   app.all(`${api}/actions`, notAllowed);
   app.get(`${api}/actions/:id`, getAction(ctx));
   app.all(`${api}/actions/:id`, notAllowed);
-  app.post(`${api}/actions/:id/decision`, honoRoute(decide(ctx)));
+  app.post(`${api}/actions/:id/decision`, decide(ctx));
   app.all(`${api}/actions/:id/decision`, notAllowed);
   app.post(`${api}/actions/:id/cancel`, cancel(ctx));
   app.all(`${api}/actions/:id/cancel`, notAllowed);

@@ -5,16 +5,12 @@
  */
 import { hash, timingSafeEqual } from "node:crypto";
 import { InboxError } from "../inbox/inbox-error.js";
-import type { ApiRequest } from "./api-request.js";
 
 /** Who is calling. */
 export type Principal = { kind: "agent"; agentId: string } | { kind: "reviewer"; name: string };
 
 /** Resolves a request's credential to a principal (`undefined` when there is none or it is wrong). */
 export type Authenticator = (request: Request) => Promise<Principal | undefined>;
-
-/** The inbox's own authentication of an API request (bearer tokens, then any `authenticate`). */
-export type ApiAuthenticator = (request: ApiRequest) => Promise<Principal | undefined>;
 
 // One-shot `crypto.hash` (Node >= 20.12): the same SHA-256 as createHash().update().digest(),
 // without the Hash object per call (about half the cost per request).
@@ -47,11 +43,8 @@ export function createBearerCheck(options: {
   };
 }
 
-/** Answers the principal or throws 401. */
-export async function authenticate(
-  auth: ApiAuthenticator,
-  request: ApiRequest,
-): Promise<Principal> {
+/** Answers the principal of `request` or throws 401. */
+export async function authenticate(auth: Authenticator, request: Request): Promise<Principal> {
   const principal = await auth(request);
   if (!principal) {
     throw new InboxError(

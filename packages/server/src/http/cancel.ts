@@ -4,7 +4,6 @@
  * `cancelled`); 409 when already terminal, 404 for another agent's action.
  */
 import type { Context } from "hono";
-import { honoApiRequest } from "./api-request.js";
 import { authenticate, requireAgent } from "./auth.js";
 import type { HttpContext } from "./context.js";
 import { actionId } from "./input.js";
@@ -12,7 +11,7 @@ import { actionId } from "./input.js";
 /** Handler of `POST /actions/{id}/cancel`. */
 export function cancel(ctx: HttpContext) {
   return async (c: Context): Promise<Response> => {
-    const agentId = requireAgent(await authenticate(ctx.authenticator, honoApiRequest(c)));
+    const agentId = requireAgent(await authenticate(ctx.authenticator, c.req.raw));
     const id = actionId(c.req.param("id"));
     await c.req.raw.body?.cancel().catch(() => {});
     const action = await ctx.service.cancel(id, agentId);

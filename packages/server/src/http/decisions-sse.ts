@@ -27,7 +27,7 @@ export function decisionsSse(ctx: HttpContext, c: Context, agentId: string, sinc
     stream.onAbort(() => wake?.());
     try {
       while (!signal.aborted && !stream.aborted) {
-        const found = await ctx.store.decisionsSince({
+        const found = await ctx.service.decisionsSince({
           agentId,
           after: cursor,
           limit: DECISIONS_PAGE_SIZE,

@@ -14,7 +14,6 @@ import type { protocol } from "@safeguards/core";
 import type { Context } from "hono";
 import { InboxError } from "../inbox/inbox-error.js";
 import { longPoll } from "../inbox/long-poll.js";
-import { honoApiRequest } from "./api-request.js";
 import { authenticate, requireAgent } from "./auth.js";
 import type { HttpContext } from "./context.js";
 import { decisionsSse } from "./decisions-sse.js";
@@ -41,10 +40,10 @@ export function parseSince(raw: string | undefined): number {
 /** Handler of `GET /decisions`. */
 export function decisions(ctx: HttpContext) {
   return async (c: Context): Promise<Response> => {
-    const agentId = requireAgent(await authenticate(ctx.authenticator, honoApiRequest(c)));
+    const agentId = requireAgent(await authenticate(ctx.authenticator, c.req.raw));
     const rawSince = c.req.query("since") ?? c.req.header("last-event-id");
     const now = rawSince === SINCE_NOW;
-    const since = now ? await ctx.store.latestDecisionSeq(agentId) : parseSince(rawSince);
+    const since = now ? await ctx.service.latestDecisionSeq(agentId) : parseSince(rawSince);
     if (c.req.header("accept")?.includes("text/event-stream")) {
       return decisionsSse(ctx, c, agentId, since);
     }
@@ -58,7 +57,7 @@ export function decisions(ctx: HttpContext) {
       clock: ctx.clock,
       agentId,
       waitMs: wait,
-      read: () => ctx.store.decisionsSince({ agentId, after: since, limit: DECISIONS_PAGE_SIZE }),
+      read: () => ctx.service.decisionsSince({ agentId, after: since, limit: DECISIONS_PAGE_SIZE }),
       ready: (list) => list.length > 0,
       signal: pollSignal(c, ctx.shutdown),
     });

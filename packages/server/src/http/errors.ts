@@ -6,7 +6,7 @@
 import { protocol } from "@safeguards/core";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { InboxError, STATUS_BY_CODE } from "../inbox/inbox-error.js";
+import { InboxError } from "../inbox/inbox-error.js";
 
 /** The protocol code for a framework-raised HTTP status (a 4xx it refused with). */
 const CODE_BY_STATUS: Partial<Record<number, protocol.WireErrorCode>> = {
@@ -39,7 +39,7 @@ export function errorResponse(
   details?: unknown,
 ): Response {
   return new Response(JSON.stringify(errorBody(code, message, details)), {
-    status: STATUS_BY_CODE[code],
+    status: protocol.WIRE_ERROR_STATUS[code],
     headers: { "content-type": ERROR_CONTENT_TYPE },
   });
 }
@@ -53,12 +53,12 @@ export function errorResult(
   onError: (error: unknown) => void,
 ): { status: number; body: protocol.ErrorBody } {
   if (error instanceof InboxError) {
-    const body = errorBody(error.code, error.message, error.details);
-    return { status: STATUS_BY_CODE[error.code], body };
+    const body = errorBody(error.wireCode, error.message, error.details);
+    return { status: error.status, body };
   }
   onError(error);
   const code = protocol.WireErrorCode.INTERNAL;
-  return { status: STATUS_BY_CODE[code], body: errorBody(code, INTERNAL_MESSAGE) };
+  return { status: protocol.WIRE_ERROR_STATUS[code], body: errorBody(code, INTERNAL_MESSAGE) };
 }
 
 const INTERNAL_MESSAGE = "Internal error; the request was not applied";

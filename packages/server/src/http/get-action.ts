@@ -7,7 +7,6 @@
 import type { Context } from "hono";
 import { InboxError } from "../inbox/inbox-error.js";
 import { longPoll } from "../inbox/long-poll.js";
-import { honoApiRequest } from "./api-request.js";
 import { authenticate } from "./auth.js";
 import type { HttpContext } from "./context.js";
 import { actionId, pollSignal, waitMs } from "./input.js";
@@ -15,19 +14,15 @@ import { actionId, pollSignal, waitMs } from "./input.js";
 /** Handler of `GET /actions/{id}`. */
 export function getAction(ctx: HttpContext) {
   return async (c: Context): Promise<Response> => {
-    const principal = await authenticate(ctx.authenticator, honoApiRequest(c));
+    const principal = await authenticate(ctx.authenticator, c.req.raw);
     const id = actionId(c.req.param("id"));
     const wait = waitMs(c);
-    const first = await ctx.service.get(id);
+    const first =
+      principal.kind === "reviewer"
+        ? await ctx.gate.view(principal.name, id)
+        : await ctx.service.get(id);
     if (!first || (principal.kind === "agent" && first.record.agent_id !== principal.agentId)) {
       throw new InboxError("not_found", `No action ${id}`);
-    }
-    if (
-      principal.kind === "reviewer" &&
-      ctx.canAccess &&
-      !ctx.canAccess(principal.name, first.record)
-    ) {
-      throw new InboxError("forbidden", `Reviewer ${principal.name} has no right to action ${id}`);
     }
     const action =
       wait > 0 && first.record.status === "pending"

@@ -7,18 +7,18 @@ import { protocol } from "@safeguards/core";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { InboxError } from "../inbox/inbox-error.js";
-import { type ApiRequest, payloadTooLarge } from "./api-request.js";
+import { readBody } from "./read-body.js";
 
 /**
  * Parses the body as JSON and validates it with `schema`; 400/413/415 on bad input.
  * `checkRaw` sees the exact body text first (signature checks).
  */
 export async function readJson<S extends z.ZodType>(
-  request: ApiRequest,
+  c: Context,
   schema: S,
   checkRaw?: (raw: string) => void,
 ): Promise<z.output<S>> {
-  const type = request.header("content-type");
+  const type = c.req.header("content-type");
   // JSON is parsed whatever the type says, except for types that are clearly something else
   // (curl -d sends application/x-www-form-urlencoded by default).
   if (
@@ -27,9 +27,7 @@ export async function readJson<S extends z.ZodType>(
   ) {
     throw new InboxError("unsupported_media_type", "Send the body as application/json");
   }
-  const length = Number(request.header("content-length") ?? "0");
-  if (length > protocol.MAX_BODY_BYTES) throw payloadTooLarge();
-  const bytes = await request.bytes();
+  const bytes = await readBody(c.req.raw);
   let raw: string;
   try {
     raw = utf8.decode(bytes);

@@ -7,14 +7,13 @@ import { protocol } from "@safeguards/core";
 import type { Context } from "hono";
 import { InboxError } from "../inbox/inbox-error.js";
 import { isListCursor } from "../store/list-cursor.js";
-import { honoApiRequest } from "./api-request.js";
 import { authenticate, requireReviewer } from "./auth.js";
 import type { HttpContext } from "./context.js";
 
 /** Handler of `GET /actions`. */
 export function listActions(ctx: HttpContext) {
   return async (c: Context): Promise<Response> => {
-    const reviewer = requireReviewer(await authenticate(ctx.authenticator, honoApiRequest(c)));
+    const reviewer = requireReviewer(await authenticate(ctx.authenticator, c.req.raw));
     const { status, agent_id: agentId, limit = "50", cursor } = c.req.query();
     const statusResult = protocol.statusSchema.safeParse(status);
     if (status !== undefined && !statusResult.success) {
@@ -35,20 +34,16 @@ export function listActions(ctx: HttpContext) {
     if (agentId !== undefined && (agentId.length === 0 || agentId.length > 200)) {
       throw new InboxError("invalid_request", "agent_id must be 1-200 characters");
     }
-    // Time out overdue actions first, so the list never shows them as pending.
-    for (const id of await ctx.store.dueForExpiry(ctx.clock.now(), 1000))
-      await ctx.service.expire(id);
-    const page = await ctx.store.list({
+    // Overdue actions are timed out first; a reviewer account sees only the actions it has
+    // rights to (pages may come out shorter).
+    const page = await ctx.gate.list(reviewer, {
       limit: Number(limit),
       ...(statusResult.success ? { status: statusResult.data } : {}),
       ...(agentId !== undefined ? { agentId } : {}),
       ...(cursor !== undefined ? { cursor } : {}),
     });
     const body: protocol.ActionListResponse = {
-      // A reviewer account sees only the actions it has rights to (pages may come out shorter).
-      actions: page.actions
-        .filter((a) => !ctx.canAccess || ctx.canAccess(reviewer, a.record))
-        .map((a) => ctx.toWire(a.record, c.req.url)),
+      actions: page.actions.map((a) => ctx.toWire(a.record, c.req.url)),
       next_cursor: page.nextCursor,
     };
     return c.json(body, 200);

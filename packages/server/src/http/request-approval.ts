@@ -6,19 +6,19 @@
  * signing secret, the signature must verify (401 otherwise).
  */
 import { protocol } from "@safeguards/core";
-import type { ApiEndpoint } from "./api-request.js";
+import type { Context } from "hono";
 import { authenticate, requireAgent } from "./auth.js";
 import type { HttpContext } from "./context.js";
 import { readJson } from "./input.js";
 
-/** Endpoint of `POST /request-approval`. */
-export function requestApproval(ctx: HttpContext): ApiEndpoint {
-  return async (request) => {
-    const agentId = requireAgent(await authenticate(ctx.authenticator, request));
-    const body = await readJson(request, protocol.approvalRequestBodySchema, (raw) =>
-      ctx.verifySignature?.(raw, (name) => request.header(name)),
+/** Handler of `POST /request-approval`. */
+export function requestApproval(ctx: HttpContext) {
+  return async (c: Context): Promise<Response> => {
+    const agentId = requireAgent(await authenticate(ctx.authenticator, c.req.raw));
+    const body = await readJson(c, protocol.approvalRequestBodySchema, (raw) =>
+      ctx.verifySignature?.(raw, (name) => c.req.header(name)),
     );
     const { created, action } = await ctx.service.submit(agentId, body);
-    return { status: created ? 201 : 200, body: ctx.toWire(action.record, request.url) };
+    return c.json(ctx.toWire(action.record, c.req.url), created ? 201 : 200);
   };
 }

@@ -1,8 +1,10 @@
 /**
  * @module inbox/action-service
- * The inbox's operations, independent of HTTP: file a request (idempotently), decide,
- * cancel and expire. Each state change is one store transition; afterwards waiters are
- * woken, listeners told and the callback sent.
+ * The inbox's operations, independent of HTTP, and the only door from the HTTP API, the web
+ * UI, email and Slack to the store: file a request (idempotently), read, list, read
+ * decisions since a cursor, decide, cancel and expire. Reads time out what is due first.
+ * Each state change is one store transition; afterwards waiters are woken, listeners told
+ * and the callback sent.
  */
 import {
   ALL_DECISIONS,
@@ -12,15 +14,23 @@ import {
   type protocol,
   statusForDecision,
   type TerminalStatus,
-  validateJsonSchemaAsync,
 } from "@safeguards/core";
-import type { ActionStore, StoredAction, StoredRecord } from "../store/action-store.js";
+import type {
+  ActionStore,
+  AuditEntry,
+  DecisionsQuery,
+  ListPage,
+  ListQuery,
+  StoredAction,
+  StoredRecord,
+} from "../store/action-store.js";
 import type { CallbackUrlCheck } from "./callback-allowlist.js";
 import type { CallbackSender } from "./callback-sender.js";
 import type { DecisionNotifier } from "./decision-notifier.js";
 import { InboxError } from "./inbox-error.js";
 import type { InboxEvents } from "./inbox-events.js";
 import { applyModification } from "./modification.js";
+import { checkNewRequest, idempotentRetry } from "./request-checks.js";
 
 /** Audit actor of expiries. */
 export const EXPIRY_ACTOR = "system:expiry";
@@ -48,12 +58,35 @@ export interface SubmitResult {
   action: StoredAction;
 }
 
+/**
+ * Checks the action a decision is about, after it is read and before anything else (e.g. a
+ * reviewer's rights); throws to refuse. The decision reads the action once, for both.
+ */
+export type DecisionGuard = (action: StoredAction) => void;
+
+/** Most overdue actions timed out before one list page is read. */
+const EXPIRE_BEFORE_LIST = 1000;
+
 /** The inbox's operations. Refusals throw {@link InboxError}. */
 export interface ActionService {
   submit(agentId: string, body: protocol.ApprovalRequestBody): Promise<SubmitResult>;
   /** The action, timed out first if its deadline has passed. */
   get(id: string): Promise<StoredAction | undefined>;
-  decide(id: string, reviewer: string, body: protocol.DecisionBody): Promise<StoredAction>;
+  /** A page of actions, newest first; overdue actions are timed out first, so none shows as pending. */
+  list(query: ListQuery): Promise<ListPage>;
+  /** One agent's decisions after a cursor (the store's decision sequence), oldest first. */
+  decisionsSince(query: DecisionsQuery): Promise<StoredAction[]>;
+  /** The agent's latest decision sequence (0 when none): the `since=now` cursor. */
+  latestDecisionSeq(agentId: string): Promise<number>;
+  /** The audit trail of one action, oldest first. */
+  auditLog(id: string): Promise<AuditEntry[]>;
+  /** Decides a pending action, reading it once; `guard` may refuse after that read. */
+  decide(
+    id: string,
+    reviewer: string,
+    body: protocol.DecisionBody,
+    guard?: DecisionGuard,
+  ): Promise<StoredAction>;
   cancel(id: string, agentId: string): Promise<StoredAction>;
   /** Times out a pending action (no-op when it is already terminal). */
   expire(id: string): Promise<void>;
@@ -64,6 +97,11 @@ const iso = (value: string | number) => new Date(value).toISOString();
 /** Creates the {@link ActionService}. */
 export function createActionService(options: ActionServiceOptions): ActionService {
   const { store, clock } = options;
+  const requestChecks = {
+    clock,
+    canSignCallbacks: options.callbacks !== undefined,
+    ...(options.checkCallbackUrl ? { checkCallbackUrl: options.checkCallbackUrl } : {}),
+  };
 
   const announce = (action: StoredAction, actor: string) => {
     if (action.decisionSeq !== null) {
@@ -106,15 +144,17 @@ export function createActionService(options: ActionServiceOptions): ActionServic
     return result;
   };
 
+  /** The decision of an expiry or a cancellation (no reviewer, no data). */
+  const systemDecision = (type: "timeout" | "cancel") => ({
+    type,
+    response_data: null,
+    comments: null,
+    reviewer: null,
+    decided_at: iso(clock.now()),
+  });
+
   const expire = async (id: string) => {
-    const decision = {
-      type: "timeout" as const,
-      response_data: null,
-      comments: null,
-      reviewer: null,
-      decided_at: iso(clock.now()),
-    };
-    await transition(id, "timed_out", decision, EXPIRY_ACTOR, false);
+    await transition(id, "timed_out", systemDecision("timeout"), EXPIRY_ACTOR, false);
   };
 
   /** Throws the refusal for an action that is no longer pending (or whose time is up). */
@@ -141,40 +181,6 @@ export function createActionService(options: ActionServiceOptions): ActionServic
   const isDue = (action: StoredAction) =>
     action.record.status === "pending" && Date.parse(action.record.expires_at) <= clock.now();
 
-  /** Refuses a new request that cannot be filed (400/422). */
-  const checkNew = async (body: protocol.ApprovalRequestBody) => {
-    if (body.action && hashArgs(body.action.args) !== body.args_hash) {
-      throw new InboxError(
-        "args_hash_mismatch",
-        "args_hash is not the sha256 of the RFC 8785 canonical JSON of action.args",
-        { expected: hashArgs(body.action.args) },
-      );
-    }
-    const schema = body.action?.args_schema;
-    const schemaError = schema
-      ? (await validateJsonSchemaAsync(schema as JsonObject, body.action?.args)).find((e) =>
-          e.startsWith("args_schema cannot be used"),
-        )
-      : undefined;
-    if (schemaError) throw new InboxError("invalid_request", schemaError);
-    if (Date.parse(body.expires_at) <= clock.now()) {
-      throw new InboxError("invalid_request", "expires_at must be in the future", {
-        expires_at: body.expires_at,
-      });
-    }
-    if (body.callback_url && !options.callbacks) {
-      throw new InboxError(
-        "invalid_request",
-        "callback_url was given but this inbox has no signingSecret, so it cannot sign callbacks; poll /decisions instead",
-      );
-    }
-    const refusal =
-      body.callback_url && options.checkCallbackUrl?.(body.callback_url, body.agent_id);
-    if (refusal) {
-      throw new InboxError("callback_url_not_allowed", `${refusal}; nothing was stored`);
-    }
-  };
-
   const get = async (id: string) => {
     const action = await store.get(id);
     if (action && isDue(action)) {
@@ -187,6 +193,13 @@ export function createActionService(options: ActionServiceOptions): ActionServic
   return {
     get,
     expire,
+    async list(query) {
+      for (const id of await store.dueForExpiry(clock.now(), EXPIRE_BEFORE_LIST)) await expire(id);
+      return store.list(query);
+    },
+    decisionsSince: (query) => store.decisionsSince(query),
+    latestDecisionSeq: (agentId) => store.latestDecisionSeq(agentId),
+    auditLog: (id) => store.auditLog(id),
 
     async submit(agentId, body) {
       if (body.agent_id !== agentId) {
@@ -196,10 +209,10 @@ export function createActionService(options: ActionServiceOptions): ActionServic
       // No read first: the insert finds an existing id. A retry that no longer passes the
       // checks below (e.g. its expires_at has passed) still gets its stored record.
       try {
-        await checkNew(body);
+        await checkNewRequest(body, requestChecks);
       } catch (error) {
         const existing = await get(body.id);
-        if (existing) return idempotent(existing, requestHash);
+        if (existing) return idempotentRetry(existing, requestHash);
         throw error;
       }
       const record: StoredRecord = {
@@ -224,7 +237,9 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         actor: `agent:${agentId}`,
         at: iso(clock.now()),
       });
-      if (!result.created) return idempotent((await get(body.id)) ?? result.action, requestHash);
+      if (!result.created) {
+        return idempotentRetry((await get(body.id)) ?? result.action, requestHash);
+      }
       if (options.events.has("action.created")) {
         options.events.emit({
           type: "action.created",
@@ -235,9 +250,10 @@ export function createActionService(options: ActionServiceOptions): ActionServic
       return result;
     },
 
-    async decide(id, reviewer, body) {
+    async decide(id, reviewer, body, guard) {
       const action = await store.get(id);
       if (!action) throw new InboxError("not_found", `No action ${id}`);
+      guard?.(action);
       if (action.record.status !== "pending" || isDue(action)) return refuseSettled(action);
       const { record } = action;
       if (!record.allowed_decisions.includes(body.type)) {
@@ -271,27 +287,11 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         throw new InboxError("not_found", `No action ${id}`);
       }
       if (action.record.status !== "pending" || isDue(action)) return refuseSettled(action);
-      const decision = {
-        type: "cancel" as const,
-        response_data: null,
-        comments: null,
-        reviewer: null,
-        decided_at: iso(clock.now()),
-      };
       const actor = `agent:${agentId}`;
+      const decision = systemDecision("cancel");
       const result = await transition(id, "cancelled", decision, actor, true, action.record);
       if (result.ok) return result.action;
       return refuseSettled(result.action ?? action);
     },
   };
-}
-
-function idempotent(existing: StoredAction, requestHash: string): SubmitResult {
-  if (existing.requestHash !== requestHash) {
-    throw new InboxError(
-      "conflict",
-      `Action id ${existing.record.id} is already used by a different request; use a new id`,
-    );
-  }
-  return { created: false, action: existing };
 }

@@ -3,6 +3,7 @@
  * Which `callback_url`s the inbox agrees to call (SSRF guard): a list of allowed URL
  * prefixes/origins, or a predicate. URLs with credentials (`user:pass@`) are always refused.
  */
+import { InvalidConfigError } from "@safeguards/core";
 
 /**
  * Allowed callback targets: URL prefixes such as `"https://agents.example/"` (same origin,
@@ -25,14 +26,14 @@ function parsePrefix(entry: string, label: string): Prefix {
   try {
     url = new URL(entry);
   } catch {
-    throw new TypeError(`${label}: "${entry}" is not an absolute URL`);
+    throw new InvalidConfigError(`${label}: "${entry}" is not an absolute URL`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw new TypeError(`${label}: "${entry}" must be an http(s) URL`);
+    throw new InvalidConfigError(`${label}: "${entry}" must be an http(s) URL`);
   if (url.username || url.password)
-    throw new TypeError(`${label}: "${entry}" must not contain credentials`);
+    throw new InvalidConfigError(`${label}: "${entry}" must not contain credentials`);
   if (url.search || url.hash || entry.includes("?") || entry.includes("#"))
-    throw new TypeError(`${label}: "${entry}" must not have a query or fragment`);
+    throw new InvalidConfigError(`${label}: "${entry}" must not have a query or fragment`);
   return { origin: url.origin, path: url.pathname };
 }
 

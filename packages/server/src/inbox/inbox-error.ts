@@ -1,38 +1,26 @@
 /**
  * @module inbox/inbox-error
- * The error the inbox's operations throw for a refused request; carries the wire code of
- * PROTOCOL.md, which the HTTP layer maps to a status.
+ * The error the inbox's operations throw for a refused request: a {@link SafeguardsError}
+ * whose `code` is the matching `ErrorCode`, carrying the wire code of PROTOCOL.md and its
+ * HTTP status, which the HTTP layer answers with.
  */
-import { protocol } from "@safeguards/core";
+import { protocol, SafeguardsError } from "@safeguards/core";
 
-/** A refused request with a stable wire `code` (see `protocol.WireErrorCode`). */
-export class InboxError extends Error {
-  readonly code: protocol.WireErrorCode;
-  readonly details: unknown;
+/**
+ * A refused request: `wireCode` (see `protocol.WireErrorCode`) and `status` are what the API
+ * answers; `code` is the `ErrorCode` a client sees for the same refusal; `details` goes into
+ * the error body.
+ */
+export class InboxError extends SafeguardsError {
+  /** The protocol's error code, e.g. `already_decided`. */
+  readonly wireCode: protocol.WireErrorCode;
+  /** The HTTP status of `wireCode`. */
+  readonly status: number;
 
-  constructor(code: protocol.WireErrorCode, message: string, details?: unknown) {
-    super(message);
+  constructor(wireCode: protocol.WireErrorCode, message: string, details?: unknown) {
+    super(protocol.ERROR_CODE_OF_WIRE[wireCode], message, { details });
     this.name = "InboxError";
-    this.code = code;
-    this.details = details;
+    this.wireCode = wireCode;
+    this.status = protocol.WIRE_ERROR_STATUS[wireCode];
   }
 }
-
-/** HTTP status of each wire error code. */
-export const STATUS_BY_CODE: Record<protocol.WireErrorCode, number> = {
-  [protocol.WireErrorCode.INVALID_REQUEST]: 400,
-  [protocol.WireErrorCode.UNAUTHORIZED]: 401,
-  [protocol.WireErrorCode.FORBIDDEN]: 403,
-  [protocol.WireErrorCode.NOT_FOUND]: 404,
-  [protocol.WireErrorCode.METHOD_NOT_ALLOWED]: 405,
-  [protocol.WireErrorCode.CONFLICT]: 409,
-  [protocol.WireErrorCode.ALREADY_DECIDED]: 409,
-  [protocol.WireErrorCode.EXPIRED]: 409,
-  [protocol.WireErrorCode.PAYLOAD_TOO_LARGE]: 413,
-  [protocol.WireErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
-  [protocol.WireErrorCode.INVALID_MODIFICATION]: 422,
-  [protocol.WireErrorCode.DECISION_NOT_ALLOWED]: 422,
-  [protocol.WireErrorCode.ARGS_HASH_MISMATCH]: 422,
-  [protocol.WireErrorCode.CALLBACK_URL_NOT_ALLOWED]: 422,
-  [protocol.WireErrorCode.INTERNAL]: 500,
-};

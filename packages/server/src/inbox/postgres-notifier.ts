@@ -13,6 +13,7 @@
  *   database, not the notification, is the source of truth.
  */
 import { randomUUID } from "node:crypto";
+import { InvalidConfigError } from "@safeguards/core";
 import pg from "pg";
 import { createLocalNotifier, type DecisionNotifier } from "./decision-notifier.js";
 
@@ -58,7 +59,7 @@ const MAX_PAYLOAD = 7000;
 export function createPostgresNotifier(options: PostgresNotifierOptions): PostgresNotifier {
   const channel = options.channel ?? DEFAULT_NOTIFY_CHANNEL;
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) {
-    throw new TypeError(`createPostgresNotifier: channel must match [a-z_][a-z0-9_]*`);
+    throw new InvalidConfigError("createPostgresNotifier: channel must match [a-z_][a-z0-9_]*");
   }
   const onError = options.onError ?? (() => {});
   const firstDelay = options.reconnectDelayMs ?? 100;

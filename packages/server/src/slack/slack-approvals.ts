@@ -7,7 +7,7 @@
  * and replaces the buttons with the outcome (via `response_url`). Decisions made elsewhere
  * update the posted message with `chat.update`.
  */
-import type { Clock, protocol } from "@safeguards/core";
+import { type Clock, InvalidConfigError, type protocol } from "@safeguards/core";
 import type { Hono } from "hono";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
@@ -49,9 +49,9 @@ export function mountSlackApprovals(
   options: SlackApprovalOptions,
   deps: SlackApprovalDeps,
 ): { close(): Promise<void>; idle(): Promise<void> } {
-  if (!options?.signingSecret) throw new TypeError("reviewers.slack needs signingSecret");
+  if (!options?.signingSecret) throw new InvalidConfigError("reviewers.slack needs signingSecret");
   if (!(options.botToken && options.channel) && !options.webhookUrl) {
-    throw new TypeError("reviewers.slack needs botToken and channel, or webhookUrl");
+    throw new InvalidConfigError("reviewers.slack needs botToken and channel, or webhookUrl");
   }
   const api = createSlackApi({
     ...(options.botToken ? { botToken: options.botToken } : {}),

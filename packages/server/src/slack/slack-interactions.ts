@@ -66,7 +66,7 @@ export function mountSlackInteractions(
       deps.fromSlack.delete(id);
       if (!(error instanceof InboxError)) throw error;
       await tell(`Nothing was decided: ${error.message}`);
-      if (error.code === "already_decided" || error.code === "expired") {
+      if (error.wireCode === "already_decided" || error.wireCode === "expired") {
         const current = await deps.gate.view(reviewer.name, id).catch(() => undefined);
         if (current)
           await deps.api.postTo(responseUrl, {

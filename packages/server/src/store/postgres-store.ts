@@ -19,6 +19,7 @@
  * server-side time of one UPDATE + INSERT + COMMIT (the lock is released by the statement's
  * own commit, never held across a network round trip). Schema migrations run in `init()`.
  */
+import { InvalidConfigError } from "@safeguards/core";
 import pg from "pg";
 import type {
   ActionStore,
@@ -58,7 +59,7 @@ const unstorable = (value: string | undefined) => value?.includes("\u0000") === 
 /** Creates a PostgreSQL-backed {@link ActionStore}. Call `init()` before use. */
 export function createPostgresStore(options: PostgresStoreOptions): ActionStore {
   if (!options.pool && !options.connectionString) {
-    throw new TypeError("createPostgresStore: give connectionString or pool");
+    throw new InvalidConfigError("createPostgresStore: give connectionString or pool");
   }
   const owned = !options.pool;
   const pool =

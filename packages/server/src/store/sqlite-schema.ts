@@ -21,6 +21,7 @@
  * `AUTOINCREMENT` (rows are never deleted, so ids still only grow; a migrated file keeps
  * its `AUTOINCREMENT`, which behaves the same).
  */
+import { InvalidConfigError } from "@safeguards/core";
 import type Database from "better-sqlite3";
 
 /** `PRAGMA user_version` of a file with the current schema. */
@@ -99,7 +100,7 @@ export function migrateSqlite(db: Database.Database): void {
     const version = db.pragma("user_version", { simple: true }) as number;
     if (version === SQLITE_SCHEMA_VERSION) return;
     if (version > SQLITE_SCHEMA_VERSION) {
-      throw new Error(
+      throw new InvalidConfigError(
         `SQLite file has schema version ${version}, newer than this inbox's ${SQLITE_SCHEMA_VERSION}; upgrade @safeguards/server`,
       );
     }

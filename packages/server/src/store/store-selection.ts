@@ -3,6 +3,7 @@
  * How the CLI picks its store: `--database-url` (or `DATABASE_URL`) selects PostgreSQL,
  * `--db` a SQLite file (or `"memory"`); giving both is an error.
  */
+import { InvalidConfigError } from "@safeguards/core";
 import { isPostgresUrl } from "./resolve-store.js";
 import { DEFAULT_SQLITE_PATH } from "./sqlite-store.js";
 
@@ -25,13 +26,15 @@ export interface StoreSelection {
 /** Picks the store: `--database-url` > `--db` > `DATABASE_URL` > the default SQLite file. */
 export function selectStore(input: StoreSelectionInput): StoreSelection {
   if (input.db !== undefined && input.databaseUrl !== undefined) {
-    throw new Error("Give --db (SQLite) or --database-url (PostgreSQL), not both");
+    throw new InvalidConfigError("Give --db (SQLite) or --database-url (PostgreSQL), not both");
   }
   const url =
     input.databaseUrl ?? (input.db === undefined ? input.envDatabaseUrl || undefined : undefined);
   if (url !== undefined) {
     if (!isPostgresUrl(url)) {
-      throw new Error("--database-url / DATABASE_URL must be a postgres:// or postgresql:// URL");
+      throw new InvalidConfigError(
+        "--database-url / DATABASE_URL must be a postgres:// or postgresql:// URL",
+      );
     }
     return { store: url, label: redactUrl(url) };
   }

@@ -12,13 +12,12 @@ import { createLoginThrottle } from "../auth/login-throttle.js";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import type { Session, SessionManager } from "../auth/session-manager.js";
-import { honoApiRequest } from "../http/api-request.js";
 import { errorResponse } from "../http/errors.js";
 import { actionId, readJson } from "../http/input.js";
 import type { ActionService } from "../inbox/action-service.js";
-import { InboxError, STATUS_BY_CODE } from "../inbox/inbox-error.js";
+import { InboxError } from "../inbox/inbox-error.js";
 import type { InboxEvents } from "../inbox/inbox-events.js";
-import type { ActionStore, StoredRecord } from "../store/action-store.js";
+import type { StoredRecord } from "../store/action-store.js";
 import { mountAssets } from "./assets.js";
 import { historyPage, matchesSearch } from "./history-page.js";
 import { type InboxFilter, inboxFragment, inboxPage } from "./inbox-page.js";
@@ -36,7 +35,7 @@ export interface WebInboxDeps {
   gate: ReviewerGate;
   directory: ReviewerDirectory;
   sessions: SessionManager;
-  store: ActionStore;
+  /** For the audit trail of an action the gate let the reviewer view. */
   service: ActionService;
   events: Pick<InboxEvents, "on">;
   clock: Clock;
@@ -44,12 +43,12 @@ export interface WebInboxDeps {
   secureCookies?: boolean;
 }
 
-/** Most records a list page reads from the store. */
+/** Most records a list page reads. */
 const MAX_LISTED = 1000;
 
 /** Mounts the reviewer web UI. */
 export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
-  const { base, sessions, directory, store } = deps;
+  const { base, sessions, gate } = deps;
   const formLimit = bodyLimit({
     maxSize: 16 * 1024,
     onError: (c) => c.text("Form too large", 413),
@@ -81,7 +80,7 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
         return await handler(c, session);
       } catch (error) {
         if (!(error instanceof InboxError)) throw error;
-        const status = STATUS_BY_CODE[error.code] as 400 | 403 | 404 | 409;
+        const status = error.status as 400 | 403 | 404 | 409;
         const title = status === 403 ? "Not allowed" : status === 404 ? "Not found" : "Refused";
         return c.html(messagePage(pageCtx(session), title, error.message), status);
       }
@@ -97,24 +96,23 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
       return handler(c, session);
     };
 
-  const readAll = async (status?: "pending"): Promise<StoredRecord[]> => {
-    for (const id of await store.dueForExpiry(deps.clock.now(), MAX_LISTED))
-      await deps.service.expire(id);
+  /** The records `name` may see, newest first, up to {@link MAX_LISTED} read. */
+  const readAll = async (name: string, status?: "pending"): Promise<StoredRecord[]> => {
     const out: StoredRecord[] = [];
     let cursor: string | undefined;
+    let read = 0;
     do {
-      const page = await store.list({
+      const page = await gate.list(name, {
         limit: 200,
         ...(status ? { status } : {}),
         ...(cursor ? { cursor } : {}),
       });
+      read += 200;
       out.push(...page.actions.map((a) => a.record));
       cursor = page.nextCursor ?? undefined;
-    } while (cursor && out.length < MAX_LISTED);
+    } while (cursor && read < MAX_LISTED);
     return out;
   };
-  const visiblePending = async (name: string) =>
-    (await readAll("pending")).filter((r) => directory.canAccess(name, r));
   const filterOf = (c: Context): InboxFilter => {
     const agent = c.req.query("agent")?.slice(0, 200);
     const severity = c.req.query("severity");
@@ -128,12 +126,14 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
   if (base) app.get(base, (c) => c.redirect(`${base}/inbox`, 303));
   app.get(
     `${base}/inbox`,
-    page(async (c, s) => c.html(inboxPage(pageCtx(s), await visiblePending(s.name), filterOf(c)))),
+    page(async (c, s) =>
+      c.html(inboxPage(pageCtx(s), await readAll(s.name, "pending"), filterOf(c))),
+    ),
   );
   app.get(
     `${base}/ui/rows`,
     api(async (c, s) =>
-      c.html(inboxFragment(pageCtx(s), await visiblePending(s.name), filterOf(c)).value),
+      c.html(inboxFragment(pageCtx(s), await readAll(s.name, "pending"), filterOf(c)).value),
     ),
   );
   app.get(
@@ -141,7 +141,7 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
     api((c, s) =>
       liveEvents(c, {
         events: deps.events,
-        canSee: (r) => directory.canAccess(s.name, r),
+        canSee: (r) => gate.canSee(s.name, r),
         shutdown: deps.shutdown,
       }),
     ),
@@ -150,8 +150,8 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
     `${base}/history`,
     page(async (c, s) => {
       const q = (c.req.query("q") ?? "").slice(0, 200);
-      const decided = (await readAll())
-        .filter((r) => r.status !== "pending" && directory.canAccess(s.name, r))
+      const decided = (await readAll(s.name))
+        .filter((r) => r.status !== "pending")
         .filter((r) => matchesSearch(r, q))
         .sort((a, b) => (b.decision?.decided_at ?? "").localeCompare(a.decision?.decided_at ?? ""));
       return c.html(historyPage(pageCtx(s), decided, q));
@@ -160,8 +160,8 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
   app.get(
     `${base}/review/:id`,
     page(async (c, s) => {
-      const action = await deps.gate.view(s.name, actionId(c.req.param("id")));
-      const audit = await store.auditLog(action.record.id);
+      const action = await gate.view(s.name, actionId(c.req.param("id")));
+      const audit = await deps.service.auditLog(action.record.id);
       return c.html(reviewPage(pageCtx(s), action.record, audit));
     }),
   );
@@ -172,8 +172,8 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
         return errorResponse("forbidden", "Missing or invalid CSRF token; reload the page");
       }
       const id = actionId(c.req.param("id"));
-      const body = await readJson(honoApiRequest(c), protocol.decisionBodySchema);
-      const action = await deps.gate.decide(s.name, id, body);
+      const body = await readJson(c, protocol.decisionBodySchema);
+      const action = await gate.decide(s.name, id, body);
       return c.json(action.record, 200);
     }),
   );

@@ -182,18 +182,17 @@ export function failureOf(status: number, text: string): HttpFailure {
   return { status, code: `http_${status}`, message: text.slice(0, 200) || `HTTP ${status}` };
 }
 
-/** A {@link SafeguardsError} for a refused call, carrying the inbox's error in `details`. */
-export function httpError(options: CallOptions, failure: HttpFailure): SafeguardsError {
-  const code =
-    failure.status === 401 || failure.status === 403
-      ? ErrorCode.UNAUTHORIZED
-      : failure.status === 404
-        ? ErrorCode.NOT_FOUND
-        : failure.status === 409
-          ? ErrorCode.CONFLICT
-          : ErrorCode.PROTOCOL;
+/**
+ * A {@link SafeguardsError} for a refused call, carrying the inbox's error in `details`. Its
+ * code follows the wire `error.code` (`already_decided` -> `SAFEGUARDS_ALREADY_DECIDED`, ...),
+ * or the HTTP status for a code PROTOCOL.md does not define.
+ */
+export function httpError(
+  options: CallOptions,
+  failure: HttpFailure,
+): SafeguardsError<HttpFailure> {
   return new SafeguardsError(
-    code,
+    protocol.errorCodeOfAnswer(failure.code, failure.status),
     `The inbox refused ${options.method} ${options.path}: ${failure.status} ${failure.code}: ${failure.message}`,
     { details: failure },
   );

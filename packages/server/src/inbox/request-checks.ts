@@ -1,0 +1,74 @@
+/**
+ * @module inbox/request-checks
+ * What a new approval request must satisfy before it is stored (400/422 otherwise), and
+ * the idempotency rule for a request whose id is already stored.
+ */
+import {
+  type Clock,
+  hashArgs,
+  type JsonObject,
+  type protocol,
+  validateJsonSchemaAsync,
+} from "@safeguards/core";
+import type { StoredAction } from "../store/action-store.js";
+import type { CallbackUrlCheck } from "./callback-allowlist.js";
+import { InboxError } from "./inbox-error.js";
+
+/** What {@link checkNewRequest} needs to know about the inbox. */
+export interface RequestCheckOptions {
+  clock: Clock;
+  /** Whether the inbox can sign callbacks (without it `callback_url` is refused). */
+  canSignCallbacks: boolean;
+  /** Vets `callback_url`; a refusal is 422 `callback_url_not_allowed`. */
+  checkCallbackUrl?: CallbackUrlCheck;
+}
+
+/** Throws the refusal of a new request that cannot be filed (400/422). */
+export async function checkNewRequest(
+  body: protocol.ApprovalRequestBody,
+  options: RequestCheckOptions,
+): Promise<void> {
+  if (body.action && hashArgs(body.action.args) !== body.args_hash) {
+    throw new InboxError(
+      "args_hash_mismatch",
+      "args_hash is not the sha256 of the RFC 8785 canonical JSON of action.args",
+      { expected: hashArgs(body.action.args) },
+    );
+  }
+  const schema = body.action?.args_schema;
+  const schemaError = schema
+    ? (await validateJsonSchemaAsync(schema as JsonObject, body.action?.args)).find((e) =>
+        e.startsWith("args_schema cannot be used"),
+      )
+    : undefined;
+  if (schemaError) throw new InboxError("invalid_request", schemaError);
+  if (Date.parse(body.expires_at) <= options.clock.now()) {
+    throw new InboxError("invalid_request", "expires_at must be in the future", {
+      expires_at: body.expires_at,
+    });
+  }
+  if (body.callback_url && !options.canSignCallbacks) {
+    throw new InboxError(
+      "invalid_request",
+      "callback_url was given but this inbox has no signingSecret, so it cannot sign callbacks; poll /decisions instead",
+    );
+  }
+  const refusal = body.callback_url && options.checkCallbackUrl?.(body.callback_url, body.agent_id);
+  if (refusal) {
+    throw new InboxError("callback_url_not_allowed", `${refusal}; nothing was stored`);
+  }
+}
+
+/** The stored action for a retried request with the same body; 409 `conflict` for another body. */
+export function idempotentRetry(
+  existing: StoredAction,
+  requestHash: string,
+): { created: false; action: StoredAction } {
+  if (existing.requestHash !== requestHash) {
+    throw new InboxError(
+      "conflict",
+      `Action id ${existing.record.id} is already used by a different request; use a new id`,
+    );
+  }
+  return { created: false, action: existing };
+}
