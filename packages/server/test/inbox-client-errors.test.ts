@@ -2,12 +2,11 @@
  * The HITL channel's inbox client against a real inbox: a refusal becomes the ErrorCode of
  * its wire `error.code` (`already_decided`, `expired`, `invalid_modification`,
  * `decision_not_allowed`, ...), and an answer with a code PROTOCOL.md does not define falls
- * back to its HTTP status. The client is core's internal one (no public entry yet), so it is
- * imported from core's sources.
+ * back to its HTTP status. The client is core's internal one (`@safeguards/core/internal`).
  */
 import { createManualClock, ErrorCode, isSafeguardsError, protocol } from "@safeguards/core";
+import { InboxClient } from "@safeguards/core/internal";
 import { afterEach, describe, expect, it } from "vitest";
-import { InboxClient } from "../../core/src/channels/hitl/inbox-client.js";
 import type { Inbox } from "../src/index.js";
 import { AGENT_KEY, REVIEWER_TOKEN, requestBody, startInbox } from "./helpers.js";
 

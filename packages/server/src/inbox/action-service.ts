@@ -8,6 +8,7 @@
  */
 import {
   ALL_DECISIONS,
+  assertDecisionAllowed,
   type Clock,
   hashArgs,
   type JsonObject,
@@ -256,12 +257,12 @@ export function createActionService(options: ActionServiceOptions): ActionServic
       guard?.(action);
       if (action.record.status !== "pending" || isDue(action)) return refuseSettled(action);
       const { record } = action;
-      if (!record.allowed_decisions.includes(body.type)) {
-        throw new InboxError(
-          "decision_not_allowed",
-          `Decision "${body.type}" is not allowed for action ${id}; allowed: ${record.allowed_decisions.join(", ")}`,
-          { allowed_decisions: record.allowed_decisions },
-        );
+      try {
+        assertDecisionAllowed(record.allowed_decisions, body.type, `action ${id}`);
+      } catch (error) {
+        throw new InboxError("decision_not_allowed", (error as Error).message, {
+          allowed_decisions: record.allowed_decisions,
+        });
       }
       if (body.type !== "modify" && body.response_data && Object.keys(body.response_data).length) {
         throw new InboxError("invalid_request", "response_data is only allowed with type modify");
