@@ -9,8 +9,8 @@
  * HTTP 400 (it uses the SDK 1.x that `@langchain/langgraph` depends on, which posts
  * `subgraphs: true` to `/threads/{id}/state/checkpoint`, where the server wants a string);
  * it renames each interrupt's `id` to `interrupt_id`; a task waiting for a human comes back
- * with `result: null`; it drops every `__pregel_*` key of the config; and its `invoke`
- * throws `GraphInterrupt` when the resumed run waits again.
+ * with `result: null`; and its `invoke` throws `GraphInterrupt` whenever the run stops at an
+ * interrupt. Its source also shows that it drops every `__pregel_*` key of the config.
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { Command } from "@langchain/langgraph";
