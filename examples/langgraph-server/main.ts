@@ -19,12 +19,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, type Client as SdkClient } from "@langchain/langgraph-sdk";
 import { HumanInTheLoopChannel } from "@safeguards/core";
-import { createInboxBridge, type InboxBridge, listPendingApprovals } from "@safeguards/langgraph";
+import {
+  createInboxBridge,
+  type InboxBridge,
+  listPendingApprovals,
+  runErrorMessage,
+  servedGraph,
+} from "@safeguards/langgraph";
 import { createInbox, type Inbox } from "@safeguards/server";
 import { AGENT_ID } from "./graph.js";
 import { freePort, type ServedGraphs, startLangGraphDev } from "./langgraph-server.js";
 import { BUDGET, REJECT_REASON, reviewThread } from "./reviewer.js";
-import { runError, servedGraph } from "./served-graph.js";
 
 const REQUEST = "Pay ACME 2500.00, pay unknown-payee 90000.00 and check the balance.";
 const WAIT_MS = 30_000;
@@ -162,7 +167,7 @@ async function refusedStory(sdk: SdkClient): Promise<void> {
       command: { resume: { type: "accept", args: null } },
     });
   } catch (error) {
-    refusal = runError(error);
+    refusal = runErrorMessage(error);
   }
   console.log(`  refused: ${refusal || "(it was NOT refused)"}`);
   check(/names no interrupt/.test(refusal), "the server's run refused the un-keyed resume");

@@ -46,6 +46,8 @@ export {
   routeAfterModel,
   wireApprovalLoop,
 } from "./routing.js";
+export type { ServerClientLike } from "./served-graph.js";
+export { runErrorMessage, servedGraph } from "./served-graph.js";
 export type {
   PgClientLike,
   PgPoolLike,

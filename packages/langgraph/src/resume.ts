@@ -50,7 +50,7 @@ export async function listPendingApprovals(
   const seen = new Set<string>();
   const pending: PendingApproval[] = [];
   for (const task of state.tasks ?? []) {
-    if (task.result !== undefined) continue;
+    if (task.result !== undefined && task.result !== null) continue; // null: served, waiting
     for (const item of task.interrupts ?? []) {
       if (!item.id || seen.has(item.id) || !isApprovalPayload(item.value)) continue;
       seen.add(item.id);

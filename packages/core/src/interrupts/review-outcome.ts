@@ -73,7 +73,8 @@ export function notRunReason(
 ): string {
   if (outcome.decision === "timed_out") return "No human decided in time, so the call was not run.";
   const who = outcome.reviewer ? ` (${outcome.reviewer})` : "";
-  return `A human reviewer rejected this call${who}: ${outcome.comments ?? "no reason given"}. The call was not run.`;
+  const why = (outcome.comments ?? "no reason given").replace(/[.\s]+$/, "");
+  return `A human reviewer rejected this call${who}: ${why}. The call was not run.`;
 }
 
 /** The note the model reads when a reviewer changed the arguments before the call ran. */

@@ -5,7 +5,7 @@
  * Agent Chat UI drive it: `runs.wait(thread, graph, { command: { resume } })`.
  */
 import type { Client } from "@langchain/langgraph-sdk";
-import { isApprovalPayload } from "@safeguards/langgraph";
+import { isApprovalPayload, runErrorMessage } from "@safeguards/langgraph";
 import type { ScriptedCall } from "./agents.js";
 import { toolResults } from "./agents.js";
 import type { ContractSubject, ContractThread, ResumeAnswer } from "./resume-contract.js";
@@ -17,24 +17,6 @@ export const SERVED_GRAPHS = {
   middleware: "servedMiddlewareAgent",
   middleware_one_at_a_time: "servedMiddlewareAgentOneAtATime",
 } as const;
-
-/**
- * The message of a run's error: the server wraps the node's error as JSON
- * (`Error: {"error":"SafeguardsError","message":"..."}`); this returns the inner message.
- */
-export function runErrorMessage(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const start = text.indexOf("{");
-  if (start >= 0) {
-    try {
-      const inner = JSON.parse(text.slice(start)) as { message?: unknown };
-      if (typeof inner.message === "string") return inner.message;
-    } catch {
-      // not the server's JSON wrapping
-    }
-  }
-  return text;
-}
 
 interface TaskState {
   interrupts?: { id?: string; value?: unknown }[];
