@@ -12,6 +12,12 @@ export {
   statusForDecision,
   TERMINAL_STATUSES,
 } from "./actions/action-status.js";
+export type {
+  ActionCall,
+  ApprovalDecision,
+  ApprovalRecord,
+  ApprovalRequest,
+} from "./actions/approval-request.js";
 export { validateJsonSchema, validateJsonSchemaAsync } from "./actions/args-schema.js";
 export { assertDecisionAllowed } from "./actions/check-decision.js";
 export { DeadlineScheduler } from "./actions/deadlines.js";
@@ -31,14 +37,7 @@ export {
 } from "./actions/modification.js";
 export type { CreateAlertInput, SafetyAlert } from "./alerts/safety-alert.js";
 export { AlertSeverity, createAlert, SEVERITIES } from "./alerts/safety-alert.js";
-export type {
-  ActionCall,
-  ApprovalChannel,
-  ApprovalDecision,
-  ApprovalRecord,
-  ApprovalRequest,
-  DecisionListener,
-} from "./channels/approval-channel.js";
+export type { ApprovalChannel, DecisionListener } from "./channels/approval-channel.js";
 export { isApprovalChannel } from "./channels/approval-channel.js";
 export type { EmailChannelConfig, EmailChannelOptions } from "./channels/email-channel.js";
 export { EmailChannel } from "./channels/email-channel.js";

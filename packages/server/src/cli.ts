@@ -7,11 +7,11 @@
  */
 import { parseArgs } from "node:util";
 import { InvalidConfigError } from "@safeguards/core";
+import { parseKeyList } from "./cli/parse-key-list.js";
+import { selectStore } from "./cli/store-selection.js";
 import { createInbox } from "./create-inbox.js";
 import { parseCallbackUrlList } from "./inbox/callback-allowlist.js";
-import { parseKeyList } from "./parse-key-list.js";
 import { DEFAULT_SQLITE_PATH } from "./store/sqlite-store.js";
-import { selectStore } from "./store/store-selection.js";
 
 const HELP = `Usage: safeguards-inbox [--port 8787] [--host 127.0.0.1] [--db ${DEFAULT_SQLITE_PATH}]
 

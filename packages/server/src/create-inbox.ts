@@ -20,7 +20,7 @@ import type { Hono } from "hono";
 import { Webhook } from "standardwebhooks";
 import { z } from "zod";
 import { createReviewerGate } from "./auth/reviewer-gate.js";
-import { createReviewers, type ReviewersOptions } from "./auth/reviewers.js";
+import { createReviewers, type ReviewersOptions } from "./create-reviewers.js";
 import { createApp } from "./http/app.js";
 import { type Authenticator, createBearerCheck } from "./http/auth.js";
 import type { HttpContext } from "./http/context.js";

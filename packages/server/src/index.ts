@@ -4,9 +4,9 @@
  */
 export { hashPassword } from "./auth/hash-password.js";
 export type { ReviewerAccount, ReviewerAccountsSource } from "./auth/reviewer-account.js";
-export type { ReviewersOptions } from "./auth/reviewers.js";
 export type { Inbox, InboxOptions } from "./create-inbox.js";
 export { createInbox } from "./create-inbox.js";
+export type { ReviewersOptions } from "./create-reviewers.js";
 export type { EmailApprovalOptions, SmtpOptions } from "./email/email-approvals.js";
 export type { Authenticator, Principal } from "./http/auth.js";
 export type { ActionService, SubmitResult } from "./inbox/action-service.js";

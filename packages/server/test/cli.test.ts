@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseKeyList } from "../src/parse-key-list.js";
+import { parseKeyList } from "../src/cli/parse-key-list.js";
 import {
   AGENT_KEY,
   call,

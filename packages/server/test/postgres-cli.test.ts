@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { redactUrl, selectStore } from "../src/cli/store-selection.js";
 import { DEFAULT_SQLITE_PATH } from "../src/store/sqlite-store.js";
-import { redactUrl, selectStore } from "../src/store/store-selection.js";
 import { AGENT_KEY, call, decideAs, file, REVIEWER_TOKEN, requestBody } from "./helpers.js";
 import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "./postgres-test-db.js";
 

@@ -6,7 +6,7 @@
  */
 import bcrypt from "bcryptjs";
 import type { ReviewerAccount } from "../src/auth/reviewer-account.js";
-import type { ReviewersOptions } from "../src/auth/reviewers.js";
+import type { ReviewersOptions } from "../src/create-reviewers.js";
 import { createInbox, type Inbox, type InboxOptions } from "../src/index.js";
 import { AGENT, AGENT_B, AGENT_B_KEY, AGENT_KEY, REVIEWER_TOKEN, SECRET } from "./helpers.js";
 

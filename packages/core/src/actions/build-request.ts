@@ -4,11 +4,11 @@
  * id, deadline, allowed decisions, a copy of the arguments and their canonical hash.
  */
 import { AlertSeverity } from "../alerts/safety-alert.js";
-import type { ActionCall, ApprovalRequest } from "../channels/approval-channel.js";
 import { ErrorCode, SafeguardsError } from "../errors.js";
 import { toCamelCase } from "../util/config.js";
 import { hashArgs, type JsonObject } from "../util/json.js";
 import { ALL_DECISIONS, type DecisionType } from "./action-status.js";
+import type { ActionCall, ApprovalRequest } from "./approval-request.js";
 import type { HumanAction } from "./human-action.js";
 
 /** Called once with the final {@link HumanAction}; may be async. */

@@ -4,9 +4,10 @@
  * and a modification must be structured, change only existing fields, and leave arguments
  * that satisfy the action's `argsSchema`.
  */
-import type { ApprovalDecision } from "../channels/approval-channel.js";
+
 import { ErrorCode, SafeguardsError } from "../errors.js";
 import { ActionStatus, type DecisionType } from "./action-status.js";
+import type { ApprovalDecision } from "./approval-request.js";
 import type { HumanAction } from "./human-action.js";
 import { assertValidModification } from "./modification.js";
 

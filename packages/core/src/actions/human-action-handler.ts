@@ -4,11 +4,7 @@
  * per action, and settles each action exactly once: the first decision wins.
  */
 import { monotonicFactory } from "ulid";
-import type {
-  ApprovalChannel,
-  ApprovalDecision,
-  ApprovalRequest,
-} from "../channels/approval-channel.js";
+import type { ApprovalChannel } from "../channels/approval-channel.js";
 import {
   AlreadyDecidedError,
   ChannelDeliveryError,
@@ -19,6 +15,7 @@ import { type Clock, systemClock } from "../util/clock.js";
 import { refuseSnakeCaseKeys } from "../util/config.js";
 import { settleWithin } from "../util/settle-within.js";
 import { ActionStatus } from "./action-status.js";
+import type { ApprovalDecision, ApprovalRequest } from "./approval-request.js";
 import {
   type ActionCallback,
   assertSeconds,

@@ -3,13 +3,9 @@
  * One request for a human decision and, once decided, its outcome.
  */
 import type { AlertSeverity } from "../alerts/safety-alert.js";
-import type {
-  ActionCall,
-  ApprovalDecision,
-  ApprovalRequest,
-} from "../channels/approval-channel.js";
 import type { JsonObject } from "../util/json.js";
 import { ActionStatus, type DecisionType, isTerminalStatus } from "./action-status.js";
+import type { ActionCall, ApprovalDecision, ApprovalRequest } from "./approval-request.js";
 import { applyModification, modificationTarget } from "./modification.js";
 
 /**

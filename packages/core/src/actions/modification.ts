@@ -3,9 +3,10 @@
  * Rules for a MODIFIED decision: structured data, only existing fields, and arguments that
  * satisfy the action's `argsSchema` when it has one.
  */
-import type { ApprovalRequest } from "../channels/approval-channel.js";
+
 import { InvalidModificationError } from "../errors.js";
 import type { JsonObject } from "../util/json.js";
+import type { ApprovalRequest } from "./approval-request.js";
 import { assertArgsSatisfySchema } from "./args-schema.js";
 
 /** The object a modification changes: `action.args` when there is an action, else `metadata`. */

@@ -3,53 +3,12 @@
  * The contract between {@link HumanActionHandler} and a channel that can ask a human
  * and hear back: file a request, receive its decision.
  */
-import type { DecisionType, TerminalStatus } from "../actions/action-status.js";
-import type { AlertSeverity } from "../alerts/safety-alert.js";
-import type { JsonObject } from "../util/json.js";
+import type {
+  ApprovalDecision,
+  ApprovalRecord,
+  ApprovalRequest,
+} from "../actions/approval-request.js";
 import type { NotificationChannel } from "./notification-channel.js";
-
-/** The tool call an approval is about, when there is one. */
-export interface ActionCall {
-  /** Tool or operation name, e.g. `transfer_funds`. */
-  name: string;
-  /** The exact arguments that will run if approved. */
-  args: JsonObject;
-  /** JSON Schema of `args`; a modification must validate against it. */
-  argsSchema?: JsonObject;
-}
-
-/** Everything a channel needs to ask a human about one action. */
-export interface ApprovalRequest {
-  id: string;
-  title: string;
-  description: string;
-  severity: AlertSeverity;
-  agentId: string;
-  metadata: JsonObject;
-  action?: ActionCall;
-  /** `sha256:<hex>` of the canonical JSON of `action.args` (present iff `action` is). */
-  argsHash?: string;
-  allowedDecisions: DecisionType[];
-  createdAt: Date;
-  expiresAt: Date;
-}
-
-/** The final outcome of an action, as a channel reports it. */
-export interface ApprovalDecision {
-  status: TerminalStatus;
-  /** For MODIFIED: the changed fields only (field -> new value). */
-  responseData?: JsonObject;
-  comments?: string;
-  /** The authenticated reviewer; absent for timeouts and cancellations. */
-  reviewer?: string;
-  decidedAt: Date;
-}
-
-/** The request and, if decided, the decision, as a channel knows them now. */
-export interface ApprovalRecord {
-  request: ApprovalRequest;
-  decision: ApprovalDecision | null;
-}
 
 /** Called by a channel when it learns an action's decision. */
 export type DecisionListener = (actionId: string, decision: ApprovalDecision) => void;

@@ -5,18 +5,17 @@
  * stream per channel (`GET /decisions`), optionally sped up by a signed callback receiver.
  */
 import type { RequestListener } from "node:http";
+import type {
+  ApprovalDecision,
+  ApprovalRecord,
+  ApprovalRequest,
+} from "../actions/approval-request.js";
 import type { SafetyAlert } from "../alerts/safety-alert.js";
 import { ErrorCode, isSafeguardsError, SafeguardsError } from "../errors.js";
 import * as protocol from "../protocol/index.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseConfig, refuseSnakeCaseKeys } from "../util/config.js";
-import type {
-  ApprovalChannel,
-  ApprovalDecision,
-  ApprovalRecord,
-  ApprovalRequest,
-  DecisionListener,
-} from "./approval-channel.js";
+import type { ApprovalChannel, DecisionListener } from "./approval-channel.js";
 import { alertToRequest } from "./hitl/alert-request.js";
 import type { Sleep } from "./hitl/backoff.js";
 import type { CallbackStats } from "./hitl/callback-receiver.js";

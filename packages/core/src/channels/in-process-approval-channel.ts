@@ -5,18 +5,17 @@
  * same process.
  */
 import { z } from "zod";
+import type {
+  ApprovalDecision,
+  ApprovalRecord,
+  ApprovalRequest,
+} from "../actions/approval-request.js";
 import type { SafetyAlert } from "../alerts/safety-alert.js";
 import { ErrorCode, SafeguardsError } from "../errors.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseConfig, refuseSnakeCaseKeys } from "../util/config.js";
 import type { JsonObject } from "../util/json.js";
-import type {
-  ApprovalChannel,
-  ApprovalDecision,
-  ApprovalRecord,
-  ApprovalRequest,
-  DecisionListener,
-} from "./approval-channel.js";
+import type { ApprovalChannel, DecisionListener } from "./approval-channel.js";
 import { type DecisionOptions, LocalDecisions } from "./local-decisions.js";
 
 export type { DecisionOptions } from "./local-decisions.js";

@@ -5,17 +5,17 @@
  * rules, and tells decision listeners.
  */
 import { ActionStatus, type DecisionType, statusForDecision } from "../actions/action-status.js";
+import type {
+  ApprovalDecision,
+  ApprovalRecord,
+  ApprovalRequest,
+} from "../actions/approval-request.js";
 import { assertDecisionAllowed } from "../actions/check-decision.js";
 import { assertValidModification } from "../actions/modification.js";
 import { ActionExpiredError, AlreadyDecidedError, ErrorCode, SafeguardsError } from "../errors.js";
 import type { Clock } from "../util/clock.js";
 import type { JsonObject } from "../util/json.js";
-import type {
-  ApprovalDecision,
-  ApprovalRecord,
-  ApprovalRequest,
-  DecisionListener,
-} from "./approval-channel.js";
+import type { DecisionListener } from "./approval-channel.js";
 
 /** Who decided, and why. */
 export interface DecisionOptions {

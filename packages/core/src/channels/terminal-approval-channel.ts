@@ -7,19 +7,18 @@ import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { z } from "zod";
 import type { DecisionType } from "../actions/action-status.js";
+import type {
+  ApprovalDecision,
+  ApprovalRecord,
+  ApprovalRequest,
+} from "../actions/approval-request.js";
 import { modificationTarget } from "../actions/modification.js";
 import type { SafetyAlert } from "../alerts/safety-alert.js";
 import { ErrorCode, isSafeguardsError, SafeguardsError } from "../errors.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseConfig, refuseSnakeCaseKeys } from "../util/config.js";
 import type { JsonObject } from "../util/json.js";
-import type {
-  ApprovalChannel,
-  ApprovalDecision,
-  ApprovalRecord,
-  ApprovalRequest,
-  DecisionListener,
-} from "./approval-channel.js";
+import type { ApprovalChannel, DecisionListener } from "./approval-channel.js";
 import { LocalDecisions } from "./local-decisions.js";
 import { askChanges } from "./terminal-modify.js";
 import {

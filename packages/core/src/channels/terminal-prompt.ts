@@ -6,9 +6,9 @@
 import { userInfo } from "node:os";
 import type { Interface } from "node:readline";
 import type { DecisionType } from "../actions/action-status.js";
+import type { ApprovalRequest } from "../actions/approval-request.js";
 import { ErrorCode, SafeguardsError } from "../errors.js";
 import type { JsonValue } from "../util/json.js";
-import type { ApprovalRequest } from "./approval-channel.js";
 
 /** Prompt order: `[a]pprove / [r]eject / [m]odify`. */
 export const ORDER: readonly DecisionType[] = ["approve", "reject", "modify"];

@@ -7,7 +7,7 @@ import type {
   ApprovalDecision,
   ApprovalRecord,
   ApprovalRequest,
-} from "../channels/approval-channel.js";
+} from "../actions/approval-request.js";
 import type { JsonObject } from "../util/json.js";
 import type { ActionRecord, ApprovalRequestBody, WireDecision } from "./schemas.js";
 

@@ -4,10 +4,11 @@
  * (`id:` is the cursor, so `Last-Event-ID` resumes), a comment every 15 s to keep proxies
  * from closing the stream.
  */
+import { protocol } from "@safeguards/core";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
+import { subscribeDecisionWake } from "../inbox/decision-wake.js";
 import type { HttpContext } from "./context.js";
-import { DECISIONS_PAGE_SIZE } from "./decisions.js";
 import { pollSignal } from "./input.js";
 
 /** Keep-alive interval of the event stream (ms). */
@@ -18,19 +19,14 @@ export function decisionsSse(ctx: HttpContext, c: Context, agentId: string, sinc
   return streamSSE(c, async (stream) => {
     const signal = pollSignal(c, ctx.shutdown);
     let cursor = since;
-    let woken = false;
-    let wake: (() => void) | undefined;
-    const unsubscribe = ctx.notifier.subscribe(agentId, () => {
-      woken = true;
-      wake?.();
-    });
-    stream.onAbort(() => wake?.());
+    const wake = subscribeDecisionWake({ notifier: ctx.notifier, clock: ctx.clock, agentId });
+    stream.onAbort(() => wake.interrupt());
     try {
       while (!signal.aborted && !stream.aborted) {
         const found = await ctx.service.decisionsSince({
           agentId,
           after: cursor,
-          limit: DECISIONS_PAGE_SIZE,
+          limit: protocol.DECISIONS_PAGE_SIZE,
         });
         for (const action of found) {
           cursor = action.decisionSeq ?? cursor;
@@ -40,26 +36,13 @@ export function decisionsSse(ctx: HttpContext, c: Context, agentId: string, sinc
             data: JSON.stringify(ctx.toWire(action.record, c.req.url)),
           });
         }
-        if (found.length === DECISIONS_PAGE_SIZE) continue;
-        if (!woken) {
-          const timedOut = await new Promise<boolean>((resolve) => {
-            const timer = ctx.clock.setTimeout(() => finish(true), SSE_KEEPALIVE_MS);
-            function finish(keepalive: boolean) {
-              ctx.clock.clearTimeout(timer);
-              signal.removeEventListener("abort", onAbort);
-              wake = undefined;
-              resolve(keepalive);
-            }
-            const onAbort = () => finish(false);
-            wake = () => finish(false);
-            signal.addEventListener("abort", onAbort, { once: true });
-          });
-          if (timedOut) await stream.write(": keepalive\n\n");
+        if (found.length === protocol.DECISIONS_PAGE_SIZE) continue;
+        if ((await wake.wait(SSE_KEEPALIVE_MS, signal)) === "timeout") {
+          await stream.write(": keepalive\n\n");
         }
-        woken = false;
       }
     } finally {
-      unsubscribe();
+      wake.close();
     }
   });
 }

@@ -10,7 +10,7 @@
  * `{"decisions": [], "cursor": "<the key's latest decision sequence>"}`, so a fresh client
  * takes the current position without replaying the key's history.
  */
-import type { protocol } from "@safeguards/core";
+import { protocol } from "@safeguards/core";
 import type { Context } from "hono";
 import { InboxError } from "../inbox/inbox-error.js";
 import { longPoll } from "../inbox/long-poll.js";
@@ -19,13 +19,7 @@ import type { HttpContext } from "./context.js";
 import { decisionsSse } from "./decisions-sse.js";
 import { pollSignal, waitMs } from "./input.js";
 
-/** Most decisions in one answer; the client asks again with the new cursor. */
-export const DECISIONS_PAGE_SIZE = 100;
-
-/** `since` value that means "after the latest decision so far". */
-export const SINCE_NOW = "now";
-
-/** Parses `since` (absent means from the beginning; {@link SINCE_NOW} is handled by callers). */
+/** Parses `since` (absent means from the beginning; `protocol.SINCE_NOW` is handled by callers). */
 export function parseSince(raw: string | undefined): number {
   if (raw === undefined || raw === "") return 0;
   if (!/^\d{1,15}$/.test(raw)) {
@@ -42,7 +36,7 @@ export function decisions(ctx: HttpContext) {
   return async (c: Context): Promise<Response> => {
     const agentId = requireAgent(await authenticate(ctx.authenticator, c.req.raw));
     const rawSince = c.req.query("since") ?? c.req.header("last-event-id");
-    const now = rawSince === SINCE_NOW;
+    const now = rawSince === protocol.SINCE_NOW;
     const since = now ? await ctx.service.latestDecisionSeq(agentId) : parseSince(rawSince);
     if (c.req.header("accept")?.includes("text/event-stream")) {
       return decisionsSse(ctx, c, agentId, since);
@@ -57,7 +51,8 @@ export function decisions(ctx: HttpContext) {
       clock: ctx.clock,
       agentId,
       waitMs: wait,
-      read: () => ctx.service.decisionsSince({ agentId, after: since, limit: DECISIONS_PAGE_SIZE }),
+      read: () =>
+        ctx.service.decisionsSince({ agentId, after: since, limit: protocol.DECISIONS_PAGE_SIZE }),
       ready: (list) => list.length > 0,
       signal: pollSignal(c, ctx.shutdown),
     });

@@ -1,8 +1,9 @@
 /**
  * @module inbox/decision-notifier
  * Wakes long polls when an action reaches a terminal state. The in-process notifier serves
- * one inbox process; a PostgreSQL `LISTEN/NOTIFY` notifier can implement the same interface
- * so a decision recorded by one instance wakes waiters on every instance.
+ * one inbox process; the PostgreSQL `LISTEN/NOTIFY` notifier (`postgres-notifier.ts`)
+ * implements the same interface so a decision recorded by one instance wakes waiters on
+ * every instance.
  */
 
 /** A terminal transition, as announced to waiters. */

@@ -1,11 +1,11 @@
 /**
  * @module inbox/long-poll
- * Holds an answer until a decision event for the agent arrives or the wait runs out. The
- * subscription is made before the first read, so a decision committed between the read and
- * the wait is never missed.
+ * Holds an answer until a decision event for the agent arrives or the wait runs out
+ * (waiting through `decision-wake.ts`, shared with the event stream).
  */
 import type { Clock } from "@safeguards/core";
 import type { DecisionEvent, DecisionNotifier } from "./decision-notifier.js";
+import { subscribeDecisionWake } from "./decision-wake.js";
 
 /** Options of {@link longPoll}. */
 export interface LongPollOptions<T> {
@@ -28,33 +28,14 @@ export interface LongPollOptions<T> {
 export async function longPoll<T>(options: LongPollOptions<T>): Promise<T> {
   const { clock, signal } = options;
   const deadline = clock.now() + options.waitMs;
-  let woken = false;
-  let wake: (() => void) | undefined;
-  const unsubscribe = options.notifier.subscribe(options.agentId, (event) => {
-    if (options.filter && !event.resync && !options.filter(event)) return;
-    woken = true;
-    wake?.();
-  });
+  const wake = subscribeDecisionWake(options);
   try {
     for (;;) {
       const value = await options.read();
       if (options.ready(value) || clock.now() >= deadline || signal?.aborted) return value;
-      if (!woken) {
-        await new Promise<void>((resolve) => {
-          const timer = clock.setTimeout(finish, deadline - clock.now());
-          function finish() {
-            clock.clearTimeout(timer);
-            signal?.removeEventListener("abort", finish);
-            wake = undefined;
-            resolve();
-          }
-          wake = finish;
-          signal?.addEventListener("abort", finish, { once: true });
-        });
-      }
-      woken = false;
+      await wake.wait(deadline - clock.now(), signal);
     }
   } finally {
-    unsubscribe();
+    wake.close();
   }
 }

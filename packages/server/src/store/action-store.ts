@@ -1,7 +1,7 @@
 /**
  * @module store/action-store
- * The storage contract of the inbox. Every implementation (memory, SQLite, and later
- * PostgreSQL) gives the same guarantees:
+ * The storage contract of the inbox. Every implementation (memory, SQLite, PostgreSQL) gives
+ * the same guarantees:
  *
  * - every state change is atomic and durable before it is answered: the record, its decision
  *   sequence number and its audit entry are written together or not at all (one transaction,

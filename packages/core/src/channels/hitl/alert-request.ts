@@ -3,8 +3,9 @@
  * How `HumanInTheLoopChannel.sendNotification` files an alert: as an approval request with
  * the alert's id, text and severity, decisions approve/reject, expiring after a timeout.
  */
+
+import type { ApprovalRequest } from "../../actions/approval-request.js";
 import type { SafetyAlert } from "../../alerts/safety-alert.js";
-import type { ApprovalRequest } from "../approval-channel.js";
 
 /** The approval request filed for `alert`. */
 export function alertToRequest(

@@ -69,7 +69,7 @@ export class DecisionStream {
     if (this.#cursor !== undefined || this.#seeded) return this.#seeding ?? Promise.resolve();
     this.#seeding ??= this.#o.client
       .call(
-        { method: "GET", path: "/decisions?since=now&wait=0", retry: false },
+        { method: "GET", path: `/decisions?since=${protocol.SINCE_NOW}&wait=0`, retry: false },
         protocol.decisionsResponseSchema,
       )
       .then(

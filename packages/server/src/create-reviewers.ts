@@ -1,5 +1,5 @@
 /**
- * @module auth/reviewers
+ * @module create-reviewers
  * The reviewer side of the inbox, configured by `createInbox({ reviewers })`: accounts and
  * rights, the web inbox, and (when configured) email and Slack approvals. Created before
  * the HTTP app (its account tokens and rights check feed the API's authentication), then
@@ -8,15 +8,15 @@
 import { type Clock, InvalidConfigError, parseConfig } from "@safeguards/core";
 import type { Hono } from "hono";
 import { z } from "zod";
-import { type EmailApprovalOptions, mountEmailApprovals } from "../email/email-approvals.js";
-import type { ActionService } from "../inbox/action-service.js";
-import type { InboxEvents } from "../inbox/inbox-events.js";
-import { mountSlackApprovals, type SlackApprovalOptions } from "../slack/slack-approvals.js";
-import { mountWebInbox } from "../ui/web-inbox.js";
-import { loadReviewerAccounts, type ReviewerAccountsSource } from "./reviewer-account.js";
-import { createReviewerDirectory, type ReviewerDirectory } from "./reviewer-directory.js";
-import type { ReviewerGate } from "./reviewer-gate.js";
-import { createSessionManager } from "./session-manager.js";
+import { loadReviewerAccounts, type ReviewerAccountsSource } from "./auth/reviewer-account.js";
+import { createReviewerDirectory, type ReviewerDirectory } from "./auth/reviewer-directory.js";
+import type { ReviewerGate } from "./auth/reviewer-gate.js";
+import { createSessionManager } from "./auth/session-manager.js";
+import { type EmailApprovalOptions, mountEmailApprovals } from "./email/email-approvals.js";
+import type { ActionService } from "./inbox/action-service.js";
+import type { InboxEvents } from "./inbox/inbox-events.js";
+import { mountSlackApprovals, type SlackApprovalOptions } from "./slack/slack-approvals.js";
+import { mountWebInbox } from "./ui/web-inbox.js";
 
 /** Options of the reviewer side (`createInbox({ reviewers })`). */
 export interface ReviewersOptions {

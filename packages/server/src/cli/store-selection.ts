@@ -1,11 +1,11 @@
 /**
- * @module store/store-selection
+ * @module cli/store-selection
  * How the CLI picks its store: `--database-url` (or `DATABASE_URL`) selects PostgreSQL,
  * `--db` a SQLite file (or `"memory"`); giving both is an error.
  */
 import { InvalidConfigError } from "@safeguards/core";
-import { isPostgresUrl } from "./resolve-store.js";
-import { DEFAULT_SQLITE_PATH } from "./sqlite-store.js";
+import { isPostgresUrl } from "../store/resolve-store.js";
+import { DEFAULT_SQLITE_PATH } from "../store/sqlite-store.js";
 
 /** Inputs of {@link selectStore}. */
 export interface StoreSelectionInput {

@@ -1,5 +1,5 @@
 /**
- * @module parse-key-list
+ * @module cli/parse-key-list
  * Parses the CLI's key lists from the environment (`"key1=agentA,key2=agentB"`).
  */
 import { InvalidConfigError } from "@safeguards/core";
