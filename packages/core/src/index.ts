@@ -1,6 +1,9 @@
 /**
  * @module @safeguards/core
  * Human-in-the-loop approvals for AI agents: the public entry (named re-exports only).
+ * What users write: the handler, channels, policies, the notification manager, safeguards,
+ * errors, money, time and the protocol schemas. Plumbing that only Safeguards' own packages
+ * use is in `@safeguards/core/internal`; test helpers in `@safeguards/core/testing`.
  */
 
 export type { TerminalStatus } from "./actions/action-status.js";
@@ -9,7 +12,6 @@ export {
   ALL_DECISIONS,
   DecisionType,
   isTerminalStatus,
-  statusForDecision,
   TERMINAL_STATUSES,
 } from "./actions/action-status.js";
 export type {
@@ -18,9 +20,7 @@ export type {
   ApprovalRecord,
   ApprovalRequest,
 } from "./actions/approval-request.js";
-export { validateJsonSchema, validateJsonSchemaAsync } from "./actions/args-schema.js";
-export { assertDecisionAllowed } from "./actions/check-decision.js";
-export { DeadlineScheduler } from "./actions/deadlines.js";
+export { validateJsonSchema } from "./actions/args-schema.js";
 export { HumanAction } from "./actions/human-action.js";
 export type {
   ActionCallback,
@@ -30,18 +30,12 @@ export type {
   WaitOptions,
 } from "./actions/human-action-handler.js";
 export { HumanActionHandler } from "./actions/human-action-handler.js";
-export {
-  applyModification,
-  assertValidModification,
-  modificationTarget,
-} from "./actions/modification.js";
 export type { CreateAlertInput, SafetyAlert } from "./alerts/safety-alert.js";
 export { AlertSeverity, createAlert, SEVERITIES } from "./alerts/safety-alert.js";
 export type { ApprovalChannel, DecisionListener } from "./channels/approval-channel.js";
 export { isApprovalChannel } from "./channels/approval-channel.js";
 export type { EmailChannelConfig, EmailChannelOptions } from "./channels/email-channel.js";
 export { EmailChannel } from "./channels/email-channel.js";
-export { escapeHtml, escapeSlackMrkdwn } from "./channels/escape.js";
 export type { Sleep } from "./channels/hitl/backoff.js";
 export type { CallbackStats } from "./channels/hitl/callback-receiver.js";
 export type { HumanInTheLoopChannelConfig } from "./channels/hitl/hitl-config.js";
@@ -76,7 +70,7 @@ export { TerminalApprovalChannel } from "./channels/terminal-approval-channel.js
 export type { WebhookChannelConfig, WebhookChannelOptions } from "./channels/webhook-channel.js";
 export { WebhookChannel } from "./channels/webhook-channel.js";
 export type { WebhookAlertPayload, WebhookHeaders } from "./channels/webhook-payload.js";
-export { toWebhookPayload, verifyWebhook } from "./channels/webhook-payload.js";
+export { verifyWebhook } from "./channels/webhook-payload.js";
 export type { SafeguardsErrorOptions } from "./errors.js";
 export {
   ActionExpiredError,
@@ -113,8 +107,6 @@ export type {
   ToolPolicy,
 } from "./policies/define-policies.js";
 export { definePolicies } from "./policies/define-policies.js";
-export type { CallOutcome } from "./policies/resolve-outcome.js";
-export { resolveOutcome } from "./policies/resolve-outcome.js";
 export * as protocol from "./protocol/index.js";
 export type { AgentOptions } from "./safeguards/agent.js";
 export { Agent } from "./safeguards/agent.js";
@@ -126,7 +118,6 @@ export type {
 export { FinancialServicesSafeguard } from "./safeguards/financial-services-safeguard.js";
 export type { Clock, ManualClock } from "./util/clock.js";
 export { createManualClock, systemClock } from "./util/clock.js";
-export { parseConfig, refuseSnakeCaseKeys, toCamelCase } from "./util/config.js";
 export type { AmountInput } from "./util/decimal.js";
 export { Decimal, formatMoney, toDecimal } from "./util/decimal.js";
 export type { JsonObject, JsonValue } from "./util/json.js";

@@ -1,7 +1,22 @@
 /**
  * @module @safeguards/core/internal
- * Plumbing that Safeguards' own packages and tests share but users do not need: not covered
- * by semver. Users import `@safeguards/core` (and its `interrupts` and `testing` subpaths).
+ * Plumbing that Safeguards' own packages (the inbox, the adapters) and tests share but users
+ * do not need: not covered by semver. Users import `@safeguards/core` (and its `interrupts`
+ * and `testing` subpaths).
  */
+export { statusForDecision } from "./actions/action-status.js";
+export { validateJsonSchemaAsync } from "./actions/args-schema.js";
+export { assertDecisionAllowed } from "./actions/check-decision.js";
+export { DeadlineScheduler } from "./actions/deadlines.js";
+export {
+  applyModification,
+  assertValidModification,
+  modificationTarget,
+} from "./actions/modification.js";
+export { escapeHtml, escapeSlackMrkdwn } from "./channels/escape.js";
 export type { HttpFailure, InboxClientOptions } from "./channels/hitl/inbox-client.js";
 export { InboxClient } from "./channels/hitl/inbox-client.js";
+export { toWebhookPayload } from "./channels/webhook-payload.js";
+export type { CallOutcome } from "./policies/resolve-outcome.js";
+export { resolveOutcome } from "./policies/resolve-outcome.js";
+export { parseConfig, refuseSnakeCaseKeys, toCamelCase } from "./util/config.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { validateJsonSchema, validateJsonSchemaAsync } from "../src/index.js";
+import { validateJsonSchema } from "../src/index.js";
+import { validateJsonSchemaAsync } from "../src/internal.js";
 
 const withPattern = (pattern: string) => ({
   type: "object",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { settleHumanAction } from "../src/actions/human-action.js";
 import {
   ActionStatus,
   type ApprovalDecision,
@@ -6,8 +7,8 @@ import {
   HumanAction,
   hashArgs,
   type JsonObject,
-  resolveOutcome,
 } from "../src/index.js";
+import { resolveOutcome } from "../src/internal.js";
 
 const args: JsonObject = { amount: "2500.00", to: "ACME", memo: { ref: [1, 2] } };
 
@@ -30,7 +31,7 @@ function action(
     expiresAt: new Date(now.getTime() + 60_000),
   };
   const result = new HumanAction(request);
-  if (decision) result.settle({ ...decision, decidedAt: now });
+  if (decision) settleHumanAction(result, { ...decision, decidedAt: now });
   return result;
 }
 

@@ -17,9 +17,9 @@ import {
   InvalidConfigError,
   type JsonObject,
   type Policies,
-  refuseSnakeCaseKeys,
   systemClock,
 } from "@safeguards/core";
+import { refuseSnakeCaseKeys } from "@safeguards/core/internal";
 import { type ToolLike, toolTable } from "@safeguards/langgraph";
 import { createMiddleware } from "langchain";
 import {

@@ -14,8 +14,8 @@ import {
   type Policies,
   type PolicyContext,
   type PolicyVerdict,
-  resolveOutcome,
 } from "@safeguards/core";
+import { resolveOutcome } from "@safeguards/core/internal";
 import { approvalMetadata, modificationNote } from "@safeguards/core/interrupts";
 import { argsJsonSchema, argsProblem, type SchemaHolder } from "./tool-schema.js";
 

@@ -14,8 +14,8 @@ import {
   type Policies,
   type PolicyEntry,
   type PolicyVerdict,
-  refuseSnakeCaseKeys,
 } from "@safeguards/core";
+import { refuseSnakeCaseKeys } from "@safeguards/core/internal";
 import { CallNotApprovedError } from "./not-approved-error.js";
 import { evaluateCall, type ReviewCallInput, reviewCall } from "./review-call.js";
 import { refusalMessage, withNote } from "./tool-messages.js";

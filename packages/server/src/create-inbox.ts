@@ -11,11 +11,11 @@ import {
   type Clock,
   ErrorCode,
   InvalidConfigError,
-  parseConfig,
   type protocol,
   SafeguardsError,
   systemClock,
 } from "@safeguards/core";
+import { parseConfig } from "@safeguards/core/internal";
 import type { Hono } from "hono";
 import { Webhook } from "standardwebhooks";
 import { z } from "zod";

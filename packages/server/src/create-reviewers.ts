@@ -5,7 +5,8 @@
  * the HTTP app (its account tokens and rights check feed the API's authentication), then
  * mounted on the app.
  */
-import { type Clock, InvalidConfigError, parseConfig } from "@safeguards/core";
+import { type Clock, InvalidConfigError } from "@safeguards/core";
+import { parseConfig } from "@safeguards/core/internal";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { loadReviewerAccounts, type ReviewerAccountsSource } from "./auth/reviewer-account.js";

@@ -25,7 +25,7 @@ import {
 import { assertDecisionFits } from "./check-decision.js";
 import { DeadlineScheduler } from "./deadlines.js";
 import { FinishedActions } from "./finished-actions.js";
-import { HumanAction } from "./human-action.js";
+import { HumanAction, settleHumanAction } from "./human-action.js";
 import { runCallback } from "./run-callback.js";
 import { addWaiter, type Waiter } from "./waiters.js";
 
@@ -299,7 +299,7 @@ export class HumanActionHandler {
 
   #settle(id: string, decision: ApprovalDecision): void {
     const tracked = this.#pending.get(id);
-    if (!tracked || !tracked.action.settle(decision)) return;
+    if (!tracked || !settleHumanAction(tracked.action, decision)) return;
     this.#untrack(id);
     this.#finished.add(id, tracked.action);
     const status = tracked.action.status;

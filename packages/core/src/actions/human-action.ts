@@ -8,6 +8,17 @@ import { ActionStatus, type DecisionType, isTerminalStatus } from "./action-stat
 import type { ActionCall, ApprovalDecision, ApprovalRequest } from "./approval-request.js";
 import { applyModification, modificationTarget } from "./modification.js";
 
+let settle: (action: HumanAction, decision: ApprovalDecision) => boolean;
+
+/**
+ * Sets an action's final outcome; false (and nothing changed) when it was already final.
+ * Module-private to core: only {@link HumanActionHandler} settles actions (not exported from
+ * any entry).
+ */
+export function settleHumanAction(action: HumanAction, decision: ApprovalDecision): boolean {
+  return settle(action, decision);
+}
+
 /**
  * A human action: what the agent asked, and what the human decided.
  *
@@ -105,11 +116,8 @@ export class HumanAction {
     return request;
   }
 
-  /**
-   * Sets the final outcome. Returns false (and changes nothing) when already final.
-   * @internal used by {@link HumanActionHandler}
-   */
-  settle(decision: ApprovalDecision): boolean {
+  /** Sets the final outcome. Returns false (and changes nothing) when already final. */
+  #settle(decision: ApprovalDecision): boolean {
     if (this.isFinal) return false;
     this.#status = decision.status;
     this.#responseData = decision.responseData ?? null;
@@ -117,6 +125,10 @@ export class HumanAction {
     this.#reviewer = decision.reviewer ?? null;
     this.#decidedAt = decision.decidedAt;
     return true;
+  }
+
+  static {
+    settle = (action, decision) => action.#settle(decision);
   }
 
   /** A plain JSON-friendly snapshot (for logs and tests). */

@@ -8,14 +8,13 @@
  */
 import {
   ALL_DECISIONS,
-  assertDecisionAllowed,
   type Clock,
   hashArgs,
   type JsonObject,
   type protocol,
-  statusForDecision,
   type TerminalStatus,
 } from "@safeguards/core";
+import { assertDecisionAllowed, statusForDecision } from "@safeguards/core/internal";
 import type {
   ActionStore,
   AuditEntry,

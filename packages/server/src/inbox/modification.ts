@@ -5,15 +5,13 @@
  * `action.args_schema` (core's `validateJsonSchemaAsync`, i.e. `@cfworker/json-schema`, with
  * its patterns run off the event loop under a deadline).
  */
+import { ErrorCode, isSafeguardsError, type JsonObject } from "@safeguards/core";
 import {
   assertValidModification,
-  ErrorCode,
-  isSafeguardsError,
-  type JsonObject,
   applyModification as mergeModification,
   modificationTarget,
   validateJsonSchemaAsync,
-} from "@safeguards/core";
+} from "@safeguards/core/internal";
 import type { StoredRecord } from "../store/action-store.js";
 import { InboxError } from "./inbox-error.js";
 

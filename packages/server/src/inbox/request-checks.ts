@@ -3,13 +3,8 @@
  * What a new approval request must satisfy before it is stored (400/422 otherwise), and
  * the idempotency rule for a request whose id is already stored.
  */
-import {
-  type Clock,
-  hashArgs,
-  type JsonObject,
-  type protocol,
-  validateJsonSchemaAsync,
-} from "@safeguards/core";
+import { type Clock, hashArgs, type JsonObject, type protocol } from "@safeguards/core";
+import { validateJsonSchemaAsync } from "@safeguards/core/internal";
 import type { StoredAction } from "../store/action-store.js";
 import type { CallbackUrlCheck } from "./callback-allowlist.js";
 import { InboxError } from "./inbox-error.js";

@@ -3,7 +3,8 @@
  * Block Kit messages: the request (details, Approve / Reject buttons, a "Review / modify"
  * link) and the outcome that replaces it. Agent text is escaped for mrkdwn.
  */
-import { escapeSlackMrkdwn, type protocol } from "@safeguards/core";
+import type { protocol } from "@safeguards/core";
+import { escapeSlackMrkdwn } from "@safeguards/core/internal";
 
 /** `action_id`s of the buttons. */
 export const SLACK_ACTION = {

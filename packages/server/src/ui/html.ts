@@ -3,7 +3,7 @@
  * A tagged template that escapes every interpolated value unless it is already
  * {@link SafeHtml}: agent-written text can only ever become text, never markup.
  */
-import { escapeHtml } from "@safeguards/core";
+import { escapeHtml } from "@safeguards/core/internal";
 
 /** Markup that is already safe (built by {@link html}). */
 export class SafeHtml {
