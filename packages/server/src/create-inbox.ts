@@ -33,9 +33,8 @@ import type { CallbackRetryOptions } from "./inbox/callback-sender.js";
 import { createLocalNotifier, type DecisionNotifier } from "./inbox/decision-notifier.js";
 import { createExpirySweeper } from "./inbox/expiry-sweeper.js";
 import { createInboxEvents, type InboxEvents } from "./inbox/inbox-events.js";
-import { createPostgresNotifier } from "./inbox/postgres-notifier.js";
 import type { ActionStore, StoredRecord } from "./store/action-store.js";
-import { isPostgresUrl, resolveStore } from "./store/resolve-store.js";
+import { isPostgresUrl, postgresNotifier, resolveStore } from "./store/resolve-store.js";
 import { closeServer } from "./util/close-server.js";
 
 /** Options of {@link createInbox}. */
@@ -43,6 +42,9 @@ export interface InboxOptions {
   /**
    * `"memory"`, a SQLite file path, a `postgres://` URL (PostgreSQL store plus a
    * LISTEN/NOTIFY notifier, for several instances on one database), or an {@link ActionStore}.
+   * The SQLite and PostgreSQL drivers are loaded only for a path or URL, when the inbox
+   * starts: a database that cannot be opened fails `listen()` and the requests (and goes to
+   * `onError`).
    * @default ".safeguards/inbox.db"
    */
   store?: "memory" | string | ActionStore;
@@ -158,9 +160,7 @@ export function createInbox(options: InboxOptions): Inbox {
   const { store, owned } = resolveStore(config.store);
   const notifier =
     config.notifier ??
-    (isPostgresUrl(config.store)
-      ? createPostgresNotifier({ connectionString: config.store, onError })
-      : createLocalNotifier());
+    (isPostgresUrl(config.store) ? postgresNotifier(config.store, onError) : createLocalNotifier());
   const events = createInboxEvents(onError);
   const shutdown = new AbortController();
   const checkCallbackUrl = createCallbackUrlCheck(config.callbackUrls, "createInbox: callbackUrls");

@@ -1,6 +1,9 @@
 /**
  * @module @safeguards/server
- * The approval inbox of PROTOCOL.md: HTTP API, stores, and `createInbox`.
+ * The approval inbox of PROTOCOL.md: HTTP API, the store contract and memory store, and
+ * `createInbox`. The database drivers are subpaths (`@safeguards/server/sqlite`,
+ * `@safeguards/server/postgres`), loaded only when used; test helpers are in
+ * `@safeguards/server/testing`.
  */
 export { hashPassword } from "./auth/hash-password.js";
 export type { ReviewerAccount, ReviewerAccountsSource } from "./auth/reviewer-account.js";
@@ -20,13 +23,8 @@ export type {
 export { createLocalNotifier } from "./inbox/decision-notifier.js";
 export { InboxError } from "./inbox/inbox-error.js";
 export type { InboxEvent, InboxEventListener, InboxEventType } from "./inbox/inbox-events.js";
-export type {
-  PostgresNotifier,
-  PostgresNotifierOptions,
-} from "./inbox/postgres-notifier.js";
-export { createPostgresNotifier, DEFAULT_NOTIFY_CHANNEL } from "./inbox/postgres-notifier.js";
 export type { SlackApprovalOptions } from "./slack/slack-approvals.js";
-export { slackSignature, verifySlackSignature } from "./slack/slack-signature.js";
+export { verifySlackSignature } from "./slack/slack-signature.js";
 export type {
   ActionStore,
   AuditEntry,
@@ -42,12 +40,3 @@ export type {
   TransitionResult,
 } from "./store/action-store.js";
 export { createMemoryStore } from "./store/memory-store.js";
-export type {
-  MigrationReport,
-  PostgresMigration,
-} from "./store/postgres-migrations.js";
-export { migratePostgres, POSTGRES_MIGRATIONS } from "./store/postgres-migrations.js";
-export type { PostgresStoreOptions } from "./store/postgres-store.js";
-export { createPostgresStore } from "./store/postgres-store.js";
-export type { SqliteStoreOptions } from "./store/sqlite-store.js";
-export { createSqliteStore, DEFAULT_SQLITE_PATH } from "./store/sqlite-store.js";

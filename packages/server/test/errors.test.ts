@@ -4,12 +4,8 @@ import { HTTPException } from "hono/http-exception";
 import { describe, expect, it } from "vitest";
 import { createErrorHandler } from "../src/http/errors.js";
 import { InboxError } from "../src/inbox/inbox-error.js";
-import {
-  createInbox,
-  createPostgresNotifier,
-  createPostgresStore,
-  hashPassword,
-} from "../src/index.js";
+import { createInbox, hashPassword } from "../src/index.js";
+import { createPostgresNotifier, createPostgresStore } from "../src/postgres.js";
 import { AGENT, AGENT_KEY } from "./helpers.js";
 import { UI_SECRET } from "./ui-helpers.js";
 

@@ -1,0 +1,37 @@
+/**
+ * @module store/lazy-store
+ * An {@link ActionStore} whose driver is loaded on first use (`init()` comes first), so that
+ * mounting an inbox loads `better-sqlite3` or `pg` only when its store needs them.
+ */
+import type { ActionStore } from "./action-store.js";
+
+/** Wraps `load` (called once, at the first method call) as a store. */
+export function lazyStore(load: () => Promise<ActionStore>): ActionStore {
+  let inner: ActionStore | undefined;
+  let loading: Promise<ActionStore> | undefined;
+  const get = () =>
+    (loading ??= load().then((store) => {
+      inner = store;
+      return store;
+    }));
+  return {
+    init: async () => (await get()).init(),
+    create: async (input) => (inner ?? (await get())).create(input),
+    get: async (id) => (inner ?? (await get())).get(id),
+    list: async (query) => (inner ?? (await get())).list(query),
+    transition: async (input) => (inner ?? (await get())).transition(input),
+    decisionsSince: async (query) => (inner ?? (await get())).decisionsSince(query),
+    latestDecisionSeq: async (agentId) => (inner ?? (await get())).latestDecisionSeq(agentId),
+    dueForExpiry: async (nowMs, limit) => (inner ?? (await get())).dueForExpiry(nowMs, limit),
+    nextExpiry: async () => (inner ?? (await get())).nextExpiry(),
+    auditLog: async (actionId) => (inner ?? (await get())).auditLog(actionId),
+    pendingCallbacks: async (limit) => (inner ?? (await get())).pendingCallbacks(limit),
+    settleCallback: async (actionId, outcome) =>
+      (inner ?? (await get())).settleCallback(actionId, outcome),
+    async close() {
+      if (!loading) return;
+      const store = await loading.catch(() => undefined);
+      await store?.close();
+    },
+  };
+}
