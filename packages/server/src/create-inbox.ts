@@ -238,8 +238,14 @@ export function createInbox(options: InboxOptions): Inbox {
   });
   const ready = store.init().then(() => sweeper.start());
   ready.catch(onError);
-  // Callbacks owed from before a restart (the decisions themselves are on /decisions).
-  ready.then(() => callbacks?.resendOwed()).catch(onError);
+  // Callbacks owed from before a restart (the decisions themselves are on /decisions); a
+  // failed start is reported once, above.
+  ready
+    .then(
+      () => callbacks?.resendOwed(),
+      () => {},
+    )
+    .catch(onError);
 
   let server: Server | undefined;
   let closing: Promise<void> | undefined;
