@@ -260,7 +260,7 @@ describe('approvalMiddleware mode "interrupt"', () => {
         [approved]: { type: "approve" },
       }).catch((e) => e);
       expect(isSafeguardsError(refused, ErrorCode.INVALID_MODIFICATION)).toBe(true);
-      expect(String(refused.message)).toContain("1000000.00");
+      expect(String((refused as Error).message)).toContain("1000000.00");
       expect(kit.ran).toHaveLength(0);
       expect(await listPendingApprovals(kit.agent, kit.config)).toEqual(before);
     }
