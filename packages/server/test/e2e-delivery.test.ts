@@ -4,7 +4,7 @@
  * channel's receiver, and a replay is ignored; 1,000 pending actions wait over one
  * `/decisions` connection; a fresh channel starts at `since=now` and never replays history.
  */
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import {
@@ -14,7 +14,15 @@ import {
   type HumanInTheLoopChannel,
 } from "@safeguards/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { agentChannel, fileTransaction, finish, review, until } from "./e2e-helpers.js";
+import {
+  agentChannel,
+  fileTransaction,
+  finish,
+  forward,
+  listenLocal,
+  review,
+  until,
+} from "./e2e-helpers.js";
 import { AGENT, SECRET, startInbox } from "./helpers.js";
 
 const cleanup: Array<() => unknown> = [];
@@ -32,17 +40,7 @@ async function handlerFor(url: string, config: Record<string, unknown> = {}) {
   return { channel, handler };
 }
 
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  cleanup.push(
-    () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  );
-  return (server.address() as AddressInfo).port;
-}
+const listen = (server: Server) => listenLocal(server, cleanup);
 
 describe("delivery", () => {
   it("retries a 500ing front twice, then files exactly one action", async () => {
@@ -61,20 +59,7 @@ describe("delivery", () => {
             .end(JSON.stringify({ error: { code: "internal_error", message: "flaky" } }));
         }
       }
-      const upstream = httpRequest(
-        {
-          host: target.hostname,
-          port: target.port,
-          path: req.url,
-          method: req.method,
-          headers: req.headers,
-        },
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
-      req.pipe(upstream);
+      forward(req, res, target);
     });
     const port = await listen(front);
     const { handler } = await handlerFor(`http://127.0.0.1:${port}/api`);
