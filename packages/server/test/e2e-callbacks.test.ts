@@ -7,26 +7,17 @@
  * the channel does not wait for reads nothing; when the read after a callback fails, the
  * decision stream delivers on its next poll.
  */
-import { createServer, type RequestListener, type Server } from "node:http";
+import { createServer } from "node:http";
 import {
   ActionStatus,
   type ApprovalDecision,
   createManualClock,
-  HumanActionHandler,
-  type HumanInTheLoopChannel,
   type protocol,
 } from "@safeguards/core";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  agentChannel,
-  fileTransaction,
-  forward,
-  listenLocal,
-  review,
-  TRANSACTION,
-  until,
-} from "./e2e-helpers.js";
+import { callbackChannel, callbackReceiver, forward, listenLocal } from "./callback-helpers.js";
+import { fileTransaction, review, TRANSACTION, until } from "./e2e-helpers.js";
 import {
   AGENT_B,
   AGENT_B_KEY,
@@ -43,8 +34,6 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-const listen = (server: Server) => listenLocal(server, cleanup);
-
 /**
  * The inbox, a front the channel talks through (`down` drops every request, as an inbox that
  * went away would) and the financial agent's channel with its callback receiver, polling
@@ -52,36 +41,30 @@ const listen = (server: Server) => listenLocal(server, cleanup);
  * advances it.
  */
 async function setup() {
-  let callbacks: RequestListener | undefined;
-  const receiverPort = await listen(
-    createServer((req, res) => (callbacks ? callbacks(req, res) : res.writeHead(503).end())),
-  );
-  const receiverUrl = `http://127.0.0.1:${receiverPort}/cb`;
-  const { inbox, url } = await startInbox({ callbackUrls: [`http://127.0.0.1:${receiverPort}/`] });
+  const receiver = await callbackReceiver(cleanup);
+  const { inbox, url } = await startInbox({ callbackUrls: [receiver.origin] });
   cleanup.push(() => inbox.close());
   const target = new URL(url);
   const front = { down: false, paths: [] as string[] };
-  const frontPort = await listen(
+  const frontPort = await listenLocal(
     createServer((req, res) => {
       front.paths.push(`${req.method} ${req.url}`);
       if (front.down) return void req.socket.destroy();
       forward(req, res, target);
     }),
+    cleanup,
   );
   const clock = createManualClock(Date.now());
-  const channel: HumanInTheLoopChannel = await agentChannel(
+  const { channel, handler } = await callbackChannel(
     `http://127.0.0.1:${frontPort}/api`,
-    { signingSecret: SECRET, callbackUrl: receiverUrl, longPoll: false, pollInterval: 3600 },
-    { clock },
+    receiver,
+    cleanup,
+    { channel: { clock } },
   );
-  const handler = new HumanActionHandler(channel);
-  cleanup.push(() => channel.shutdown());
-  cleanup.push(() => handler.shutdown());
-  callbacks = channel.createCallbackHandler();
   const decided: Array<[string, ApprovalDecision]> = [];
   channel.onDecision((id, decision) => decided.push([id, decision]));
   const stats = () => channel.callbackStats!;
-  return { inbox, url, receiverUrl, front, clock, channel, handler, decided, stats };
+  return { url, receiverUrl: receiver.url, front, clock, handler, decided, stats };
 }
 
 /** Posts `record` to `receiverUrl` as `action.decided`, signed with the shared secret. */

@@ -14,16 +14,9 @@ import {
   type HumanInTheLoopChannel,
 } from "@safeguards/core";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  agentChannel,
-  fileTransaction,
-  finish,
-  forward,
-  listenLocal,
-  review,
-  until,
-} from "./e2e-helpers.js";
-import { AGENT, SECRET, startInbox } from "./helpers.js";
+import { callbackChannel, callbackReceiver, forward, listenLocal } from "./callback-helpers.js";
+import { agentChannel, fileTransaction, finish, review, until } from "./e2e-helpers.js";
+import { AGENT, startInbox } from "./helpers.js";
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -85,8 +78,7 @@ describe("delivery", () => {
     const { inbox, url } = await startInbox();
     cleanup.push(() => inbox.close());
     let forwarded: { headers: Record<string, string>; body: string } | undefined;
-    let callbacks: ReturnType<HumanInTheLoopChannel["createCallbackHandler"]> | undefined;
-    const receiver = createServer((req, res) => {
+    const receiver = await callbackReceiver(cleanup, (req) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
@@ -100,25 +92,14 @@ describe("delivery", () => {
           ),
         };
       });
-      callbacks?.(req, res);
     });
-    const port = await listen(receiver);
-    const channel = await agentChannel(url, {
-      signingSecret: SECRET,
-      callbackUrl: `http://127.0.0.1:${port}/cb`,
-      longPoll: false,
-      pollInterval: 3600,
-    });
-    const handler = new HumanActionHandler(channel);
-    cleanup.push(() => channel.shutdown());
-    cleanup.push(() => handler.shutdown());
-    callbacks = channel.createCallbackHandler();
+    const { channel, handler } = await callbackChannel(url, receiver, cleanup);
     const action = await fileTransaction(handler);
     const done = finish(handler, action);
     await review(url, action.id, { type: "approve" });
     expect((await done).status).toBe(ActionStatus.APPROVED);
     expect(channel.callbackStats?.accepted).toBe(1);
-    const again = await fetch(`http://127.0.0.1:${port}/cb`, {
+    const again = await fetch(receiver.url, {
       method: "POST",
       headers: { "content-type": "application/json", ...forwarded!.headers },
       body: forwarded!.body,

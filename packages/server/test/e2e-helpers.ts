@@ -5,13 +5,6 @@
  * HumanInTheLoopChannel talking HTTP to a real inbox.
  */
 import {
-  request as httpRequest,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from "node:http";
-import type { AddressInfo } from "node:net";
-import {
   ActionStatus,
   Agent,
   FinancialServicesSafeguard,
@@ -111,35 +104,4 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 5000):
     if (Date.now() > end) throw new Error("condition not reached in time");
     await new Promise((r) => setTimeout(r, 5));
   }
-}
-
-/** Forwards `req` unchanged to the same path on `target`'s host (a pass-through front). */
-export function forward(req: IncomingMessage, res: ServerResponse, target: URL): void {
-  const upstream = httpRequest(
-    {
-      host: target.hostname,
-      port: target.port,
-      path: req.url,
-      method: req.method,
-      headers: req.headers,
-    },
-    (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    },
-  );
-  req.pipe(upstream);
-}
-
-/** Listens on 127.0.0.1 port 0; pushes the close (dropping connections) onto `cleanup`. */
-export async function listenLocal(server: Server, cleanup: Array<() => unknown>): Promise<number> {
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  cleanup.push(
-    () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  );
-  return (server.address() as AddressInfo).port;
 }
