@@ -209,8 +209,16 @@ export function createInbox(options: InboxOptions): Inbox {
 
   const bearer = createBearerCheck({ apiKeys: config.apiKeys, reviewerTokens });
   const extra = config.authenticate;
-  // The one rights check of every reviewer path (API tokens, web, email, Slack).
-  const gate = createReviewerGate(service, reviewers?.directory.canAccess);
+  // The one rights check of every reviewer path (API tokens, web, email, Slack): the
+  // current account's rights; names of plain `reviewerTokens` without an account see all.
+  const plainNames = new Set(Object.values(config.reviewerTokens ?? {}));
+  const directory = reviewers?.directory;
+  const gate = createReviewerGate(
+    service,
+    directory &&
+      ((name, record) =>
+        directory.get(name) ? directory.canAccess(name, record) : plainNames.has(name)),
+  );
   const ctx: HttpContext = {
     service,
     gate,

@@ -18,8 +18,8 @@ export interface ReviewerDirectory {
   /** The account when `password` matches its hash, else `undefined`. */
   verifyPassword(name: string, password: string): Promise<ReviewerAccount | undefined>;
   /**
-   * Whether the reviewer `name` may see and decide `record`. Names without an account
-   * (plain `reviewerTokens` of the inbox) keep their full access.
+   * Whether the reviewer `name` may see and decide `record`, with the rights of the current
+   * account; a name without an account (e.g. a removed reviewer's old email link) may not.
    */
   canAccess(name: string, record: StoredRecord): boolean;
   /** Accounts allowed to review `record`. */
@@ -45,7 +45,7 @@ export function createReviewerDirectory(accounts: ReviewerAccount[]): ReviewerDi
     },
     canAccess(name, record) {
       const account = byName.get(name);
-      return account ? mayReview(account, record) : true;
+      return account ? mayReview(account, record) : false;
     },
     reviewersOf: (record) => accounts.filter((a) => mayReview(a, record)),
     tokens: () =>
