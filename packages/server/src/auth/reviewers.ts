@@ -86,7 +86,7 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
       const sessions = createSessionManager({
         secret: config.secret,
         clock: deps.clock,
-        exists: (name) => directory.get(name)?.passwordHash !== undefined,
+        credential: (name) => directory.get(name)?.passwordHash,
         ...(config.sessionTtlSeconds ? { ttlMs: config.sessionTtlSeconds * 1000 } : {}),
       });
       mountWebInbox(deps.app, {
