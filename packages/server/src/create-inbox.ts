@@ -77,6 +77,8 @@ export interface InboxOptions {
   expirySweepMs?: number;
   /** Receives unexpected errors (500s, failed sweeps, listener errors). @default console.error */
   onError?: (error: unknown) => void;
+  /** Receives configuration warnings at start (e.g. weak bcrypt costs). @default console.warn */
+  onWarning?: (message: string) => void;
 }
 
 /** A running inbox. */
@@ -126,6 +128,7 @@ const optionsSchema = z.strictObject({
     .optional(),
   expirySweepMs: z.number().int().positive().optional(),
   onError: fn<(error: unknown) => void>().optional(),
+  onWarning: fn<(message: string) => void>().optional(),
 });
 
 /** Throws {@link InvalidConfigError} early for a malformed Standard Webhooks secret. */
@@ -144,6 +147,9 @@ function checkSigningSecret(secret: string): void {
 export function createInbox(options: InboxOptions): Inbox {
   const config = parseConfig("createInbox", optionsSchema, options) as InboxOptions;
   const reviewers = config.reviewers ? createReviewers(config.reviewers) : undefined;
+  const warn =
+    config.onWarning ?? ((m: string) => console.warn(`[safeguards-inbox] warning: ${m}`));
+  for (const warning of reviewers?.directory.warnings ?? []) warn(warning);
   const reviewerTokens = { ...config.reviewerTokens, ...reviewers?.tokens };
   const shared = Object.keys(config.apiKeys).filter((k) => Object.hasOwn(reviewerTokens, k));
   if (shared.length > 0)
@@ -209,16 +215,8 @@ export function createInbox(options: InboxOptions): Inbox {
 
   const bearer = createBearerCheck({ apiKeys: config.apiKeys, reviewerTokens });
   const extra = config.authenticate;
-  // The one rights check of every reviewer path (API tokens, web, email, Slack): the
-  // current account's rights; names of plain `reviewerTokens` without an account see all.
-  const plainNames = new Set(Object.values(config.reviewerTokens ?? {}));
-  const directory = reviewers?.directory;
-  const gate = createReviewerGate(
-    service,
-    directory &&
-      ((name, record) =>
-        directory.get(name) ? directory.canAccess(name, record) : plainNames.has(name)),
-  );
+  // The one rights check of every reviewer path (API tokens, web, email, Slack).
+  const gate = createReviewerGate(service, reviewers?.rights(config.reviewerTokens ?? {}));
   const ctx: HttpContext = {
     service,
     gate,

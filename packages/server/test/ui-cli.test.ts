@@ -49,6 +49,7 @@ describe("safeguards-inbox --reviewers", () => {
       SAFEGUARDS_REVIEWER_SECRET: UI_SECRET,
     });
     const out = await waitFor(/listening: (\S+)/);
+    expect(out).toMatch(/warning: reviewers: bcrypt cost below 10 for alice \(cost 4\)/);
     const url = /listening: (\S+)/.exec(out)![1]!;
     const b = new Browser(url.replace(/\/api$/, ""));
     expect((await b.signIn("alice", PASSWORDS.alice)).status).toBe(303);

@@ -51,6 +51,7 @@ export async function startReviewerInbox(
     reviewerTokens: { [REVIEWER_TOKEN]: "alice-token-only" },
     signingSecret: SECRET,
     onError: () => {},
+    onWarning: () => {}, // the test accounts use bcrypt cost 4
     reviewers: { accounts: testAccounts(), secret: UI_SECRET, ...reviewers },
     ...overrides,
   });

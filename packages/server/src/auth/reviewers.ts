@@ -15,7 +15,7 @@ import { mountSlackApprovals, type SlackApprovalOptions } from "../slack/slack-a
 import { mountWebInbox } from "../ui/web-inbox.js";
 import { loadReviewerAccounts, type ReviewerAccountsSource } from "./reviewer-account.js";
 import { createReviewerDirectory, type ReviewerDirectory } from "./reviewer-directory.js";
-import type { ReviewerGate } from "./reviewer-gate.js";
+import type { ReviewerGate, ReviewerRights } from "./reviewer-gate.js";
 import { createSessionManager } from "./session-manager.js";
 
 /** Options of the reviewer side (`createInbox({ reviewers })`). */
@@ -55,6 +55,11 @@ export interface Reviewers {
   directory: ReviewerDirectory;
   /** Account API tokens (`token -> name`), accepted by the API as reviewer tokens. */
   tokens: Record<string, string>;
+  /**
+   * The rights check of the gate: the current account's rights; a name without an account
+   * has none, except the names of the inbox's plain `reviewerTokens` (full access).
+   */
+  rights(plainTokens: Record<string, string>): ReviewerRights;
   /** Mounts the routes and attaches the notifiers. */
   mount(deps: ReviewersMountDeps): void;
   /** Stops the notifiers. */
@@ -80,6 +85,11 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
   return {
     directory,
     tokens: directory.tokens(),
+    rights(plainTokens) {
+      const plainNames = new Set(Object.values(plainTokens));
+      return (name, record) =>
+        directory.get(name) ? directory.canAccess(name, record) : plainNames.has(name);
+    },
     mount(deps) {
       const base = deps.basePath;
       const { gate } = deps;
