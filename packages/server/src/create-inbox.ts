@@ -17,7 +17,6 @@ import {
   systemClock,
 } from "@safeguards/core";
 import type { Hono } from "hono";
-import { Webhook } from "standardwebhooks";
 import { z } from "zod";
 import { createReviewerGate } from "./auth/reviewer-gate.js";
 import { createReviewers, type ReviewersOptions } from "./auth/reviewers.js";
@@ -25,7 +24,8 @@ import { createApp } from "./http/app.js";
 import { type Authenticator, createBearerCheck } from "./http/auth.js";
 import type { HttpContext } from "./http/context.js";
 import { errorResponse } from "./http/errors.js";
-import { createSignatureVerifier } from "./http/verify-signature.js";
+import { createRequestOrigin } from "./http/request-origin.js";
+import { checkSigningSecret, createSignatureVerifier } from "./http/verify-signature.js";
 import { type ActionService, createActionService } from "./inbox/action-service.js";
 import { type CallbackUrlPolicy, createCallbackUrlCheck } from "./inbox/callback-allowlist.js";
 import { createCallbackDelivery } from "./inbox/callback-delivery.js";
@@ -73,6 +73,12 @@ export interface InboxOptions {
    * @default every http(s) URL (set it whenever agents are less trusted than the inbox's network)
    */
   callbackUrls?: CallbackUrlPolicy;
+  /**
+   * The inbox is behind one TLS proxy: its `X-Forwarded-Proto` and `X-Forwarded-For`
+   * (last entry) are honoured for `Secure` cookies, HSTS and the sign-in throttle's client
+   * address. Never set it when clients can reach the inbox directly. @default false
+   */
+  trustProxy?: boolean;
   /** Longest sleep of the expiry sweeper (ms). @default 30000 */
   expirySweepMs?: number;
   /** Receives unexpected errors (500s, failed sweeps, listener errors). @default console.error */
@@ -126,22 +132,11 @@ const optionsSchema = z.strictObject({
   callbackUrls: z
     .union([z.array(z.string()), fn<(url: URL, agentId: string) => boolean>()])
     .optional(),
+  trustProxy: z.boolean().optional(),
   expirySweepMs: z.number().int().positive().optional(),
   onError: fn<(error: unknown) => void>().optional(),
   onWarning: fn<(message: string) => void>().optional(),
 });
-
-/** Throws {@link InvalidConfigError} early for a malformed Standard Webhooks secret. */
-function checkSigningSecret(secret: string): void {
-  try {
-    new Webhook(secret);
-  } catch (error) {
-    throw new InvalidConfigError(
-      "createInbox: signingSecret is not a Standard Webhooks secret (whsec_ followed by base64)",
-      { cause: error },
-    );
-  }
-}
 
 /** Creates an approval inbox (see {@link InboxOptions}). */
 export function createInbox(options: InboxOptions): Inbox {
@@ -230,7 +225,11 @@ export function createInbox(options: InboxOptions): Inbox {
       : {}),
     shutdown: shutdown.signal,
   };
-  const app = createApp(ctx, { basePath, onError });
+  const origin = createRequestOrigin({
+    ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
+    publicUrl: config.reviewers?.publicUrl ?? publicUrl,
+  });
+  const app = createApp(ctx, { basePath, onError, origin });
   reviewers?.mount({
     app,
     service,
@@ -238,6 +237,7 @@ export function createInbox(options: InboxOptions): Inbox {
     events,
     clock,
     basePath,
+    origin,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     shutdown: shutdown.signal,
     onError,

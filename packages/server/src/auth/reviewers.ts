@@ -9,6 +9,7 @@ import { type Clock, InvalidConfigError, parseConfig } from "@safeguards/core";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { type EmailApprovalOptions, mountEmailApprovals } from "../email/email-approvals.js";
+import type { RequestOrigin } from "../http/request-origin.js";
 import type { ActionService } from "../inbox/action-service.js";
 import type { InboxEvents } from "../inbox/inbox-events.js";
 import { mountSlackApprovals, type SlackApprovalOptions } from "../slack/slack-approvals.js";
@@ -26,7 +27,10 @@ export interface ReviewersOptions {
   secret: string;
   /** Session lifetime. @default 28800 (8 hours) */
   sessionTtlSeconds?: number;
-  /** Force the cookies' `Secure` flag. @default true when the request came over https */
+  /**
+   * Force the cookies' `Secure` flag on (or off).
+   * @default true when the request came over https (through a proxy with `trustProxy`) or the public URL is https
+   */
   secureCookies?: boolean;
   /** Public URL of the inbox root, for links in emails and Slack. @default the inbox's `publicUrl` */
   publicUrl?: string;
@@ -46,6 +50,8 @@ export interface ReviewersMountDeps {
   clock: Clock;
   basePath: string;
   publicUrl?: string;
+  /** How requests reached the inbox (https, client address). */
+  origin: RequestOrigin;
   shutdown: AbortSignal;
   onError: (error: unknown) => void;
 }
@@ -108,6 +114,7 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
         service: deps.service,
         events: deps.events,
         clock: deps.clock,
+        origin: deps.origin,
         shutdown: deps.shutdown,
         ...(config.secureCookies !== undefined ? { secureCookies: config.secureCookies } : {}),
       });

@@ -10,6 +10,7 @@ import type { LoginThrottle } from "../auth/login-throttle.js";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { Session, SessionManager } from "../auth/session-manager.js";
 import { hmacBase64url, safeEqual } from "../auth/signed-token.js";
+import type { RequestOrigin } from "../http/request-origin.js";
 import { loginPage } from "./login-page.js";
 import { readForm } from "./read-form.js";
 import { setSecurityHeaders } from "./security-headers.js";
@@ -26,14 +27,16 @@ export interface SessionRoutesDeps {
   directory: ReviewerDirectory;
   /** Locks a name out after repeated wrong passwords. */
   throttle: LoginThrottle;
-  /** Force the `Secure` flag; by default set when the request came over https. */
+  /** How requests reached the inbox: cookies get `Secure` when it says so. */
+  origin: RequestOrigin;
+  /** Force the `Secure` flag on or off, whatever {@link origin} says. */
   secureCookies?: boolean;
 }
 
 const cookieOptions = (deps: SessionRoutesDeps, c: Context) => ({
   httpOnly: true,
   sameSite: "Strict" as const,
-  secure: deps.secureCookies ?? new URL(c.req.url).protocol === "https:",
+  secure: deps.secureCookies ?? deps.origin.secure(c),
   path: deps.base || "/",
 });
 
