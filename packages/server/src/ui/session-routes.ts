@@ -25,7 +25,7 @@ export interface SessionRoutesDeps {
   secret: string;
   sessions: SessionManager;
   directory: ReviewerDirectory;
-  /** Locks a name out after repeated wrong passwords. */
+  /** Locks out repeated wrong passwords (per name and client address). */
   throttle: LoginThrottle;
   /** How requests reached the inbox: cookies get `Secure` when it says so. */
   origin: RequestOrigin;
@@ -93,17 +93,16 @@ export function mountSessionRoutes(app: Hono, deps: SessionRoutesDeps): void {
       return showLogin(c, 403, next, "The form expired; please sign in again.");
     }
     const name = field("name").slice(0, 100);
-    const wait = deps.throttle.retryAfterMs(name);
+    const address = deps.origin.clientAddress(c);
+    // Counted as a failure before the slow hash: parallel guesses get no extra tries.
+    const wait = deps.throttle.attempt(name, address);
     if (wait > 0) {
       c.header("retry-after", String(Math.ceil(wait / 1000)));
       return showLogin(c, 429, next, "Too many failed attempts; try again later.", name);
     }
     const account = await deps.directory.verifyPassword(name, field("password"));
-    if (!account) {
-      deps.throttle.failed(name);
-      return showLogin(c, 401, next, "Wrong name or password.", name);
-    }
-    deps.throttle.succeeded(name);
+    if (!account) return showLogin(c, 401, next, "Wrong name or password.", name);
+    deps.throttle.succeeded(name, address);
     const { cookie } = sessions.issue(account.name);
     deleteCookie(c, LOGIN_COOKIE, { path: base || "/" });
     setCookie(c, SESSION_COOKIE, cookie, {

@@ -58,7 +58,7 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
   });
   app.use(`${base}/login`, formLimit);
   app.use(`${base}/logout`, formLimit);
-  mountSessionRoutes(app, { ...deps, throttle: createLoginThrottle(deps.clock) });
+  mountSessionRoutes(app, { ...deps, throttle: createLoginThrottle({ clock: deps.clock }) });
   mountAssets(app, base);
 
   const pageCtx = (session: Session): PageContext => ({
