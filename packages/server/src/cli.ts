@@ -29,6 +29,9 @@ Options:
   --callback-urls <list>  comma-separated URL prefixes callbacks may go to, e.g.
                  "https://agents.internal.example/,http://127.0.0.1:9000/"; any other
                  callback_url gets 422 callback_url_not_allowed   default $SAFEGUARDS_CALLBACK_URLS
+  --trust-proxy  the inbox is behind one TLS proxy: honour its X-Forwarded-Proto (Secure
+                 cookies, HSTS) and X-Forwarded-For (sign-in throttle); never when clients
+                 can reach the inbox directly                  default off
   -h, --help     show this help
 
 Environment:
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
       "public-url": { type: "string" },
       reviewers: { type: "string" },
       "callback-urls": { type: "string" },
+      "trust-proxy": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -94,6 +98,7 @@ async function main(): Promise<void> {
     ...(secret ? { signingSecret: secret } : {}),
     ...(callbackUrls ? { callbackUrls } : {}),
     ...(values["public-url"] ? { publicUrl: values["public-url"] } : {}),
+    ...(values["trust-proxy"] ? { trustProxy: true } : {}),
     ...(values.reviewers
       ? {
           reviewers: {

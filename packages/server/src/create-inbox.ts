@@ -24,7 +24,8 @@ import { createApp } from "./http/app.js";
 import { type Authenticator, createBearerCheck } from "./http/auth.js";
 import type { HttpContext } from "./http/context.js";
 import { errorResponse } from "./http/errors.js";
-import { createSignatureVerifier } from "./http/verify-signature.js";
+import { createRequestOrigin } from "./http/request-origin.js";
+import { checkSigningSecret, createSignatureVerifier } from "./http/verify-signature.js";
 import { type ActionService, createActionService } from "./inbox/action-service.js";
 import { type CallbackUrlPolicy, createCallbackUrlCheck } from "./inbox/callback-allowlist.js";
 import { createCallbackDelivery } from "./inbox/callback-delivery.js";
@@ -80,10 +81,18 @@ export interface InboxOptions {
    * @default every http(s) URL (set it whenever agents are less trusted than the inbox's network)
    */
   callbackUrls?: CallbackUrlPolicy;
+  /**
+   * The inbox is behind one TLS proxy: its `X-Forwarded-Proto` and `X-Forwarded-For`
+   * (last entry) are honoured for `Secure` cookies, HSTS and the sign-in throttle's client
+   * address. Never set it when clients can reach the inbox directly. @default false
+   */
+  trustProxy?: boolean;
   /** Longest sleep of the expiry sweeper (ms). @default 30000 */
   expirySweepMs?: number;
   /** Receives unexpected errors (500s, failed sweeps, listener errors). @default console.error */
   onError?: (error: unknown) => void;
+  /** Receives configuration warnings at start (e.g. weak bcrypt costs). @default console.warn */
+  onWarning?: (message: string) => void;
 }
 
 /** A running inbox. */
@@ -132,14 +141,19 @@ const optionsSchema = z.strictObject({
   callbackUrls: z
     .union([z.array(z.string()), fn<(url: URL, agentId: string) => boolean>()])
     .optional(),
+  trustProxy: z.boolean().optional(),
   expirySweepMs: z.number().int().positive().optional(),
   onError: fn<(error: unknown) => void>().optional(),
+  onWarning: fn<(message: string) => void>().optional(),
 });
 
 /** Creates an approval inbox (see {@link InboxOptions}). */
 export function createInbox(options: InboxOptions): Inbox {
   const config = parseConfig("createInbox", optionsSchema, options) as InboxOptions;
   const reviewers = config.reviewers ? createReviewers(config.reviewers) : undefined;
+  const warn =
+    config.onWarning ?? ((m: string) => console.warn(`[safeguards-inbox] warning: ${m}`));
+  for (const warning of reviewers?.directory.warnings ?? []) warn(warning);
   const reviewerTokens = { ...config.reviewerTokens, ...reviewers?.tokens };
   const shared = Object.keys(config.apiKeys).filter((k) => Object.hasOwn(reviewerTokens, k));
   if (shared.length > 0)
@@ -211,7 +225,7 @@ export function createInbox(options: InboxOptions): Inbox {
   const bearer = createBearerCheck({ apiKeys: config.apiKeys, reviewerTokens });
   const extra = config.authenticate;
   // The one rights check of every reviewer path (API tokens, web, email, Slack).
-  const gate = createReviewerGate(service, reviewers?.directory.canAccess);
+  const gate = createReviewerGate(service, reviewers?.rights(config.reviewerTokens ?? {}));
   const ctx: HttpContext = {
     service,
     gate,
@@ -223,7 +237,11 @@ export function createInbox(options: InboxOptions): Inbox {
     ...(secretFor ? { verifySignature: createSignatureVerifier(secretFor) } : {}),
     shutdown: shutdown.signal,
   };
-  const app = createApp(ctx, { basePath, onError });
+  const origin = createRequestOrigin({
+    ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
+    publicUrl: config.reviewers?.publicUrl ?? publicUrl,
+  });
+  const app = createApp(ctx, { basePath, onError, origin });
   reviewers?.mount({
     app,
     service,
@@ -231,6 +249,7 @@ export function createInbox(options: InboxOptions): Inbox {
     events,
     clock,
     basePath,
+    origin,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     shutdown: shutdown.signal,
     onError,

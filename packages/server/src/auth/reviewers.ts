@@ -9,13 +9,14 @@ import { type Clock, InvalidConfigError, parseConfig } from "@safeguards/core";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { type EmailApprovalOptions, mountEmailApprovals } from "../email/email-approvals.js";
+import type { RequestOrigin } from "../http/request-origin.js";
 import type { ActionService } from "../inbox/action-service.js";
 import type { InboxEvents } from "../inbox/inbox-events.js";
 import { mountSlackApprovals, type SlackApprovalOptions } from "../slack/slack-approvals.js";
 import { mountWebInbox } from "../ui/web-inbox.js";
 import { loadReviewerAccounts, type ReviewerAccountsSource } from "./reviewer-account.js";
 import { createReviewerDirectory, type ReviewerDirectory } from "./reviewer-directory.js";
-import type { ReviewerGate } from "./reviewer-gate.js";
+import type { ReviewerGate, ReviewerRights } from "./reviewer-gate.js";
 import { createSessionManager } from "./session-manager.js";
 
 /** Options of the reviewer side (`createInbox({ reviewers })`). */
@@ -26,7 +27,10 @@ export interface ReviewersOptions {
   secret: string;
   /** Session lifetime. @default 28800 (8 hours) */
   sessionTtlSeconds?: number;
-  /** Force the cookies' `Secure` flag. @default true when the request came over https */
+  /**
+   * Force the cookies' `Secure` flag on (or off).
+   * @default true when the request came over https (through a proxy with `trustProxy`) or the public URL is https
+   */
   secureCookies?: boolean;
   /** Public URL of the inbox root, for links in emails and Slack. @default the inbox's `publicUrl` */
   publicUrl?: string;
@@ -46,6 +50,8 @@ export interface ReviewersMountDeps {
   clock: Clock;
   basePath: string;
   publicUrl?: string;
+  /** How requests reached the inbox (https, client address). */
+  origin: RequestOrigin;
   shutdown: AbortSignal;
   onError: (error: unknown) => void;
 }
@@ -55,6 +61,11 @@ export interface Reviewers {
   directory: ReviewerDirectory;
   /** Account API tokens (`token -> name`), accepted by the API as reviewer tokens. */
   tokens: Record<string, string>;
+  /**
+   * The rights check of the gate: the current account's rights; a name without an account
+   * has none, except the names of the inbox's plain `reviewerTokens` (full access).
+   */
+  rights(plainTokens: Record<string, string>): ReviewerRights;
   /** Mounts the routes and attaches the notifiers. */
   mount(deps: ReviewersMountDeps): void;
   /** Stops the notifiers. */
@@ -80,13 +91,18 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
   return {
     directory,
     tokens: directory.tokens(),
+    rights(plainTokens) {
+      const plainNames = new Set(Object.values(plainTokens));
+      return (name, record) =>
+        directory.get(name) ? directory.canAccess(name, record) : plainNames.has(name);
+    },
     mount(deps) {
       const base = deps.basePath;
       const { gate } = deps;
       const sessions = createSessionManager({
         secret: config.secret,
         clock: deps.clock,
-        exists: (name) => directory.get(name)?.passwordHash !== undefined,
+        credential: (name) => directory.get(name)?.passwordHash,
         ...(config.sessionTtlSeconds ? { ttlMs: config.sessionTtlSeconds * 1000 } : {}),
       });
       mountWebInbox(deps.app, {
@@ -98,6 +114,7 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
         service: deps.service,
         events: deps.events,
         clock: deps.clock,
+        origin: deps.origin,
         shutdown: deps.shutdown,
         ...(config.secureCookies !== undefined ? { secureCookies: config.secureCookies } : {}),
       });

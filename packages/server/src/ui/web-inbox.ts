@@ -14,6 +14,7 @@ import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import type { Session, SessionManager } from "../auth/session-manager.js";
 import { errorResponse } from "../http/errors.js";
 import { actionId, readJson } from "../http/input.js";
+import type { RequestOrigin } from "../http/request-origin.js";
 import type { ActionService } from "../inbox/action-service.js";
 import { InboxError } from "../inbox/inbox-error.js";
 import type { InboxEvents } from "../inbox/inbox-events.js";
@@ -39,6 +40,8 @@ export interface WebInboxDeps {
   service: ActionService;
   events: Pick<InboxEvents, "on">;
   clock: Clock;
+  /** How requests reached the inbox (https for cookies, client address for the throttle). */
+  origin: RequestOrigin;
   shutdown: AbortSignal;
   secureCookies?: boolean;
 }
@@ -55,7 +58,7 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
   });
   app.use(`${base}/login`, formLimit);
   app.use(`${base}/logout`, formLimit);
-  mountSessionRoutes(app, { ...deps, throttle: createLoginThrottle(deps.clock) });
+  mountSessionRoutes(app, { ...deps, throttle: createLoginThrottle({ clock: deps.clock }) });
   mountAssets(app, base);
 
   const pageCtx = (session: Session): PageContext => ({
