@@ -34,9 +34,17 @@ import { createLocalNotifier, type DecisionNotifier } from "./inbox/decision-not
 import { createExpirySweeper } from "./inbox/expiry-sweeper.js";
 import { createInboxEvents, type InboxEvents } from "./inbox/inbox-events.js";
 import { createPostgresNotifier } from "./inbox/postgres-notifier.js";
+import {
+  createWaitLimiter,
+  DEFAULT_MAX_WAITS_PER_AGENT,
+  type WaitLimiter,
+} from "./inbox/wait-limiter.js";
 import type { ActionStore, StoredRecord } from "./store/action-store.js";
 import { isPostgresUrl, resolveStore } from "./store/resolve-store.js";
 import { closeServer } from "./util/close-server.js";
+
+/** Default of `maxPendingPerAgent`. */
+export const DEFAULT_MAX_PENDING_PER_AGENT = 10_000;
 
 /** Options of {@link createInbox}. */
 export interface InboxOptions {
@@ -73,6 +81,16 @@ export interface InboxOptions {
    * @default every http(s) URL (set it whenever agents are less trusted than the inbox's network)
    */
   callbackUrls?: CallbackUrlPolicy;
+  /**
+   * Most pending actions one agent may have; a filing over it gets 429 `too_many_pending`
+   * and stores nothing. @default 10000
+   */
+  maxPendingPerAgent?: number;
+  /**
+   * Most waits (`/decisions` long polls and event streams, `GET /actions/{id}?wait`) one
+   * agent (or reviewer) may hold open at once; more get 429 `too_many_waits`. @default 100
+   */
+  maxWaitsPerAgent?: number;
   /** Longest sleep of the expiry sweeper (ms). @default 30000 */
   expirySweepMs?: number;
   /** Receives unexpected errors (500s, failed sweeps, listener errors). @default console.error */
@@ -93,6 +111,8 @@ export interface Inbox {
   app: Hono;
   store: ActionStore;
   service: ActionService;
+  /** Open waits per caller (`held("agent:<id>")`), for metrics and tests. */
+  waits: Pick<WaitLimiter, "held">;
   /** Times out every due action now. */
   sweepExpired(): Promise<void>;
   /** Resolves when no callback delivery is in flight or scheduled. */
@@ -124,6 +144,8 @@ const optionsSchema = z.strictObject({
   callbackUrls: z
     .union([z.array(z.string()), fn<(url: URL, agentId: string) => boolean>()])
     .optional(),
+  maxPendingPerAgent: z.number().int().positive().optional(),
+  maxWaitsPerAgent: z.number().int().positive().optional(),
   expirySweepMs: z.number().int().positive().optional(),
   onError: fn<(error: unknown) => void>().optional(),
 });
@@ -197,6 +219,7 @@ export function createInbox(options: InboxOptions): Inbox {
     checkCallbackUrl,
     toWire: (record) => toWire(record),
     onPending: (at) => sweeperRef?.schedule(at),
+    maxPendingPerAgent: config.maxPendingPerAgent ?? DEFAULT_MAX_PENDING_PER_AGENT,
   });
   const sweeper = createExpirySweeper({
     store,
@@ -207,6 +230,7 @@ export function createInbox(options: InboxOptions): Inbox {
   });
   sweeperRef = sweeper;
 
+  const waits = createWaitLimiter(config.maxWaitsPerAgent ?? DEFAULT_MAX_WAITS_PER_AGENT);
   const bearer = createBearerCheck({ apiKeys: config.apiKeys, reviewerTokens });
   const extra = config.authenticate;
   // The one rights check of every reviewer path (API tokens, web, email, Slack).
@@ -222,6 +246,7 @@ export function createInbox(options: InboxOptions): Inbox {
     ...(config.signingSecret
       ? { verifySignature: createSignatureVerifier(config.signingSecret) }
       : {}),
+    waits,
     shutdown: shutdown.signal,
   };
   const app = createApp(ctx, { basePath, onError });
@@ -248,6 +273,7 @@ export function createInbox(options: InboxOptions): Inbox {
     app,
     store,
     service,
+    waits,
     on: events.on,
     sweepExpired: () => sweeper.sweep(),
     callbacksIdle: () => callbacks?.idle() ?? Promise.resolve(),

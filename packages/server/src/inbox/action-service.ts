@@ -31,7 +31,7 @@ import type { DecisionNotifier } from "./decision-notifier.js";
 import { InboxError } from "./inbox-error.js";
 import type { InboxEvents } from "./inbox-events.js";
 import { applyModification } from "./modification.js";
-import { checkNewRequest, idempotentRetry } from "./request-checks.js";
+import { checkNewRequest, idempotentRetry, tooManyPending } from "./request-checks.js";
 
 /** Audit actor of expiries. */
 export const EXPIRY_ACTOR = "system:expiry";
@@ -50,6 +50,8 @@ export interface ActionServiceOptions {
   toWire: (record: StoredRecord) => protocol.ActionRecord;
   /** Told about each new pending action's deadline (ms), so expiry can be scheduled. */
   onPending?: (expiresAtMs: number) => void;
+  /** Most pending actions per agent; a filing over it is 429 `too_many_pending`. */
+  maxPendingPerAgent?: number;
 }
 
 /** Result of {@link ActionService.submit}. */
@@ -237,7 +239,9 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         callbackUrl: body.callback_url ?? null,
         actor: `agent:${agentId}`,
         at: iso(clock.now()),
+        ...(options.maxPendingPerAgent ? { maxPending: options.maxPendingPerAgent } : {}),
       });
+      if (result.refused) throw tooManyPending(agentId, options.maxPendingPerAgent);
       if (!result.created) {
         return idempotentRetry((await get(body.id)) ?? result.action, requestHash);
       }

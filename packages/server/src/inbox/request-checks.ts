@@ -72,3 +72,12 @@ export function idempotentRetry(
   }
   return { created: false, action: existing };
 }
+
+/** The refusal of a filing over the agent's quota of pending actions (429). */
+export function tooManyPending(agentId: string, max = 0): InboxError {
+  return new InboxError(
+    "too_many_pending",
+    `Agent "${agentId}" already has ${max} pending actions, the most this inbox allows (maxPendingPerAgent); nothing was stored. File again once reviewers have decided some, or cancel those no longer needed`,
+    { max_pending: max },
+  );
+}

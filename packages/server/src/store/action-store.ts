@@ -44,14 +44,27 @@ export interface NewAction {
   actor: string;
   /** ISO 8601 time it was received (for the audit log). */
   at: string;
+  /**
+   * When set, the action is stored only while its agent has fewer pending actions than this,
+   * checked atomically with the insert (concurrent filings cannot overshoot it).
+   */
+  maxPending?: number;
 }
 
 /** Answer of {@link ActionStore.create}. */
-export interface CreateResult {
-  /** `false` when an action with that id already existed (nothing was written). */
-  created: boolean;
-  action: StoredAction;
-}
+export type CreateResult =
+  | {
+      /** `false` when an action with that id already existed (nothing was written). */
+      created: boolean;
+      action: StoredAction;
+      refused?: undefined;
+    }
+  | {
+      created: false;
+      /** The agent already had `maxPending` pending actions: nothing was written. */
+      refused: "too_many_pending";
+      action?: undefined;
+    };
 
 /** Input of {@link ActionStore.transition}. */
 export interface TransitionInput {
@@ -132,7 +145,9 @@ export interface ActionStore {
   init(): Promise<void>;
   /**
    * Inserts a pending action and its `created` audit entry, or, when the id exists,
-   * answers the existing action with `created: false` and writes nothing.
+   * answers the existing action with `created: false` and writes nothing. With
+   * `maxPending`, a new id is refused (`refused: "too_many_pending"`, nothing written) when
+   * the agent already has that many pending actions; the count and the insert are atomic.
    */
   create(input: NewAction): Promise<CreateResult>;
   /** The action with that id. */

@@ -33,6 +33,9 @@ export function createMemoryStore(): ActionStore {
   const audit: AuditEntry[] = [];
   let rowSeq = 0;
   let decisionSeq = 0;
+  /** Pending actions per agent (kept with every create and transition). */
+  const pendingCount = new Map<string, number>();
+  const pendingOf = (agentId: string) => pendingCount.get(agentId) ?? 0;
 
   const appendAudit = (entry: Omit<AuditEntry, "seq">) => {
     audit.push({ seq: audit.length + 1, ...entry });
@@ -44,6 +47,10 @@ export function createMemoryStore(): ActionStore {
     async create(input: NewAction): Promise<CreateResult> {
       const existing = rows.get(input.record.id);
       if (existing) return { created: false, action: clone(existing.action) };
+      const agent = input.record.agent_id;
+      if (input.maxPending !== undefined && pendingOf(agent) >= input.maxPending) {
+        return { created: false, refused: "too_many_pending" };
+      }
       const action: StoredAction = {
         record: clone(input.record),
         requestHash: input.requestHash,
@@ -51,6 +58,7 @@ export function createMemoryStore(): ActionStore {
         decisionSeq: null,
       };
       rows.set(action.record.id, { seq: ++rowSeq, action });
+      pendingCount.set(agent, pendingOf(agent) + 1);
       appendAudit({
         actionId: action.record.id,
         fromStatus: null,
@@ -106,6 +114,7 @@ export function createMemoryStore(): ActionStore {
       action.record.status = input.status;
       action.record.decision = clone(input.decision);
       action.decisionSeq = ++decisionSeq;
+      pendingCount.set(action.record.agent_id, pendingOf(action.record.agent_id) - 1);
       if (action.callbackUrl !== null) row.callback = "pending";
       appendAudit({
         actionId: input.id,

@@ -23,7 +23,13 @@ import type {
   TransitionResult,
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
-import { type ActionRow, type AuditRow, actionFromRow, auditEntryFromRow } from "./sql-rows.js";
+import {
+  type ActionRow,
+  type AuditRow,
+  actionFromRow,
+  auditEntryFromRow,
+  insertValues,
+} from "./sql-rows.js";
 import { watchCheckpoints } from "./sqlite-checkpointer.js";
 import { createGroupCommit } from "./sqlite-group-commit.js";
 import { migrateSqlite } from "./sqlite-schema.js";
@@ -83,6 +89,29 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
          (id, agent_id, status, expires_ms, request_hash, callback_url, record, changed_by, changed_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ),
+    // The same insert, applied only while the agent has fewer than `max` pending actions:
+    // one statement, so the count and the insert are atomic (SQLite has one writer).
+    insertUnderQuota: db.prepare<
+      [
+        string,
+        string,
+        string,
+        number,
+        string,
+        string | null,
+        string,
+        string,
+        string,
+        string,
+        number,
+      ]
+    >(
+      `INSERT INTO actions
+         (id, agent_id, status, expires_ms, request_hash, callback_url, record, changed_by, changed_at)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
+       WHERE (SELECT COUNT(*) FROM actions WHERE agent_id = ? AND status = 'pending') < ?
+       ON CONFLICT (id) DO NOTHING`,
+    ),
     decide: db.prepare<
       [string, string, string, string, string, number],
       { decision_seq: number; request_hash: string; callback_url: string | null }
@@ -123,24 +152,18 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
   /** Runs inside a group commit; writes with one statement. */
   const create = (input: NewAction): CreateResult => {
     const r = input.record;
-    const json = JSON.stringify(r);
-    const inserted = q.insert.run(
-      r.id,
-      r.agent_id,
-      r.status,
-      Date.parse(r.expires_at),
-      input.requestHash,
-      input.callbackUrl,
-      json,
-      input.actor,
-      input.at,
-    ).changes;
+    const values = insertValues(input);
+    const inserted =
+      input.maxPending === undefined
+        ? q.insert.run(...values).changes
+        : q.insertUnderQuota.run(...values, r.agent_id, input.maxPending).changes;
     if (inserted === 0) {
       const existing = q.get.get(r.id);
-      if (!existing) throw new Error("conflicting action vanished");
-      return { created: false, action: actionFromRow(existing) };
+      if (existing) return { created: false, action: actionFromRow(existing) };
+      if (input.maxPending !== undefined) return { created: false, refused: "too_many_pending" };
+      throw new Error("conflicting action vanished");
     }
-    // The stored row is exactly `json` of this record: answer it without reading it back.
+    // The stored row is exactly the JSON of this record: answer it without reading it back.
     const action: StoredAction = {
       record: r,
       requestHash: input.requestHash,

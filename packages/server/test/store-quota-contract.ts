@@ -1,0 +1,53 @@
+/**
+ * @module test/store-quota-contract
+ * The `maxPending` part of the {@link ActionStore} contract (run by `store-contract.ts` for
+ * every store): a filing over the agent's quota stores nothing, an idempotent retry of a
+ * stored id is still answered, other agents are unaffected, decisions free slots, and
+ * parallel filings never overshoot the quota.
+ */
+import { expect } from "vitest";
+import type { ActionStore } from "../src/store/action-store.js";
+import { decide, pendingRecord } from "./store-contract.js";
+
+const fileUnder = (store: ActionStore, id: string, agentId: string, maxPending: number) =>
+  store.create({
+    record: pendingRecord(id, agentId),
+    requestHash: `hash-${id}`,
+    callbackUrl: null,
+    actor: `agent:${agentId}`,
+    at: "2030-01-01T00:00:00.000Z",
+    maxPending,
+  });
+
+/** Checks the quota of pending actions of `agent` in `store`. */
+export async function checkPendingQuota(store: ActionStore, agent: string): Promise<void> {
+  const max = 5;
+  // 40 parallel filings of distinct ids: exactly `max` are stored.
+  const results = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => fileUnder(store, `${agent}-q${i}`, agent, max)),
+  );
+  expect(results.filter((r) => r.created)).toHaveLength(max);
+  const refused = results.filter((r) => r.refused === "too_many_pending");
+  expect(refused).toHaveLength(40 - max);
+  const page = await store.list({ agentId: agent, limit: 100 });
+  expect(page.actions).toHaveLength(max);
+  const storedIds = new Set(page.actions.map((a) => a.record.id));
+  for (let i = 0; i < 40; i++) {
+    const id = `${agent}-q${i}`;
+    if (storedIds.has(id)) continue;
+    expect(await store.get(id)).toBeUndefined();
+    expect(await store.auditLog(id)).toEqual([]);
+  }
+  // An idempotent retry of a stored id is answered, not refused.
+  const [kept] = [...storedIds];
+  const retry = await fileUnder(store, kept as string, agent, max);
+  expect(retry).toMatchObject({ created: false, action: { record: { id: kept } } });
+  // Another agent has its own quota.
+  expect((await fileUnder(store, `${agent}-other`, `${agent}-b`, max)).created).toBe(true);
+  // A decision frees one slot, and only one.
+  await store.transition(decide(kept as string));
+  const after = await Promise.all(
+    [1, 2, 3].map((n) => fileUnder(store, `${agent}-after${n}`, agent, max)),
+  );
+  expect(after.filter((r) => r.created)).toHaveLength(1);
+}
