@@ -11,7 +11,7 @@ import type {
   StoredRecord,
   TransitionInput,
 } from "../src/store/action-store.js";
-import { checkPendingQuota } from "./store-quota-contract.js";
+import { checkCountsAndDecided, checkPendingQuota } from "./store-quota-contract.js";
 
 /** Makes a fresh, initialised, empty store; `dispose` closes and removes it. */
 export type StoreFactory = () => Promise<{ store: ActionStore; dispose: () => Promise<void> }>;
@@ -127,6 +127,9 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
 
     it("refuses a filing over maxPending, atomically under parallel filings", () =>
       checkPendingQuota(store, agent()));
+
+    it("counts pending actions per agent, tool and severity, and lists decided ones", () =>
+      checkCountsAndDecided(store, agent()));
 
     it("applies the first terminal transition only", async () => {
       const a = agent();

@@ -3,7 +3,8 @@
  * The `maxPending` part of the {@link ActionStore} contract (run by `store-contract.ts` for
  * every store): a filing over the agent's quota stores nothing, an idempotent retry of a
  * stored id is still answered, other agents are unaffected, decisions free slots, and
- * parallel filings never overshoot the quota.
+ * parallel filings never overshoot the quota. Also the pending counts and the `decided`
+ * list filter the web inbox pages with.
  */
 import { expect } from "vitest";
 import type { ActionStore } from "../src/store/action-store.js";
@@ -50,4 +51,44 @@ export async function checkPendingQuota(store: ActionStore, agent: string): Prom
     [1, 2, 3].map((n) => fileUnder(store, `${agent}-after${n}`, agent, max)),
   );
   expect(after.filter((r) => r.created)).toHaveLength(1);
+}
+
+/** Checks `pendingCounts()` and `list({ status: "decided" })` for `agent`'s actions. */
+export async function checkCountsAndDecided(store: ActionStore, agent: string): Promise<void> {
+  const ids = Array.from({ length: 6 }, (_, i) => `${agent}-c${i}`);
+  for (const [i, id] of ids.entries()) {
+    const record = pendingRecord(id, agent);
+    await store.create({
+      record: {
+        ...record,
+        severity: i % 2 ? "CRITICAL" : "WARNING",
+        action: i === 5 ? null : record.action,
+      },
+      requestHash: `hash-${id}`,
+      callbackUrl: null,
+      actor: `agent:${agent}`,
+      at: "2030-01-01T00:00:00.000Z",
+    });
+  }
+  await store.transition(decide(ids[0] as string));
+  await store.transition(decide(ids[1] as string, "rejected"));
+  const mine = (await store.pendingCounts())
+    .filter((c) => c.agentId === agent)
+    .sort((a, b) => `${a.tool}${a.severity}`.localeCompare(`${b.tool}${b.severity}`));
+  expect(mine).toEqual([
+    { agentId: agent, tool: null, severity: "CRITICAL", count: 1 },
+    { agentId: agent, tool: "transfer", severity: "CRITICAL", count: 1 },
+    { agentId: agent, tool: "transfer", severity: "WARNING", count: 2 },
+  ]);
+  const decided = await store.list({ status: "decided", agentId: agent, limit: 10 });
+  expect(decided.actions.map((a) => a.record.id)).toEqual([ids[1], ids[0]]);
+  const first = await store.list({ status: "decided", agentId: agent, limit: 1 });
+  expect(first.actions.map((a) => a.record.id)).toEqual([ids[1]]);
+  const next = await store.list({
+    status: "decided",
+    agentId: agent,
+    limit: 1,
+    ...(first.nextCursor ? { cursor: first.nextCursor } : {}),
+  });
+  expect(next).toMatchObject({ nextCursor: null, actions: [{ record: { id: ids[0] } }] });
 }

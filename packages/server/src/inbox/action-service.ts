@@ -22,6 +22,7 @@ import type {
   DecisionsQuery,
   ListPage,
   ListQuery,
+  PendingCount,
   StoredAction,
   StoredRecord,
 } from "../store/action-store.js";
@@ -77,6 +78,8 @@ export interface ActionService {
   get(id: string): Promise<StoredAction | undefined>;
   /** A page of actions, newest first; overdue actions are timed out first, so none shows as pending. */
   list(query: ListQuery): Promise<ListPage>;
+  /** Pending actions per agent, tool and severity; overdue ones are timed out first. */
+  pendingCounts(): Promise<PendingCount[]>;
   /** One agent's decisions after a cursor (the store's decision sequence), oldest first. */
   decisionsSince(query: DecisionsQuery): Promise<StoredAction[]>;
   /** The agent's latest decision sequence (0 when none): the `since=now` cursor. */
@@ -184,6 +187,10 @@ export function createActionService(options: ActionServiceOptions): ActionServic
   const isDue = (action: StoredAction) =>
     action.record.status === "pending" && Date.parse(action.record.expires_at) <= clock.now();
 
+  const expireDue = async () => {
+    for (const id of await store.dueForExpiry(clock.now(), EXPIRE_BEFORE_LIST)) await expire(id);
+  };
+
   const get = async (id: string) => {
     const action = await store.get(id);
     if (action && isDue(action)) {
@@ -197,8 +204,12 @@ export function createActionService(options: ActionServiceOptions): ActionServic
     get,
     expire,
     async list(query) {
-      for (const id of await store.dueForExpiry(clock.now(), EXPIRE_BEFORE_LIST)) await expire(id);
+      await expireDue();
       return store.list(query);
+    },
+    async pendingCounts() {
+      await expireDue();
+      return store.pendingCounts();
     },
     decisionsSince: (query) => store.decisionsSince(query),
     latestDecisionSeq: (agentId) => store.latestDecisionSeq(agentId),

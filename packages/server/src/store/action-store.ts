@@ -103,7 +103,8 @@ export type TransitionResult =
 
 /** Query of {@link ActionStore.list}: newest first. */
 export interface ListQuery {
-  status?: protocol.ActionRecord["status"];
+  /** One status, or `"decided"` for every terminal one. */
+  status?: protocol.ActionRecord["status"] | "decided";
   agentId?: string;
   limit: number;
   /** Opaque cursor from a previous page's `nextCursor`. */
@@ -114,6 +115,15 @@ export interface ListQuery {
 export interface ListPage {
   actions: StoredAction[];
   nextCursor: string | null;
+}
+
+/** Pending actions of one agent, tool and severity (see {@link ActionStore.pendingCounts}). */
+export interface PendingCount {
+  agentId: string;
+  /** `action.name`, `null` for an action without a tool. */
+  tool: string | null;
+  severity: protocol.ActionRecord["severity"];
+  count: number;
 }
 
 /** Query of {@link ActionStore.decisionsSince}. */
@@ -154,6 +164,11 @@ export interface ActionStore {
   get(id: string): Promise<StoredAction | undefined>;
   /** A page of actions, newest first. */
   list(query: ListQuery): Promise<ListPage>;
+  /**
+   * How many actions are pending, per agent, tool and severity (the web inbox's true counts,
+   * without reading the records).
+   */
+  pendingCounts(): Promise<PendingCount[]>;
   /**
    * Moves a pending action to a terminal status, assigns the next decision sequence number
    * and appends the audit entry, in one transaction, conditional on `status = 'pending'`.

@@ -12,6 +12,7 @@ import type {
   ListPage,
   ListQuery,
   NewAction,
+  PendingCount,
   StoredAction,
   TransitionInput,
   TransitionResult,
@@ -83,6 +84,19 @@ export function createMemoryStore(): ActionStore {
       const last = page[page.length - 1];
       const nextCursor = matching.length > query.limit && last ? encodeListCursor(last.seq) : null;
       return { actions: page.map((r) => clone(r.action)), nextCursor };
+    },
+
+    async pendingCounts() {
+      const counts = new Map<string, PendingCount>();
+      for (const { record } of pending(rows)) {
+        const tool = record.action?.name ?? null;
+        const key = JSON.stringify([record.agent_id, tool, record.severity]);
+        const entry = counts.get(key);
+        if (entry) entry.count += 1;
+        else
+          counts.set(key, { agentId: record.agent_id, tool, severity: record.severity, count: 1 });
+      }
+      return [...counts.values()];
     },
 
     async pendingCallbacks(limit) {
@@ -175,7 +189,10 @@ export function createMemoryStore(): ActionStore {
 }
 
 function matches(action: StoredAction, query: ListQuery): boolean {
-  if (query.status !== undefined && action.record.status !== query.status) return false;
+  const { status } = action.record;
+  if (query.status === "decided") {
+    if (status === "pending") return false;
+  } else if (query.status !== undefined && status !== query.status) return false;
   if (query.agentId !== undefined && action.record.agent_id !== query.agentId) return false;
   return true;
 }

@@ -39,6 +39,8 @@ import {
   type AuditRow,
   actionFromRow,
   auditEntryFromRow,
+  type CountRow,
+  countFromRow,
   insertValues,
 } from "./sql-rows.js";
 
@@ -186,7 +188,9 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
       params.push(before);
       where.push(`seq < $${params.length}`);
     }
-    if (query.status !== undefined) {
+    if (query.status === "decided") {
+      where.push("status <> 'pending'");
+    } else if (query.status !== undefined) {
       params.push(query.status);
       where.push(`status = $${params.length}`);
     }
@@ -258,6 +262,14 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
         [actionId],
       );
       return rows.map(auditEntryFromRow);
+    },
+    async pendingCounts() {
+      const { rows } = await pool.query<CountRow>(
+        `SELECT agent_id, record::jsonb #>> '{action,name}' AS tool,
+           record::jsonb ->> 'severity' AS severity, COUNT(*) AS n
+         FROM actions WHERE status = 'pending' GROUP BY 1, 2, 3`,
+      );
+      return rows.map(countFromRow);
     },
     async pendingCallbacks(limit) {
       const { rows } = await pool.query<ActionRow>(

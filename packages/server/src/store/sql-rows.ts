@@ -4,7 +4,13 @@
  * read them, and their mapping to the store's types. PostgreSQL answers BIGINT columns as
  * strings, SQLite as numbers: both are accepted.
  */
-import type { AuditEntry, NewAction, StoredAction, StoredRecord } from "./action-store.js";
+import type {
+  AuditEntry,
+  NewAction,
+  PendingCount,
+  StoredAction,
+  StoredRecord,
+} from "./action-store.js";
 
 /** A row of `actions` (the columns the stores select). */
 export interface ActionRow {
@@ -64,4 +70,22 @@ export function insertValues(input: NewAction) {
     input.actor,
     input.at,
   ] as [string, string, string, number, string, string | null, string, string, string];
+}
+
+/** A row of the pending-counts query. */
+export interface CountRow {
+  agent_id: string;
+  tool: string | null;
+  severity: string;
+  n: number | string;
+}
+
+/** The {@link PendingCount} a row holds. */
+export function countFromRow(row: CountRow): PendingCount {
+  return {
+    agentId: row.agent_id,
+    tool: row.tool,
+    severity: row.severity as PendingCount["severity"],
+    count: Number(row.n),
+  };
 }

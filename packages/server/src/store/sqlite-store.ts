@@ -28,6 +28,8 @@ import {
   type AuditRow,
   actionFromRow,
   auditEntryFromRow,
+  type CountRow,
+  countFromRow,
   insertValues,
 } from "./sql-rows.js";
 import { watchCheckpoints } from "./sqlite-checkpointer.js";
@@ -142,6 +144,11 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     settleCallback: db.prepare<[string, string]>(
       "UPDATE actions SET callback_state = ? WHERE id = ? AND callback_state = 'pending'",
     ),
+    pendingCounts: db.prepare<[], CountRow>(
+      `SELECT agent_id, json_extract(record, '$.action.name') AS tool,
+         json_extract(record, '$.severity') AS severity, COUNT(*) AS n
+       FROM actions WHERE status = 'pending' GROUP BY 1, 2, 3`,
+    ),
     auditLog: db.prepare<[string], AuditRow>(
       "SELECT * FROM audit_log WHERE action_id = ? ORDER BY seq",
     ),
@@ -217,6 +224,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     }
     if (query.status === "pending") {
       where.push("status = 'pending'"); // a literal, so the partial index of pending rows is used
+    } else if (query.status === "decided") {
+      where.push("status <> 'pending'");
     } else if (query.status !== undefined) {
       where.push("status = @status");
       params.status = query.status;
@@ -265,6 +274,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     },
     async auditLog(actionId): Promise<AuditEntry[]> {
       return q.auditLog.all(actionId).map(auditEntryFromRow);
+    },
+    async pendingCounts() {
+      return q.pendingCounts.all().map(countFromRow);
     },
     async pendingCallbacks(limit) {
       return q.pendingCallbacks.all(limit).map(actionFromRow);
