@@ -6,6 +6,7 @@
  * disconnects). The channel reports a full quota at once as a clear SafeguardsError.
  */
 import {
+  createManualClock,
   ErrorCode,
   HumanActionHandler,
   isSafeguardsError,
@@ -25,6 +26,7 @@ import {
   startInbox,
   tempDbPath,
 } from "./helpers.js";
+import { pendingRecord } from "./store-contract.js";
 
 let inbox: Inbox | undefined;
 afterEach(async () => {
@@ -69,6 +71,25 @@ describe("maxPendingPerAgent", () => {
       expect((await file(url, requestBody())).status).toBe(429);
     },
   );
+
+  it("does not count actions whose deadline has passed, swept or not", async () => {
+    const clock = createManualClock(Date.parse("2030-01-01T00:00:00.000Z"));
+    const url = await start({ clock, maxPendingPerAgent: 1, expirySweepMs: 3_600_000 });
+    expect((await file(url, requestBody(clock, {}, 1000))).status).toBe(201);
+    expect((await file(url, requestBody(clock))).status).toBe(429);
+    clock.advance(1000); // the sweeper's timer fires
+    expect((await file(url, requestBody(clock))).status).toBe(201);
+    // Overdue, but no sweep scheduled (stored behind the sweeper's back): still not counted.
+    await inbox?.store.create({
+      record: pendingRecord("overdue-1", AGENT_B, -1),
+      requestHash: "h",
+      callbackUrl: null,
+      actor: `agent:${AGENT_B}`,
+      at: new Date(clock.now()).toISOString(),
+    });
+    const b = await file(url, requestBody(clock, { agent_id: AGENT_B }), AGENT_B_KEY);
+    expect(b.status).toBe(201);
+  });
 
   it("defaults to 10,000 and checks the option", async () => {
     const { createInbox } = await import("../src/index.js");
