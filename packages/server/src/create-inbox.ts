@@ -35,9 +35,17 @@ import { createExpirySweeper } from "./inbox/expiry-sweeper.js";
 import { createInboxEvents, type InboxEvents } from "./inbox/inbox-events.js";
 import { createPostgresNotifier } from "./inbox/postgres-notifier.js";
 import { signingSecrets } from "./inbox/signing-secrets.js";
+import {
+  createWaitLimiter,
+  DEFAULT_MAX_WAITS_PER_AGENT,
+  type WaitLimiter,
+} from "./inbox/wait-limiter.js";
 import type { ActionStore, StoredRecord } from "./store/action-store.js";
 import { isPostgresUrl, resolveStore } from "./store/resolve-store.js";
 import { closeServer } from "./util/close-server.js";
+
+/** Default of `maxPendingPerAgent`. */
+export const DEFAULT_MAX_PENDING_PER_AGENT = 10_000;
 
 /** Options of {@link createInbox}. */
 export interface InboxOptions {
@@ -87,6 +95,16 @@ export interface InboxOptions {
    * address. Never set it when clients can reach the inbox directly. @default false
    */
   trustProxy?: boolean;
+  /**
+   * Most pending actions one agent may have; a filing over it gets 429 `too_many_pending`
+   * and stores nothing. @default 10000
+   */
+  maxPendingPerAgent?: number;
+  /**
+   * Most waits (`/decisions` long polls and event streams, `GET /actions/{id}?wait`) one
+   * agent (or reviewer) may hold open at once; more get 429 `too_many_waits`. @default 100
+   */
+  maxWaitsPerAgent?: number;
   /** Longest sleep of the expiry sweeper (ms). @default 30000 */
   expirySweepMs?: number;
   /** Receives unexpected errors (500s, failed sweeps, listener errors). @default console.error */
@@ -109,6 +127,8 @@ export interface Inbox {
   app: Hono;
   store: ActionStore;
   service: ActionService;
+  /** Open waits per caller (`held("agent:<id>")`), for metrics and tests. */
+  waits: Pick<WaitLimiter, "held">;
   /** Times out every due action now. */
   sweepExpired(): Promise<void>;
   /** Resolves when no callback delivery is in flight or scheduled. */
@@ -142,6 +162,8 @@ const optionsSchema = z.strictObject({
     .union([z.array(z.string()), fn<(url: URL, agentId: string) => boolean>()])
     .optional(),
   trustProxy: z.boolean().optional(),
+  maxPendingPerAgent: z.number().int().positive().optional(),
+  maxWaitsPerAgent: z.number().int().positive().optional(),
   expirySweepMs: z.number().int().positive().optional(),
   onError: fn<(error: unknown) => void>().optional(),
   onWarning: fn<(message: string) => void>().optional(),
@@ -212,6 +234,7 @@ export function createInbox(options: InboxOptions): Inbox {
     checkCallbackUrl,
     toWire: (record) => toWire(record),
     onPending: (at) => sweeperRef?.schedule(at),
+    maxPendingPerAgent: config.maxPendingPerAgent ?? DEFAULT_MAX_PENDING_PER_AGENT,
   });
   const sweeper = createExpirySweeper({
     store,
@@ -222,6 +245,7 @@ export function createInbox(options: InboxOptions): Inbox {
   });
   sweeperRef = sweeper;
 
+  const waits = createWaitLimiter(config.maxWaitsPerAgent ?? DEFAULT_MAX_WAITS_PER_AGENT);
   const bearer = createBearerCheck({ apiKeys: config.apiKeys, reviewerTokens });
   const extra = config.authenticate;
   // The one rights check of every reviewer path (API tokens, web, email, Slack).
@@ -235,6 +259,7 @@ export function createInbox(options: InboxOptions): Inbox {
       (extra ? await extra(r) : undefined) ?? bearer(r.headers.get("authorization") ?? undefined),
     toWire,
     ...(secretFor ? { verifySignature: createSignatureVerifier(secretFor) } : {}),
+    waits,
     shutdown: shutdown.signal,
   };
   const origin = createRequestOrigin({
@@ -266,6 +291,7 @@ export function createInbox(options: InboxOptions): Inbox {
     app,
     store,
     service,
+    waits,
     on: events.on,
     sweepExpired: () => sweeper.sweep(),
     callbacksIdle: () => callbacks?.idle() ?? Promise.resolve(),

@@ -5,7 +5,7 @@
  * from closing the stream.
  */
 import type { Context } from "hono";
-import { streamSSE } from "hono/streaming";
+import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import type { HttpContext } from "./context.js";
 import { DECISIONS_PAGE_SIZE } from "./decisions.js";
 import { pollSignal } from "./input.js";
@@ -13,53 +13,76 @@ import { pollSignal } from "./input.js";
 /** Keep-alive interval of the event stream (ms). */
 export const SSE_KEEPALIVE_MS = 15_000;
 
-/** Streams the agent's decisions after `since` until the client or the inbox goes away. */
-export function decisionsSse(ctx: HttpContext, c: Context, agentId: string, since: number) {
+/**
+ * Streams the agent's decisions after `since` until the client or the inbox goes away, then
+ * calls `release` (the stream's wait slot).
+ */
+export function decisionsSse(
+  ctx: HttpContext,
+  c: Context,
+  agentId: string,
+  since: number,
+  release: () => void,
+) {
   return streamSSE(c, async (stream) => {
-    const signal = pollSignal(c, ctx.shutdown);
-    let cursor = since;
-    let woken = false;
-    let wake: (() => void) | undefined;
-    const unsubscribe = ctx.notifier.subscribe(agentId, () => {
-      woken = true;
-      wake?.();
-    });
-    stream.onAbort(() => wake?.());
     try {
-      while (!signal.aborted && !stream.aborted) {
-        const found = await ctx.service.decisionsSince({
-          agentId,
-          after: cursor,
-          limit: DECISIONS_PAGE_SIZE,
-        });
-        for (const action of found) {
-          cursor = action.decisionSeq ?? cursor;
-          await stream.writeSSE({
-            id: String(cursor),
-            event: "decision",
-            data: JSON.stringify(ctx.toWire(action.record, c.req.url)),
-          });
-        }
-        if (found.length === DECISIONS_PAGE_SIZE) continue;
-        if (!woken) {
-          const timedOut = await new Promise<boolean>((resolve) => {
-            const timer = ctx.clock.setTimeout(() => finish(true), SSE_KEEPALIVE_MS);
-            function finish(keepalive: boolean) {
-              ctx.clock.clearTimeout(timer);
-              signal.removeEventListener("abort", onAbort);
-              wake = undefined;
-              resolve(keepalive);
-            }
-            const onAbort = () => finish(false);
-            wake = () => finish(false);
-            signal.addEventListener("abort", onAbort, { once: true });
-          });
-          if (timedOut) await stream.write(": keepalive\n\n");
-        }
-        woken = false;
-      }
+      await streamDecisions(ctx, c, stream, agentId, since);
     } finally {
-      unsubscribe();
+      release();
     }
   });
+}
+
+async function streamDecisions(
+  ctx: HttpContext,
+  c: Context,
+  stream: SSEStreamingApi,
+  agentId: string,
+  since: number,
+): Promise<void> {
+  const signal = pollSignal(c, ctx.shutdown);
+  let cursor = since;
+  let woken = false;
+  let wake: (() => void) | undefined;
+  const unsubscribe = ctx.notifier.subscribe(agentId, () => {
+    woken = true;
+    wake?.();
+  });
+  stream.onAbort(() => wake?.());
+  try {
+    while (!signal.aborted && !stream.aborted) {
+      const found = await ctx.service.decisionsSince({
+        agentId,
+        after: cursor,
+        limit: DECISIONS_PAGE_SIZE,
+      });
+      for (const action of found) {
+        cursor = action.decisionSeq ?? cursor;
+        await stream.writeSSE({
+          id: String(cursor),
+          event: "decision",
+          data: JSON.stringify(ctx.toWire(action.record, c.req.url)),
+        });
+      }
+      if (found.length === DECISIONS_PAGE_SIZE) continue;
+      if (!woken) {
+        const timedOut = await new Promise<boolean>((resolve) => {
+          const timer = ctx.clock.setTimeout(() => finish(true), SSE_KEEPALIVE_MS);
+          function finish(keepalive: boolean) {
+            ctx.clock.clearTimeout(timer);
+            signal.removeEventListener("abort", onAbort);
+            wake = undefined;
+            resolve(keepalive);
+          }
+          const onAbort = () => finish(false);
+          wake = () => finish(false);
+          signal.addEventListener("abort", onAbort, { once: true });
+        });
+        if (timedOut) await stream.write(": keepalive\n\n");
+      }
+      woken = false;
+    }
+  } finally {
+    unsubscribe();
+  }
 }
