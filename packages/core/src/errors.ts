@@ -23,6 +23,8 @@ export const ErrorCode = {
   POLICY_FAILED: "SAFEGUARDS_POLICY_FAILED",
   ARGS_MISMATCH: "SAFEGUARDS_ARGS_MISMATCH",
   SHUT_DOWN: "SAFEGUARDS_SHUT_DOWN",
+  /** The inbox refused a request over a quota (too many pending actions or open waits). */
+  QUOTA_EXCEEDED: "SAFEGUARDS_QUOTA_EXCEEDED",
   /** A guarded call was not run: rejected, timed out, cancelled or invalid. */
   NOT_APPROVED: "SAFEGUARDS_NOT_APPROVED",
 } as const;

@@ -29,6 +29,13 @@ Options:
   --callback-urls <list>  comma-separated URL prefixes callbacks may go to, e.g.
                  "https://agents.internal.example/,http://127.0.0.1:9000/"; any other
                  callback_url gets 422 callback_url_not_allowed   default $SAFEGUARDS_CALLBACK_URLS
+  --trust-proxy  the inbox is behind one TLS proxy: honour its X-Forwarded-Proto (Secure
+                 cookies, HSTS) and X-Forwarded-For (sign-in throttle); never when clients
+                 can reach the inbox directly                  default off
+  --max-pending-per-agent <n>  most pending actions per agent; more get 429
+                 too_many_pending                              default 10000
+  --max-waits-per-agent <n>  most open long polls and event streams per agent;
+                 more get 429 too_many_waits                   default 100
   -h, --help     show this help
 
 Environment:
@@ -40,6 +47,20 @@ Environment:
   DATABASE_URL                PostgreSQL URL, used when neither --db nor --database-url is given
 `;
 
+/** `{ [option]: n }` for a positive integer flag, `{}` when absent; throws when malformed. */
+function positiveFlag<K extends string>(
+  flag: string,
+  option: K,
+  values: Record<string, unknown>,
+): Partial<Record<K, number>> {
+  const raw = values[flag];
+  if (raw === undefined) return {};
+  const n = Number(raw);
+  if (!/^\d+$/.test(String(raw)) || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidConfigError(`--${flag} must be a positive integer`);
+  return { [option]: n } as Partial<Record<K, number>>;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -50,6 +71,9 @@ async function main(): Promise<void> {
       "public-url": { type: "string" },
       reviewers: { type: "string" },
       "callback-urls": { type: "string" },
+      "trust-proxy": { type: "boolean", default: false },
+      "max-pending-per-agent": { type: "string" },
+      "max-waits-per-agent": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -93,7 +117,10 @@ async function main(): Promise<void> {
     ),
     ...(secret ? { signingSecret: secret } : {}),
     ...(callbackUrls ? { callbackUrls } : {}),
+    ...positiveFlag("max-pending-per-agent", "maxPendingPerAgent", values),
+    ...positiveFlag("max-waits-per-agent", "maxWaitsPerAgent", values),
     ...(values["public-url"] ? { publicUrl: values["public-url"] } : {}),
+    ...(values["trust-proxy"] ? { trustProxy: true } : {}),
     ...(values.reviewers
       ? {
           reviewers: {

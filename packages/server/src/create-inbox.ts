@@ -17,7 +17,6 @@ import {
 } from "@safeguards/core";
 import { parseConfig } from "@safeguards/core/internal";
 import type { Hono } from "hono";
-import { Webhook } from "standardwebhooks";
 import { z } from "zod";
 import { createReviewerGate } from "./auth/reviewer-gate.js";
 import { createReviewers, type ReviewersOptions } from "./create-reviewers.js";
@@ -25,7 +24,8 @@ import { createApp } from "./http/app.js";
 import { type Authenticator, createBearerCheck } from "./http/auth.js";
 import type { HttpContext } from "./http/context.js";
 import { errorResponse } from "./http/errors.js";
-import { createSignatureVerifier } from "./http/verify-signature.js";
+import { createRequestOrigin } from "./http/request-origin.js";
+import { checkSigningSecret, createSignatureVerifier } from "./http/verify-signature.js";
 import { type ActionService, createActionService } from "./inbox/action-service.js";
 import { type CallbackUrlPolicy, createCallbackUrlCheck } from "./inbox/callback-allowlist.js";
 import { createCallbackDelivery } from "./inbox/callback-delivery.js";
@@ -33,9 +33,18 @@ import type { CallbackRetryOptions } from "./inbox/callback-sender.js";
 import { createLocalNotifier, type DecisionNotifier } from "./inbox/decision-notifier.js";
 import { createExpirySweeper } from "./inbox/expiry-sweeper.js";
 import { createInboxEvents, type InboxEvents } from "./inbox/inbox-events.js";
+import { signingSecrets } from "./inbox/signing-secrets.js";
+import {
+  createWaitLimiter,
+  DEFAULT_MAX_WAITS_PER_AGENT,
+  type WaitLimiter,
+} from "./inbox/wait-limiter.js";
 import type { ActionStore, StoredRecord } from "./store/action-store.js";
 import { isPostgresUrl, postgresNotifier, resolveStore } from "./store/resolve-store.js";
 import { closeServer } from "./util/close-server.js";
+
+/** Default of `maxPendingPerAgent`. */
+export const DEFAULT_MAX_PENDING_PER_AGENT = 10_000;
 
 /** Options of {@link createInbox}. */
 export interface InboxOptions {
@@ -56,6 +65,13 @@ export interface InboxOptions {
   reviewerTokens?: Record<string, string>;
   /** Standard Webhooks secret (`whsec_...`) that signs callbacks; without it `callback_url` is refused. */
   signingSecret?: string;
+  /**
+   * Agent id -> that agent's own Standard Webhooks secret: signs its callbacks and verifies
+   * its signed requests instead of `signingSecret` (which stays for the agents not listed),
+   * so one agent cannot sign callbacks for another. Needs `signingSecret`; each secret must
+   * differ from it and from the others. @default {}
+   */
+  agentSigningSecrets?: Record<string, string>;
   /** Time source (tests inject a manual clock). @default systemClock */
   clock?: Clock;
   /** Public URL of the inbox root (with any prefix), used for `review_url`. @default the request's origin + basePath */
@@ -75,10 +91,28 @@ export interface InboxOptions {
    * @default every http(s) URL (set it whenever agents are less trusted than the inbox's network)
    */
   callbackUrls?: CallbackUrlPolicy;
+  /**
+   * The inbox is behind one TLS proxy: its `X-Forwarded-Proto` and `X-Forwarded-For`
+   * (last entry) are honoured for `Secure` cookies, HSTS and the sign-in throttle's client
+   * address. Never set it when clients can reach the inbox directly. @default false
+   */
+  trustProxy?: boolean;
+  /**
+   * Most pending actions one agent may have; a filing over it gets 429 `too_many_pending`
+   * and stores nothing. @default 10000
+   */
+  maxPendingPerAgent?: number;
+  /**
+   * Most waits (`/decisions` long polls and event streams, `GET /actions/{id}?wait`) one
+   * agent (or reviewer) may hold open at once; more get 429 `too_many_waits`. @default 100
+   */
+  maxWaitsPerAgent?: number;
   /** Longest sleep of the expiry sweeper (ms). @default 30000 */
   expirySweepMs?: number;
   /** Receives unexpected errors (500s, failed sweeps, listener errors). @default console.error */
   onError?: (error: unknown) => void;
+  /** Receives configuration warnings at start (e.g. weak bcrypt costs). @default console.warn */
+  onWarning?: (message: string) => void;
 }
 
 /** A running inbox. */
@@ -95,6 +129,8 @@ export interface Inbox {
   app: Hono;
   store: ActionStore;
   service: ActionService;
+  /** Open waits per caller (`held("agent:<id>")`), for metrics and tests. */
+  waits: Pick<WaitLimiter, "held">;
   /** Times out every due action now. */
   sweepExpired(): Promise<void>;
   /** Resolves when no callback delivery is in flight or scheduled. */
@@ -112,6 +148,7 @@ const optionsSchema = z.strictObject({
     .optional(),
   reviewers: z.custom<ReviewersOptions>((v) => typeof v === "object" && v !== null).optional(),
   signingSecret: z.string().min(1).optional(),
+  agentSigningSecrets: z.record(z.string().min(1), z.string().min(1)).optional(),
   clock: z.custom<Clock>((v) => typeof v === "object" && v !== null).optional(),
   publicUrl: z.url().optional(),
   basePath: z
@@ -126,33 +163,32 @@ const optionsSchema = z.strictObject({
   callbackUrls: z
     .union([z.array(z.string()), fn<(url: URL, agentId: string) => boolean>()])
     .optional(),
+  trustProxy: z.boolean().optional(),
+  maxPendingPerAgent: z.number().int().positive().optional(),
+  maxWaitsPerAgent: z.number().int().positive().optional(),
   expirySweepMs: z.number().int().positive().optional(),
   onError: fn<(error: unknown) => void>().optional(),
+  onWarning: fn<(message: string) => void>().optional(),
 });
-
-/** Throws {@link InvalidConfigError} early for a malformed Standard Webhooks secret. */
-function checkSigningSecret(secret: string): void {
-  try {
-    new Webhook(secret);
-  } catch (error) {
-    throw new InvalidConfigError(
-      "createInbox: signingSecret is not a Standard Webhooks secret (whsec_ followed by base64)",
-      { cause: error },
-    );
-  }
-}
 
 /** Creates an approval inbox (see {@link InboxOptions}). */
 export function createInbox(options: InboxOptions): Inbox {
   const config = parseConfig("createInbox", optionsSchema, options) as InboxOptions;
   const reviewers = config.reviewers ? createReviewers(config.reviewers) : undefined;
+  const warn =
+    config.onWarning ?? ((m: string) => console.warn(`[safeguards-inbox] warning: ${m}`));
+  for (const warning of reviewers?.directory.warnings ?? []) warn(warning);
   const reviewerTokens = { ...config.reviewerTokens, ...reviewers?.tokens };
   const shared = Object.keys(config.apiKeys).filter((k) => Object.hasOwn(reviewerTokens, k));
   if (shared.length > 0)
     throw new InvalidConfigError(
       "createInbox: a key cannot be both an API key and a reviewer token",
     );
-  if (config.signingSecret) checkSigningSecret(config.signingSecret);
+  const secretFor = signingSecrets(
+    config.signingSecret,
+    config.agentSigningSecrets,
+    Object.values(config.apiKeys),
+  );
   const clock = config.clock ?? systemClock;
   const onError =
     config.onError ?? ((error: unknown) => console.error("[safeguards-inbox]", error));
@@ -177,6 +213,7 @@ export function createInbox(options: InboxOptions): Inbox {
   const callbacks = config.signingSecret
     ? createCallbackDelivery({
         signingSecret: config.signingSecret,
+        ...(secretFor ? { secretFor } : {}),
         clock,
         ...(config.callbackRetry ? { retry: config.callbackRetry } : {}),
         store,
@@ -197,6 +234,7 @@ export function createInbox(options: InboxOptions): Inbox {
     checkCallbackUrl,
     toWire: (record) => toWire(record),
     onPending: (at) => sweeperRef?.schedule(at),
+    maxPendingPerAgent: config.maxPendingPerAgent ?? DEFAULT_MAX_PENDING_PER_AGENT,
   });
   const sweeper = createExpirySweeper({
     store,
@@ -207,10 +245,11 @@ export function createInbox(options: InboxOptions): Inbox {
   });
   sweeperRef = sweeper;
 
+  const waits = createWaitLimiter(config.maxWaitsPerAgent ?? DEFAULT_MAX_WAITS_PER_AGENT);
   const bearer = createBearerCheck({ apiKeys: config.apiKeys, reviewerTokens });
   const extra = config.authenticate;
   // The one rights check of every reviewer path (API tokens, web, email, Slack).
-  const gate = createReviewerGate(service, reviewers?.directory.canAccess);
+  const gate = createReviewerGate(service, reviewers?.rights(config.reviewerTokens ?? {}));
   const ctx: HttpContext = {
     service,
     gate,
@@ -219,12 +258,15 @@ export function createInbox(options: InboxOptions): Inbox {
     authenticator: async (r) =>
       (extra ? await extra(r) : undefined) ?? bearer(r.headers.get("authorization") ?? undefined),
     toWire,
-    ...(config.signingSecret
-      ? { verifySignature: createSignatureVerifier(config.signingSecret) }
-      : {}),
+    ...(secretFor ? { verifySignature: createSignatureVerifier(secretFor) } : {}),
+    waits,
     shutdown: shutdown.signal,
   };
-  const app = createApp(ctx, { basePath, onError });
+  const origin = createRequestOrigin({
+    ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
+    publicUrl: config.reviewers?.publicUrl ?? publicUrl,
+  });
+  const app = createApp(ctx, { basePath, onError, origin });
   reviewers?.mount({
     app,
     service,
@@ -232,6 +274,7 @@ export function createInbox(options: InboxOptions): Inbox {
     events,
     clock,
     basePath,
+    origin,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     shutdown: shutdown.signal,
     onError,
@@ -254,6 +297,7 @@ export function createInbox(options: InboxOptions): Inbox {
     app,
     store,
     service,
+    waits,
     on: events.on,
     sweepExpired: () => sweeper.sweep(),
     callbacksIdle: () => callbacks?.idle() ?? Promise.resolve(),

@@ -11,9 +11,10 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { loadReviewerAccounts, type ReviewerAccountsSource } from "./auth/reviewer-account.js";
 import { createReviewerDirectory, type ReviewerDirectory } from "./auth/reviewer-directory.js";
-import type { ReviewerGate } from "./auth/reviewer-gate.js";
+import type { ReviewerGate, ReviewerRights } from "./auth/reviewer-gate.js";
 import { createSessionManager } from "./auth/session-manager.js";
 import { type EmailApprovalOptions, mountEmailApprovals } from "./email/email-approvals.js";
+import type { RequestOrigin } from "./http/request-origin.js";
 import type { ActionService } from "./inbox/action-service.js";
 import type { InboxEvents } from "./inbox/inbox-events.js";
 import { mountSlackApprovals, type SlackApprovalOptions } from "./slack/slack-approvals.js";
@@ -27,7 +28,10 @@ export interface ReviewersOptions {
   secret: string;
   /** Session lifetime. @default 28800 (8 hours) */
   sessionTtlSeconds?: number;
-  /** Force the cookies' `Secure` flag. @default true when the request came over https */
+  /**
+   * Force the cookies' `Secure` flag on (or off).
+   * @default true when the request came over https (through a proxy with `trustProxy`) or the public URL is https
+   */
   secureCookies?: boolean;
   /** Public URL of the inbox root, for links in emails and Slack. @default the inbox's `publicUrl` */
   publicUrl?: string;
@@ -47,6 +51,8 @@ export interface ReviewersMountDeps {
   clock: Clock;
   basePath: string;
   publicUrl?: string;
+  /** How requests reached the inbox (https, client address). */
+  origin: RequestOrigin;
   shutdown: AbortSignal;
   onError: (error: unknown) => void;
 }
@@ -56,6 +62,11 @@ export interface Reviewers {
   directory: ReviewerDirectory;
   /** Account API tokens (`token -> name`), accepted by the API as reviewer tokens. */
   tokens: Record<string, string>;
+  /**
+   * The rights check of the gate: the current account's rights; a name without an account
+   * has none, except the names of the inbox's plain `reviewerTokens` (full access).
+   */
+  rights(plainTokens: Record<string, string>): ReviewerRights;
   /** Mounts the routes and attaches the notifiers. */
   mount(deps: ReviewersMountDeps): void;
   /** Stops the notifiers. */
@@ -81,13 +92,18 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
   return {
     directory,
     tokens: directory.tokens(),
+    rights(plainTokens) {
+      const plainNames = new Set(Object.values(plainTokens));
+      return (name, record) =>
+        directory.get(name) ? directory.canAccess(name, record) : plainNames.has(name);
+    },
     mount(deps) {
       const base = deps.basePath;
       const { gate } = deps;
       const sessions = createSessionManager({
         secret: config.secret,
         clock: deps.clock,
-        exists: (name) => directory.get(name)?.passwordHash !== undefined,
+        credential: (name) => directory.get(name)?.passwordHash,
         ...(config.sessionTtlSeconds ? { ttlMs: config.sessionTtlSeconds * 1000 } : {}),
       });
       mountWebInbox(deps.app, {
@@ -99,6 +115,7 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
         service: deps.service,
         events: deps.events,
         clock: deps.clock,
+        origin: deps.origin,
         shutdown: deps.shutdown,
         ...(config.secureCookies !== undefined ? { secureCookies: config.secureCookies } : {}),
       });

@@ -75,6 +75,21 @@ describe("safeguards-inbox CLI", () => {
     expect(await exited).toBe(0);
   }, 30_000);
 
+  it("applies --max-pending-per-agent and refuses a malformed quota", async () => {
+    const env = { SAFEGUARDS_API_KEYS: `${AGENT_KEY}=financial_advisor` };
+    const bad = run(["--port", "0", "--db", "memory", "--max-waits-per-agent", "0"], env);
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toMatch(/--max-waits-per-agent must be a positive integer/);
+    const args = ["--port", "0", "--db", "memory", "--max-pending-per-agent", "2"];
+    const { proc, exited, waitFor } = run([...args, "--max-waits-per-agent", "5"], env);
+    const url = /listening: (\S+)/.exec(await waitFor(/listening: (\S+)/))?.[1] as string;
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await file(url, requestBody())).status);
+    expect(statuses).toEqual([201, 201, 429]);
+    proc.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  }, 30_000);
+
   it("parses key lists", () => {
     expect(parseKeyList("X", "k1=a, k2=b")).toEqual({ k1: "a", k2: "b" });
     expect(() => parseKeyList("X", "novalue")).toThrow(/X/);

@@ -53,21 +53,39 @@ describe("reviewer gate", () => {
     expect(reads() - before).toBe(1);
   });
 
-  it("refuses a reviewer without the right with 403 on every path, and decides nothing", async () => {
+  it("answers an action the reviewer may not see exactly like a missing one (404), on every path", async () => {
     const { url, root, inbox: running } = await started();
     const body = requestBody();
     expect((await file(url, body)).status).toBe(201);
     const approve = { type: "approve" };
+    const same = (a: string, b: string) =>
+      expect(a.replaceAll(body.id, "ID")).toBe(b.replaceAll("act_missing", "ID"));
     // bob may review only the other agent's actions
-    const viaApi = await decideAs(url, body.id, approve, BOB_API_TOKEN);
-    expect(viaApi).toMatchObject({ status: 403, body: { error: { code: "forbidden" } } });
-    const read = await call(url, `/actions/${body.id}`, { token: BOB_API_TOKEN });
-    expect(read.status).toBe(403);
+    for (const path of ["", "/decision"]) {
+      const init = path ? { token: BOB_API_TOKEN, body: approve } : { token: BOB_API_TOKEN };
+      const unseen = await call(url, `/actions/${body.id}${path}`, init);
+      const missing = await call(url, `/actions/act_missing${path}`, init);
+      expect(unseen).toMatchObject({ status: 404, body: { error: { code: "not_found" } } });
+      expect(missing.status).toBe(404);
+      same(JSON.stringify(unseen.body), JSON.stringify(missing.body));
+    }
     const listed = await call(url, "/actions", { token: BOB_API_TOKEN });
     expect(listed.body.actions.map((a: { id: string }) => a.id)).not.toContain(body.id);
     const browser = new Browser(root);
     await browser.signIn("bob", PASSWORDS.bob);
-    expect((await browser.decide(body.id, approve, await browser.csrf())).status).toBe(403);
+    const csrf = await browser.csrf();
+    for (const [a, b] of [
+      [() => browser.fetch(`/review/${body.id}`), () => browser.fetch("/review/act_missing")],
+      [
+        () => browser.decide(body.id, approve, csrf),
+        () => browser.decide("act_missing", approve, csrf),
+      ],
+    ] as const) {
+      const unseen = await a();
+      const missing = await b();
+      expect([unseen.status, missing.status]).toEqual([404, 404]);
+      same(await unseen.text(), await missing.text());
+    }
     expect((await running.store.get(body.id))?.record.status).toBe("pending");
     // alice (all agents) may
     const alice = await decideAs(url, body.id, approve, ALICE_API_TOKEN);

@@ -229,8 +229,18 @@ describe("Slack approvals", () => {
       id: body.id,
       responseUrl: `${slack.url}/response/bob`,
     });
-    await eventually(() => slack.calls.some((c) => c.path === "/response/bob"));
-    expect(slack.calls.find((c) => c.path === "/response/bob")!.body.text).toContain("no right");
+    await click(root, clock, {
+      user: "UBOB",
+      actionId: "safeguards_reject",
+      id: "act_missing",
+      responseUrl: `${slack.url}/response/missing`,
+    });
+    await eventually(() => slack.calls.some((c) => c.path === "/response/missing"));
+    // An action bob may not see is answered exactly like a missing one.
+    const unseen = slack.calls.find((c) => c.path === "/response/bob")!.body.text;
+    const missing = slack.calls.find((c) => c.path === "/response/missing")!.body.text;
+    expect(unseen).toContain("No action");
+    expect(unseen.replace(body.id, "ID")).toBe(missing.replace("act_missing", "ID"));
     expect((await get(url, body.id)).status).toBe("pending");
   });
 

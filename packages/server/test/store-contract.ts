@@ -5,7 +5,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ActionStore, StoredRecord, TransitionInput } from "../src/store/action-store.js";
+import type {
+  ActionStore,
+  CreateResult,
+  StoredRecord,
+  TransitionInput,
+} from "../src/store/action-store.js";
+import { checkCountsAndDecided, checkPendingQuota } from "./store-quota-contract.js";
 
 /** Makes a fresh, initialised, empty store; `dispose` closes and removes it. */
 export type StoreFactory = () => Promise<{ store: ActionStore; dispose: () => Promise<void> }>;
@@ -55,15 +61,23 @@ export function decide(
   } as TransitionInput;
 }
 
-/** Files a pending action in `store`. */
+/** Files a pending action in `store` (without a quota, so never refused). */
 export async function file(store: ActionStore, id: string, agentId: string, expiresInMs = 60_000) {
-  return store.create({
-    record: pendingRecord(id, agentId, expiresInMs),
-    requestHash: `hash-${id}`,
-    callbackUrl: null,
-    actor: `agent:${agentId}`,
-    at: iso(T0),
-  });
+  return stored(
+    await store.create({
+      record: pendingRecord(id, agentId, expiresInMs),
+      requestHash: `hash-${id}`,
+      callbackUrl: null,
+      actor: `agent:${agentId}`,
+      at: iso(T0),
+    }),
+  );
+}
+
+/** A create result that stored or found an action (throws for a refusal). */
+export function stored(result: CreateResult) {
+  if (!result.action) throw new Error(`create refused: ${result.refused}`);
+  return result;
 }
 
 /** Registers the contract suite for one store implementation. */
@@ -86,13 +100,15 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       expect(first.created).toBe(true);
       expect(first.action.record).toEqual(pendingRecord("act-1", a));
       expect(first.action.decisionSeq).toBeNull();
-      const again = await store.create({
-        record: { ...pendingRecord("act-1", a), title: "other" },
-        requestHash: "different",
-        callbackUrl: "http://127.0.0.1:1/cb",
-        actor: "agent:x",
-        at: iso(T0 + 5),
-      });
+      const again = stored(
+        await store.create({
+          record: { ...pendingRecord("act-1", a), title: "other" },
+          requestHash: "different",
+          callbackUrl: "http://127.0.0.1:1/cb",
+          actor: "agent:x",
+          at: iso(T0 + 5),
+        }),
+      );
       expect(again.created).toBe(false);
       expect(again.action.record.title).toBe("Run act-1");
       expect(again.action.requestHash).toBe("hash-act-1");
@@ -108,6 +124,12 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       });
       expect(await store.get("missing")).toBeUndefined();
     });
+
+    it("refuses a filing over maxPending, atomically under parallel filings", () =>
+      checkPendingQuota(store, agent()));
+
+    it("counts pending actions per agent, tool and severity, and lists decided ones", () =>
+      checkCountsAndDecided(store, agent()));
 
     it("applies the first terminal transition only", async () => {
       const a = agent();

@@ -162,17 +162,17 @@ describe("rights", () => {
     const list = await (await bob.fetch("/inbox")).text();
     expect(list).toContain(other.id);
     expect(list).not.toContain(mine.id);
-    expect((await bob.fetch(`/review/${mine.id}`)).status).toBe(403);
-    expect((await bob.decide(mine.id, { type: "approve" }, await bob.csrf())).status).toBe(403);
+    expect((await bob.fetch(`/review/${mine.id}`)).status).toBe(404);
+    expect((await bob.decide(mine.id, { type: "approve" }, await bob.csrf())).status).toBe(404);
 
-    // The API with bob's account token: 403 on read and decide, absent from the list.
-    expect((await call(url, `/actions/${mine.id}`, { token: BOB_API_TOKEN })).status).toBe(403);
+    // The API with bob's account token: 404 (as if missing) on read and decide, not listed.
+    expect((await call(url, `/actions/${mine.id}`, { token: BOB_API_TOKEN })).status).toBe(404);
     const decide = await call(url, `/actions/${mine.id}/decision`, {
       token: BOB_API_TOKEN,
       body: { type: "approve" },
     });
-    expect(decide.status).toBe(403);
-    expect(decide.body.error.code).toBe("forbidden");
+    expect(decide.status).toBe(404);
+    expect(decide.body.error.code).toBe("not_found");
     const ids = (
       await call(url, "/actions?status=pending", { token: BOB_API_TOKEN })
     ).body.actions.map((a: { id: string }) => a.id);
@@ -184,7 +184,7 @@ describe("rights", () => {
     // carol may decide only the tool delete_customer.
     const carol = new Browser(root);
     await carol.signIn("carol", PASSWORDS.carol);
-    expect((await carol.fetch(`/review/${mine.id}`)).status).toBe(403);
+    expect((await carol.fetch(`/review/${mine.id}`)).status).toBe(404);
     const args = { customer_id: "c-1" };
     const del = requestBody(undefined, {
       action: { name: "delete_customer", args },

@@ -49,10 +49,30 @@ describe("safeguards-inbox --reviewers", () => {
       SAFEGUARDS_REVIEWER_SECRET: UI_SECRET,
     });
     const out = await waitFor(/listening: (\S+)/);
+    expect(out).toMatch(/warning: reviewers: bcrypt cost below 10 for alice \(cost 4\)/);
     const url = /listening: (\S+)/.exec(out)![1]!;
     const b = new Browser(url.replace(/\/api$/, ""));
     expect((await b.signIn("alice", PASSWORDS.alice)).status).toBe(303);
     expect(await (await b.fetch("/inbox")).text()).toContain("Nothing waiting for you.");
+  });
+
+  it("--trust-proxy honours X-Forwarded-Proto; an https --public-url makes cookies Secure", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-reviewers-"));
+    const file = join(dir, "reviewers.json");
+    writeFileSync(file, JSON.stringify(testAccounts()));
+    const env = { SAFEGUARDS_REVIEWER_SECRET: UI_SECRET };
+    const base = ["--port", "0", "--db", "memory", "--reviewers", file];
+    for (const extra of [["--trust-proxy"], ["--public-url", "https://inbox.example.test"]]) {
+      const { waitFor } = run([...base, ...extra], env);
+      const url = /listening: (\S+)/.exec(await waitFor(/listening: (\S+)/))![1]!;
+      const b = new Browser(url.replace(/\/api$/, ""), { "x-forwarded-proto": "https" });
+      const res = await b.signIn("alice", PASSWORDS.alice);
+      expect(res.status).toBe(303);
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith("sg_session="));
+      expect(cookie).toMatch(/; Secure/);
+      expect(res.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+      child?.kill("SIGKILL");
+    }
   });
 
   it("refuses to start without SAFEGUARDS_REVIEWER_SECRET", async () => {

@@ -51,6 +51,7 @@ export async function startReviewerInbox(
     reviewerTokens: { [REVIEWER_TOKEN]: "alice-token-only" },
     signingSecret: SECRET,
     onError: () => {},
+    onWarning: () => {}, // the test accounts use bcrypt cost 4
     reviewers: { accounts: testAccounts(), secret: UI_SECRET, ...reviewers },
     ...overrides,
   });
@@ -61,10 +62,15 @@ export async function startReviewerInbox(
 /** A cookie-keeping client (no redirects followed). */
 export class Browser {
   cookies = new Map<string, string>();
-  constructor(readonly root: string) {}
+  /** `extra` headers go with every request (e.g. what a proxy adds). */
+  constructor(
+    readonly root: string,
+    readonly extra: Record<string, string> = {},
+  ) {}
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
+    for (const [k, v] of Object.entries(this.extra)) headers.set(k, v);
     if (this.cookies.size)
       headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
     const res = await fetch(this.root + path, { ...init, headers, redirect: "manual" });

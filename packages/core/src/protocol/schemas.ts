@@ -163,6 +163,8 @@ export const WireErrorCode = {
   METHOD_NOT_ALLOWED: "method_not_allowed",
   UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
   CALLBACK_URL_NOT_ALLOWED: "callback_url_not_allowed",
+  TOO_MANY_PENDING: "too_many_pending",
+  TOO_MANY_WAITS: "too_many_waits",
   INTERNAL: "internal_error",
 } as const;
 export type WireErrorCode = (typeof WireErrorCode)[keyof typeof WireErrorCode];

@@ -23,6 +23,8 @@ export const WIRE_ERROR_STATUS: Record<WireErrorCode, number> = {
   [WireErrorCode.DECISION_NOT_ALLOWED]: 422,
   [WireErrorCode.ARGS_HASH_MISMATCH]: 422,
   [WireErrorCode.CALLBACK_URL_NOT_ALLOWED]: 422,
+  [WireErrorCode.TOO_MANY_PENDING]: 429,
+  [WireErrorCode.TOO_MANY_WAITS]: 429,
   [WireErrorCode.INTERNAL]: 500,
 };
 
@@ -42,6 +44,8 @@ export const ERROR_CODE_OF_WIRE: Record<WireErrorCode, ErrorCode> = {
   [WireErrorCode.DECISION_NOT_ALLOWED]: ErrorCode.DECISION_NOT_ALLOWED,
   [WireErrorCode.ARGS_HASH_MISMATCH]: ErrorCode.ARGS_MISMATCH,
   [WireErrorCode.CALLBACK_URL_NOT_ALLOWED]: ErrorCode.INVALID_ARGUMENT,
+  [WireErrorCode.TOO_MANY_PENDING]: ErrorCode.QUOTA_EXCEEDED,
+  [WireErrorCode.TOO_MANY_WAITS]: ErrorCode.QUOTA_EXCEEDED,
   [WireErrorCode.INTERNAL]: ErrorCode.PROTOCOL,
 };
 

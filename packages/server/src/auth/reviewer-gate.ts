@@ -3,7 +3,9 @@
  * The one rights check of the inbox: every reviewer path (API tokens, web inbox, email
  * links, Slack buttons) reads, lists and decides through it. It decides only through
  * `ActionService.decide`, the inbox's one decision path, checking rights on the action that
- * decision reads (one store read per decision).
+ * decision reads (one store read per decision). An action the reviewer may not see is
+ * answered exactly like a missing one (404 `not_found`, same message), so rights never
+ * reveal which ids exist.
  */
 import type { protocol } from "@safeguards/core";
 import type { ActionService, DecisionGuard } from "../inbox/action-service.js";
@@ -17,13 +19,13 @@ export type ReviewerRights = (reviewer: string, record: StoredRecord) => boolean
 export interface ReviewerGate {
   /** Whether `reviewer` may see and decide `record`. */
   canSee(reviewer: string, record: StoredRecord): boolean;
-  /** The action, or throws 404 (unknown) / 403 (no right to it). */
+  /** The action, or throws 404 `not_found` (unknown, or no right to it: the same answer). */
   view(reviewer: string, id: string): Promise<StoredAction>;
   /** A page of the actions the reviewer may see (a page may come out shorter than `limit`). */
   list(reviewer: string, query: ListQuery): Promise<ListPage>;
   /**
-   * Decides through the action service, refusing with 403 when the reviewer has no right
-   * to the action; `guard` runs after that check, on the same read.
+   * Decides through the action service, refusing with 404 (as for a missing action) when
+   * the reviewer has no right to it; `guard` runs after that check, on the same read.
    */
   decide(
     reviewer: string,
@@ -33,22 +35,20 @@ export interface ReviewerGate {
   ): Promise<StoredAction>;
 }
 
+/** The one refusal for a missing action and for one the reviewer may not see. */
+export const notFound = (id: string) => new InboxError("not_found", `No action ${id}`);
+
 /** Creates a {@link ReviewerGate} over the service; `rights` absent = full access. */
 export function createReviewerGate(service: ActionService, rights?: ReviewerRights): ReviewerGate {
   const canSee = (reviewer: string, record: StoredRecord) => !rights || rights(reviewer, record);
   const check = (reviewer: string, action: StoredAction) => {
-    if (!canSee(reviewer, action.record)) {
-      throw new InboxError(
-        "forbidden",
-        `Reviewer ${reviewer} has no right to action ${action.record.id}`,
-      );
-    }
+    if (!canSee(reviewer, action.record)) throw notFound(action.record.id);
   };
   return {
     canSee,
     async view(reviewer, id) {
       const action = await service.get(id);
-      if (!action) throw new InboxError("not_found", `No action ${id}`);
+      if (!action) throw notFound(id);
       check(reviewer, action);
       return action;
     },

@@ -1,7 +1,9 @@
 /**
  * @module auth/session-manager
  * Reviewer sessions in signed (HMAC) cookies, session-bound CSRF tokens, and log out
- * (revoked session ids are remembered until they would have expired anyway).
+ * (revoked session ids are remembered until they would have expired anyway). A session
+ * carries a fingerprint of the account's password hash when it was issued, so changing the
+ * password (a new hash) or removing the account ends every session made before.
  */
 import { randomBytes } from "node:crypto";
 import type { Clock } from "@safeguards/core";
@@ -15,6 +17,8 @@ export interface Session {
   name: string;
   /** Expiry, ms since the epoch. */
   exp: number;
+  /** Fingerprint of the account's credential (password hash) at sign-in. */
+  cred: string;
 }
 
 /** Options of {@link createSessionManager}. */
@@ -23,8 +27,11 @@ export interface SessionManagerOptions {
   clock: Clock;
   /** Session lifetime. @default 8 hours */
   ttlMs?: number;
-  /** Answers whether the reviewer still exists (removed accounts lose their sessions). */
-  exists: (name: string) => boolean;
+  /**
+   * The reviewer's current password hash (`undefined`: no account or no password); a
+   * session whose fingerprint no longer matches it is void.
+   */
+  credential: (name: string) => string | undefined;
 }
 
 /** Issues, reads and revokes sessions. */
@@ -50,6 +57,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     for (const [sid, exp] of revoked) if (exp <= now) revoked.delete(sid);
   };
   const csrfToken = (session: Session) => hmacBase64url(options.secret, `csrf.${session.sid}`);
+  const fingerprint = (name: string) => {
+    const hash = options.credential(name);
+    return hash === undefined ? undefined : hmacBase64url(options.secret, `cred.${hash}`);
+  };
   return {
     ttlMs,
     issue(name) {
@@ -57,6 +68,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         sid: randomBytes(18).toString("base64url"),
         name,
         exp: options.clock.now() + ttlMs,
+        cred: fingerprint(name) ?? "",
       };
       return { session, cookie: signToken(options.secret, PURPOSE, session) };
     },
@@ -67,13 +79,15 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         !value ||
         typeof value.sid !== "string" ||
         typeof value.name !== "string" ||
-        typeof value.exp !== "number"
+        typeof value.exp !== "number" ||
+        typeof value.cred !== "string"
       )
         return undefined;
       const now = options.clock.now();
-      if (value.exp <= now || revoked.has(value.sid) || !options.exists(value.name))
-        return undefined;
-      return { sid: value.sid, name: value.name, exp: value.exp };
+      if (value.exp <= now || revoked.has(value.sid)) return undefined;
+      const current = fingerprint(value.name);
+      if (current === undefined || !safeEqual(current, value.cred)) return undefined;
+      return { sid: value.sid, name: value.name, exp: value.exp, cred: value.cred };
     },
     revoke(session) {
       prune(options.clock.now());

@@ -2,10 +2,12 @@
  * @module email/email-routes
  * `GET /email/:token` shows what the link would do and a confirm button (it never
  * decides); `POST /email/:token` decides once, as the reviewer the link was made for.
- * Reused, expired and forged links are refused.
+ * Reused, expired and forged links are refused, and so are links of a reviewer who no
+ * longer has an account (the rights are always those of the current account).
  */
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import { InboxError } from "../inbox/inbox-error.js";
 import { argsTable, severityBadge } from "../ui/action-view.js";
@@ -13,24 +15,36 @@ import { html } from "../ui/html.js";
 import { messagePage } from "../ui/login-page.js";
 import { readForm } from "../ui/read-form.js";
 import { setSecurityHeaders } from "../ui/security-headers.js";
-import type { EmailTokenCheck, EmailTokens } from "./email-tokens.js";
+import type { EmailTokens } from "./email-tokens.js";
 
 const REFUSALS = {
   invalid: [400, "This link is not valid", "The link is damaged or was not made by this inbox."],
   expired: [410, "This link has expired", "Open the inbox to review the action instead."],
   used: [410, "This link was already used", "Each email link works once."],
+  revoked: [
+    403,
+    "This link is no longer valid",
+    "The reviewer it was made for has no account in this inbox.",
+  ],
 } as const;
 
 /** Mounts the email link routes. */
 export function mountEmailRoutes(
   app: Hono,
-  deps: { base: string; gate: ReviewerGate; tokens: EmailTokens },
+  deps: { base: string; gate: ReviewerGate; directory: ReviewerDirectory; tokens: EmailTokens },
 ): void {
   const ctx = { base: deps.base };
   const path = `${deps.base}/email/:token`;
-  const refuse = (c: Context, check: Extract<EmailTokenCheck, { ok: false }>) => {
-    const [status, title, text] = REFUSALS[check.reason];
+  const refuse = (c: Context, reason: keyof typeof REFUSALS) => {
+    const [status, title, text] = REFUSALS[reason];
     return c.html(messagePage(ctx, title, text), status);
+  };
+  /** The link's payload, or the refusal of a bad link or of a reviewer without an account. */
+  const checked = (c: Context) => {
+    const check = deps.tokens.check(c.req.param("token") ?? "");
+    if (!check.ok) return { refused: refuse(c, check.reason) };
+    if (!deps.directory.get(check.payload.r)) return { refused: refuse(c, "revoked") };
+    return { payload: check.payload };
   };
   const refusal = (c: Context, error: unknown) => {
     if (!(error instanceof InboxError)) throw error;
@@ -40,9 +54,9 @@ export function mountEmailRoutes(
 
   app.get(path, async (c) => {
     setSecurityHeaders(c);
-    const check = deps.tokens.check(c.req.param("token") ?? "");
-    if (!check.ok) return refuse(c, check);
-    const { a: id, d: decision, r: reviewer } = check.payload;
+    const { refused, payload } = checked(c);
+    if (!payload) return refused;
+    const { a: id, d: decision, r: reviewer } = payload;
     try {
       const { record } = await deps.gate.view(reviewer, id);
       if (record.status !== "pending") {
@@ -75,13 +89,13 @@ ${decision === "reject" ? html`<label>Reason <textarea name="comments" maxlength
   });
   app.post(path, formLimit, async (c) => {
     setSecurityHeaders(c);
-    const check = deps.tokens.check(c.req.param("token") ?? "");
-    if (!check.ok) return refuse(c, check);
+    const { refused, payload } = checked(c);
+    if (!payload) return refused;
     const form = await readForm(c);
     if (!form)
       return c.html(messagePage(ctx, "Nothing was decided", "The form could not be read."), 400);
     const comments = typeof form.comments === "string" ? form.comments.trim().slice(0, 2000) : "";
-    const { a: id, d: decision, r: reviewer } = check.payload;
+    const { a: id, d: decision, r: reviewer } = payload;
     let used = false;
     try {
       // The link is spent only once the reviewer's right to the action is checked.
@@ -90,7 +104,7 @@ ${decision === "reject" ? html`<label>Reason <textarea name="comments" maxlength
         comments: comments || `${decision === "approve" ? "Approved" : "Rejected"} by email`,
       };
       const action = await deps.gate.decide(reviewer, id, body, () => {
-        used = !deps.tokens.consume(check.payload);
+        used = !deps.tokens.consume(payload);
         if (used) throw new InboxError("conflict", "This link was already used");
       });
       return c.html(
@@ -101,7 +115,7 @@ ${decision === "reject" ? html`<label>Reason <textarea name="comments" maxlength
         ),
       );
     } catch (error) {
-      return used ? refuse(c, { ok: false, reason: "used" }) : refusal(c, error);
+      return used ? refuse(c, "used") : refusal(c, error);
     }
   });
 }

@@ -13,6 +13,7 @@ import { createErrorHandler, errorResponse } from "./errors.js";
 import { getAction } from "./get-action.js";
 import { listActions } from "./list-actions.js";
 import { requestApproval } from "./request-approval.js";
+import { hstsMiddleware, type RequestOrigin } from "./request-origin.js";
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -20,11 +21,14 @@ export interface CreateAppOptions {
   basePath: string;
   /** Receives unexpected errors (answered as 500). */
   onError: (error: unknown) => void;
+  /** How requests reached the inbox (HSTS on every answer when it was over https). */
+  origin: RequestOrigin;
 }
 
 /** Builds the inbox's Hono app. */
 export function createApp(ctx: HttpContext, options: CreateAppOptions): Hono {
   const app = new Hono();
+  app.use("*", hstsMiddleware(options.origin));
   const api = `${options.basePath}/api`;
   const notAllowed = () => {
     throw new InboxError("method_not_allowed", "Method not allowed on this path");

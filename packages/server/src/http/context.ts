@@ -6,6 +6,7 @@ import type { Clock, protocol } from "@safeguards/core";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import type { ActionService } from "../inbox/action-service.js";
 import type { DecisionNotifier } from "../inbox/decision-notifier.js";
+import type { WaitLimiter } from "../inbox/wait-limiter.js";
 import type { StoredRecord } from "../store/action-store.js";
 import type { Authenticator } from "./auth.js";
 
@@ -25,7 +26,13 @@ export interface HttpContext {
    * Checks Standard Webhooks headers over an agent's raw body when they are present (absent
    * when the inbox has no signing secret); throws 401 for a bad or stale signature.
    */
-  verifySignature?: (raw: string, header: (name: string) => string | undefined) => void;
+  verifySignature?: (
+    raw: string,
+    header: (name: string) => string | undefined,
+    agentId: string,
+  ) => void;
+  /** Open long polls and event streams per caller (429 `too_many_waits` over the cap). */
+  waits: WaitLimiter;
   /** Aborted when the inbox closes, to release long polls. */
   shutdown: AbortSignal;
 }

@@ -7,6 +7,7 @@ import { protocol } from "@safeguards/core";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { InboxError } from "../inbox/inbox-error.js";
+import { WAIT_RETRY_AFTER_SECONDS } from "../inbox/wait-limiter.js";
 
 /** The protocol code for a framework-raised HTTP status (a 4xx it refused with). */
 const CODE_BY_STATUS: Partial<Record<number, protocol.WireErrorCode>> = {
@@ -73,9 +74,10 @@ export function createErrorHandler(onError: (error: unknown) => void) {
       return new Response(response.body, { status: error.status, headers: response.headers });
     }
     const { status, body } = errorResult(error, onError);
-    return new Response(JSON.stringify(body), {
-      status,
-      headers: { "content-type": ERROR_CONTENT_TYPE },
-    });
+    const headers: Record<string, string> = { "content-type": ERROR_CONTENT_TYPE };
+    // A wait slot frees up when another wait ends: worth retrying soon.
+    if (body.error.code === protocol.WireErrorCode.TOO_MANY_WAITS)
+      headers["retry-after"] = String(WAIT_RETRY_AFTER_SECONDS);
+    return new Response(JSON.stringify(body), { status, headers });
   };
 }

@@ -7,7 +7,6 @@
  * and the callback sent.
  */
 import {
-  ALL_DECISIONS,
   type Clock,
   hashArgs,
   type JsonObject,
@@ -21,6 +20,7 @@ import type {
   DecisionsQuery,
   ListPage,
   ListQuery,
+  PendingCount,
   StoredAction,
   StoredRecord,
 } from "../store/action-store.js";
@@ -30,7 +30,12 @@ import type { DecisionNotifier } from "./decision-notifier.js";
 import { InboxError } from "./inbox-error.js";
 import type { InboxEvents } from "./inbox-events.js";
 import { applyModification } from "./modification.js";
-import { checkNewRequest, idempotentRetry } from "./request-checks.js";
+import {
+  checkNewRequest,
+  idempotentRetry,
+  pendingRecordOf,
+  tooManyPending,
+} from "./request-checks.js";
 
 /** Audit actor of expiries. */
 export const EXPIRY_ACTOR = "system:expiry";
@@ -49,6 +54,8 @@ export interface ActionServiceOptions {
   toWire: (record: StoredRecord) => protocol.ActionRecord;
   /** Told about each new pending action's deadline (ms), so expiry can be scheduled. */
   onPending?: (expiresAtMs: number) => void;
+  /** Most pending actions per agent; a filing over it is 429 `too_many_pending`. */
+  maxPendingPerAgent?: number;
 }
 
 /** Result of {@link ActionService.submit}. */
@@ -74,6 +81,8 @@ export interface ActionService {
   get(id: string): Promise<StoredAction | undefined>;
   /** A page of actions, newest first; overdue actions are timed out first, so none shows as pending. */
   list(query: ListQuery): Promise<ListPage>;
+  /** Pending actions per agent, tool and severity; overdue ones are timed out first. */
+  pendingCounts(): Promise<PendingCount[]>;
   /** One agent's decisions after a cursor (the store's decision sequence), oldest first. */
   decisionsSince(query: DecisionsQuery): Promise<StoredAction[]>;
   /** The agent's latest decision sequence (0 when none): the `since=now` cursor. */
@@ -181,6 +190,13 @@ export function createActionService(options: ActionServiceOptions): ActionServic
   const isDue = (action: StoredAction) =>
     action.record.status === "pending" && Date.parse(action.record.expires_at) <= clock.now();
 
+  /** Times out overdue actions (at most {@link EXPIRE_BEFORE_LIST}); answers how many were due. */
+  const expireDue = async () => {
+    const due = await store.dueForExpiry(clock.now(), EXPIRE_BEFORE_LIST);
+    for (const id of due) await expire(id);
+    return due.length;
+  };
+
   const get = async (id: string) => {
     const action = await store.get(id);
     if (action && isDue(action)) {
@@ -194,8 +210,12 @@ export function createActionService(options: ActionServiceOptions): ActionServic
     get,
     expire,
     async list(query) {
-      for (const id of await store.dueForExpiry(clock.now(), EXPIRE_BEFORE_LIST)) await expire(id);
+      await expireDue();
       return store.list(query);
+    },
+    async pendingCounts() {
+      await expireDue();
+      return store.pendingCounts();
     },
     decisionsSince: (query) => store.decisionsSince(query),
     latestDecisionSeq: (agentId) => store.latestDecisionSeq(agentId),
@@ -215,28 +235,19 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         if (existing) return idempotentRetry(existing, requestHash);
         throw error;
       }
-      const record: StoredRecord = {
-        id: body.id,
-        status: "pending",
-        title: body.title,
-        description: body.description,
-        severity: body.severity,
-        agent_id: body.agent_id,
-        metadata: body.metadata ?? {},
-        action: body.action ?? null,
-        args_hash: body.args_hash ?? null,
-        allowed_decisions: [...new Set(body.allowed_decisions ?? ALL_DECISIONS)],
-        created_at: iso(body.created_at ?? clock.now()),
-        expires_at: iso(body.expires_at),
-        decision: null,
-      };
-      const result = await store.create({
+      const record = pendingRecordOf(body, clock.now());
+      const input = {
         record,
         requestHash,
         callbackUrl: body.callback_url ?? null,
         actor: `agent:${agentId}`,
         at: iso(clock.now()),
-      });
+        ...(options.maxPendingPerAgent ? { maxPending: options.maxPendingPerAgent } : {}),
+      };
+      let result = await store.create(input);
+      // Overdue actions the sweeper has not reached yet still count: time them out, try again.
+      if (result.refused && (await expireDue()) > 0) result = await store.create(input);
+      if (result.refused) throw tooManyPending(agentId, options.maxPendingPerAgent);
       if (!result.created) {
         return idempotentRetry((await get(body.id)) ?? result.action, requestHash);
       }

@@ -22,6 +22,8 @@ const RESEND_LIMIT = 10_000;
 /** Options of {@link createCallbackDelivery}. */
 export interface CallbackDeliveryOptions {
   signingSecret: string;
+  /** The secret of one agent's callbacks. @default always `signingSecret` */
+  secretFor?: (agentId: string) => string;
   clock: Clock;
   retry?: CallbackRetryOptions;
   store: ActionStore;
@@ -47,6 +49,7 @@ export function createCallbackDelivery(options: CallbackDeliveryOptions): Callba
   };
   const sender = createCallbackSender({
     signingSecret: options.signingSecret,
+    ...(options.secretFor ? { secretFor: options.secretFor } : {}),
     clock: options.clock,
     ...(options.retry ? { retry: options.retry } : {}),
     onDelivered: (info) => settle(info.actionId, "delivered"),

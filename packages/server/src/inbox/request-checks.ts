@@ -3,9 +3,15 @@
  * What a new approval request must satisfy before it is stored (400/422 otherwise), and
  * the idempotency rule for a request whose id is already stored.
  */
-import { type Clock, hashArgs, type JsonObject, type protocol } from "@safeguards/core";
+import {
+  ALL_DECISIONS,
+  type Clock,
+  hashArgs,
+  type JsonObject,
+  type protocol,
+} from "@safeguards/core";
 import { validateJsonSchemaAsync } from "@safeguards/core/internal";
-import type { StoredAction } from "../store/action-store.js";
+import type { StoredAction, StoredRecord } from "../store/action-store.js";
 import type { CallbackUrlCheck } from "./callback-allowlist.js";
 import { InboxError } from "./inbox-error.js";
 
@@ -66,4 +72,33 @@ export function idempotentRetry(
     );
   }
   return { created: false, action: existing };
+}
+
+/** The refusal of a filing over the agent's quota of pending actions (429). */
+export function tooManyPending(agentId: string, max = 0): InboxError {
+  return new InboxError(
+    "too_many_pending",
+    `Agent "${agentId}" already has ${max} pending actions, the most this inbox allows (maxPendingPerAgent); nothing was stored. File again once reviewers have decided some, or cancel those no longer needed`,
+    { max_pending: max },
+  );
+}
+
+/** The pending record a checked request is stored as (`nowMs`: when it arrived). */
+export function pendingRecordOf(body: protocol.ApprovalRequestBody, nowMs: number): StoredRecord {
+  const iso = (value: string | number) => new Date(value).toISOString();
+  return {
+    id: body.id,
+    status: "pending",
+    title: body.title,
+    description: body.description,
+    severity: body.severity,
+    agent_id: body.agent_id,
+    metadata: body.metadata ?? {},
+    action: body.action ?? null,
+    args_hash: body.args_hash ?? null,
+    allowed_decisions: [...new Set(body.allowed_decisions ?? ALL_DECISIONS)],
+    created_at: iso(body.created_at ?? nowMs),
+    expires_at: iso(body.expires_at),
+    decision: null,
+  };
 }

@@ -44,14 +44,27 @@ export interface NewAction {
   actor: string;
   /** ISO 8601 time it was received (for the audit log). */
   at: string;
+  /**
+   * When set, the action is stored only while its agent has fewer pending actions than this,
+   * checked atomically with the insert (concurrent filings cannot overshoot it).
+   */
+  maxPending?: number;
 }
 
 /** Answer of {@link ActionStore.create}. */
-export interface CreateResult {
-  /** `false` when an action with that id already existed (nothing was written). */
-  created: boolean;
-  action: StoredAction;
-}
+export type CreateResult =
+  | {
+      /** `false` when an action with that id already existed (nothing was written). */
+      created: boolean;
+      action: StoredAction;
+      refused?: undefined;
+    }
+  | {
+      created: false;
+      /** The agent already had `maxPending` pending actions: nothing was written. */
+      refused: "too_many_pending";
+      action?: undefined;
+    };
 
 /** Input of {@link ActionStore.transition}. */
 export interface TransitionInput {
@@ -90,7 +103,8 @@ export type TransitionResult =
 
 /** Query of {@link ActionStore.list}: newest first. */
 export interface ListQuery {
-  status?: protocol.ActionRecord["status"];
+  /** One status, or `"decided"` for every terminal one. */
+  status?: protocol.ActionRecord["status"] | "decided";
   agentId?: string;
   limit: number;
   /** Opaque cursor from a previous page's `nextCursor`. */
@@ -101,6 +115,15 @@ export interface ListQuery {
 export interface ListPage {
   actions: StoredAction[];
   nextCursor: string | null;
+}
+
+/** Pending actions of one agent, tool and severity (see {@link ActionStore.pendingCounts}). */
+export interface PendingCount {
+  agentId: string;
+  /** `action.name`, `null` for an action without a tool. */
+  tool: string | null;
+  severity: protocol.ActionRecord["severity"];
+  count: number;
 }
 
 /** Query of {@link ActionStore.decisionsSince}. */
@@ -132,13 +155,20 @@ export interface ActionStore {
   init(): Promise<void>;
   /**
    * Inserts a pending action and its `created` audit entry, or, when the id exists,
-   * answers the existing action with `created: false` and writes nothing.
+   * answers the existing action with `created: false` and writes nothing. With
+   * `maxPending`, a new id is refused (`refused: "too_many_pending"`, nothing written) when
+   * the agent already has that many pending actions; the count and the insert are atomic.
    */
   create(input: NewAction): Promise<CreateResult>;
   /** The action with that id. */
   get(id: string): Promise<StoredAction | undefined>;
   /** A page of actions, newest first. */
   list(query: ListQuery): Promise<ListPage>;
+  /**
+   * How many actions are pending, per agent, tool and severity (the web inbox's true counts,
+   * without reading the records).
+   */
+  pendingCounts(): Promise<PendingCount[]>;
   /**
    * Moves a pending action to a terminal status, assigns the next decision sequence number
    * and appends the audit entry, in one transaction, conditional on `status = 'pending'`.

@@ -25,6 +25,7 @@ export function lazyStore(load: () => Promise<ActionStore>): ActionStore {
     dueForExpiry: async (nowMs, limit) => (inner ?? (await get())).dueForExpiry(nowMs, limit),
     nextExpiry: async () => (inner ?? (await get())).nextExpiry(),
     auditLog: async (actionId) => (inner ?? (await get())).auditLog(actionId),
+    pendingCounts: async () => (inner ?? (await get())).pendingCounts(),
     pendingCallbacks: async (limit) => (inner ?? (await get())).pendingCallbacks(limit),
     settleCallback: async (actionId, outcome) =>
       (inner ?? (await get())).settleCallback(actionId, outcome),

@@ -12,6 +12,7 @@ import type {
   ListPage,
   ListQuery,
   NewAction,
+  PendingCount,
   StoredAction,
   TransitionInput,
   TransitionResult,
@@ -33,6 +34,9 @@ export function createMemoryStore(): ActionStore {
   const audit: AuditEntry[] = [];
   let rowSeq = 0;
   let decisionSeq = 0;
+  /** Pending actions per agent (kept with every create and transition). */
+  const pendingCount = new Map<string, number>();
+  const pendingOf = (agentId: string) => pendingCount.get(agentId) ?? 0;
 
   const appendAudit = (entry: Omit<AuditEntry, "seq">) => {
     audit.push({ seq: audit.length + 1, ...entry });
@@ -44,6 +48,10 @@ export function createMemoryStore(): ActionStore {
     async create(input: NewAction): Promise<CreateResult> {
       const existing = rows.get(input.record.id);
       if (existing) return { created: false, action: clone(existing.action) };
+      const agent = input.record.agent_id;
+      if (input.maxPending !== undefined && pendingOf(agent) >= input.maxPending) {
+        return { created: false, refused: "too_many_pending" };
+      }
       const action: StoredAction = {
         record: clone(input.record),
         requestHash: input.requestHash,
@@ -51,6 +59,7 @@ export function createMemoryStore(): ActionStore {
         decisionSeq: null,
       };
       rows.set(action.record.id, { seq: ++rowSeq, action });
+      pendingCount.set(agent, pendingOf(agent) + 1);
       appendAudit({
         actionId: action.record.id,
         fromStatus: null,
@@ -75,6 +84,19 @@ export function createMemoryStore(): ActionStore {
       const last = page[page.length - 1];
       const nextCursor = matching.length > query.limit && last ? encodeListCursor(last.seq) : null;
       return { actions: page.map((r) => clone(r.action)), nextCursor };
+    },
+
+    async pendingCounts() {
+      const counts = new Map<string, PendingCount>();
+      for (const { record } of pending(rows)) {
+        const tool = record.action?.name ?? null;
+        const key = JSON.stringify([record.agent_id, tool, record.severity]);
+        const entry = counts.get(key);
+        if (entry) entry.count += 1;
+        else
+          counts.set(key, { agentId: record.agent_id, tool, severity: record.severity, count: 1 });
+      }
+      return [...counts.values()];
     },
 
     async pendingCallbacks(limit) {
@@ -106,6 +128,7 @@ export function createMemoryStore(): ActionStore {
       action.record.status = input.status;
       action.record.decision = clone(input.decision);
       action.decisionSeq = ++decisionSeq;
+      pendingCount.set(action.record.agent_id, pendingOf(action.record.agent_id) - 1);
       if (action.callbackUrl !== null) row.callback = "pending";
       appendAudit({
         actionId: input.id,
@@ -166,7 +189,10 @@ export function createMemoryStore(): ActionStore {
 }
 
 function matches(action: StoredAction, query: ListQuery): boolean {
-  if (query.status !== undefined && action.record.status !== query.status) return false;
+  const { status } = action.record;
+  if (query.status === "decided") {
+    if (status === "pending") return false;
+  } else if (query.status !== undefined && status !== query.status) return false;
   if (query.agentId !== undefined && action.record.agent_id !== query.agentId) return false;
   return true;
 }

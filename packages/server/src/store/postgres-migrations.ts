@@ -110,6 +110,15 @@ BEGIN
 END $$;
 `,
   },
+  {
+    version: 3,
+    name: "pending actions per agent (maxPendingPerAgent)",
+    sql: `
+-- A filing counts its agent's pending actions (maxPendingPerAgent): read this small index,
+-- not the agent's whole history.
+CREATE INDEX actions_agent_pending ON actions (agent_id) WHERE status = 'pending';
+`,
+  },
 ];
 
 /** What {@link migratePostgres} did. */

@@ -34,7 +34,15 @@ import type {
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
 import { migratePostgres } from "./postgres-migrations.js";
-import { type ActionRow, type AuditRow, actionFromRow, auditEntryFromRow } from "./sql-rows.js";
+import {
+  type ActionRow,
+  type AuditRow,
+  actionFromRow,
+  auditEntryFromRow,
+  type CountRow,
+  countFromRow,
+  insertValues,
+} from "./sql-rows.js";
 
 /** Options of {@link createPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -55,6 +63,21 @@ const COLS = "seq, record, request_hash, callback_url, decision_seq";
  * one, so a lookup key with it matches nothing (a hostile URL must not cause a 500).
  */
 const unstorable = (value: string | undefined) => value?.includes("\u0000") === true;
+
+/**
+ * First key of the per-agent advisory locks of quota-checked filings (the second is a hash of
+ * the agent id); distinct from the namespace of the schema's own locks.
+ */
+const PENDING_QUOTA_LOCK_NAMESPACE = 0x5afe_0002;
+
+/** The filing statement: insert + `created` audit entry; `condition` may guard the insert. */
+const insertSql = (condition: string) => `WITH ins AS (
+    INSERT INTO actions (id, agent_id, status, expires_ms, request_hash, callback_url, record)
+    SELECT $1::text, $2::text, $3::text, $4::bigint, $5::text, $6::text, $7::text ${condition}
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id, status)
+  INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
+  SELECT id, NULL, status, $8, $9 FROM ins`;
 
 /** Creates a PostgreSQL-backed {@link ActionStore}. Call `init()` before use. */
 export function createPostgresStore(options: PostgresStoreOptions): ActionStore {
@@ -79,29 +102,47 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
 
   const create = async (input: NewAction): Promise<CreateResult> => {
     const r = input.record;
-    const { rowCount } = await pool.query(
-      `WITH ins AS (
-         INSERT INTO actions (id, agent_id, status, expires_ms, request_hash, callback_url, record)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (id) DO NOTHING
-         RETURNING id, status)
-       INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
-       SELECT id, NULL, status, $8, $9 FROM ins`,
-      [
-        r.id,
-        r.agent_id,
-        r.status,
-        Date.parse(r.expires_at),
-        input.requestHash,
-        input.callbackUrl,
-        JSON.stringify(r),
-        input.actor,
-        input.at,
-      ],
-    );
+    const values = insertValues(input);
+    const rowCount =
+      input.maxPending === undefined
+        ? (await pool.query(insertSql(""), values)).rowCount
+        : await insertUnderQuota(values, r.agent_id, input.maxPending);
     const row = await getRow(pool, r.id);
-    if (!row) throw new Error(`action ${r.id} vanished after insert`);
-    return { created: rowCount === 1, action: actionFromRow(row) };
+    if (row) return { created: rowCount === 1, action: actionFromRow(row) };
+    if (input.maxPending !== undefined) return { created: false, refused: "too_many_pending" };
+    throw new Error(`action ${r.id} vanished after insert`);
+  };
+
+  /**
+   * Inserts only while the agent has fewer than `max` pending actions. Under READ COMMITTED
+   * two concurrent counts would not see each other's insert, so filings of one agent are
+   * serialised by a transaction-level advisory lock on the agent, taken in a statement
+   * before the counting one (which then sees every earlier filing committed).
+   */
+  const insertUnderQuota = async (values: unknown[], agentId: string, max: number) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [
+        PENDING_QUOTA_LOCK_NAMESPACE,
+        agentId,
+      ]);
+      const { rowCount } = await client.query(
+        insertSql(
+          "WHERE (SELECT COUNT(*) FROM actions WHERE agent_id = $2 AND status = 'pending') < $10::bigint",
+        ),
+        [...values, max],
+      );
+      await client.query("COMMIT");
+      return rowCount;
+    } catch (error) {
+      // Destroying the connection rolls the transaction back.
+      broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   };
 
   const transition = async (input: TransitionInput): Promise<TransitionResult> => {
@@ -147,7 +188,9 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
       params.push(before);
       where.push(`seq < $${params.length}`);
     }
-    if (query.status !== undefined) {
+    if (query.status === "decided") {
+      where.push("status <> 'pending'");
+    } else if (query.status !== undefined) {
       params.push(query.status);
       where.push(`status = $${params.length}`);
     }
@@ -219,6 +262,14 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
         [actionId],
       );
       return rows.map(auditEntryFromRow);
+    },
+    async pendingCounts() {
+      const { rows } = await pool.query<CountRow>(
+        `SELECT agent_id, record::jsonb #>> '{action,name}' AS tool,
+           record::jsonb ->> 'severity' AS severity, COUNT(*) AS n
+         FROM actions WHERE status = 'pending' GROUP BY 1, 2, 3`,
+      );
+      return rows.map(countFromRow);
     },
     async pendingCallbacks(limit) {
       const { rows } = await pool.query<ActionRow>(

@@ -4,7 +4,13 @@
  * read them, and their mapping to the store's types. PostgreSQL answers BIGINT columns as
  * strings, SQLite as numbers: both are accepted.
  */
-import type { AuditEntry, StoredAction, StoredRecord } from "./action-store.js";
+import type {
+  AuditEntry,
+  NewAction,
+  PendingCount,
+  StoredAction,
+  StoredRecord,
+} from "./action-store.js";
 
 /** A row of `actions` (the columns the stores select). */
 export interface ActionRow {
@@ -44,5 +50,42 @@ export function auditEntryFromRow(row: AuditRow): AuditEntry {
     toStatus: row.to_status as AuditEntry["toStatus"],
     actor: row.actor,
     at: row.at,
+  };
+}
+
+/**
+ * The values of a filing, in the column order both SQL stores insert: id, agent_id, status,
+ * expires_ms, request_hash, callback_url, record (JSON), actor, at.
+ */
+export function insertValues(input: NewAction) {
+  const r = input.record;
+  return [
+    r.id,
+    r.agent_id,
+    r.status,
+    Date.parse(r.expires_at),
+    input.requestHash,
+    input.callbackUrl,
+    JSON.stringify(r),
+    input.actor,
+    input.at,
+  ] as [string, string, string, number, string, string | null, string, string, string];
+}
+
+/** A row of the pending-counts query. */
+export interface CountRow {
+  agent_id: string;
+  tool: string | null;
+  severity: string;
+  n: number | string;
+}
+
+/** The {@link PendingCount} a row holds. */
+export function countFromRow(row: CountRow): PendingCount {
+  return {
+    agentId: row.agent_id,
+    tool: row.tool,
+    severity: row.severity as PendingCount["severity"],
+    count: Number(row.n),
   };
 }

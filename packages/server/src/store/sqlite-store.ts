@@ -23,7 +23,15 @@ import type {
   TransitionResult,
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
-import { type ActionRow, type AuditRow, actionFromRow, auditEntryFromRow } from "./sql-rows.js";
+import {
+  type ActionRow,
+  type AuditRow,
+  actionFromRow,
+  auditEntryFromRow,
+  type CountRow,
+  countFromRow,
+  insertValues,
+} from "./sql-rows.js";
 import { watchCheckpoints } from "./sqlite-checkpointer.js";
 import { createGroupCommit } from "./sqlite-group-commit.js";
 import { migrateSqlite } from "./sqlite-schema.js";
@@ -83,6 +91,29 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
          (id, agent_id, status, expires_ms, request_hash, callback_url, record, changed_by, changed_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ),
+    // The same insert, applied only while the agent has fewer than `max` pending actions:
+    // one statement, so the count and the insert are atomic (SQLite has one writer).
+    insertUnderQuota: db.prepare<
+      [
+        string,
+        string,
+        string,
+        number,
+        string,
+        string | null,
+        string,
+        string,
+        string,
+        string,
+        number,
+      ]
+    >(
+      `INSERT INTO actions
+         (id, agent_id, status, expires_ms, request_hash, callback_url, record, changed_by, changed_at)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
+       WHERE (SELECT COUNT(*) FROM actions WHERE agent_id = ? AND status = 'pending') < ?
+       ON CONFLICT (id) DO NOTHING`,
+    ),
     decide: db.prepare<
       [string, string, string, string, string, number],
       { decision_seq: number; request_hash: string; callback_url: string | null }
@@ -113,6 +144,11 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     settleCallback: db.prepare<[string, string]>(
       "UPDATE actions SET callback_state = ? WHERE id = ? AND callback_state = 'pending'",
     ),
+    pendingCounts: db.prepare<[], CountRow>(
+      `SELECT agent_id, json_extract(record, '$.action.name') AS tool,
+         json_extract(record, '$.severity') AS severity, COUNT(*) AS n
+       FROM actions WHERE status = 'pending' GROUP BY 1, 2, 3`,
+    ),
     auditLog: db.prepare<[string], AuditRow>(
       "SELECT * FROM audit_log WHERE action_id = ? ORDER BY seq",
     ),
@@ -123,24 +159,18 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
   /** Runs inside a group commit; writes with one statement. */
   const create = (input: NewAction): CreateResult => {
     const r = input.record;
-    const json = JSON.stringify(r);
-    const inserted = q.insert.run(
-      r.id,
-      r.agent_id,
-      r.status,
-      Date.parse(r.expires_at),
-      input.requestHash,
-      input.callbackUrl,
-      json,
-      input.actor,
-      input.at,
-    ).changes;
+    const values = insertValues(input);
+    const inserted =
+      input.maxPending === undefined
+        ? q.insert.run(...values).changes
+        : q.insertUnderQuota.run(...values, r.agent_id, input.maxPending).changes;
     if (inserted === 0) {
       const existing = q.get.get(r.id);
-      if (!existing) throw new Error("conflicting action vanished");
-      return { created: false, action: actionFromRow(existing) };
+      if (existing) return { created: false, action: actionFromRow(existing) };
+      if (input.maxPending !== undefined) return { created: false, refused: "too_many_pending" };
+      throw new Error("conflicting action vanished");
     }
-    // The stored row is exactly `json` of this record: answer it without reading it back.
+    // The stored row is exactly the JSON of this record: answer it without reading it back.
     const action: StoredAction = {
       record: r,
       requestHash: input.requestHash,
@@ -194,6 +224,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     }
     if (query.status === "pending") {
       where.push("status = 'pending'"); // a literal, so the partial index of pending rows is used
+    } else if (query.status === "decided") {
+      where.push("status <> 'pending'");
     } else if (query.status !== undefined) {
       where.push("status = @status");
       params.status = query.status;
@@ -242,6 +274,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     },
     async auditLog(actionId): Promise<AuditEntry[]> {
       return q.auditLog.all(actionId).map(auditEntryFromRow);
+    },
+    async pendingCounts() {
+      return q.pendingCounts.all().map(countFromRow);
     },
     async pendingCallbacks(limit) {
       return q.pendingCallbacks.all(limit).map(actionFromRow);

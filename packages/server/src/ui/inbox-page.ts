@@ -1,13 +1,15 @@
 /**
  * @module ui/inbox-page
- * The inbox list: pending actions the reviewer may decide, newest first, filtered by agent
- * and severity, with counts. The `#live` section is also served alone so the script can
- * swap it in when the event stream says something changed.
+ * The inbox list: one page of the pending actions the reviewer may decide, newest first,
+ * filtered by agent and severity, with true counts (of every pending action, not of the
+ * page) and links to older and newest pages. The `#live` section is also served alone so
+ * the script can swap it in when the event stream says something changed.
  */
 import type { StoredRecord } from "../store/action-store.js";
 import { severityBadge, timeLeft } from "./action-view.js";
 import { html, type SafeHtml } from "./html.js";
 import { layout, type PageContext } from "./layout.js";
+import type { PendingSummary, RecordPage } from "./list-pages.js";
 
 /** The list filter (query parameters `agent` and `severity`). */
 export interface InboxFilter {
@@ -15,40 +17,42 @@ export interface InboxFilter {
   severity?: string;
 }
 
+/** What the list shows: one page, the counts, and the page's cursor (absent: newest). */
+export interface InboxView {
+  page: RecordPage;
+  summary: PendingSummary;
+  cursor?: string;
+}
+
 const SEVERITIES = ["CRITICAL", "ERROR", "WARNING", "INFO"] as const;
 
-const query = (filter: InboxFilter) => {
+/** The query string of a filter and page cursor (`""` when empty). */
+export const inboxQuery = (filter: InboxFilter, cursor?: string) => {
   const q = new URLSearchParams();
   if (filter.agent) q.set("agent", filter.agent);
   if (filter.severity) q.set("severity", filter.severity);
+  if (cursor) q.set("cursor", cursor);
   const s = q.toString();
   return s ? `?${s}` : "";
 };
 
-/** Applies the filter. */
-export function applyFilter(records: StoredRecord[], filter: InboxFilter): StoredRecord[] {
-  return records.filter(
-    (r) =>
-      (!filter.agent || r.agent_id === filter.agent) &&
-      (!filter.severity || r.severity === filter.severity),
-  );
-}
+/** Whether a record passes the severity filter (the agent filter goes to the store). */
+export const matchesSeverity = (filter: InboxFilter) => (r: StoredRecord) =>
+  !filter.severity || r.severity === filter.severity;
 
-/** The live part: counts and the list. `pending` is every visible pending action. */
-export function inboxFragment(
-  ctx: PageContext,
-  pending: StoredRecord[],
-  filter: InboxFilter,
-): SafeHtml {
-  const shown = applyFilter(pending, filter);
-  const count = (s: string) => pending.filter((r) => r.severity === s).length;
-  return html`<section id="live" data-count="${shown.length}">
-<p class="counts"><strong class="total">${pending.length}</strong> pending${SEVERITIES.map((s) =>
+/** The live part: true counts, one page of the list, and the page links. */
+export function inboxFragment(ctx: PageContext, view: InboxView, filter: InboxFilter): SafeHtml {
+  const { summary, page } = view;
+  const shown = page.records;
+  const count = (s: string) => summary.bySeverity[s] ?? 0;
+  const filtered = summary.matching !== summary.total;
+  return html`<section id="live" data-count="${shown.length}" data-total="${summary.total}">
+<p class="counts"><strong class="total">${summary.total}</strong> pending${SEVERITIES.map((s) =>
     count(s) ? html` · ${severityBadge(s)} ${count(s)}` : "",
-  )}${shown.length !== pending.length ? html` · <span class="shown">${shown.length} shown</span>` : ""}</p>
+  )}${filtered ? html` · <span class="shown">${summary.matching} match the filter</span>` : ""}</p>
 ${
   shown.length === 0
-    ? html`<p class="empty">Nothing waiting for you.</p>`
+    ? html`<p class="empty">${view.cursor || page.nextCursor ? "Nothing on this page." : "Nothing waiting for you."}</p>`
     : html`<ul class="rows">${shown.map(
         (r) => html`<li class="row" data-id="${r.id}">
 <a href="${ctx.base}/review/${encodeURIComponent(r.id)}">
@@ -57,12 +61,32 @@ ${
 </a></li>`,
       )}</ul>`
 }
+${pager(`${ctx.base}/inbox`, filter, view.cursor, page.nextCursor, shown.length)}
 </section>`;
 }
 
+/** Links to the newest page and the next older one, with what this page shows. */
+export function pager(
+  path: string,
+  filter: InboxFilter & { q?: string },
+  cursor: string | undefined,
+  next: string | null,
+  shown: number,
+): SafeHtml {
+  if (!cursor && !next) return html``;
+  const q = (c?: string) => {
+    const query = inboxQuery(filter, c);
+    if (!filter.q) return query;
+    return `${query}${query ? "&" : "?"}q=${encodeURIComponent(filter.q)}`;
+  };
+  return html`<nav class="pager" aria-label="Pages"><span>${shown} on this page${cursor ? " (older)" : " (newest first)"}</span>${
+    cursor ? html` <a class="newest" href="${path}${q()}">« Newest</a>` : ""
+  }${next ? html` <a class="older" rel="next" href="${path}${q(next)}">Older »</a>` : ""}</nav>`;
+}
+
 /** The full inbox page. */
-export function inboxPage(ctx: PageContext, pending: StoredRecord[], filter: InboxFilter): string {
-  const agents = [...new Set(pending.map((r) => r.agent_id))].sort();
+export function inboxPage(ctx: PageContext, view: InboxView, filter: InboxFilter): string {
+  const agents = [...view.summary.agents];
   if (filter.agent && !agents.includes(filter.agent)) agents.push(filter.agent);
   const body = html`<h1>Pending actions</h1>
 <form method="get" action="${ctx.base}/inbox" class="filters" id="filters">
@@ -74,8 +98,8 @@ export function inboxPage(ctx: PageContext, pending: StoredRecord[], filter: Inb
   )}</select></label>
   <noscript><button type="submit">Filter</button></noscript>
 </form>
-<div id="inbox" data-rows-url="${ctx.base}/ui/rows${query(filter)}" data-events-url="${ctx.base}/ui/events">
-${inboxFragment(ctx, pending, filter)}
+<div id="inbox" data-rows-url="${ctx.base}/ui/rows${inboxQuery(filter, view.cursor)}" data-events-url="${ctx.base}/ui/events">
+${inboxFragment(ctx, view, filter)}
 </div>`;
   return layout(ctx, "Pending actions", "inbox", body);
 }

@@ -10,6 +10,7 @@ import type { LoginThrottle } from "../auth/login-throttle.js";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { Session, SessionManager } from "../auth/session-manager.js";
 import { hmacBase64url, safeEqual } from "../auth/signed-token.js";
+import type { RequestOrigin } from "../http/request-origin.js";
 import { loginPage } from "./login-page.js";
 import { readForm } from "./read-form.js";
 import { setSecurityHeaders } from "./security-headers.js";
@@ -24,16 +25,18 @@ export interface SessionRoutesDeps {
   secret: string;
   sessions: SessionManager;
   directory: ReviewerDirectory;
-  /** Locks a name out after repeated wrong passwords. */
+  /** Locks out repeated wrong passwords (per name and client address). */
   throttle: LoginThrottle;
-  /** Force the `Secure` flag; by default set when the request came over https. */
+  /** How requests reached the inbox: cookies get `Secure` when it says so. */
+  origin: RequestOrigin;
+  /** Force the `Secure` flag on or off, whatever {@link origin} says. */
   secureCookies?: boolean;
 }
 
 const cookieOptions = (deps: SessionRoutesDeps, c: Context) => ({
   httpOnly: true,
   sameSite: "Strict" as const,
-  secure: deps.secureCookies ?? new URL(c.req.url).protocol === "https:",
+  secure: deps.secureCookies ?? deps.origin.secure(c),
   path: deps.base || "/",
 });
 
@@ -90,17 +93,16 @@ export function mountSessionRoutes(app: Hono, deps: SessionRoutesDeps): void {
       return showLogin(c, 403, next, "The form expired; please sign in again.");
     }
     const name = field("name").slice(0, 100);
-    const wait = deps.throttle.retryAfterMs(name);
+    const address = deps.origin.clientAddress(c);
+    // Counted as a failure before the slow hash: parallel guesses get no extra tries.
+    const wait = deps.throttle.attempt(name, address);
     if (wait > 0) {
       c.header("retry-after", String(Math.ceil(wait / 1000)));
       return showLogin(c, 429, next, "Too many failed attempts; try again later.", name);
     }
     const account = await deps.directory.verifyPassword(name, field("password"));
-    if (!account) {
-      deps.throttle.failed(name);
-      return showLogin(c, 401, next, "Wrong name or password.", name);
-    }
-    deps.throttle.succeeded(name);
+    if (!account) return showLogin(c, 401, next, "Wrong name or password.", name);
+    deps.throttle.succeeded(name, address);
     const { cookie } = sessions.issue(account.name);
     deleteCookie(c, LOGIN_COOKIE, { path: base || "/" });
     setCookie(c, SESSION_COOKIE, cookie, {

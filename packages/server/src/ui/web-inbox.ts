@@ -14,14 +14,22 @@ import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import type { Session, SessionManager } from "../auth/session-manager.js";
 import { errorResponse } from "../http/errors.js";
 import { actionId, readJson } from "../http/input.js";
+import type { RequestOrigin } from "../http/request-origin.js";
 import type { ActionService } from "../inbox/action-service.js";
 import { InboxError } from "../inbox/inbox-error.js";
 import type { InboxEvents } from "../inbox/inbox-events.js";
-import type { StoredRecord } from "../store/action-store.js";
+import { isListCursor } from "../store/list-cursor.js";
 import { mountAssets } from "./assets.js";
 import { historyPage, matchesSearch } from "./history-page.js";
-import { type InboxFilter, inboxFragment, inboxPage } from "./inbox-page.js";
+import {
+  type InboxFilter,
+  type InboxView,
+  inboxFragment,
+  inboxPage,
+  matchesSeverity,
+} from "./inbox-page.js";
 import type { PageContext } from "./layout.js";
+import { pendingSummary, readPage } from "./list-pages.js";
 import { liveEvents } from "./live-events.js";
 import { messagePage } from "./login-page.js";
 import { reviewPage } from "./review-page.js";
@@ -39,12 +47,11 @@ export interface WebInboxDeps {
   service: ActionService;
   events: Pick<InboxEvents, "on">;
   clock: Clock;
+  /** How requests reached the inbox (https for cookies, client address for the throttle). */
+  origin: RequestOrigin;
   shutdown: AbortSignal;
   secureCookies?: boolean;
 }
-
-/** Most records a list page reads. */
-const MAX_LISTED = 1000;
 
 /** Mounts the reviewer web UI. */
 export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
@@ -55,7 +62,7 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
   });
   app.use(`${base}/login`, formLimit);
   app.use(`${base}/logout`, formLimit);
-  mountSessionRoutes(app, { ...deps, throttle: createLoginThrottle(deps.clock) });
+  mountSessionRoutes(app, { ...deps, throttle: createLoginThrottle({ clock: deps.clock }) });
   mountAssets(app, base);
 
   const pageCtx = (session: Session): PageContext => ({
@@ -96,22 +103,25 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
       return handler(c, session);
     };
 
-  /** The records `name` may see, newest first, up to {@link MAX_LISTED} read. */
-  const readAll = async (name: string, status?: "pending"): Promise<StoredRecord[]> => {
-    const out: StoredRecord[] = [];
-    let cursor: string | undefined;
-    let read = 0;
-    do {
-      const page = await gate.list(name, {
-        limit: 200,
-        ...(status ? { status } : {}),
-        ...(cursor ? { cursor } : {}),
-      });
-      read += 200;
-      out.push(...page.actions.map((a) => a.record));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor && read < MAX_LISTED);
-    return out;
+  /** The `cursor` query parameter of a list page (malformed ones are ignored). */
+  const cursorOf = (c: Context) => {
+    const cursor = c.req.query("cursor");
+    return cursor && isListCursor(cursor) ? cursor : undefined;
+  };
+  /** One page of the pending list and the true counts, for the reviewer `name`. */
+  const inboxView = async (c: Context, name: string): Promise<InboxView> => {
+    const filter = filterOf(c);
+    const cursor = cursorOf(c);
+    const query = {
+      status: "pending" as const,
+      ...(filter.agent ? { agentId: filter.agent } : {}),
+      ...(cursor ? { cursor } : {}),
+    };
+    const [page, summary] = await Promise.all([
+      readPage(gate, name, query, matchesSeverity(filter)),
+      pendingSummary(deps.service, gate, name, filter),
+    ]);
+    return { page, summary, ...(cursor ? { cursor } : {}) };
   };
   const filterOf = (c: Context): InboxFilter => {
     const agent = c.req.query("agent")?.slice(0, 200);
@@ -126,14 +136,12 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
   if (base) app.get(base, (c) => c.redirect(`${base}/inbox`, 303));
   app.get(
     `${base}/inbox`,
-    page(async (c, s) =>
-      c.html(inboxPage(pageCtx(s), await readAll(s.name, "pending"), filterOf(c))),
-    ),
+    page(async (c, s) => c.html(inboxPage(pageCtx(s), await inboxView(c, s.name), filterOf(c)))),
   );
   app.get(
     `${base}/ui/rows`,
     api(async (c, s) =>
-      c.html(inboxFragment(pageCtx(s), await readAll(s.name, "pending"), filterOf(c)).value),
+      c.html(inboxFragment(pageCtx(s), await inboxView(c, s.name), filterOf(c)).value),
     ),
   );
   app.get(
@@ -150,11 +158,10 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
     `${base}/history`,
     page(async (c, s) => {
       const q = (c.req.query("q") ?? "").slice(0, 200);
-      const decided = (await readAll(s.name))
-        .filter((r) => r.status !== "pending")
-        .filter((r) => matchesSearch(r, q))
-        .sort((a, b) => (b.decision?.decided_at ?? "").localeCompare(a.decision?.decided_at ?? ""));
-      return c.html(historyPage(pageCtx(s), decided, q));
+      const cursor = cursorOf(c);
+      const query = { status: "decided" as const, ...(cursor ? { cursor } : {}) };
+      const page = await readPage(gate, s.name, query, (r) => matchesSearch(r, q));
+      return c.html(historyPage(pageCtx(s), { page, ...(cursor ? { cursor } : {}) }, q));
     }),
   );
   app.get(

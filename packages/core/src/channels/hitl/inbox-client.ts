@@ -2,7 +2,7 @@
  * @module hitl/inbox-client
  * The HTTP client of the approval inbox (PROTOCOL.md): one undici `Agent` (keep-alive,
  * connect timeout), bearer auth, optional Standard Webhooks signatures, every call bounded
- * by a timeout, retries with backoff on network errors, 429 and 5xx.
+ * by a timeout, retries with backoff on network errors, 429 (except `too_many_pending`) and 5xx.
  */
 import { randomUUID } from "node:crypto";
 import { Webhook } from "standardwebhooks";
@@ -54,6 +54,14 @@ export interface HttpFailure {
 
 const RETRY_STATUS = (status: number) => status === 429 || status === 408 || status >= 500;
 
+/**
+ * A 429 that waiting a few seconds does not cure: the agent's quota of pending actions is
+ * full until reviewers decide some (answered at once, not retried).
+ */
+const isQuotaRefusal = (reply: { status: number; text: string }) =>
+  reply.status === 429 &&
+  failureOf(reply.status, reply.text).code === protocol.WireErrorCode.TOO_MANY_PENDING;
+
 /** Talks to one inbox. `close()` ends its connections. */
 export class InboxClient {
   readonly #options: InboxClientOptions;
@@ -94,7 +102,7 @@ export class InboxClient {
       let retryAfter: number | undefined;
       try {
         const reply = await this.#attempt(options, body);
-        if (!RETRY_STATUS(reply.status)) return reply;
+        if (!RETRY_STATUS(reply.status) || isQuotaRefusal(reply)) return reply;
         last = `HTTP ${reply.status}: ${failureOf(reply.status, reply.text).message}`;
         retryAfter = reply.retryAfterMs;
       } catch (error) {

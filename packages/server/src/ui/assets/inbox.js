@@ -44,18 +44,39 @@
   };
   const inbox = $("#inbox");
   if (inbox) {
-    let refreshing = Promise.resolve();
-    const refresh = () => {
-      refreshing = refreshing.then(async () => {
-        const res = await fetch(inbox.dataset.rowsUrl, { credentials: "same-origin" });
-        if (res.status === 401) return location.reload();
-        if (!res.ok) return;
-        const selected = $(".row.selected")?.dataset.id;
-        $("#live", inbox).outerHTML = await res.text();
-        const again = selected && $$(".row", inbox).find((r) => r.dataset.id === selected);
-        if (again) again.classList.add("selected");
-        tick();
-      });
+    const load = async () => {
+      const res = await fetch(inbox.dataset.rowsUrl, { credentials: "same-origin" });
+      if (res.status === 401) return location.reload();
+      if (!res.ok) return;
+      const selected = $(".row.selected")?.dataset.id;
+      $("#live", inbox).outerHTML = await res.text();
+      const again = selected && $$(".row", inbox).find((r) => r.dataset.id === selected);
+      if (again) again.classList.add("selected");
+      tick();
+    };
+    // Coalesced: a burst of events causes at most one refresh in flight plus one queued
+    // (which then shows every change of the burst), at most one per REFRESH_GAP_MS.
+    const REFRESH_GAP_MS = 1000;
+    let running = false;
+    let queued = false;
+    let last = 0;
+    const refresh = async () => {
+      if (running) {
+        queued = true;
+        return;
+      }
+      running = true;
+      try {
+        do {
+          queued = false;
+          const wait = last + REFRESH_GAP_MS - Date.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          last = Date.now();
+          await load().catch(() => {});
+        } while (queued);
+      } finally {
+        running = false;
+      }
     };
     listen(inbox.dataset.eventsUrl, refresh, refresh);
     const filters = $("#filters");
