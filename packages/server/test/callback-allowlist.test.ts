@@ -218,6 +218,15 @@ describe("--callback-urls / SAFEGUARDS_CALLBACK_URLS", () => {
     expect((await file(url as string, internal)).status).toBe(422);
   }, 30_000);
 
+  it("refuses a --callback-concurrency that is not a positive integer", async () => {
+    const { out, url } = await runCli(
+      ["--port", "0", "--db", "memory", "--callback-concurrency", "0"],
+      env,
+    );
+    expect(url).toBeUndefined();
+    expect(out).toMatch(/--callback-concurrency must be a positive integer/);
+  }, 30_000);
+
   it("parses the comma-separated list", () => {
     expect(parseCallbackUrlList("X", " http://a/ ,,https://b.example/x ")).toEqual([
       "http://a/",
