@@ -326,11 +326,11 @@ describe("HumanInTheLoopChannel callback receiver", () => {
     inbox.decide("act_cb", approve());
     const body = JSON.stringify({ type: "action.decided", data: inbox.records.get("act_cb") });
     const res = await post(server.url, body, signed("msg_act_cb", body));
-    expect(res.status).toBe(204);
+    expect(res.status).toBe(202);
     await expect(handler.waitForAction(action)).resolves.toBe(ActionStatus.APPROVED);
     const replay = await post(server.url, body, signed("msg_act_cb", body));
     expect(replay.status).toBe(200);
-    expect(channel.callbackStats).toEqual({ accepted: 1, replayed: 1, refused: 0 });
+    expect(channel.callbackStats).toMatchObject({ accepted: 1, replayed: 1, refused: 0 });
     handler.shutdown();
   });
 
@@ -356,6 +356,19 @@ describe("HumanInTheLoopChannel callback receiver", () => {
     expect((await post(server.url, body.replace("mallory", "alice"), tampered)).status).toBe(401);
     expect(action.status).toBe(ActionStatus.PENDING);
     expect(channel.callbackStats?.refused).toBe(3);
+    handler.shutdown();
+  });
+
+  it("a validly signed callback the inbox does not back settles nothing (202)", async () => {
+    const { channel, handler, server } = await receiver();
+    const action = await handler.requestAction(request("act_wake"));
+    const record = { ...inbox.records.get("act_wake")!, status: "approved", decision: approve() };
+    const body = JSON.stringify({ type: "action.decided", data: record });
+    expect((await post(server.url, body, signed("msg_w", body))).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(inbox.log).toContain("GET /actions/act_wake");
+    expect(action.status).toBe(ActionStatus.PENDING);
+    expect(channel.callbackStats).toMatchObject({ accepted: 1, settled: 0, ignored: 1 });
     handler.shutdown();
   });
 

@@ -17,13 +17,27 @@ import { bankingPolicies, bankingTools } from "./support/banking.js";
 type Calls = Array<{ name: string; args: Record<string, unknown>; id: string }>;
 
 let threads = 0;
-function pausedAgent(calls: Calls, policies = bankingPolicies(), clock = createManualClock()) {
+function pausedAgent(
+  calls: Calls,
+  policies = bankingPolicies(),
+  clock = createManualClock(),
+  options: { passTools?: boolean } = {},
+) {
   const { transferFunds, getBalance, ran } = bankingTools();
   const model = fakeModel().respondWithTools(calls).respond(new AIMessage("done"));
+  const tools = [transferFunds, getBalance];
   const agent = createAgent({
     model,
-    tools: [transferFunds, getBalance],
-    middleware: [approvalMiddleware({ policies, mode: "interrupt", agentId: "bank-bot", clock })],
+    tools,
+    middleware: [
+      approvalMiddleware({
+        policies,
+        mode: "interrupt",
+        agentId: "bank-bot",
+        clock,
+        ...(options.passTools ? { tools } : {}),
+      }),
+    ],
     checkpointer: new MemorySaver(),
   });
   const config = { configurable: { thread_id: `thread-${++threads}` } };
@@ -223,6 +237,48 @@ describe('approvalMiddleware mode "interrupt"', () => {
       t1: { type: "modify", responseData: { amount: "999.00" } },
     });
     expect(kit.ran).toEqual([{ tool: "transfer_funds", args: { amount: "999.00", to: "ACME" } }]);
+  });
+
+  it("with `tools`, an edit that fails another call's zod refinement refuses the whole resume", async () => {
+    const kit = pausedAgent(
+      [big("a"), big("b", "3000.00")],
+      bankingPolicies(),
+      createManualClock(),
+      {
+        passTools: true,
+      },
+    );
+    await kit.start();
+    const before = await listPendingApprovals(kit.agent, kit.config);
+    // under 1000000.00 is a zod refinement: JSON Schema (args_schema) cannot express it
+    for (const [edited, approved] of [
+      ["a", "b"],
+      ["b", "a"],
+    ] as const) {
+      const refused = await resumeApprovals(kit.agent, kit.config, {
+        [edited]: { type: "modify", responseData: { amount: "2000000.00" } },
+        [approved]: { type: "approve" },
+      }).catch((e) => e);
+      expect(isSafeguardsError(refused, ErrorCode.INVALID_MODIFICATION)).toBe(true);
+      expect(String((refused as Error).message)).toContain("1000000.00");
+      expect(kit.ran).toHaveLength(0);
+      expect(await listPendingApprovals(kit.agent, kit.config)).toEqual(before);
+    }
+  });
+
+  it("without `tools`, an edit failing only another call's zod refinement never runs that call", async () => {
+    const kit = pausedAgent([big("a"), big("b", "3000.00")]);
+    await kit.start();
+    await resumeApprovals(kit.agent, kit.config, {
+      a: { type: "approve" },
+      b: { type: "modify", responseData: { amount: "2000000.00" } },
+    }).catch((e) => e);
+    // the edit never ran, and the call did not succeed: it is refused or asked about again
+    expect(kit.ran.filter((r) => (r.args as { amount: string }).amount === "2000000.00")).toEqual(
+      [],
+    );
+    const byId = await kit.toolMessages();
+    expect(byId.b?.status ?? "no result").not.toBe("success");
   });
 
   it("only allowed decisions are accepted", async () => {

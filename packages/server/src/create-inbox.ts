@@ -17,7 +17,6 @@ import {
   systemClock,
 } from "@safeguards/core";
 import type { Hono } from "hono";
-import { Webhook } from "standardwebhooks";
 import { z } from "zod";
 import { createReviewerGate } from "./auth/reviewer-gate.js";
 import { createReviewers, type ReviewersOptions } from "./auth/reviewers.js";
@@ -35,6 +34,7 @@ import { createLocalNotifier, type DecisionNotifier } from "./inbox/decision-not
 import { createExpirySweeper } from "./inbox/expiry-sweeper.js";
 import { createInboxEvents, type InboxEvents } from "./inbox/inbox-events.js";
 import { createPostgresNotifier } from "./inbox/postgres-notifier.js";
+import { signingSecrets } from "./inbox/signing-secrets.js";
 import type { ActionStore, StoredRecord } from "./store/action-store.js";
 import { isPostgresUrl, resolveStore } from "./store/resolve-store.js";
 import { closeServer } from "./util/close-server.js";
@@ -55,6 +55,13 @@ export interface InboxOptions {
   reviewerTokens?: Record<string, string>;
   /** Standard Webhooks secret (`whsec_...`) that signs callbacks; without it `callback_url` is refused. */
   signingSecret?: string;
+  /**
+   * Agent id -> that agent's own Standard Webhooks secret: signs its callbacks and verifies
+   * its signed requests instead of `signingSecret` (which stays for the agents not listed),
+   * so one agent cannot sign callbacks for another. Needs `signingSecret`; each secret must
+   * differ from it and from the others. @default {}
+   */
+  agentSigningSecrets?: Record<string, string>;
   /** Time source (tests inject a manual clock). @default systemClock */
   clock?: Clock;
   /** Public URL of the inbox root (with any prefix), used for `review_url`. @default the request's origin + basePath */
@@ -114,6 +121,7 @@ const optionsSchema = z.strictObject({
     .optional(),
   reviewers: z.custom<ReviewersOptions>((v) => typeof v === "object" && v !== null).optional(),
   signingSecret: z.string().min(1).optional(),
+  agentSigningSecrets: z.record(z.string().min(1), z.string().min(1)).optional(),
   clock: z.custom<Clock>((v) => typeof v === "object" && v !== null).optional(),
   publicUrl: z.url().optional(),
   basePath: z
@@ -134,18 +142,6 @@ const optionsSchema = z.strictObject({
   onError: fn<(error: unknown) => void>().optional(),
 });
 
-/** Throws {@link InvalidConfigError} early for a malformed Standard Webhooks secret. */
-function checkSigningSecret(secret: string): void {
-  try {
-    new Webhook(secret);
-  } catch (error) {
-    throw new InvalidConfigError(
-      "createInbox: signingSecret is not a Standard Webhooks secret (whsec_ followed by base64)",
-      { cause: error },
-    );
-  }
-}
-
 /** Creates an approval inbox (see {@link InboxOptions}). */
 export function createInbox(options: InboxOptions): Inbox {
   const config = parseConfig("createInbox", optionsSchema, options) as InboxOptions;
@@ -156,7 +152,11 @@ export function createInbox(options: InboxOptions): Inbox {
     throw new InvalidConfigError(
       "createInbox: a key cannot be both an API key and a reviewer token",
     );
-  if (config.signingSecret) checkSigningSecret(config.signingSecret);
+  const secretFor = signingSecrets(
+    config.signingSecret,
+    config.agentSigningSecrets,
+    Object.values(config.apiKeys),
+  );
   const clock = config.clock ?? systemClock;
   const onError =
     config.onError ?? ((error: unknown) => console.error("[safeguards-inbox]", error));
@@ -183,6 +183,7 @@ export function createInbox(options: InboxOptions): Inbox {
   const callbacks = config.signingSecret
     ? createCallbackDelivery({
         signingSecret: config.signingSecret,
+        ...(secretFor ? { secretFor } : {}),
         clock,
         ...(config.callbackRetry ? { retry: config.callbackRetry } : {}),
         store,
@@ -228,9 +229,7 @@ export function createInbox(options: InboxOptions): Inbox {
     authenticator: async (r) =>
       (extra ? await extra(r) : undefined) ?? bearer(r.headers.get("authorization") ?? undefined),
     toWire,
-    ...(config.signingSecret
-      ? { verifySignature: createSignatureVerifier(config.signingSecret) }
-      : {}),
+    ...(secretFor ? { verifySignature: createSignatureVerifier(secretFor) } : {}),
     shutdown: shutdown.signal,
   };
   const app = createApp(ctx, { basePath, onError });

@@ -4,7 +4,7 @@
  * channel's receiver, and a replay is ignored; 1,000 pending actions wait over one
  * `/decisions` connection; a fresh channel starts at `since=now` and never replays history.
  */
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import {
@@ -14,8 +14,9 @@ import {
   type HumanInTheLoopChannel,
 } from "@safeguards/core";
 import { afterEach, describe, expect, it } from "vitest";
+import { callbackChannel, callbackReceiver, forward, listenLocal } from "./callback-helpers.js";
 import { agentChannel, fileTransaction, finish, review, until } from "./e2e-helpers.js";
-import { AGENT, SECRET, startInbox } from "./helpers.js";
+import { AGENT, startInbox } from "./helpers.js";
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -32,17 +33,7 @@ async function handlerFor(url: string, config: Record<string, unknown> = {}) {
   return { channel, handler };
 }
 
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  cleanup.push(
-    () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  );
-  return (server.address() as AddressInfo).port;
-}
+const listen = (server: Server) => listenLocal(server, cleanup);
 
 describe("delivery", () => {
   it("retries a 500ing front twice, then files exactly one action", async () => {
@@ -61,20 +52,7 @@ describe("delivery", () => {
             .end(JSON.stringify({ error: { code: "internal_error", message: "flaky" } }));
         }
       }
-      const upstream = httpRequest(
-        {
-          host: target.hostname,
-          port: target.port,
-          path: req.url,
-          method: req.method,
-          headers: req.headers,
-        },
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
-      req.pipe(upstream);
+      forward(req, res, target);
     });
     const port = await listen(front);
     const { handler } = await handlerFor(`http://127.0.0.1:${port}/api`);
@@ -101,8 +79,7 @@ describe("delivery", () => {
     const { inbox, url } = await startInbox({ callbackUrls: (u) => u.hostname === "127.0.0.1" });
     cleanup.push(() => inbox.close());
     let forwarded: { headers: Record<string, string>; body: string } | undefined;
-    let callbacks: ReturnType<HumanInTheLoopChannel["createCallbackHandler"]> | undefined;
-    const receiver = createServer((req, res) => {
+    const receiver = await callbackReceiver(cleanup, (req) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
@@ -116,25 +93,14 @@ describe("delivery", () => {
           ),
         };
       });
-      callbacks?.(req, res);
     });
-    const port = await listen(receiver);
-    const channel = await agentChannel(url, {
-      signingSecret: SECRET,
-      callbackUrl: `http://127.0.0.1:${port}/cb`,
-      longPoll: false,
-      pollInterval: 3600,
-    });
-    const handler = new HumanActionHandler(channel);
-    cleanup.push(() => channel.shutdown());
-    cleanup.push(() => handler.shutdown());
-    callbacks = channel.createCallbackHandler();
+    const { channel, handler } = await callbackChannel(url, receiver, cleanup);
     const action = await fileTransaction(handler);
     const done = finish(handler, action);
     await review(url, action.id, { type: "approve" });
     expect((await done).status).toBe(ActionStatus.APPROVED);
     expect(channel.callbackStats?.accepted).toBe(1);
-    const again = await fetch(`http://127.0.0.1:${port}/cb`, {
+    const again = await fetch(receiver.url, {
       method: "POST",
       headers: { "content-type": "application/json", ...forwarded!.headers },
       body: forwarded!.body,

@@ -2,7 +2,8 @@
  * @module human-in-the-loop-channel
  * `HumanInTheLoopChannel`: the guide's channel made real. Files approval requests with an
  * approval inbox over HTTP (PROTOCOL.md) and hears each decision back over ONE long-poll
- * stream per channel (`GET /decisions`), optionally sped up by a signed callback receiver.
+ * stream per channel (`GET /decisions`), optionally sped up by a signed callback receiver
+ * (a callback only wakes a read of the record with the channel's key: the inbox is the truth).
  */
 import type { RequestListener } from "node:http";
 import type { SafetyAlert } from "../alerts/safety-alert.js";
@@ -34,7 +35,7 @@ export interface HumanInTheLoopChannelOptions {
   random?: () => number;
   /** First retry / reconnect delay (ms). @default 200 */
   backoffMs?: number;
-  /** Receives errors of the decision stream (it keeps retrying). @default ignored */
+  /** Receives errors of the decision stream (it retries) and of callbacks' reads. @default ignored */
   onStreamError?: (error: unknown) => void;
 }
 
@@ -80,6 +81,7 @@ export class HumanInTheLoopChannel implements ApprovalChannel<HumanInTheLoopChan
       ...this.#options,
       clock: this.#clock,
       wanted: () => this.#pending.size > 0,
+      waitingFor: (actionId) => this.#pending.has(actionId),
       onRecord: (record) => this.#deliver(record),
     });
     this.#running = running;
@@ -103,7 +105,7 @@ export class HumanInTheLoopChannel implements ApprovalChannel<HumanInTheLoopChan
     return this.#running?.stream.cursor;
   }
 
-  /** Counts of the callback receiver (accepted, replayed, refused), if there is one. */
+  /** Counts of the callback receiver (accepted, replayed, refused, settled, ...), if there is one. */
   get callbackStats(): CallbackStats | undefined {
     return this.#running?.callbacks?.stats;
   }
@@ -198,7 +200,8 @@ export class HumanInTheLoopChannel implements ApprovalChannel<HumanInTheLoopChan
 
   /**
    * A `node:http` listener that receives the inbox's signed callbacks; mount it at the path
-   * of `callbackUrl` on an existing server. Needs `callbackUrl` and `signingSecret`.
+   * of `callbackUrl` on an existing server. Needs `callbackUrl` and `signingSecret`. A verified
+   * callback only wakes a read of the record with this channel's key (`GET /actions/{id}`).
    */
   createCallbackHandler(): RequestListener {
     const callbacks = this.#require().callbacks;

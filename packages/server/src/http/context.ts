@@ -25,7 +25,11 @@ export interface HttpContext {
    * Checks Standard Webhooks headers over an agent's raw body when they are present (absent
    * when the inbox has no signing secret); throws 401 for a bad or stale signature.
    */
-  verifySignature?: (raw: string, header: (name: string) => string | undefined) => void;
+  verifySignature?: (
+    raw: string,
+    header: (name: string) => string | undefined,
+    agentId: string,
+  ) => void;
   /** Aborted when the inbox closes, to release long polls. */
   shutdown: AbortSignal;
 }

@@ -16,7 +16,7 @@ export function requestApproval(ctx: HttpContext) {
   return async (c: Context): Promise<Response> => {
     const agentId = requireAgent(await authenticate(ctx.authenticator, c.req.raw));
     const body = await readJson(c, protocol.approvalRequestBodySchema, (raw) =>
-      ctx.verifySignature?.(raw, (name) => c.req.header(name)),
+      ctx.verifySignature?.(raw, (name) => c.req.header(name), agentId),
     );
     const { created, action } = await ctx.service.submit(agentId, body);
     return c.json(ctx.toWire(action.record, c.req.url), created ? 201 : 200);

@@ -25,6 +25,8 @@ const RESEND_LIMIT = 10_000;
 /** Options of {@link createCallbackDelivery}. */
 export interface CallbackDeliveryOptions {
   signingSecret: string;
+  /** The secret of one agent's callbacks. @default always `signingSecret` */
+  secretFor?: (agentId: string) => string;
   clock: Clock;
   retry?: CallbackRetryOptions;
   store: ActionStore;
@@ -62,6 +64,7 @@ export function createCallbackDelivery(options: CallbackDeliveryOptions): Callba
   });
   const sender = createCallbackSender({
     signingSecret: options.signingSecret,
+    ...(options.secretFor ? { secretFor: options.secretFor } : {}),
     clock: options.clock,
     dispatcher,
     ...(options.retry ? { retry: options.retry } : {}),

@@ -34,6 +34,8 @@ export const DEFAULT_MAX_CONCURRENT = 16;
 export interface CallbackSenderOptions {
   /** Standard Webhooks secret (`whsec_...`). */
   signingSecret: string;
+  /** The secret of one agent's callbacks (per-agent secrets). @default always `signingSecret` */
+  secretFor?: (agentId: string) => string;
   clock: Clock;
   retry?: CallbackRetryOptions;
   /** Most attempts in flight at once (the rest are queued, not dropped). @default 16 */
@@ -61,7 +63,13 @@ export interface CallbackSender {
 
 /** Creates a {@link CallbackSender}. */
 export function createCallbackSender(options: CallbackSenderOptions): CallbackSender {
-  const webhook = new Webhook(options.signingSecret);
+  const webhooks = new Map<string, Webhook>();
+  const webhookFor = (agentId: string) => {
+    const secret = options.secretFor?.(agentId) ?? options.signingSecret;
+    const webhook = webhooks.get(secret) ?? new Webhook(secret);
+    webhooks.set(secret, webhook);
+    return webhook;
+  };
   const { clock } = options;
   const initialDelay = options.retry?.initialDelayMs ?? 1000;
   const maxDelay = options.retry?.maxDelayMs ?? 300_000;
@@ -103,7 +111,7 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
           "content-type": "application/json",
           "webhook-id": msgId,
           "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
-          "webhook-signature": webhook.sign(msgId, now, payload),
+          "webhook-signature": webhookFor(record.agent_id).sign(msgId, now, payload),
         },
         body: payload,
       });

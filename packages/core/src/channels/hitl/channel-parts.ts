@@ -1,13 +1,15 @@
 /**
  * @module hitl/channel-parts
  * Builds what an initialised `HumanInTheLoopChannel` runs on: the inbox client, the one
- * decision stream and, with `callbackUrl`, the callback receiver.
+ * decision stream and, with `callbackUrl`, the callback receiver, whose callbacks only wake
+ * a read of the record from the inbox (`callback-wakeup`).
  */
 import type { Server } from "node:http";
 import type * as protocol from "../../protocol/index.js";
 import type { Clock } from "../../util/clock.js";
 import { clockSleep, type Sleep } from "./backoff.js";
 import { type CallbackListener, createCallbackListener } from "./callback-receiver.js";
+import { createCallbackWakeup } from "./callback-wakeup.js";
 import { DecisionStream } from "./decision-stream.js";
 import type { HitlConfig } from "./hitl-config.js";
 import { InboxClient } from "./inbox-client.js";
@@ -30,7 +32,12 @@ export interface ChannelPartsOptions {
   backoffMs?: number;
   /** True while the channel waits for at least one action. */
   wanted: () => boolean;
-  /** Receives terminal records from the stream and the callback receiver. */
+  /** True for an action the channel waits for (a callback for any other id is ignored). */
+  waitingFor: (actionId: string) => boolean;
+  /**
+   * Receives terminal records read from the inbox with the channel's key: from the stream,
+   * and from the read that a verified callback triggers.
+   */
   onRecord: (record: protocol.ActionRecord) => void;
   onStreamError?: (error: unknown) => void;
 }
@@ -66,9 +73,17 @@ export function createChannelParts(config: HitlConfig, options: ChannelPartsOpti
   });
   const parts: ChannelParts = { config, client, stream, servers: [] };
   if (config.signingSecret && config.callbackUrl) {
+    let wake: (actionId: string) => void = () => {};
     parts.callbacks = createCallbackListener({
       signingSecret: config.signingSecret,
+      onWake: (actionId) => wake(actionId),
+    });
+    wake = createCallbackWakeup({
+      client,
+      waitingFor: options.waitingFor,
       onRecord: options.onRecord,
+      stats: parts.callbacks.stats,
+      onError: (error) => options.onStreamError?.(error),
     });
   }
   return parts;
