@@ -27,6 +27,8 @@ describe("bridge over the HTTP inbox (callback and decision stream both deliver)
       apiKeys: { sk_test_agent_0123456789abcdef: AGENT_ID },
       reviewerTokens: { rt_test_reviewer_0123456789abcdef: "cfo" },
       signingSecret: SECRET,
+      // The agent's callback receiver is on 127.0.0.1 (internal): allow it explicitly.
+      callbackUrls: (target) => target.hostname === "127.0.0.1",
       onError: () => {},
     });
     const { url } = await inbox.listen({ port: 0, host: "127.0.0.1" });

@@ -29,6 +29,8 @@ Options:
   --callback-urls <list>  comma-separated URL prefixes callbacks may go to, e.g.
                  "https://agents.internal.example/,http://127.0.0.1:9000/"; any other
                  callback_url gets 422 callback_url_not_allowed   default $SAFEGUARDS_CALLBACK_URLS
+                 (without a list: public addresses only, never loopback/private/link-local)
+  --callback-concurrency <n>  most callbacks in flight at once (others wait)   default 16
   --trust-proxy  the inbox is behind one TLS proxy: honour its X-Forwarded-Proto (Secure
                  cookies, HSTS) and X-Forwarded-For (sign-in throttle); never when clients
                  can reach the inbox directly                  default off
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
       "trust-proxy": { type: "boolean", default: false },
       "max-pending-per-agent": { type: "string" },
       "max-waits-per-agent": { type: "string" },
+      "callback-concurrency": { type: "string", default: "16" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -84,6 +87,9 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new InvalidConfigError("--port must be 0-65535");
+  const callbackConcurrency = Number(values["callback-concurrency"]);
+  if (!Number.isInteger(callbackConcurrency) || callbackConcurrency < 1)
+    throw new InvalidConfigError("--callback-concurrency must be a positive integer");
   const apiKeys = parseKeyList("SAFEGUARDS_API_KEYS", process.env.SAFEGUARDS_API_KEYS);
   if (Object.keys(apiKeys).length === 0) {
     throw new InvalidConfigError(
@@ -100,7 +106,7 @@ async function main(): Promise<void> {
     : undefined;
   if (secret && !callbackUrls) {
     process.stderr.write(
-      "safeguards-inbox: warning: callbacks are on (SAFEGUARDS_SIGNING_SECRET) but no --callback-urls / SAFEGUARDS_CALLBACK_URLS allowlist is set; agents can make the inbox POST to any URL, internal addresses included\n",
+      "safeguards-inbox: note: callbacks are on (SAFEGUARDS_SIGNING_SECRET) with no --callback-urls / SAFEGUARDS_CALLBACK_URLS allowlist: they go to public addresses only (agents on this machine or a private network need an entry)\n",
     );
   }
   const selected = selectStore({
@@ -119,6 +125,7 @@ async function main(): Promise<void> {
     ...(callbackUrls ? { callbackUrls } : {}),
     ...positiveFlag("max-pending-per-agent", "maxPendingPerAgent", values),
     ...positiveFlag("max-waits-per-agent", "maxWaitsPerAgent", values),
+    callbackConcurrency,
     ...(values["public-url"] ? { publicUrl: values["public-url"] } : {}),
     ...(values["trust-proxy"] ? { trustProxy: true } : {}),
     ...(values.reviewers

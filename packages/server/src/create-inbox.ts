@@ -29,6 +29,7 @@ import { checkSigningSecret, createSignatureVerifier } from "./http/verify-signa
 import { type ActionService, createActionService } from "./inbox/action-service.js";
 import { type CallbackUrlPolicy, createCallbackUrlCheck } from "./inbox/callback-allowlist.js";
 import { createCallbackDelivery } from "./inbox/callback-delivery.js";
+import type { CallbackLookup } from "./inbox/callback-dispatcher.js";
 import type { CallbackRetryOptions } from "./inbox/callback-sender.js";
 import { createLocalNotifier, type DecisionNotifier } from "./inbox/decision-notifier.js";
 import { createExpirySweeper } from "./inbox/expiry-sweeper.js";
@@ -85,10 +86,9 @@ export interface InboxOptions {
   /** Callback retry schedule. */
   callbackRetry?: CallbackRetryOptions;
   /**
-   * Allowed `callback_url` targets (SSRF guard): URL prefixes/origins, e.g.
-   * `["https://agents.internal.example/"]`, or `(url, agentId) => boolean`. Other URLs get
-   * 422 `callback_url_not_allowed`; URLs with credentials are always refused.
-   * @default every http(s) URL (set it whenever agents are less trusted than the inbox's network)
+   * Allowed `callback_url` targets (SSRF guard), which may be internal: URL prefixes, e.g.
+   * `["https://agents.internal.example/"]`, or `(url, agentId) => boolean`. Others get 422.
+   * @default public addresses only: IP literals checked at filing, names on every address they resolve to at delivery
    */
   callbackUrls?: CallbackUrlPolicy;
   /**
@@ -107,6 +107,10 @@ export interface InboxOptions {
    * agent (or reviewer) may hold open at once; more get 429 `too_many_waits`. @default 100
    */
   maxWaitsPerAgent?: number;
+  /** Most callback attempts in flight at once (the rest wait). @default 16 */
+  callbackConcurrency?: number;
+  /** Resolves callback host names (tests inject one). @default `dns.promises.lookup` */
+  callbackLookup?: CallbackLookup;
   /** Longest sleep of the expiry sweeper (ms). @default 30000 */
   expirySweepMs?: number;
   /** Receives unexpected errors (500s, failed sweeps, listener errors). @default console.error */
@@ -166,6 +170,8 @@ const optionsSchema = z.strictObject({
   trustProxy: z.boolean().optional(),
   maxPendingPerAgent: z.number().int().positive().optional(),
   maxWaitsPerAgent: z.number().int().positive().optional(),
+  callbackConcurrency: z.number().int().positive().optional(),
+  callbackLookup: fn<CallbackLookup>().optional(),
   expirySweepMs: z.number().int().positive().optional(),
   onError: fn<(error: unknown) => void>().optional(),
   onWarning: fn<(message: string) => void>().optional(),
@@ -219,6 +225,9 @@ export function createInbox(options: InboxOptions): Inbox {
         store,
         events,
         checkCallbackUrl,
+        publicOnly: config.callbackUrls === undefined,
+        lookup: config.callbackLookup,
+        maxConcurrent: config.callbackConcurrency,
         toWire: (record) => toWire(record),
         onError,
       })

@@ -14,6 +14,7 @@ export type { EmailApprovalOptions, SmtpOptions } from "./email/email-approvals.
 export type { Authenticator, Principal } from "./http/auth.js";
 export type { ActionService, SubmitResult } from "./inbox/action-service.js";
 export type { CallbackUrlPolicy } from "./inbox/callback-allowlist.js";
+export type { CallbackLookup } from "./inbox/callback-dispatcher.js";
 export type { CallbackRetryOptions } from "./inbox/callback-sender.js";
 export type {
   DecisionEvent,

@@ -194,7 +194,7 @@ describe("--callback-urls / SAFEGUARDS_CALLBACK_URLS", () => {
       env,
     );
     expect(url).toBeDefined();
-    expect(out).not.toMatch(/warning: callbacks/);
+    expect(out).not.toMatch(/note: callbacks/);
     const refused = requestBody(undefined, { callback_url: "http://127.0.0.1:9001/" });
     expect((await file(url as string, refused)).status).toBe(422);
     const ok = requestBody(undefined, { callback_url: "https://a.example/cb" });
@@ -210,10 +210,21 @@ describe("--callback-urls / SAFEGUARDS_CALLBACK_URLS", () => {
     expect(out).toMatch(/SAFEGUARDS_CALLBACK_URLS\[1\]/);
   }, 30_000);
 
-  it("warns at start when callbacks are signed but no allowlist is set", async () => {
+  it("says at start that callbacks go to public addresses only without an allowlist", async () => {
     const { out, url } = await runCli(["--port", "0", "--db", "memory"], env);
     expect(url).toBeDefined();
-    expect(out).toMatch(/warning: .*no --callback-urls/);
+    expect(out).toMatch(/note: .*no --callback-urls.*public addresses only/);
+    const internal = requestBody(undefined, { callback_url: "http://2130706433:9000/" });
+    expect((await file(url as string, internal)).status).toBe(422);
+  }, 30_000);
+
+  it("refuses a --callback-concurrency that is not a positive integer", async () => {
+    const { out, url } = await runCli(
+      ["--port", "0", "--db", "memory", "--callback-concurrency", "0"],
+      env,
+    );
+    expect(url).toBeUndefined();
+    expect(out).toMatch(/--callback-concurrency must be a positive integer/);
   }, 30_000);
 
   it("parses the comma-separated list", () => {

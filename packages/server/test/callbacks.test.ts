@@ -44,7 +44,9 @@ async function receiver(statuses: number[]) {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/safeguards/callback`, received, server };
+  // A receiver on 127.0.0.1 is internal: the inbox calls it only when its allowlist says so.
+  const allow = [`http://127.0.0.1:${port}/safeguards/`];
+  return { url: `http://127.0.0.1:${port}/safeguards/callback`, received, server, allow };
 }
 
 let inbox: Inbox | undefined;
@@ -59,7 +61,10 @@ describe("signed callbacks", () => {
   it("POSTs the terminal record signed with Standard Webhooks, retrying after a 500", async () => {
     const target = await receiver([500, 503, 200]);
     server = target.server;
-    const started = await startInbox({ callbackRetry: { initialDelayMs: 10, maxDelayMs: 50 } });
+    const started = await startInbox({
+      callbackUrls: target.allow,
+      callbackRetry: { initialDelayMs: 10, maxDelayMs: 50 },
+    });
     inbox = started.inbox;
     const body = requestBody(undefined, { callback_url: target.url });
     expect((await file(started.url, body)).status).toBe(201);
@@ -82,7 +87,7 @@ describe("signed callbacks", () => {
     server = target.server;
     const store = tempDbPath();
     const retry = { initialDelayMs: 60_000 }; // no retry before the inbox stops
-    const first = await startInbox({ store, callbackRetry: retry });
+    const first = await startInbox({ store, callbackUrls: target.allow, callbackRetry: retry });
     const body = requestBody(undefined, { callback_url: target.url });
     await file(first.url, body);
     await decideAs(first.url, body.id, { type: "approve" });
@@ -92,7 +97,7 @@ describe("signed callbacks", () => {
     ]);
     await first.inbox.close();
 
-    const second = await startInbox({ store, callbackRetry: retry });
+    const second = await startInbox({ store, callbackUrls: target.allow, callbackRetry: retry });
     inbox = second.inbox;
     await until(() => target.received.length === 2);
     const [down, up] = target.received;
@@ -111,7 +116,12 @@ describe("signed callbacks", () => {
     const store = tempDbPath();
     const clock = createManualClock(Date.now());
     const retry = { initialDelayMs: 60_000, windowMs: 3_600_000 };
-    const first = await startInbox({ store, clock, callbackRetry: retry });
+    const first = await startInbox({
+      store,
+      clock,
+      callbackUrls: target.allow,
+      callbackRetry: retry,
+    });
     const body = requestBody(clock, { callback_url: target.url });
     await file(first.url, body);
     await decideAs(first.url, body.id, { type: "reject", comments: "no" });
@@ -119,7 +129,12 @@ describe("signed callbacks", () => {
     await first.inbox.close();
 
     clock.advance(3_600_001); // down for longer than the retry window
-    const second = await startInbox({ store, clock, callbackRetry: retry });
+    const second = await startInbox({
+      store,
+      clock,
+      callbackUrls: target.allow,
+      callbackRetry: retry,
+    });
     inbox = second.inbox;
     // Given up at start-up (settled as failed) without calling the agent again.
     await until(async () => (await second.inbox.store.pendingCallbacks(10)).length === 0);
@@ -130,7 +145,7 @@ describe("signed callbacks", () => {
     const target = await receiver([200]);
     server = target.server;
     const other = `whsec_${Buffer.from("another-secret-another-secret!!").toString("base64")}`;
-    const started = await startInbox({ signingSecret: other });
+    const started = await startInbox({ signingSecret: other, callbackUrls: target.allow });
     inbox = started.inbox;
     const body = requestBody(undefined, { callback_url: target.url });
     await file(started.url, body);
@@ -144,6 +159,7 @@ describe("signed callbacks", () => {
     const target = await receiver(Array.from({ length: 200 }, () => 500));
     server = target.server;
     const started = await startInbox({
+      callbackUrls: target.allow,
       callbackRetry: { initialDelayMs: 5, maxDelayMs: 10, windowMs: 400 },
     });
     inbox = started.inbox;
@@ -163,6 +179,7 @@ describe("signed callbacks", () => {
     const clock = createManualClock(Date.now());
     const started = await startInbox({
       clock,
+      callbackUrls: target.allow,
       callbackRetry: { initialDelayMs: 60_000, maxDelayMs: 240_000 },
     });
     inbox = started.inbox;

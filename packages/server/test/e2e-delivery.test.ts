@@ -75,7 +75,8 @@ describe("delivery", () => {
   });
 
   it("decisions arrive through the signed callback; a replayed callback is ignored", async () => {
-    const { inbox, url } = await startInbox();
+    // The receiver is on 127.0.0.1 (internal): the inbox calls it only with an allowlist.
+    const { inbox, url } = await startInbox({ callbackUrls: (u) => u.hostname === "127.0.0.1" });
     cleanup.push(() => inbox.close());
     let forwarded: { headers: Record<string, string>; body: string } | undefined;
     const receiver = await callbackReceiver(cleanup, (req) => {

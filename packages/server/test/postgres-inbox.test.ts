@@ -41,6 +41,7 @@ describe.runIf(PG_TEST_URL)("two inbox instances on one PostgreSQL database", ()
       apiKeys: { [AGENT_KEY]: "bot" },
       reviewerTokens: { [REVIEWER_TOKEN]: "alice" },
       signingSecret: SECRET,
+      callbackUrls: (url) => url.hostname === "127.0.0.1", // the test's receiver is local
       ...(clock ? { clock } : {}),
       onError: (e) => {
         throw e;

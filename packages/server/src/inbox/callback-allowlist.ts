@@ -1,14 +1,19 @@
 /**
  * @module inbox/callback-allowlist
  * Which `callback_url`s the inbox agrees to call (SSRF guard): a list of allowed URL
- * prefixes/origins, or a predicate. URLs with credentials (`user:pass@`) are always refused.
+ * prefixes/origins, or a predicate. Without either, only public addresses: IP literals and
+ * `localhost` names are vetted here (at filing and again at delivery), other names on the
+ * addresses they resolve to when the callback is sent (see `callback-dispatcher`). URLs with
+ * credentials (`user:pass@`) are always refused.
  */
 import { InvalidConfigError } from "@safeguards/core";
+import { publicHostRefusal } from "./public-address.js";
 
 /**
  * Allowed callback targets: URL prefixes such as `"https://agents.example/"` (same origin,
  * path under the prefix's path, on `/` boundaries), or a predicate given the parsed URL and
- * the agent id. Absent: every http(s) URL without credentials is allowed.
+ * the agent id; an entry may name an internal target. Absent: http(s) URLs to public
+ * addresses only (loopback, private, link-local, ... are refused).
  */
 export type CallbackUrlPolicy = readonly string[] | ((url: URL, agentId: string) => boolean);
 
@@ -73,7 +78,8 @@ export function createCallbackUrlCheck(
       }
       return "callback_url is not allowed by this inbox's callbackUrls policy";
     }
-    if (prefixes === undefined || prefixes.some((p) => underPrefix(url, p))) return null;
+    if (prefixes === undefined) return publicHostRefusal(url);
+    if (prefixes.some((p) => underPrefix(url, p))) return null;
     return "callback_url is not in this inbox's callbackUrls allowlist";
   };
 }

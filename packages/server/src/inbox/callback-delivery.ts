@@ -1,7 +1,8 @@
 /**
  * @module inbox/callback-delivery
  * Callbacks as the inbox runs them, around the {@link CallbackSender}: the URL is vetted
- * again at delivery (a URL stored before the allowlist was tightened is not called), how
+ * again at delivery (a URL stored before the allowlist was tightened is not called; without
+ * an allowlist the addresses a name resolves to are checked too, see `callback-dispatcher`), how
  * each delivery ended is recorded in the store (`settleCallback`), failures become
  * `callback.failed` events, and at start-up the callbacks still owed from before a restart
  * are sent again, their retry window counted from the decision.
@@ -9,10 +10,12 @@
 import type { Clock, protocol } from "@safeguards/core";
 import type { ActionStore, CallbackOutcome, StoredRecord } from "../store/action-store.js";
 import type { CallbackUrlCheck } from "./callback-allowlist.js";
+import { type CallbackLookup, createCallbackDispatcher } from "./callback-dispatcher.js";
 import {
   type CallbackRetryOptions,
   type CallbackSender,
   createCallbackSender,
+  DEFAULT_MAX_CONCURRENT,
 } from "./callback-sender.js";
 import type { InboxEvents } from "./inbox-events.js";
 
@@ -29,6 +32,12 @@ export interface CallbackDeliveryOptions {
   store: ActionStore;
   events: InboxEvents;
   checkCallbackUrl: CallbackUrlCheck;
+  /** Only public addresses may be called (no `callbackUrls`): names are checked when resolved. */
+  publicOnly: boolean;
+  /** Resolves callback host names. @default the system resolver */
+  lookup?: CallbackLookup | undefined;
+  /** Most callback attempts in flight at once (and connections to one origin). @default 16 */
+  maxConcurrent?: number | undefined;
   /** The wire record sent for a stored one. */
   toWire: (record: StoredRecord) => protocol.ActionRecord;
   /** Receives failures to record an outcome. */
@@ -47,11 +56,19 @@ export function createCallbackDelivery(options: CallbackDeliveryOptions): Callba
   const settle = (actionId: string, outcome: CallbackOutcome) => {
     store.settleCallback(actionId, outcome).catch(options.onError);
   };
+  const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
+  const dispatcher = createCallbackDispatcher({
+    publicOnly: options.publicOnly,
+    lookup: options.lookup,
+    connectionsPerOrigin: maxConcurrent,
+  });
   const sender = createCallbackSender({
     signingSecret: options.signingSecret,
     ...(options.secretFor ? { secretFor: options.secretFor } : {}),
     clock: options.clock,
+    dispatcher,
     ...(options.retry ? { retry: options.retry } : {}),
+    maxConcurrent,
     onDelivered: (info) => settle(info.actionId, "delivered"),
     onGiveUp: (info) => {
       settle(info.actionId, "failed");
@@ -70,6 +87,10 @@ export function createCallbackDelivery(options: CallbackDeliveryOptions): Callba
   return {
     ...sender,
     deliver,
+    close() {
+      sender.close();
+      dispatcher.destroy().catch(() => {});
+    },
     async resendOwed() {
       const owed = await store.pendingCallbacks(RESEND_LIMIT);
       for (const action of owed) {

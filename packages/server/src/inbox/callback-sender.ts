@@ -2,13 +2,18 @@
  * @module inbox/callback-sender
  * Delivers terminal records to `callback_url`, signed with Standard Webhooks
  * (`webhook-id`, `webhook-timestamp`, `webhook-signature`), retrying with exponential backoff
- * until a 2xx or the retry window ends. The decision is already committed and stays
+ * until a 2xx or the retry window ends. A 3xx is not followed and ends the delivery at once
+ * as a failure (a redirect cannot become a 2xx by retrying, and following it would let the
+ * receiver point the inbox anywhere). At most `maxConcurrent` attempts run at once; the
+ * others wait their turn. The decision is already committed and stays
  * available from `/decisions` and `/actions/{id}`; the store marks the callback owed until
  * `onDelivered` or `onGiveUp` reports how it ended, so an inbox that restarts sends the
  * callbacks it still owes again (at least once; the `webhook-id` is the same every time).
  */
 import type { Clock, protocol } from "@safeguards/core";
 import { Webhook } from "standardwebhooks";
+import { type Dispatcher, request } from "undici";
+import { createLimiter } from "../util/limiter.js";
 
 /** Retry schedule of callbacks. */
 export interface CallbackRetryOptions {
@@ -22,6 +27,9 @@ export interface CallbackRetryOptions {
   attemptTimeoutMs?: number;
 }
 
+/** Default of `maxConcurrent`: callback attempts in flight at once. */
+export const DEFAULT_MAX_CONCURRENT = 16;
+
 /** Options of {@link createCallbackSender}. */
 export interface CallbackSenderOptions {
   /** Standard Webhooks secret (`whsec_...`). */
@@ -30,7 +38,11 @@ export interface CallbackSenderOptions {
   secretFor?: (agentId: string) => string;
   clock: Clock;
   retry?: CallbackRetryOptions;
-  /** Called when the retry window ends without a 2xx. */
+  /** Most attempts in flight at once (the rest are queued, not dropped). @default 16 */
+  maxConcurrent?: number;
+  /** The undici dispatcher attempts go through. @default undici's global dispatcher */
+  dispatcher?: Dispatcher;
+  /** Called when the retry window ends without a 2xx, or at once on a 3xx. */
   onGiveUp?: (info: { actionId: string; url: string; attempts: number; error: string }) => void;
   /** Called when an attempt got a 2xx. */
   onDelivered?: (info: { actionId: string; url: string; attempts: number }) => void;
@@ -63,6 +75,7 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
   const maxDelay = options.retry?.maxDelayMs ?? 300_000;
   const windowMs = options.retry?.windowMs ?? 86_400_000;
   const attemptTimeout = options.retry?.attemptTimeoutMs ?? 10_000;
+  const limiter = createLimiter(options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
   const timers = new Set<unknown>();
   const aborts = new Set<AbortController>();
   let active = 0;
@@ -77,7 +90,12 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
     }
   };
 
-  const attempt = async (url: string, record: protocol.ActionRecord): Promise<string | null> => {
+  /** One POST: `null` on a 2xx, else the error and whether retrying may help. */
+  const post = async (
+    url: string,
+    record: protocol.ActionRecord,
+  ): Promise<{ error: string; final: boolean } | null> => {
+    if (closed) return { error: "the inbox is closing", final: true };
     const payload = JSON.stringify({ type: "action.decided", data: record });
     const msgId = `msg_${record.id}`;
     const now = new Date(clock.now());
@@ -85,10 +103,10 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
     aborts.add(abort);
     const timer = setTimeout(() => abort.abort(), attemptTimeout);
     try {
-      const response = await fetch(url, {
+      const response = await request(url, {
         method: "POST",
-        redirect: "manual",
         signal: abort.signal,
+        ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
         headers: {
           "content-type": "application/json",
           "webhook-id": msgId,
@@ -97,15 +115,23 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
         },
         body: payload,
       });
-      await response.body?.cancel();
-      return response.ok ? null : `HTTP ${response.status}`;
+      await response.body.dump().catch(() => {});
+      const status = response.statusCode;
+      if (status >= 200 && status < 300) return null;
+      if (status >= 300 && status < 400)
+        return { error: `HTTP ${status} (redirects are not followed)`, final: true };
+      return { error: `HTTP ${status}`, final: false };
     } catch (error) {
-      return (error as Error).message || String(error);
+      const cause = (error as { cause?: Error }).cause;
+      const message = (error as Error).message || String(error);
+      return { error: cause?.message ? `${message}: ${cause.message}` : message, final: false };
     } finally {
       clearTimeout(timer);
       aborts.delete(abort);
     }
   };
+  const attempt = (url: string, record: protocol.ActionRecord) =>
+    limiter.run(() => post(url, record));
 
   const run = async (url: string, record: protocol.ActionRecord, since?: number) => {
     const started = since ?? clock.now();
@@ -116,13 +142,14 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
     }
     let delay = initialDelay;
     for (let attempts = 1; ; attempts += 1) {
-      const error = await attempt(url, record);
+      const failure = await attempt(url, record);
       if (closed) return;
-      if (error === null) {
+      if (failure === null) {
         options.onDelivered?.({ actionId: record.id, url, attempts });
         return;
       }
-      if (clock.now() + delay - started > windowMs) {
+      const { error } = failure;
+      if (failure.final || clock.now() + delay - started > windowMs) {
         options.onGiveUp?.({ actionId: record.id, url, attempts, error });
         return;
       }

@@ -1,13 +1,15 @@
 /**
  * @module slack/slack-interactions
- * `POST /slack/interactions`: Slack's interactivity request URL. Signature and timestamp
- * are verified on the raw body before anything is parsed; the answer (200) is sent at once
+ * `POST /slack/interactions`: Slack's interactivity request URL. The body is read with a
+ * running limit (a sized or chunked body over 64 KiB gets 413 without being buffered), then
+ * signature and timestamp are verified on the raw body before anything is parsed; the answer (200) is sent at once
  * and the decision is made afterwards, then reported through the payload's `response_url`.
  */
 import type { Clock, protocol } from "@safeguards/core";
 import type { Hono } from "hono";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
+import { readBody } from "../http/read-body.js";
 import { InboxError } from "../inbox/inbox-error.js";
 import type { SlackApi } from "./slack-api.js";
 import { outcomeMessage, SLACK_ACTION } from "./slack-message.js";
@@ -83,10 +85,14 @@ export function mountSlackInteractions(
   };
 
   app.post(`${deps.base}/slack/interactions`, async (c) => {
-    const length = Number(c.req.header("content-length") ?? "0");
-    if (length > MAX_BODY) return c.text("Payload too large", 413);
-    const raw = await c.req.text();
-    if (raw.length > MAX_BODY) return c.text("Payload too large", 413);
+    let raw: string;
+    try {
+      raw = new TextDecoder().decode(await readBody(c.req.raw, MAX_BODY));
+    } catch (error) {
+      if (error instanceof InboxError && error.wireCode === "payload_too_large")
+        return c.text("Payload too large", 413);
+      throw error;
+    }
     const ok = verifySlackSignature({
       signingSecret: deps.signingSecret,
       timestamp: c.req.header("x-slack-request-timestamp"),

@@ -47,12 +47,21 @@ describe.runIf(PG_TEST_URL)(
     it(`${FAULT_ACTIONS} actions: nothing lost, nothing decided twice, nothing run unapproved`, async () => {
       cluster = await startPgCluster();
       const databaseUrl = cluster.url;
+      const random = seededRandom(SEED);
+      relay = await startCallbackRelay({
+        random,
+        maxDelayMs: 400,
+        duplicateRate: 0.2,
+        failRate: 0.1,
+      });
       const env = {
         SAFEGUARDS_API_KEYS: Object.entries(soakApiKeys(AGENTS))
           .map(([k, a]) => `${k}=${a}`)
           .join(","),
         SAFEGUARDS_REVIEWER_TOKENS: `${SOAK_REVIEWER_TOKEN}=alice`,
         SAFEGUARDS_SIGNING_SECRET: SOAK_SECRET,
+        // The relay is on 127.0.0.1: internal, so it needs an allowlist entry.
+        SAFEGUARDS_CALLBACK_URLS: `${new URL(relay.urlFor(0)).origin}/cb/`,
       };
       const start = async (k: number) => {
         const proc = await startInboxProcess(databaseUrl, env);
@@ -66,13 +75,6 @@ describe.runIf(PG_TEST_URL)(
         live().map((p) => p.url),
       );
       balancer = await startTcpBalancer(() => live().map((p) => p.port));
-      const random = seededRandom(SEED);
-      relay = await startCallbackRelay({
-        random,
-        maxDelayMs: 400,
-        duplicateRate: 0.2,
-        failRate: 0.1,
-      });
       for (let i = 0; i < AGENTS; i += 1) {
         const withCallbacks = i % 2 === 0;
         const agent = await startSoakAgent({
