@@ -1,14 +1,14 @@
 /**
- * @module actions/async-schema-check
- * The non-blocking variant of `schema-check-worker.ts`, for servers: checks run one after
- * another in one worker thread, and the caller awaits the answer instead of blocking its
+ * @module json-schema/worker-queue
+ * The non-blocking variant of `sync-worker.ts`, for servers: checks run one after another
+ * in one persistent worker thread, and the caller awaits the answer instead of blocking its
  * event loop. Each check's deadline starts when the worker starts it (so a check queued
  * behind a slow one is not charged for it); a check past its deadline answers `"timeout"`,
  * the worker is terminated, and the checks still queued are sent to a new worker.
  */
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { CHECK_SOURCE, type SchemaCheckReply } from "./schema-check-worker.js";
+import { CHECK_SOURCE, type SchemaCheckReply } from "./check-source.js";
 
 // Plain JavaScript (eval), so it runs the same from TypeScript sources and from dist/.
 const WORKER_SOURCE = `${CHECK_SOURCE}
