@@ -12,7 +12,7 @@ import {
   type JsonValue,
   validateJsonSchema,
 } from "../src/index.js";
-import { HOSTILE_SCHEMAS } from "./hostile-schemas.js";
+import { HOSTILE_SCHEMAS } from "../src/testing/index.js";
 
 const alert = () => createAlert({ title: "t", description: "d", severity: "INFO" });
 
@@ -130,19 +130,19 @@ describe("modifications are checked against the action's argsSchema", () => {
 
   it.each(HOSTILE_SCHEMAS)(
     "a modify with a hostile schema ($name) is refused within the bound",
-    async ({ schema, value }) => {
-      const { channel, handler, action } = await file(value, schema);
-      const field = Object.keys(value)[0] as string;
+    async ({ schema, hostile, benign }) => {
+      const { channel, handler, action } = await file(benign ?? hostile, schema);
+      const field = Object.keys(hostile)[0] as string;
       const started = performance.now();
       let error: unknown;
       try {
-        channel.modify(action.id, { [field]: value[field] as JsonValue });
+        channel.modify(action.id, { [field]: hostile[field] as JsonValue });
       } catch (e) {
         error = e;
       }
       expect(performance.now() - started).toBeLessThan(2_000);
       expect(isSafeguardsError(error, ErrorCode.INVALID_MODIFICATION)).toBe(true);
-      expect((error as Error).message).toContain("checking took longer than 250 ms");
+      expect((error as Error).message).toMatch(/args_schema cannot be used/);
       expect(action.status).toBe(ActionStatus.PENDING);
       handler.shutdown();
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { validateJsonSchema, validateJsonSchemaAsync } from "../src/index.js";
-import { HOSTILE_SCHEMAS } from "./hostile-schemas.js";
+import { HOSTILE_SCHEMAS } from "../src/testing/index.js";
 
 const withPattern = (pattern: string) => ({
   type: "object",
@@ -78,24 +78,26 @@ describe("validateJsonSchema", () => {
 });
 
 describe("every keyword is checked off the calling thread, under the deadline", () => {
-  const refusal = /^args_schema cannot be used: checking took longer than 250 ms/;
+  // Past the deadline, or the recursion ends in a stack overflow: the schema is refused.
+  const refusal =
+    /^args_schema cannot be used: (checking took longer than 250 ms|Maximum call stack)/;
 
-  it.each(HOSTILE_SCHEMAS)("sync: $name is refused within the bound", ({ schema, value }) => {
+  it.each(HOSTILE_SCHEMAS)("sync: $name is refused within the bound", ({ schema, hostile }) => {
     const started = performance.now();
-    expect(validateJsonSchema(schema, value)).toEqual([expect.stringMatching(refusal)]);
+    expect(validateJsonSchema(schema, hostile)).toEqual([expect.stringMatching(refusal)]);
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it.each(HOSTILE_SCHEMAS)(
     "async: $name is refused while the event loop runs",
-    async ({ schema, value }) => {
+    async ({ schema, hostile }) => {
       const started = performance.now();
       let ticks = 0;
       const ticker = setInterval(() => {
         ticks += 1;
       }, 10);
       try {
-        expect(await validateJsonSchemaAsync(schema, value)).toEqual([
+        expect(await validateJsonSchemaAsync(schema, hostile)).toEqual([
           expect.stringMatching(refusal),
         ]);
       } finally {

@@ -11,6 +11,9 @@
 /** At most this many validation errors are reported (the rest are counted). */
 export const MAX_REPORTED_ERRORS = 20;
 
+/** Memory of a check worker: a check that needs more ends the worker and is refused. */
+export const WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 };
+
 /** One validation error, as @cfworker/json-schema reports it. */
 export interface SchemaCheckError {
   keyword: string;

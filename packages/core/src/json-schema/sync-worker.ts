@@ -15,7 +15,7 @@ import {
   receiveMessageOnPort,
   Worker,
 } from "node:worker_threads";
-import { CHECK_SOURCE, type SchemaCheckReply } from "./check-source.js";
+import { CHECK_SOURCE, type SchemaCheckReply, WORKER_LIMITS } from "./check-source.js";
 
 // Plain JavaScript (eval), so it runs the same from TypeScript sources and from dist/.
 // state: 0 sent, 1 the worker started the check, 2 answered.
@@ -50,6 +50,7 @@ function startWorker(): CheckWorker {
     eval: true,
     workerData: { validator, port: port2, signal },
     transferList: [port2],
+    resourceLimits: WORKER_LIMITS,
   });
   worker.unref();
   port1.unref();
