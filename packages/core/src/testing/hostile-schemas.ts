@@ -48,7 +48,10 @@ export const HOSTILE_SCHEMAS: readonly HostileSchema[] = [
     schema: {
       $defs: doublingDefs(24, { type: "string" }),
       type: "object",
-      properties: { x: { if: { type: "string" }, then: { $ref: "#/$defs/d0" } } },
+      properties: {
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a promise
+        x: { if: { type: "string" }, then: { $ref: "#/$defs/d0" } },
+      },
     },
     hostile: { x: "s" },
     benign: { x: 0 },
