@@ -103,8 +103,10 @@ describe("every keyword is checked off the calling thread, under the deadline", 
       } finally {
         clearInterval(ticker);
       }
-      expect(performance.now() - started).toBeLessThan(2_000);
-      expect(ticks).toBeGreaterThan(5);
+      const elapsed = performance.now() - started;
+      expect(elapsed).toBeLessThan(2_000);
+      // A 10 ms ticker kept firing (a blocked loop fires it once); some answers are instant.
+      expect(ticks).toBeGreaterThanOrEqual(Math.floor(elapsed / 100));
     },
   );
 
