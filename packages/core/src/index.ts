@@ -12,7 +12,6 @@ export {
   statusForDecision,
   TERMINAL_STATUSES,
 } from "./actions/action-status.js";
-export { validateJsonSchema, validateJsonSchemaAsync } from "./actions/args-schema.js";
 export { assertDecisionAllowed } from "./actions/check-decision.js";
 export { DeadlineScheduler } from "./actions/deadlines.js";
 export { HumanAction } from "./actions/human-action.js";
@@ -89,6 +88,7 @@ export {
   isSafeguardsError,
   SafeguardsError,
 } from "./errors.js";
+export { validateJsonSchema, validateJsonSchemaAsync } from "./json-schema/validate-json-schema.js";
 export type { DedupeKeyFunction } from "./notifications/dedupe.js";
 export { defaultDedupeKey } from "./notifications/dedupe.js";
 export type {
