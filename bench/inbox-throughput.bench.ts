@@ -8,6 +8,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { hashArgs } from "@safeguards/core";
 import {
   AGENT,
   AGENT_KEY,
@@ -21,6 +22,24 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const HELLO_COUNT = Number(process.env.BENCH_HELLO_COUNT ?? 8_000);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 1_500);
+/** `BENCH_ARGS_SCHEMA=1`: each filing carries `action` with a small `args_schema` (checked). */
+const WITH_SCHEMA = process.env.BENCH_ARGS_SCHEMA === "1";
+const args = { amount: "2500.00", to: "ACME", memo: "invoice 42" };
+const action = {
+  name: "transfer_funds",
+  args,
+  args_schema: {
+    type: "object",
+    properties: {
+      amount: { type: "string", minLength: 1 },
+      to: { type: "string", maxLength: 64 },
+      memo: { type: "string" },
+    },
+    required: ["amount", "to"],
+    additionalProperties: false,
+  },
+};
+const withAction = WITH_SCHEMA ? { action, args_hash: hashArgs(args) } : {};
 
 const hello = createServer((_req, res) => {
   res.writeHead(200, { "content-type": "text/plain" }).end("hello world");
@@ -52,6 +71,7 @@ const pair = (prefix: string) => (i: number) => {
         agent_id: AGENT,
         metadata: { amount: "2500.00", i },
         expires_at: expiresAt,
+        ...withAction,
       }),
     },
     {
@@ -91,7 +111,7 @@ for (let round = 1; round <= ROUNDS; round++) {
       "1.00",
     ],
     [
-      `${round}: inbox create + decide (SQLite)`,
+      `${round}: inbox create${WITH_SCHEMA ? " (args_schema)" : ""} + decide (SQLite)`,
       String(inboxRun.requests),
       String(inboxRun.errors),
       `${inboxRun.perSecond.toFixed(0)} (${(inboxRun.perSecond / 2).toFixed(0)} pairs/s)`,

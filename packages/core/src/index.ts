@@ -20,7 +20,6 @@ export type {
   ApprovalRecord,
   ApprovalRequest,
 } from "./actions/approval-request.js";
-export { validateJsonSchema } from "./actions/args-schema.js";
 export { HumanAction } from "./actions/human-action.js";
 export type {
   ActionCallback,
@@ -82,6 +81,7 @@ export {
   isSafeguardsError,
   SafeguardsError,
 } from "./errors.js";
+export { validateJsonSchema } from "./json-schema/validate-json-schema.js";
 export type { DedupeKeyFunction } from "./notifications/dedupe.js";
 export { defaultDedupeKey } from "./notifications/dedupe.js";
 export type {

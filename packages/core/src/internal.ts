@@ -5,7 +5,6 @@
  * and `testing` subpaths).
  */
 export { statusForDecision } from "./actions/action-status.js";
-export { validateJsonSchemaAsync } from "./actions/args-schema.js";
 export { assertDecisionAllowed } from "./actions/check-decision.js";
 export { DeadlineScheduler } from "./actions/deadlines.js";
 export {
@@ -17,6 +16,7 @@ export { escapeHtml, escapeSlackMrkdwn } from "./channels/escape.js";
 export type { HttpFailure, InboxClientOptions } from "./channels/hitl/inbox-client.js";
 export { InboxClient } from "./channels/hitl/inbox-client.js";
 export { toWebhookPayload } from "./channels/webhook-payload.js";
+export { validateJsonSchemaAsync } from "./json-schema/validate-json-schema.js";
 export type { CallOutcome } from "./policies/resolve-outcome.js";
 export { resolveOutcome } from "./policies/resolve-outcome.js";
 export { parseConfig, refuseSnakeCaseKeys, toCamelCase } from "./util/config.js";

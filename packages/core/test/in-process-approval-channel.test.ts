@@ -8,8 +8,11 @@ import {
   HumanActionHandler,
   InProcessApprovalChannel,
   isSafeguardsError,
+  type JsonObject,
+  type JsonValue,
   validateJsonSchema,
 } from "../src/index.js";
+import { HOSTILE_SCHEMAS } from "../src/testing/index.js";
 
 const alert = () => createAlert({ title: "t", description: "d", severity: "INFO" });
 
@@ -57,7 +60,10 @@ describe("modifications are checked against the action's argsSchema", () => {
     properties: { amount: { type: "string", pattern: "^\\d+\\.\\d{2}$" }, to: { type: "string" } },
     required: ["amount", "to"],
   };
-  const file = async () => {
+  const file = async (
+    args: JsonObject = { amount: "2500.00", to: "ACME" },
+    schema: JsonObject = argsSchema,
+  ) => {
     const clock = createManualClock();
     const channel = new InProcessApprovalChannel({ clock });
     const handler = new HumanActionHandler(channel, { clock });
@@ -65,7 +71,7 @@ describe("modifications are checked against the action's argsSchema", () => {
       title: "t",
       description: "d",
       agentId: "a",
-      action: { name: "transfer_funds", args: { amount: "2500.00", to: "ACME" }, argsSchema },
+      action: { name: "transfer_funds", args, argsSchema: schema },
     });
     return { channel, handler, action };
   };
@@ -121,6 +127,26 @@ describe("modifications are checked against the action's argsSchema", () => {
     expect(action.approvedValues).toEqual({ amount: "2500.00", to: "ACME Ltd" });
     handler.shutdown();
   });
+
+  it.each(HOSTILE_SCHEMAS)(
+    "a modify with a hostile schema ($name) is refused within the bound",
+    async ({ schema, hostile, benign }) => {
+      const { channel, handler, action } = await file(benign ?? hostile, schema);
+      const field = Object.keys(hostile)[0] as string;
+      const started = performance.now();
+      let error: unknown;
+      try {
+        channel.modify(action.id, { [field]: hostile[field] as JsonValue });
+      } catch (e) {
+        error = e;
+      }
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(isSafeguardsError(error, ErrorCode.INVALID_MODIFICATION)).toBe(true);
+      expect((error as Error).message).toMatch(/args_schema cannot be used/);
+      expect(action.status).toBe(ActionStatus.PENDING);
+      handler.shutdown();
+    },
+  );
 
   it("reports a schema the validator cannot use as an error instead of throwing", () => {
     expect(validateJsonSchema({ type: "string", pattern: "([" }, "x")[0]).toMatch(

@@ -11,6 +11,7 @@ import {
   normalizeDecision,
   reviewOutcome,
 } from "../src/interrupts/index.js";
+import { HOSTILE_SCHEMAS } from "../src/testing/index.js";
 
 const call: CallUnderReview = {
   toolCallId: "c1",
@@ -180,6 +181,29 @@ describe("normalizeDecision: one meaning per decision, whatever the UI sends", (
     await expect(
       checkDecision({ type: "modify", responseData: { amount: "12.00" } }, strict),
     ).resolves.toMatchObject({ type: "modify", args: { amount: "12.00", to: "ACME" } });
+  });
+
+  it("refuses an edit against a hostile argsSchema within the bound, event loop free", async () => {
+    const [attack] = HOSTILE_SCHEMAS; // format url on a backtracking input
+    if (!attack?.benign) throw new Error("fixture changed");
+    const hostileCall = { ...call, args: attack.benign, argsSchema: attack.schema };
+    let ticks = 0;
+    const ticker = setInterval(() => {
+      ticks += 1;
+    }, 10);
+    const started = performance.now();
+    try {
+      await expect(
+        checkDecision({ type: "modify", responseData: attack.hostile }, hostileCall),
+      ).rejects.toMatchObject({
+        code: ErrorCode.INVALID_MODIFICATION,
+        message: expect.stringMatching(/args_schema cannot be used: checking took longer/),
+      });
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(ticks).toBeGreaterThan(5);
   });
 
   it("a timeout runs the call only when the policy says so and its deadline has passed", () => {

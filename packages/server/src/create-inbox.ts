@@ -25,7 +25,7 @@ import { type Authenticator, createBearerCheck } from "./http/auth.js";
 import type { HttpContext } from "./http/context.js";
 import { errorResponse } from "./http/errors.js";
 import { createRequestOrigin } from "./http/request-origin.js";
-import { checkSigningSecret, createSignatureVerifier } from "./http/verify-signature.js";
+import { createSignatureVerifier } from "./http/verify-signature.js";
 import { type ActionService, createActionService } from "./inbox/action-service.js";
 import { type CallbackUrlPolicy, createCallbackUrlCheck } from "./inbox/callback-allowlist.js";
 import { createCallbackDelivery } from "./inbox/callback-delivery.js";

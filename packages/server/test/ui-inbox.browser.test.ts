@@ -115,18 +115,18 @@ describe.runIf(runBrowserTests)("web inbox in Chromium", { timeout: 60_000 }, ()
     await page.goto(`${root}/review/${action.id}`);
     await page.keyboard.press("m");
     const field = (path: string) => page.locator(`.field[data-path="${path}"]`);
+    // The client checks neither `not` nor `pattern` (the agent's regex could freeze the tab):
+    // the server's invalid_modification lands next to each field.
     await field("/amount").locator("input").fill("12,5");
-    await page.click('#modify-form button[type="submit"]');
-    expect(await field("/amount").locator(".field-error").textContent()).toContain("must match");
-    // The client cannot check `not`: the server's invalid_modification lands next to the field.
-    await field("/amount").locator("input").fill("1800.00");
     await field("/to").locator("input").fill("EVIL");
     await page.click('#modify-form button[type="submit"]');
     await page.click("#modify-confirm");
     await expect.poll(() => field("/to").locator(".field-error").textContent()).not.toBe("");
+    expect(await field("/amount").locator(".field-error").textContent()).toContain("pattern");
     expect(await page.locator("#modify-error").textContent()).toContain("args_schema");
     expect(action.isFinal).toBe(false);
     // Correct it and change the other kinds of fields too.
+    await field("/amount").locator("input").fill("1800.00");
     await field("/to").locator("input").fill("ACME Ltd");
     await field("/urgent").locator("input").check();
     await field("/currency").locator("select").selectOption({ label: '"EUR"' });
@@ -153,6 +153,32 @@ describe.runIf(runBrowserTests)("web inbox in Chromium", { timeout: 60_000 }, ()
       currency: "EUR",
       meta: { priority: 5 },
     });
+  });
+
+  it("runs an agent's pattern on the server under its deadline, never in the reviewer's tab", async () => {
+    await open();
+    const action = await handler.requestAction({
+      title: "Hostile pattern",
+      description: "The agent's schema backtracks catastrophically",
+      agentId: AGENT,
+      action: {
+        name: "tag",
+        args: { code: "aaa" },
+        argsSchema: {
+          type: "object",
+          properties: { code: { type: "string", pattern: "^(a+)+$" } },
+        },
+      },
+    });
+    await page.goto(`${root}/review/${action.id}`);
+    await page.keyboard.press("m");
+    await page.locator('.field[data-path="/code"] input').fill(`${"a".repeat(40)}!`);
+    await page.click('#modify-form button[type="submit"]'); // a tab running the regex froze here
+    await page.click("#modify-confirm");
+    await expect
+      .poll(() => page.locator("#modify-error").textContent())
+      .toContain("args_schema cannot be used");
+    expect(action.isFinal).toBe(false);
   });
 
   it("takes rows off the list live when an action is decided elsewhere or expires", async () => {

@@ -5,9 +5,9 @@
  */
 
 import { InvalidModificationError } from "../errors.js";
+import { assertArgsSatisfySchema } from "../json-schema/validate-json-schema.js";
 import type { JsonObject } from "../util/json.js";
 import type { ApprovalRequest } from "./approval-request.js";
-import { assertArgsSatisfySchema } from "./args-schema.js";
 
 /** The object a modification changes: `action.args` when there is an action, else `metadata`. */
 export function modificationTarget(

@@ -9,10 +9,10 @@
 
 import { z } from "zod";
 import type { DecisionType } from "../actions/action-status.js";
-import { validateJsonSchemaAsync } from "../actions/args-schema.js";
 import { assertDecisionAllowed } from "../actions/check-decision.js";
 import { assertValidModification } from "../actions/modification.js";
 import { ErrorCode, InvalidModificationError, SafeguardsError } from "../errors.js";
+import { validateJsonSchemaAsync } from "../json-schema/validate-json-schema.js";
 import type { TimeoutFallback } from "../policies/define-policies.js";
 import { findJsonValueIssue } from "../protocol/json-value-check.js";
 import { hashArgs, type JsonObject } from "../util/json.js";

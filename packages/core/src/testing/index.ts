@@ -16,6 +16,8 @@ export {
 } from "./channel-conformance.js";
 export type { FakeSlack, FakeSlackMessage } from "./fake-slack.js";
 export { slackPayloadProblem, startFakeSlack } from "./fake-slack.js";
+export type { HostileSchema } from "./hostile-schemas.js";
+export { HOSTILE_SCHEMAS } from "./hostile-schemas.js";
 export type {
   DefaultHandler,
   HttpTestServer,

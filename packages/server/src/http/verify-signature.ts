@@ -3,9 +3,8 @@
  * Optional Standard Webhooks signatures on agent requests (PROTOCOL.md: "optionally Standard
  * Webhooks signature headers over the body"): when `webhook-signature` is present it must
  * verify with the calling agent's secret (its own one, or the inbox's `signingSecret`) and a
- * fresh timestamp (5 minutes), else 401. Also the start-up check of the secret's format.
+ * fresh timestamp (5 minutes), else 401.
  */
-import { InvalidConfigError } from "@safeguards/core";
 import { Webhook } from "standardwebhooks";
 import { InboxError } from "../inbox/inbox-error.js";
 
@@ -29,16 +28,4 @@ export function createSignatureVerifier(
       );
     }
   };
-}
-
-/** Throws {@link InvalidConfigError} early for a malformed Standard Webhooks secret. */
-export function checkSigningSecret(secret: string): void {
-  try {
-    new Webhook(secret);
-  } catch (error) {
-    throw new InvalidConfigError(
-      "createInbox: signingSecret is not a Standard Webhooks secret (whsec_ followed by base64)",
-      { cause: error },
-    );
-  }
 }

@@ -2,8 +2,8 @@
  * @module inbox/modification
  * Checks a reviewer's `modify` decision: `response_data` may only change fields that exist
  * in `action.args` (or `metadata` when there is no action), and the result must satisfy
- * `action.args_schema` (core's `validateJsonSchemaAsync`, i.e. `@cfworker/json-schema`, with
- * its patterns run off the event loop under a deadline).
+ * `action.args_schema` (core's `validateJsonSchemaAsync`, i.e. `@cfworker/json-schema`, every
+ * check run in a worker thread under a 250 ms deadline, off the event loop).
  */
 import { ErrorCode, isSafeguardsError, type JsonObject } from "@safeguards/core";
 import {

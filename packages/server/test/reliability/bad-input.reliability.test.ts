@@ -23,6 +23,7 @@ import {
   encode,
   hostileId,
   hostileRaw,
+  hostileSchemaBody,
   hostileString,
   hostileValue,
   mutated,
@@ -142,6 +143,7 @@ describe.runIf(PG_TEST_URL)("bad input on PostgreSQL: no 5xx, no crash, store un
         fc.oneof(
           mutated({ ...requestBody() }),
           hostileRaw({ ...requestBody() }),
+          hostileSchemaBody({ ...requestBody() }),
           hostileValue.map((v) => JSON.stringify(v) ?? "null"),
           fc.constant(JSON.stringify({ ...requestBody(), description: "x".repeat(300 * 1024) })),
           fc.constant(JSON.stringify({ ...requestBody(), id: "act_nul\u0000" })),

@@ -2,8 +2,11 @@
  * @module test/reliability/fuzz-arbitraries
  * fast-check generators of malformed, oversized and hostile input for every endpoint of the
  * inbox: wrong types, huge strings, deep nesting, unicode (NUL, lone surrogates, RTL, emoji),
- * prototype-pollution keys, bad ids and query strings.
+ * prototype-pollution keys, bad ids and query strings, and `args_schema`s that are slow to check.
  */
+
+import { hashArgs } from "@safeguards/core";
+import { HOSTILE_SCHEMAS } from "@safeguards/core/testing";
 import fc from "fast-check";
 
 /** Strings an attacker (or a confused LLM) would send. */
@@ -120,3 +123,13 @@ export const hostileId = fc.oneof(
     "x".repeat(9000),
   ),
 );
+
+/** A valid body whose `args_schema` is one of core's hostile schemas, with its slow value. */
+export const hostileSchemaBody = (valid: Record<string, unknown>) =>
+  fc.constantFrom(...HOSTILE_SCHEMAS).map(({ schema, hostile }) =>
+    JSON.stringify({
+      ...valid,
+      action: { name: "tool", args: hostile, args_schema: schema },
+      args_hash: hashArgs(hostile),
+    }),
+  );

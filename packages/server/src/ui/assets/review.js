@@ -187,6 +187,8 @@
     };
   };
   // The JSON Schema keywords checked before sending (the server checks all of them again).
+  // Never `pattern`: it is the agent's regular expression, and one that backtracks would
+  // freeze this tab; the server checks it under a deadline and its error lands on the field.
   const check = (s, v) => {
     if (!s) return null;
     if (typeof v === "string") {
@@ -194,11 +196,6 @@
         return `at least ${s.minLength} characters`;
       if (s.maxLength !== undefined && v.length > s.maxLength)
         return `at most ${s.maxLength} characters`;
-      if (s.pattern) {
-        try {
-          if (!new RegExp(s.pattern, "u").test(v)) return `must match ${s.pattern}`;
-        } catch {}
-      }
     }
     if (typeof v === "number") {
       if (s.minimum !== undefined && v < s.minimum) return `must be ≥ ${s.minimum}`;
@@ -263,8 +260,10 @@
     showError($("#modify-error"), error.message);
     // Put each schema error next to its field ("#/amount: ..." or "/amount: ...").
     for (const line of error.details?.errors ?? []) {
+      // A line about the schema itself ("args_schema cannot be used: ...") names no field.
       const m = /^#?(\/[^:]*)?: ?(.*)$/.exec(line);
-      const path = m?.[1] ?? "";
+      if (!m) continue;
+      const path = m[1] ?? "";
       const target = $$(".field-error", modifyForm).find((s) => s.dataset.path === path);
       if (target) {
         target.textContent = m[2];

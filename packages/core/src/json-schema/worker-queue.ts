@@ -1,14 +1,14 @@
 /**
- * @module actions/async-schema-check
- * The non-blocking variant of `schema-check-worker.ts`, for servers: checks run one after
- * another in one worker thread, and the caller awaits the answer instead of blocking its
+ * @module json-schema/worker-queue
+ * The non-blocking variant of `sync-worker.ts`, for servers: checks run one after another
+ * in one persistent worker thread, and the caller awaits the answer instead of blocking its
  * event loop. Each check's deadline starts when the worker starts it (so a check queued
  * behind a slow one is not charged for it); a check past its deadline answers `"timeout"`,
  * the worker is terminated, and the checks still queued are sent to a new worker.
  */
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { CHECK_SOURCE, type SchemaCheckReply } from "./schema-check-worker.js";
+import { CHECK_SOURCE, type SchemaCheckReply, WORKER_LIMITS } from "./check-source.js";
 
 // Plain JavaScript (eval), so it runs the same from TypeScript sources and from dist/.
 const WORKER_SOURCE = `${CHECK_SOURCE}
@@ -39,23 +39,35 @@ const jobs = new Map<number, Job>();
 
 function startWorker(): Worker {
   const validator = createRequire(import.meta.url).resolve("@cfworker/json-schema");
-  const started = new Worker(WORKER_SOURCE, { eval: true, workerData: { validator } });
+  const started = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { validator },
+    resourceLimits: WORKER_LIMITS,
+  });
+  let running: Job | undefined; // the check the worker started and has not answered
   started.unref();
   started.on("message", (message: WorkerMessage) => {
     const job = jobs.get(message.id);
     if (!job) return;
     clearTimeout(job.timer);
     if ("started" in message) {
+      running = job;
       job.timer = deadline(job, job.timeoutMs);
       return;
     }
+    running = undefined;
     jobs.delete(job.id);
     if (jobs.size === 0) started.unref(); // idle: the worker does not keep the process alive
     job.resolve(message.reply);
   });
-  const replace = () => {
+  const replace = (error?: Error) => {
     if (worker !== started) return;
     worker = undefined;
+    // The check that ended the worker (out of memory, ...) is refused, not run again.
+    if (running && jobs.delete(running.id)) {
+      clearTimeout(running.timer);
+      running.resolve({ ok: false, message: `the check ended its worker (${crash(error)})` });
+    }
     if (jobs.size > 0) {
       worker = startWorker();
       worker.ref();
@@ -63,8 +75,12 @@ function startWorker(): Worker {
     }
   };
   started.on("error", replace);
-  started.on("exit", replace);
+  started.on("exit", () => replace());
   return started;
+}
+
+function crash(error: Error | undefined): string {
+  return error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : "exit";
 }
 
 function post(target: Worker, job: Job): void {
