@@ -57,6 +57,8 @@ export interface Reviewers {
   tokens: Record<string, string>;
   /** Mounts the routes and attaches the notifiers. */
   mount(deps: ReviewersMountDeps): void;
+  /** Resolves when the notifications queued so far (emails, Slack messages) are sent or failed. */
+  idle(): Promise<void>;
   /** Stops the notifiers. */
   close(): Promise<void>;
 }
@@ -77,6 +79,7 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
   const config = parseConfig("reviewers", optionsSchema, options) as ReviewersOptions;
   const directory = createReviewerDirectory(loadReviewerAccounts(config.accounts));
   const closers: Array<() => Promise<void> | void> = [];
+  const idlers: Array<() => Promise<void>> = [];
   return {
     directory,
     tokens: directory.tokens(),
@@ -124,6 +127,7 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
           publicUrl: needUrl("email"),
         });
         closers.push(() => email.close());
+        idlers.push(() => email.idle());
       }
       if (config.slack) {
         const slack = mountSlackApprovals(deps.app, config.slack, {
@@ -131,7 +135,11 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
           publicUrl: needUrl("slack"),
         });
         closers.push(() => slack.close());
+        idlers.push(() => slack.idle());
       }
+    },
+    async idle() {
+      await Promise.all(idlers.map((idle) => idle()));
     },
     async close() {
       for (const close of closers.splice(0)) await close();
