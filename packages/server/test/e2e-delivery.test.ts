@@ -13,8 +13,9 @@ import {
   HumanActionHandler,
   type HumanInTheLoopChannel,
 } from "@safeguards/core";
+import { eventually } from "@safeguards/test-support";
 import { afterEach, describe, expect, it } from "vitest";
-import { agentChannel, fileTransaction, finish, review, until } from "./e2e-helpers.js";
+import { agentChannel, fileTransaction, finish, review } from "./e2e-helpers.js";
 import { AGENT, SECRET, startInbox } from "./helpers.js";
 
 const cleanup: Array<() => unknown> = [];
@@ -216,7 +217,7 @@ describe("delivery", () => {
       );
     }
     const waits = actions.map((a) => handler.waitForAction(a));
-    await until(() => open === 1);
+    await eventually(() => open === 1);
     expect(channel.pendingCount).toBe(1000);
     // while 1,000 wait: the one long poll plus keep-alive sockets of the 50 concurrent
     // filings (undici retires idle sockets before the server's keep-alive timeout, so a
@@ -293,7 +294,7 @@ describe("delivery", () => {
     });
     expect(fresh.channel.cursor).toBe(String(latest));
     const waiting = fresh.handler.waitForAction(action);
-    await until(() => seenByInbox.length >= 1);
+    await eventually(() => seenByInbox.length >= 1);
     await review(url, action.id, { type: "reject" });
     expect(await waiting).toBe(ActionStatus.REJECTED);
     expect(heard).toEqual([action.id]);

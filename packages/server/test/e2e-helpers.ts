@@ -96,12 +96,3 @@ export async function review(url: string, id: string, body: unknown, token = REV
     throw new Error(`decision refused: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
-
-/** Polls `check` every 5 ms until true (or fails after `ms`). */
-export async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error("condition not reached in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

@@ -8,16 +8,10 @@ import {
   HumanActionHandler,
   type HumanInTheLoopChannel,
 } from "@safeguards/core";
+import { eventually } from "@safeguards/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
-import {
-  agentChannel,
-  fileTransaction,
-  finish,
-  review,
-  TRANSACTION,
-  until,
-} from "./e2e-helpers.js";
+import { agentChannel, fileTransaction, finish, review, TRANSACTION } from "./e2e-helpers.js";
 import { AGENT_B_KEY, startInbox } from "./helpers.js";
 
 let inbox: Inbox | undefined;
@@ -82,7 +76,7 @@ describe("guide's Complete Example over HTTP", () => {
     await setup(clock);
     const action = await fileTransaction(handler!, 60);
     const done = finish(handler!, action);
-    await until(() => channel!.pendingCount === 1);
+    await eventually(() => channel!.pendingCount === 1);
     await new Promise((r) => setTimeout(r, 50)); // the long poll is now held
     clock.advance(61_000);
     await inbox!.sweepExpired();
@@ -103,7 +97,7 @@ describe("guide's Complete Example over HTTP", () => {
     const action = await fileTransaction(handler);
     expect(action.expiresAt.getTime() - action.requestedAt.getTime()).toBe(60_000);
     const done = finish(handler, action);
-    await until(() => guideChannel.pendingCount === 1);
+    await eventually(() => guideChannel.pendingCount === 1);
     await new Promise((r) => setTimeout(r, 50)); // the long poll is now held
     clock.advance(59_000);
     await inbox.sweepExpired();
@@ -124,7 +118,7 @@ describe("guide's Complete Example over HTTP", () => {
       callbacks: [(a) => void heard.push(`${a.status}:${a.reviewer}`)],
     });
     await review(url, action.id, { type: "approve" });
-    await until(() => heard.length === 1);
+    await eventually(() => heard.length === 1);
     expect(heard).toEqual(["approved:alice"]);
   });
 
