@@ -7,12 +7,11 @@ import { HumanMessage } from "@langchain/core/messages";
 import { isInterrupted } from "@langchain/langgraph";
 import { HumanInTheLoopChannel } from "@safeguards/core";
 import { createInboxBridge, listPendingApprovals } from "@safeguards/langgraph";
-import { createInbox } from "@safeguards/server";
+import { SECRET, startTestInbox } from "@safeguards/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { AGENT_ID, buildAgent, THREAD_ID } from "../payments-agent.js";
 import { decideAll } from "../reviewer.js";
 
-const SECRET = `whsec_${Buffer.from("langgraph-interrupt-example-key!").toString("base64")}`;
 const cleanup: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
@@ -22,14 +21,10 @@ describe("bridge over the HTTP inbox (callback and decision stream both deliver)
   it("resumes the thread once per decision and runs exactly what was decided", async () => {
     const dir = mkdtempSync(join(tmpdir(), "langgraph-http-"));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const inbox = createInbox({
-      store: "memory",
+    const { inbox, url } = await startTestInbox({
       apiKeys: { sk_test_agent_0123456789abcdef: AGENT_ID },
       reviewerTokens: { rt_test_reviewer_0123456789abcdef: "cfo" },
-      signingSecret: SECRET,
-      onError: () => {},
     });
-    const { url } = await inbox.listen({ port: 0, host: "127.0.0.1" });
     cleanup.push(() => inbox.close());
 
     let forward: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;

@@ -6,7 +6,7 @@
 import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { HumanActionHandler, HumanInTheLoopChannel } from "@safeguards/core";
-import { createInbox, type Inbox } from "@safeguards/server";
+import { REVIEWER_TOKEN, startTestInbox } from "@safeguards/test-support";
 import { createAgent } from "langchain";
 import { afterEach, describe, expect, it } from "vitest";
 import { approvalMiddleware } from "../src/index.js";
@@ -14,7 +14,6 @@ import { bankingPolicies, bankingTools } from "./support/banking.js";
 import { inboxReviewer } from "./support/inbox-reviewer.js";
 
 const AGENT_KEY = "agent-key-bank-bot";
-const REVIEWER_TOKEN = "reviewer-token-alice";
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -22,13 +21,7 @@ afterEach(async () => {
 });
 
 async function setup() {
-  const inbox: Inbox = createInbox({
-    store: "memory",
-    apiKeys: { [AGENT_KEY]: "bank-bot" },
-    reviewerTokens: { [REVIEWER_TOKEN]: "alice" },
-    onError: () => {},
-  });
-  const { url } = await inbox.listen({ port: 0, host: "127.0.0.1" });
+  const { inbox, url } = await startTestInbox({ apiKeys: { [AGENT_KEY]: "bank-bot" } });
   cleanup.push(() => inbox.close());
   const channel = new HumanInTheLoopChannel();
   await channel.initialize({ webhookUrl: url, apiKey: AGENT_KEY, pollInterval: 0.2 });
