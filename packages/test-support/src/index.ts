@@ -1,10 +1,12 @@
 /**
  * @module @safeguards/test-support
  * Shared test fixtures of the workspace (private, never published): an inbox per test,
- * PostgreSQL test databases, SMTP capture, the Slack double and waiting helpers. Server and
- * adapter tests import this entry; core's tests import only `@safeguards/test-support/smtp`
- * (this entry loads `@safeguards/server`, which core must never load).
+ * PostgreSQL test databases, SMTP capture, the Slack double, per-test cleanup and waiting
+ * helpers. Server and adapter tests import this entry; core's tests import only
+ * `@safeguards/test-support/smtp` (this entry loads `@safeguards/server`, which core must
+ * never load).
  */
+export { deferCleanup, inboxPerTest } from "./per-test.js";
 export type { TestDatabase } from "./postgres-db.js";
 export { createTestDatabase, PG_TEST_URL } from "./postgres-db.js";
 export type { SlackCall, SlackDouble } from "./slack-double.js";
