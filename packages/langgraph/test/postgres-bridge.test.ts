@@ -8,11 +8,12 @@ import { HumanInTheLoopChannel } from "@safeguards/core";
 import type { Inbox } from "@safeguards/server";
 import {
   createTestDatabase,
+  deferCleanup,
   PG_TEST_URL,
   startTestInbox,
   type TestDatabase,
 } from "@safeguards/test-support";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInboxBridge, type InboxBridge } from "../src/inbox-bridge.js";
 import { listPendingApprovals } from "../src/resume.js";
 import { listCandidateThreads } from "../src/waiting-threads.js";
@@ -49,7 +50,7 @@ describe.runIf(PG_TEST_URL)(
     let db: TestDatabase;
     let inbox: Inbox;
     let inboxUrl: string;
-    const cleanup: (() => Promise<unknown> | unknown)[] = [];
+    const defer = deferCleanup();
 
     beforeAll(async () => {
       db = await createTestDatabase("sg_lg");
@@ -61,9 +62,6 @@ describe.runIf(PG_TEST_URL)(
         apiKeys: { [API_KEY]: "payments" },
         reviewerTokens: { [REVIEWER]: "cfo" },
       }));
-    });
-    afterEach(async () => {
-      for (const fn of cleanup.splice(0).reverse()) await fn();
     });
     afterAll(async () => {
       await inbox?.close();
@@ -104,7 +102,7 @@ describe.runIf(PG_TEST_URL)(
         onResumed: (threadId, result) => w.resumed.push({ threadId, result }),
         onError: (error) => w.errors.push(error),
       });
-      cleanup.push(async () => {
+      defer(async () => {
         w.bridge.stop();
         await channel.shutdown();
         await checkpointer.end();
@@ -258,7 +256,7 @@ describe.runIf(PG_TEST_URL)(
 
     it("lists only interrupted threads on PostgreSQL (no checkpoint blobs loaded)", async () => {
       const checkpointer = PostgresSaver.fromConnString(db.url);
-      cleanup.push(() => checkpointer.end());
+      defer(() => checkpointer.end());
       const graph = buildPaymentsGraph({
         checkpointer,
         calls: [{ name: "get_balance", args: { account: "x" }, id: "q1" }],

@@ -13,29 +13,26 @@ import {
   HumanActionHandler,
   type HumanInTheLoopChannel,
 } from "@safeguards/core";
-import { eventually } from "@safeguards/test-support";
-import { afterEach, describe, expect, it } from "vitest";
+import { deferCleanup, eventually } from "@safeguards/test-support";
+import { describe, expect, it } from "vitest";
 import { agentChannel, fileTransaction, finish, review } from "./e2e-helpers.js";
 import { AGENT, SECRET, startInbox } from "./helpers.js";
 
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const defer = deferCleanup();
 
 const instant = { sleep: async () => {} };
 
 async function handlerFor(url: string, config: Record<string, unknown> = {}) {
   const channel: HumanInTheLoopChannel = await agentChannel(url, config, instant);
   const handler = new HumanActionHandler(channel);
-  cleanup.push(() => channel.shutdown());
-  cleanup.push(() => handler.shutdown());
+  defer(() => channel.shutdown());
+  defer(() => handler.shutdown());
   return { channel, handler };
 }
 
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  cleanup.push(
+  defer(
     () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
@@ -48,7 +45,7 @@ async function listen(server: Server): Promise<number> {
 describe("delivery", () => {
   it("retries a 500ing front twice, then files exactly one action", async () => {
     const { inbox, url } = await startInbox();
-    cleanup.push(() => inbox.close());
+    defer(() => inbox.close());
     const target = new URL(url);
     let failures = 2;
     let posts = 0;
@@ -99,7 +96,7 @@ describe("delivery", () => {
 
   it("decisions arrive through the signed callback; a replayed callback is ignored", async () => {
     const { inbox, url } = await startInbox();
-    cleanup.push(() => inbox.close());
+    defer(() => inbox.close());
     let forwarded: { headers: Record<string, string>; body: string } | undefined;
     let callbacks: ReturnType<HumanInTheLoopChannel["createCallbackHandler"]> | undefined;
     const receiver = createServer((req, res) => {
@@ -126,8 +123,8 @@ describe("delivery", () => {
       pollInterval: 3600,
     });
     const handler = new HumanActionHandler(channel);
-    cleanup.push(() => channel.shutdown());
-    cleanup.push(() => handler.shutdown());
+    defer(() => channel.shutdown());
+    defer(() => handler.shutdown());
     callbacks = channel.createCallbackHandler();
     const action = await fileTransaction(handler);
     const done = finish(handler, action);
@@ -145,7 +142,7 @@ describe("delivery", () => {
 
   it("1,000 pending actions wait over one /decisions connection", async () => {
     const { inbox } = await startInbox();
-    cleanup.push(() => inbox.close());
+    defer(() => inbox.close());
     let open = 0;
     let maxOpen = 0;
     let decisionCalls = 0;
@@ -170,7 +167,7 @@ describe("delivery", () => {
       s.once("close", () => sockets.delete(s));
     });
     await new Promise<void>((r) => server.once("listening", r));
-    cleanup.push(
+    defer(
       () =>
         new Promise<void>((r) => {
           server.closeAllConnections();
@@ -200,7 +197,7 @@ describe("delivery", () => {
       live.delete(handle);
       realClear(handle);
     }) as typeof clearTimeout;
-    cleanup.push(() => {
+    defer(() => {
       globalThis.setTimeout = realSet;
       globalThis.clearTimeout = realClear;
     });
@@ -241,7 +238,7 @@ describe("delivery", () => {
 
   it("a fresh channel takes the since=now cursor and never replays the key's history", async () => {
     const { inbox } = await startInbox();
-    cleanup.push(() => inbox.close());
+    defer(() => inbox.close());
     const seenByInbox: Array<{ query: string; status: number; decisions: string[] }> = [];
     const server = serve({
       port: 0,
@@ -261,7 +258,7 @@ describe("delivery", () => {
       },
     }) as Server;
     await new Promise<void>((r) => server.once("listening", r));
-    cleanup.push(
+    defer(
       () =>
         new Promise<void>((r) => {
           server.closeAllConnections();
