@@ -7,12 +7,15 @@
 import {
   ActionStatus,
   Agent,
+  type Clock,
   FinancialServicesSafeguard,
   type HumanAction,
-  type HumanActionHandler,
+  HumanActionHandler,
   HumanInTheLoopChannel,
   type HumanInTheLoopChannelOptions,
 } from "@safeguards/core";
+import { deferCleanup, startTestInbox } from "@safeguards/test-support";
+import type { InboxOptions } from "../src/index.js";
 import { AGENT, AGENT_KEY, call, REVIEWER_TOKEN } from "./helpers.js";
 
 /** The guide's financial agent: returns what it ran with. */
@@ -95,4 +98,27 @@ export async function review(url: string, id: string, body: unknown, token = REV
   if (res.status !== 200)
     throw new Error(`decision refused: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
+}
+
+/**
+ * An agent against an inbox, per test: a test inbox, an {@link agentChannel} on it and a
+ * handler (with `clock`), shut down after each test (handler, channel, then inbox).
+ */
+export function agentPerTest() {
+  const defer = deferCleanup();
+  return async (
+    options: {
+      inbox?: Partial<InboxOptions>;
+      channel?: Record<string, unknown>;
+      clock?: Clock;
+    } = {},
+  ) => {
+    const { inbox, url } = await startTestInbox(options.inbox);
+    defer(() => inbox.close());
+    const channel = await agentChannel(url, options.channel);
+    defer(() => channel.shutdown());
+    const handler = new HumanActionHandler(channel, options.clock ? { clock: options.clock } : {});
+    defer(() => handler.shutdown());
+    return { inbox, url, channel, handler };
+  };
 }

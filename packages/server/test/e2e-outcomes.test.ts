@@ -9,26 +9,26 @@ import {
   type HumanInTheLoopChannel,
 } from "@safeguards/core";
 import { eventually } from "@safeguards/test-support";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
-import { agentChannel, fileTransaction, finish, review, TRANSACTION } from "./e2e-helpers.js";
-import { AGENT_B_KEY, startInbox } from "./helpers.js";
+import {
+  agentChannel,
+  agentPerTest,
+  fileTransaction,
+  finish,
+  review,
+  TRANSACTION,
+} from "./e2e-helpers.js";
+import { AGENT_B_KEY } from "./helpers.js";
 
+const startAgent = agentPerTest();
 let inbox: Inbox | undefined;
 let channel: HumanInTheLoopChannel | undefined;
 let handler: HumanActionHandler | undefined;
-afterEach(async () => {
-  handler?.shutdown();
-  await channel?.shutdown();
-  await inbox?.close();
-  inbox = channel = handler = undefined;
-});
 
 async function setup(clock?: ReturnType<typeof createManualClock>) {
-  const started = await startInbox(clock ? { clock } : {});
-  inbox = started.inbox;
-  channel = await agentChannel(started.url);
-  handler = new HumanActionHandler(channel);
+  const started = await startAgent(clock ? { inbox: { clock } } : {});
+  ({ inbox, channel, handler } = started);
   return started.url;
 }
 
@@ -89,11 +89,11 @@ describe("guide's Complete Example over HTTP", () => {
 
   it("the guide's channel timeoutSeconds (60) is the approval timeout the inbox enforces", async () => {
     const clock = createManualClock(Date.now());
-    const started = await startInbox({ clock });
-    inbox = started.inbox;
-    const guideChannel = await agentChannel(started.url, { timeoutSeconds: 60, pollInterval: 5 });
-    channel = guideChannel;
-    handler = new HumanActionHandler(guideChannel);
+    const started = await startAgent({
+      inbox: { clock },
+      channel: { timeoutSeconds: 60, pollInterval: 5 },
+    });
+    const { channel: guideChannel, handler, inbox } = started;
     const action = await fileTransaction(handler);
     expect(action.expiresAt.getTime() - action.requestedAt.getTime()).toBe(60_000);
     const done = finish(handler, action);
