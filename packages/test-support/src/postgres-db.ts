@@ -36,6 +36,23 @@ const withAdmin = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> =
   }
 };
 
+/**
+ * Waits (2 s at most) until no session is connected to `name`. A pool that was just ended
+ * may still be closing its clients; `WITH (FORCE)` would terminate them mid-close and their
+ * pool reports that as an unhandled error in whichever test file runs next.
+ */
+async function closingSessions(client: pg.Client, name: string): Promise<void> {
+  const end = Date.now() + 2000;
+  while (Date.now() < end) {
+    const { rows } = await client.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1",
+      [name],
+    );
+    if (rows[0]?.n === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Creates a database with a random name (`<prefix>_...`) and answers its URL. */
 export async function createTestDatabase(prefix = "sg_test"): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(6).toString("hex")}`;
@@ -46,6 +63,9 @@ export async function createTestDatabase(prefix = "sg_test"): Promise<TestDataba
     url: url.toString(),
     name,
     drop: () =>
-      withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
+      withAdmin(async (c) => {
+        await closingSessions(c, name);
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }),
   };
 }
