@@ -7,37 +7,29 @@ import { HumanMessage } from "@langchain/core/messages";
 import { isInterrupted } from "@langchain/langgraph";
 import { HumanInTheLoopChannel } from "@safeguards/core";
 import { createInboxBridge, listPendingApprovals } from "@safeguards/langgraph";
-import { createInbox } from "@safeguards/server";
-import { afterEach, describe, expect, it } from "vitest";
+import { deferCleanup, SECRET, startTestInbox } from "@safeguards/test-support";
+import { describe, expect, it } from "vitest";
 import { AGENT_ID, buildAgent, THREAD_ID } from "../payments-agent.js";
 import { decideAll } from "../reviewer.js";
 
-const SECRET = `whsec_${Buffer.from("langgraph-interrupt-example-key!").toString("base64")}`;
-const cleanup: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const defer = deferCleanup();
 
 describe("bridge over the HTTP inbox (callback and decision stream both deliver)", () => {
   it("resumes the thread once per decision and runs exactly what was decided", async () => {
     const dir = mkdtempSync(join(tmpdir(), "langgraph-http-"));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const inbox = createInbox({
-      store: "memory",
+    defer(() => rmSync(dir, { recursive: true, force: true }));
+    const { inbox, url } = await startTestInbox({
       apiKeys: { sk_test_agent_0123456789abcdef: AGENT_ID },
       reviewerTokens: { rt_test_reviewer_0123456789abcdef: "cfo" },
-      signingSecret: SECRET,
       // The agent's callback receiver is on 127.0.0.1 (internal): allow it explicitly.
       callbackUrls: (target) => target.hostname === "127.0.0.1",
-      onError: () => {},
     });
-    const { url } = await inbox.listen({ port: 0, host: "127.0.0.1" });
-    cleanup.push(() => inbox.close());
+    defer(() => inbox.close());
 
     let forward: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
     const receiver = createServer((req, res) => forward?.(req, res));
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-    cleanup.push(() => new Promise((resolve) => receiver.close(resolve)));
+    defer(() => new Promise((resolve) => receiver.close(resolve)));
     const port = (receiver.address() as AddressInfo).port;
 
     const channel = new HumanInTheLoopChannel();
@@ -49,7 +41,7 @@ describe("bridge over the HTTP inbox (callback and decision stream both deliver)
       longPollSeconds: 1,
     });
     forward = channel.createCallbackHandler();
-    cleanup.push(() => channel.shutdown());
+    defer(() => channel.shutdown());
 
     const ran: string[] = [];
     const { graph } = buildAgent({ file: join(dir, "agent.db"), turn: "first", ran });
@@ -68,7 +60,7 @@ describe("bridge over the HTTP inbox (callback and decision stream both deliver)
         if (!isInterrupted(result)) done();
       },
     });
-    cleanup.push(() => bridge.stop());
+    defer(() => bridge.stop());
     expect(await bridge.file(THREAD_ID)).toHaveLength(3);
 
     await decideAll(url, "rt_test_reviewer_0123456789abcdef");

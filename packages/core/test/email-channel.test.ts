@@ -1,14 +1,14 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { createAlert } from "../src/alerts/safety-alert.js";
-import { EmailChannel, type EmailChannelConfig } from "../src/channels/email-channel.js";
-import { type ConformanceTransport, describeChannelConformance } from "../src/testing/index.js";
-import { createManualClock } from "../src/util/clock.js";
 import {
   type SmtpSink,
   type SmtpSinkOptions,
   selfSignedCert,
   startSmtpSink,
-} from "./support/smtp-sink.js";
+} from "@safeguards/test-support/smtp";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createAlert } from "../src/alerts/safety-alert.js";
+import { EmailChannel, type EmailChannelConfig } from "../src/channels/email-channel.js";
+import { type ConformanceTransport, describeChannelConformance } from "../src/testing/index.js";
+import { createManualClock } from "../src/util/clock.js";
 
 const cert = selfSignedCert();
 const SENDER = "safeguards@example.com";

@@ -6,35 +6,25 @@
 import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { HumanActionHandler, HumanInTheLoopChannel } from "@safeguards/core";
-import { createInbox, type Inbox } from "@safeguards/server";
+import { deferCleanup, REVIEWER_TOKEN, startTestInbox } from "@safeguards/test-support";
 import { createAgent } from "langchain";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { approvalMiddleware } from "../src/index.js";
 import { bankingPolicies, bankingTools } from "./support/banking.js";
 import { inboxReviewer } from "./support/inbox-reviewer.js";
 
 const AGENT_KEY = "agent-key-bank-bot";
-const REVIEWER_TOKEN = "reviewer-token-alice";
 
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const defer = deferCleanup();
 
 async function setup() {
-  const inbox: Inbox = createInbox({
-    store: "memory",
-    apiKeys: { [AGENT_KEY]: "bank-bot" },
-    reviewerTokens: { [REVIEWER_TOKEN]: "alice" },
-    onError: () => {},
-  });
-  const { url } = await inbox.listen({ port: 0, host: "127.0.0.1" });
-  cleanup.push(() => inbox.close());
+  const { inbox, url } = await startTestInbox({ apiKeys: { [AGENT_KEY]: "bank-bot" } });
+  defer(() => inbox.close());
   const channel = new HumanInTheLoopChannel();
   await channel.initialize({ webhookUrl: url, apiKey: AGENT_KEY, pollInterval: 0.2 });
-  cleanup.push(() => channel.shutdown());
+  defer(() => channel.shutdown());
   const handler = new HumanActionHandler(channel, { onError: () => {} });
-  cleanup.push(() => handler.shutdown());
+  defer(() => handler.shutdown());
   const { transferFunds, getBalance, ran } = bankingTools();
   const model = fakeModel()
     .respondWithTools([
@@ -67,7 +57,7 @@ describe("through the inbox over HTTP", () => {
       { type: "modify", response_data: { amount: 1800 } }, // wrong type: refused by the inbox
       { type: "modify", response_data: { amount: "1800.00" }, comments: "capped" },
     ]);
-    cleanup.push(() => reviewer.stop());
+    defer(() => reviewer.stop());
     const result = await agent.invoke({ messages: [new HumanMessage("pay ACME 2500")] });
     await reviewer.stop();
     expect(reviewer.answers.map((a) => a.status)).toEqual([422, 200]);
@@ -91,7 +81,7 @@ describe("through the inbox over HTTP", () => {
       expect(record.metadata.tool_call_id).toBe("t1");
       return [{ type: "reject", comments: "payee not verified" }];
     });
-    cleanup.push(() => reviewer.stop());
+    defer(() => reviewer.stop());
     const result = await agent.invoke({ messages: [new HumanMessage("pay ACME 2500")] });
     await reviewer.stop();
     expect(ran).toEqual([{ tool: "get_balance", args: {} }]);

@@ -16,23 +16,14 @@ import {
   buildPaymentsGraph,
   type PlannedCall,
   paymentPolicies,
+  plannedCalls,
   type RunLog,
 } from "./fixtures/payments-graph.js";
 import { cleanupDirs, saverKinds } from "./fixtures/savers.js";
 
 afterAll(cleanupDirs);
 
-const big: PlannedCall = {
-  name: "transfer_funds",
-  args: { amount: "2500.00", to: "ACME" },
-  id: "c1",
-};
-const del: PlannedCall = { name: "delete_customer", args: { id: "42" }, id: "c2" };
-const big2: PlannedCall = {
-  name: "transfer_funds",
-  args: { amount: "9000.00", to: "EVIL" },
-  id: "c3",
-};
+const { big, del, big2 } = plannedCalls;
 const small: PlannedCall = {
   name: "transfer_funds",
   args: { amount: "10.00", to: "BOB" },

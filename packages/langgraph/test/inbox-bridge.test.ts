@@ -12,7 +12,7 @@ import {
 import { afterAll, describe, expect, it } from "vitest";
 import { approvalRequestId, createInboxBridge } from "../src/inbox-bridge.js";
 import { listPendingApprovals } from "../src/resume.js";
-import { buildPaymentsGraph, type PlannedCall, type RunLog } from "./fixtures/payments-graph.js";
+import { buildPaymentsGraph, plannedCalls, type RunLog } from "./fixtures/payments-graph.js";
 import { cleanupDirs, saverKinds, tempDir } from "./fixtures/savers.js";
 
 afterAll(cleanupDirs);
@@ -27,17 +27,7 @@ class TwiceChannel extends InProcessApprovalChannel {
   }
 }
 
-const big: PlannedCall = {
-  name: "transfer_funds",
-  args: { amount: "2500.00", to: "ACME" },
-  id: "c1",
-};
-const del: PlannedCall = { name: "delete_customer", args: { id: "42" }, id: "c2" };
-const big2: PlannedCall = {
-  name: "transfer_funds",
-  args: { amount: "9000.00", to: "EVIL" },
-  id: "c3",
-};
+const { big, del, big2 } = plannedCalls;
 
 /** Records the bridge's resumes; `until` waits for a result matching `pred`. */
 function resumedSignal() {

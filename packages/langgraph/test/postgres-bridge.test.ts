@@ -5,13 +5,19 @@ import { HumanMessage } from "@langchain/core/messages";
 import { isInterrupted } from "@langchain/langgraph";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { HumanInTheLoopChannel } from "@safeguards/core";
-import { createInbox, type Inbox } from "@safeguards/server";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Inbox } from "@safeguards/server";
+import {
+  createTestDatabase,
+  deferCleanup,
+  PG_TEST_URL,
+  startTestInbox,
+  type TestDatabase,
+} from "@safeguards/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInboxBridge, type InboxBridge } from "../src/inbox-bridge.js";
 import { listPendingApprovals } from "../src/resume.js";
 import { listCandidateThreads } from "../src/waiting-threads.js";
 import { buildPaymentsGraph, type RunLog } from "./fixtures/payments-graph.js";
-import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "./fixtures/postgres-db.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../..", import.meta.url));
@@ -44,23 +50,18 @@ describe.runIf(PG_TEST_URL)(
     let db: TestDatabase;
     let inbox: Inbox;
     let inboxUrl: string;
-    const cleanup: (() => Promise<unknown> | unknown)[] = [];
+    const defer = deferCleanup();
 
     beforeAll(async () => {
-      db = await createTestDatabase();
+      db = await createTestDatabase("sg_lg");
       const saver = PostgresSaver.fromConnString(db.url);
       await saver.setup(); // once, before any worker
       await saver.end();
-      inbox = createInbox({
+      ({ inbox, url: inboxUrl } = await startTestInbox({
         store: db.url, // the inbox on the same database (its own tables)
         apiKeys: { [API_KEY]: "payments" },
         reviewerTokens: { [REVIEWER]: "cfo" },
-        onError: () => {},
-      });
-      inboxUrl = (await inbox.listen({ port: 0, host: "127.0.0.1" })).url;
-    });
-    afterEach(async () => {
-      for (const fn of cleanup.splice(0).reverse()) await fn();
+      }));
     });
     afterAll(async () => {
       await inbox?.close();
@@ -101,7 +102,7 @@ describe.runIf(PG_TEST_URL)(
         onResumed: (threadId, result) => w.resumed.push({ threadId, result }),
         onError: (error) => w.errors.push(error),
       });
-      cleanup.push(async () => {
+      defer(async () => {
         w.bridge.stop();
         await channel.shutdown();
         await checkpointer.end();
@@ -255,7 +256,7 @@ describe.runIf(PG_TEST_URL)(
 
     it("lists only interrupted threads on PostgreSQL (no checkpoint blobs loaded)", async () => {
       const checkpointer = PostgresSaver.fromConnString(db.url);
-      cleanup.push(() => checkpointer.end());
+      defer(() => checkpointer.end());
       const graph = buildPaymentsGraph({
         checkpointer,
         calls: [{ name: "get_balance", args: { account: "x" }, id: "q1" }],

@@ -1,7 +1,7 @@
+import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "@safeguards/test-support";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresThreadLock, type ThreadLock } from "../src/thread-lock.js";
-import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "./fixtures/postgres-db.js";
 
 describe.runIf(PG_TEST_URL)("PostgreSQL thread lock (two workers, two pools)", () => {
   let db: TestDatabase;
@@ -9,7 +9,7 @@ describe.runIf(PG_TEST_URL)("PostgreSQL thread lock (two workers, two pools)", (
   const locks: ThreadLock[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase("sg_lg");
   });
   afterAll(async () => {
     for (const lock of locks) await lock.close();

@@ -139,6 +139,8 @@ export interface Inbox {
   sweepExpired(): Promise<void>;
   /** Resolves when no callback delivery is in flight or scheduled. */
   callbacksIdle(): Promise<void>;
+  /** Resolves when the reviewer notifications queued so far (emails, Slack) are sent or failed. */
+  notificationsIdle(): Promise<void>;
 }
 
 const fn = <T>() => z.custom<T>((v) => typeof v === "function");
@@ -310,6 +312,7 @@ export function createInbox(options: InboxOptions): Inbox {
     on: events.on,
     sweepExpired: () => sweeper.sweep(),
     callbacksIdle: () => callbacks?.idle() ?? Promise.resolve(),
+    notificationsIdle: () => reviewers?.idle() ?? Promise.resolve(),
     async fetch(request) {
       try {
         await ready;

@@ -69,6 +69,8 @@ export interface Reviewers {
   rights(plainTokens: Record<string, string>): ReviewerRights;
   /** Mounts the routes and attaches the notifiers. */
   mount(deps: ReviewersMountDeps): void;
+  /** Resolves when the notifications queued so far (emails, Slack messages) are sent or failed. */
+  idle(): Promise<void>;
   /** Stops the notifiers. */
   close(): Promise<void>;
 }
@@ -89,6 +91,7 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
   const config = parseConfig("reviewers", optionsSchema, options) as ReviewersOptions;
   const directory = createReviewerDirectory(loadReviewerAccounts(config.accounts));
   const closers: Array<() => Promise<void> | void> = [];
+  const idlers: Array<() => Promise<void>> = [];
   return {
     directory,
     tokens: directory.tokens(),
@@ -142,6 +145,7 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
           publicUrl: needUrl("email"),
         });
         closers.push(() => email.close());
+        idlers.push(() => email.idle());
       }
       if (config.slack) {
         const slack = mountSlackApprovals(deps.app, config.slack, {
@@ -149,7 +153,11 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
           publicUrl: needUrl("slack"),
         });
         closers.push(() => slack.close());
+        idlers.push(() => slack.idle());
       }
+    },
+    async idle() {
+      await Promise.all(idlers.map((idle) => idle()));
     },
     async close() {
       for (const close of closers.splice(0)) await close();

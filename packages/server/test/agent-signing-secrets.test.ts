@@ -6,11 +6,12 @@
  */
 import { createServer, type IncomingMessage } from "node:http";
 import { InvalidConfigError } from "@safeguards/core";
+import { eventually } from "@safeguards/test-support";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { createInbox } from "../src/index.js";
 import { callbackChannel, callbackReceiver, listenLocal } from "./callback-helpers.js";
-import { fileTransaction, finish, review, until } from "./e2e-helpers.js";
+import { fileTransaction, finish, review } from "./e2e-helpers.js";
 import {
   AGENT,
   AGENT_B,
@@ -71,9 +72,9 @@ describe("agentSigningSecrets", () => {
     expect((await file(url, mine)).status).toBe(201);
     expect((await file(url, theirs, AGENT_B_KEY)).status).toBe(201);
     await decideAs(url, mine.id, { type: "approve" });
-    await until(() => target.received.length === 1);
+    await eventually(() => target.received.length === 1);
     await decideAs(url, theirs.id, { type: "approve" });
-    await until(() => target.received.length === 2);
+    await eventually(() => target.received.length === 2);
     const [toMine, toTheirs] = target.received;
     expect([verifies(OWN, toMine!), verifies(SECRET, toMine!)]).toEqual([true, false]);
     expect([verifies(OWN, toTheirs!), verifies(SECRET, toTheirs!)]).toEqual([false, true]);

@@ -18,8 +18,8 @@ import { HumanActionHandler, type HumanInTheLoopChannelOptions } from "@safeguar
 import { agentChannel } from "./e2e-helpers.js";
 import { SECRET } from "./helpers.js";
 
-/** What a test runs after it, in reverse order. */
-export type Cleanup = Array<() => unknown>;
+/** Where a test puts what to run after it (an array, or `{ push: deferCleanup() }`). */
+export type Cleanup = { push(fn: () => unknown): unknown };
 
 /** Listens on 127.0.0.1 port 0; pushes the close (dropping connections) onto `cleanup`. */
 export async function listenLocal(server: Server, cleanup: Cleanup): Promise<number> {

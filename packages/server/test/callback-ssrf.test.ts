@@ -8,9 +8,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createManualClock } from "@safeguards/core";
+import { eventually } from "@safeguards/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMemoryStore, type Inbox, type InboxEvent, type InboxOptions } from "../src/index.js";
-import { until } from "./e2e-helpers.js";
+
 import { file, requestBody, startInbox } from "./helpers.js";
 import { INTERNAL_CALLBACK_URLS } from "./ssrf-targets.js";
 
@@ -114,7 +115,7 @@ describe("callback_url without an allowlist: public addresses only", () => {
     const filed = await fileWithCallback(started, `http://rebind.test:${service.port}/admin`);
     expect(filed.status).toBe(201); // a name is not resolved at filing
     await expireAll(started);
-    await until(() => started.failed.length === 1);
+    await eventually(() => started.failed.length === 1);
     expect(started.failed[0]).toMatchObject({ actionId: filed.id });
     expect(started.failed[0]?.error).toMatch(/127\.0\.0\.1, which is not a public address/);
     expect(lookups.length).toBeGreaterThan(0);
@@ -132,7 +133,7 @@ describe("callback_url without an allowlist: public addresses only", () => {
     await started.inbox.close();
     const open = await inboxWith({ store }, started.clock);
     await expireAll(open);
-    await until(() => open.failed.length === 1);
+    await eventually(() => open.failed.length === 1);
     expect(open.failed[0]?.error).toMatch(/not a public address/);
     expect(service.hits).toEqual([]);
   });
@@ -151,7 +152,7 @@ describe("callback_url with an allowlist", () => {
     );
     expect(filed.status).toBe(201);
     await expireAll(started);
-    await until(() => service.hits.length === 1);
+    await eventually(() => service.hits.length === 1);
     expect(service.hits).toEqual(["/hooks/cb"]);
   });
 
@@ -167,7 +168,7 @@ describe("callback_url with an allowlist", () => {
     const filed = await fileWithCallback(started, `http://127.0.0.1:${redirecting.port}/cb`);
     expect(filed.status).toBe(201);
     await expireAll(started);
-    await until(() => started.failed.length === 1);
+    await eventually(() => started.failed.length === 1);
     expect(started.failed[0]).toMatchObject({ actionId: filed.id, attempts: 1 });
     expect(started.failed[0]?.error).toMatch(/302.*not followed/);
     await started.inbox.callbacksIdle();
@@ -201,12 +202,12 @@ describe("concurrent callback deliveries", () => {
       expect(filed.every((f) => f.status === 201)).toBe(true);
     }
     await expireAll(started);
-    await until(() => held.length === 16);
+    await eventually(() => held.length === 16);
     await new Promise((r) => setTimeout(r, 200)); // nothing more starts while all 16 wait
     expect(held).toHaveLength(16);
     release = true;
     for (const res of held.splice(0)) res.writeHead(200).end();
-    await until(() => service.hits.length === 300, 20_000);
+    await eventually(() => service.hits.length === 300, 20_000);
     await started.inbox.callbacksIdle();
     expect(maxInFlight).toBe(16);
     expect(service.maxSockets()).toBeLessThanOrEqual(16);

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createManualClock } from "@safeguards/core";
+import { eventually } from "@safeguards/test-support";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
-import { until } from "./e2e-helpers.js";
 import {
   AGENT_KEY,
   call,
@@ -91,7 +91,7 @@ describe("signed callbacks", () => {
     const body = requestBody(undefined, { callback_url: target.url });
     await file(first.url, body);
     await decideAs(first.url, body.id, { type: "approve" });
-    await until(() => target.received.length === 1);
+    await eventually(() => target.received.length === 1);
     expect((await first.inbox.store.pendingCallbacks(10)).map((a) => a.record.id)).toEqual([
       body.id,
     ]);
@@ -99,7 +99,7 @@ describe("signed callbacks", () => {
 
     const second = await startInbox({ store, callbackUrls: target.allow, callbackRetry: retry });
     inbox = second.inbox;
-    await until(() => target.received.length === 2);
+    await eventually(() => target.received.length === 2);
     const [down, up] = target.received;
     expect(up).toMatchObject({
       status: 200,
@@ -107,7 +107,7 @@ describe("signed callbacks", () => {
     });
     expect(up?.headers["webhook-id"]).toBe(down?.headers["webhook-id"]); // the same message
     // Delivered: nothing is owed any more, so a later restart sends nothing.
-    await until(async () => (await second.inbox.store.pendingCallbacks(10)).length === 0);
+    await eventually(async () => (await second.inbox.store.pendingCallbacks(10)).length === 0);
   });
 
   it("gives up on an owed callback whose retry window ended while the inbox was down", async () => {
@@ -125,7 +125,7 @@ describe("signed callbacks", () => {
     const body = requestBody(clock, { callback_url: target.url });
     await file(first.url, body);
     await decideAs(first.url, body.id, { type: "reject", comments: "no" });
-    await until(() => target.received.length === 1);
+    await eventually(() => target.received.length === 1);
     await first.inbox.close();
 
     clock.advance(3_600_001); // down for longer than the retry window
@@ -137,7 +137,7 @@ describe("signed callbacks", () => {
     });
     inbox = second.inbox;
     // Given up at start-up (settled as failed) without calling the agent again.
-    await until(async () => (await second.inbox.store.pendingCallbacks(10)).length === 0);
+    await eventually(async () => (await second.inbox.store.pendingCallbacks(10)).length === 0);
     expect(target.received).toHaveLength(1);
   });
 
@@ -186,7 +186,7 @@ describe("signed callbacks", () => {
     const body = requestBody(clock, { callback_url: target.url }, 3_600_000);
     await file(started.url, body);
     await decideAs(started.url, body.id, { type: "approve" });
-    await until(() => target.received.length === 1);
+    await eventually(() => target.received.length === 1);
     // Nothing is retried while the clock stands still.
     await new Promise((r) => setTimeout(r, 50));
     expect(target.received).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { createManualClock } from "@safeguards/core";
-import { afterEach, describe, expect, it } from "vitest";
-import type { Inbox, InboxOptions } from "../src/index.js";
+import { inboxPerTest } from "@safeguards/test-support";
+import { describe, expect, it } from "vitest";
 import {
   AGENT_KEY,
   call,
@@ -9,19 +9,10 @@ import {
   REVIEWER_B_TOKEN,
   REVIEWER_TOKEN,
   requestBody,
-  startInbox,
   tempDbPath,
 } from "./helpers.js";
 
-const inboxes: Inbox[] = [];
-afterEach(async () => {
-  await Promise.all(inboxes.splice(0).map((i) => i.close()));
-});
-const start = async (options: Partial<InboxOptions> = {}) => {
-  const started = await startInbox(options);
-  inboxes.push(started.inbox);
-  return started;
-};
+const start = inboxPerTest();
 
 describe("first decision wins", () => {
   it.each(["memory", "sqlite"])("with concurrent decisions (%s)", async (kind) => {

@@ -14,10 +14,11 @@ import {
   createManualClock,
   type protocol,
 } from "@safeguards/core";
+import { eventually } from "@safeguards/test-support";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { callbackChannel, callbackReceiver, forward, listenLocal } from "./callback-helpers.js";
-import { fileTransaction, review, TRANSACTION, until } from "./e2e-helpers.js";
+import { fileTransaction, review, TRANSACTION } from "./e2e-helpers.js";
 import {
   AGENT_B,
   AGENT_B_KEY,
@@ -92,7 +93,7 @@ describe("callbacks are wake-ups", () => {
   it("a forged `modified` callback signed by another agent settles nothing; the real decision arrives once", async () => {
     const { url, receiverUrl, clock, handler, decided, stats } = await setup();
     const action = await fileTransaction(handler);
-    await until(() => clock.pendingTimers() > 0); // the stream sleeps for an hour
+    await eventually(() => clock.pendingTimers() > 0); // the stream sleeps for an hour
     // agent B (own key, the inbox's shared secret) forges a modification of A's action
     const forged: protocol.ActionRecord = {
       ...(await recordOf(url, action.id)),
@@ -107,7 +108,7 @@ describe("callbacks are wake-ups", () => {
       },
     };
     const status = await postCallback(receiverUrl, forged, "msg_forged");
-    await until(() => decided.length > 0 || stats().ignored > 0);
+    await eventually(() => decided.length > 0 || stats().ignored > 0);
     expect(decided).toEqual([]);
     expect(action.status).toBe(ActionStatus.PENDING);
     expect((await recordOf(url, action.id)).status).toBe("pending");
@@ -125,7 +126,7 @@ describe("callbacks are wake-ups", () => {
   it("a genuine callback delivers at once through the record read with the agent's key", async () => {
     const { url, front, clock, handler, stats } = await setup();
     const action = await fileTransaction(handler);
-    await until(() => clock.pendingTimers() > 0);
+    await eventually(() => clock.pendingTimers() > 0);
     const polls = front.paths.filter((p) => p.includes("/decisions")).length;
     await review(url, action.id, { type: "reject", comments: "no" });
     expect(await handler.waitForAction(action)).toBe(ActionStatus.REJECTED);
@@ -137,7 +138,7 @@ describe("callbacks are wake-ups", () => {
   it("a callback for an id the channel does not wait for reads nothing and changes nothing", async () => {
     const { url, receiverUrl, front, clock, handler, decided, stats } = await setup();
     const action = await fileTransaction(handler);
-    await until(() => clock.pendingTimers() > 0);
+    await eventually(() => clock.pendingTimers() > 0);
     const other = requestBody(); // another agent's action, decided for real
     expect((await file(url, { ...other, agent_id: AGENT_B }, AGENT_B_KEY)).status).toBe(201);
     const otherRecord = await review(url, other.id, { type: "approve" });
@@ -153,10 +154,10 @@ describe("callbacks are wake-ups", () => {
   it("when the read after a callback fails, the decision stream delivers it once", async () => {
     const { url, front, clock, handler, decided, stats } = await setup();
     const action = await fileTransaction(handler);
-    await until(() => clock.pendingTimers() > 0);
+    await eventually(() => clock.pendingTimers() > 0);
     front.down = true;
     await review(url, action.id, { type: "approve" });
-    await until(() => decided.length > 0 || stats().readFailures > 0);
+    await eventually(() => decided.length > 0 || stats().readFailures > 0);
     expect(action.status).toBe(ActionStatus.PENDING); // the inbox could not back it yet
     front.down = false;
     clock.advance(3_600_000);

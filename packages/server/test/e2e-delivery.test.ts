@@ -13,23 +13,22 @@ import {
   HumanActionHandler,
   type HumanInTheLoopChannel,
 } from "@safeguards/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { deferCleanup, eventually } from "@safeguards/test-support";
+import { describe, expect, it } from "vitest";
 import { callbackChannel, callbackReceiver, forward, listenLocal } from "./callback-helpers.js";
-import { agentChannel, fileTransaction, finish, review, until } from "./e2e-helpers.js";
+import { agentChannel, fileTransaction, finish, review } from "./e2e-helpers.js";
 import { AGENT, startInbox } from "./helpers.js";
 
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const defer = deferCleanup();
+const cleanup = { push: defer };
 
 const instant = { sleep: async () => {} };
 
 async function handlerFor(url: string, config: Record<string, unknown> = {}) {
   const channel: HumanInTheLoopChannel = await agentChannel(url, config, instant);
   const handler = new HumanActionHandler(channel);
-  cleanup.push(() => channel.shutdown());
-  cleanup.push(() => handler.shutdown());
+  defer(() => channel.shutdown());
+  defer(() => handler.shutdown());
   return { channel, handler };
 }
 
@@ -38,7 +37,7 @@ const listen = (server: Server) => listenLocal(server, cleanup);
 describe("delivery", () => {
   it("retries a 500ing front twice, then files exactly one action", async () => {
     const { inbox, url } = await startInbox();
-    cleanup.push(() => inbox.close());
+    defer(() => inbox.close());
     const target = new URL(url);
     let failures = 2;
     let posts = 0;
@@ -111,7 +110,7 @@ describe("delivery", () => {
 
   it("1,000 pending actions wait over one /decisions connection", async () => {
     const { inbox } = await startInbox();
-    cleanup.push(() => inbox.close());
+    defer(() => inbox.close());
     let open = 0;
     let maxOpen = 0;
     let decisionCalls = 0;
@@ -136,7 +135,7 @@ describe("delivery", () => {
       s.once("close", () => sockets.delete(s));
     });
     await new Promise<void>((r) => server.once("listening", r));
-    cleanup.push(
+    defer(
       () =>
         new Promise<void>((r) => {
           server.closeAllConnections();
@@ -166,7 +165,7 @@ describe("delivery", () => {
       live.delete(handle);
       realClear(handle);
     }) as typeof clearTimeout;
-    cleanup.push(() => {
+    defer(() => {
       globalThis.setTimeout = realSet;
       globalThis.clearTimeout = realClear;
     });
@@ -183,7 +182,7 @@ describe("delivery", () => {
       );
     }
     const waits = actions.map((a) => handler.waitForAction(a));
-    await until(() => open === 1);
+    await eventually(() => open === 1);
     expect(channel.pendingCount).toBe(1000);
     // while 1,000 wait: the one long poll plus keep-alive sockets of the 50 concurrent
     // filings (undici retires idle sockets before the server's keep-alive timeout, so a
@@ -207,7 +206,7 @@ describe("delivery", () => {
 
   it("a fresh channel takes the since=now cursor and never replays the key's history", async () => {
     const { inbox } = await startInbox();
-    cleanup.push(() => inbox.close());
+    defer(() => inbox.close());
     const seenByInbox: Array<{ query: string; status: number; decisions: string[] }> = [];
     const server = serve({
       port: 0,
@@ -227,7 +226,7 @@ describe("delivery", () => {
       },
     }) as Server;
     await new Promise<void>((r) => server.once("listening", r));
-    cleanup.push(
+    defer(
       () =>
         new Promise<void>((r) => {
           server.closeAllConnections();
@@ -260,7 +259,7 @@ describe("delivery", () => {
     });
     expect(fresh.channel.cursor).toBe(String(latest));
     const waiting = fresh.handler.waitForAction(action);
-    await until(() => seenByInbox.length >= 1);
+    await eventually(() => seenByInbox.length >= 1);
     await review(url, action.id, { type: "reject" });
     expect(await waiting).toBe(ActionStatus.REJECTED);
     expect(heard).toEqual([action.id]);

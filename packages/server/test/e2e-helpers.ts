@@ -7,12 +7,15 @@
 import {
   ActionStatus,
   Agent,
+  type Clock,
   FinancialServicesSafeguard,
   type HumanAction,
-  type HumanActionHandler,
+  HumanActionHandler,
   HumanInTheLoopChannel,
   type HumanInTheLoopChannelOptions,
 } from "@safeguards/core";
+import { deferCleanup, startTestInbox } from "@safeguards/test-support";
+import type { InboxOptions } from "../src/index.js";
 import { AGENT, AGENT_KEY, call, REVIEWER_TOKEN } from "./helpers.js";
 
 /** The guide's financial agent: returns what it ran with. */
@@ -97,11 +100,25 @@ export async function review(url: string, id: string, body: unknown, token = REV
   return res.body;
 }
 
-/** Polls `check` every 5 ms until true (or fails after `ms`). */
-export async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error("condition not reached in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
+/**
+ * An agent against an inbox, per test: a test inbox, an {@link agentChannel} on it and a
+ * handler (with `clock`), shut down after each test (handler, channel, then inbox).
+ */
+export function agentPerTest() {
+  const defer = deferCleanup();
+  return async (
+    options: {
+      inbox?: Partial<InboxOptions>;
+      channel?: Record<string, unknown>;
+      clock?: Clock;
+    } = {},
+  ) => {
+    const { inbox, url } = await startTestInbox(options.inbox);
+    defer(() => inbox.close());
+    const channel = await agentChannel(url, options.channel);
+    defer(() => channel.shutdown());
+    const handler = new HumanActionHandler(channel, options.clock ? { clock: options.clock } : {});
+    defer(() => handler.shutdown());
+    return { inbox, url, channel, handler };
+  };
 }

@@ -8,33 +8,27 @@ import {
   HumanActionHandler,
   type HumanInTheLoopChannel,
 } from "@safeguards/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { eventually } from "@safeguards/test-support";
+import { describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import {
   agentChannel,
+  agentPerTest,
   fileTransaction,
   finish,
   review,
   TRANSACTION,
-  until,
 } from "./e2e-helpers.js";
-import { AGENT_B_KEY, startInbox } from "./helpers.js";
+import { AGENT_B_KEY } from "./helpers.js";
 
+const startAgent = agentPerTest();
 let inbox: Inbox | undefined;
 let channel: HumanInTheLoopChannel | undefined;
 let handler: HumanActionHandler | undefined;
-afterEach(async () => {
-  handler?.shutdown();
-  await channel?.shutdown();
-  await inbox?.close();
-  inbox = channel = handler = undefined;
-});
 
 async function setup(clock?: ReturnType<typeof createManualClock>) {
-  const started = await startInbox(clock ? { clock } : {});
-  inbox = started.inbox;
-  channel = await agentChannel(started.url);
-  handler = new HumanActionHandler(channel);
+  const started = await startAgent(clock ? { inbox: { clock } } : {});
+  ({ inbox, channel, handler } = started);
   return started.url;
 }
 
@@ -82,7 +76,7 @@ describe("guide's Complete Example over HTTP", () => {
     await setup(clock);
     const action = await fileTransaction(handler!, 60);
     const done = finish(handler!, action);
-    await until(() => channel!.pendingCount === 1);
+    await eventually(() => channel!.pendingCount === 1);
     await new Promise((r) => setTimeout(r, 50)); // the long poll is now held
     clock.advance(61_000);
     await inbox!.sweepExpired();
@@ -95,15 +89,15 @@ describe("guide's Complete Example over HTTP", () => {
 
   it("the guide's channel timeoutSeconds (60) is the approval timeout the inbox enforces", async () => {
     const clock = createManualClock(Date.now());
-    const started = await startInbox({ clock });
-    inbox = started.inbox;
-    const guideChannel = await agentChannel(started.url, { timeoutSeconds: 60, pollInterval: 5 });
-    channel = guideChannel;
-    handler = new HumanActionHandler(guideChannel);
+    const started = await startAgent({
+      inbox: { clock },
+      channel: { timeoutSeconds: 60, pollInterval: 5 },
+    });
+    const { channel: guideChannel, handler, inbox } = started;
     const action = await fileTransaction(handler);
     expect(action.expiresAt.getTime() - action.requestedAt.getTime()).toBe(60_000);
     const done = finish(handler, action);
-    await until(() => guideChannel.pendingCount === 1);
+    await eventually(() => guideChannel.pendingCount === 1);
     await new Promise((r) => setTimeout(r, 50)); // the long poll is now held
     clock.advance(59_000);
     await inbox.sweepExpired();
@@ -124,7 +118,7 @@ describe("guide's Complete Example over HTTP", () => {
       callbacks: [(a) => void heard.push(`${a.status}:${a.reviewer}`)],
     });
     await review(url, action.id, { type: "approve" });
-    await until(() => heard.length === 1);
+    await eventually(() => heard.length === 1);
     expect(heard).toEqual(["approved:alice"]);
   });
 

@@ -3,26 +3,12 @@
  * two reviewers deciding at once. Exactly one outcome wins, and the agent's waiter and its
  * callback see the same one as the inbox's record.
  */
-import {
-  ActionStatus,
-  createManualClock,
-  HumanActionHandler,
-  type HumanInTheLoopChannel,
-} from "@safeguards/core";
-import { afterEach, describe, expect, it } from "vitest";
-import type { Inbox } from "../src/index.js";
-import { agentChannel } from "./e2e-helpers.js";
-import { AGENT, call, REVIEWER_B_TOKEN, REVIEWER_TOKEN, startInbox } from "./helpers.js";
+import { ActionStatus, createManualClock, type HumanActionHandler } from "@safeguards/core";
+import { describe, expect, it } from "vitest";
+import { agentPerTest } from "./e2e-helpers.js";
+import { AGENT, call, REVIEWER_B_TOKEN, REVIEWER_TOKEN } from "./helpers.js";
 
-let inbox: Inbox | undefined;
-let channel: HumanInTheLoopChannel | undefined;
-let handler: HumanActionHandler | undefined;
-afterEach(async () => {
-  handler?.shutdown();
-  await channel?.shutdown();
-  await inbox?.close();
-  inbox = channel = handler = undefined;
-});
+const startAgent = agentPerTest();
 
 const decide = (url: string, id: string, token: string, type: string) =>
   call(url, `/actions/${id}/decision`, { token, body: { type } });
@@ -42,12 +28,8 @@ async function fileWithCallback(h: HumanActionHandler) {
 describe("races, as the agent sees them", () => {
   it("decision racing expiry: one outcome, the same for waiter, callback and inbox", async () => {
     const clock = createManualClock(Date.now());
-    const started = await startInbox({ clock });
-    inbox = started.inbox;
-    const { url } = started;
-    channel = await agentChannel(url);
     // agent and inbox share one clock, so the agent's own deadline races too
-    handler = new HumanActionHandler(channel, { clock });
+    const { url, inbox, handler } = await startAgent({ inbox: { clock }, clock });
     const outcomes = new Set<string>();
     for (let round = 0; round < 12; round++) {
       const { action, heard } = await fileWithCallback(handler);
@@ -73,11 +55,7 @@ describe("races, as the agent sees them", () => {
   });
 
   it("two reviewers at once: exactly one wins and the agent runs on the winner", async () => {
-    const started = await startInbox();
-    inbox = started.inbox;
-    const { url } = started;
-    channel = await agentChannel(url);
-    handler = new HumanActionHandler(channel);
+    const { url, handler } = await startAgent();
     for (let round = 0; round < 10; round++) {
       const { action, heard } = await fileWithCallback(handler);
       const waited = handler.waitForAction(action);

@@ -5,33 +5,31 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { ActionStatus, HumanActionHandler, type HumanInTheLoopChannel } from "@safeguards/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { deferCleanup, testInboxOptions } from "@safeguards/test-support";
+import { describe, expect, it } from "vitest";
 import { createInbox, type Inbox } from "../src/index.js";
 import { agentChannel, fileTransaction, finish, review, TRANSACTION } from "./e2e-helpers.js";
-import { AGENT, AGENT_KEY, REVIEWER_TOKEN, SECRET, tempDbPath } from "./helpers.js";
+import { AGENT, AGENT_KEY, REVIEWER_TOKEN, tempDbPath } from "./helpers.js";
 
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const defer = deferCleanup();
 
 function sqliteInbox(db: string): Inbox {
-  const inbox = createInbox({
-    store: db,
-    apiKeys: { [AGENT_KEY]: AGENT },
-    reviewerTokens: { [REVIEWER_TOKEN]: "alice" },
-    signingSecret: SECRET,
-    onError: () => {},
-  });
-  cleanup.push(() => inbox.close());
+  const inbox = createInbox(
+    testInboxOptions({
+      store: db,
+      apiKeys: { [AGENT_KEY]: AGENT },
+      reviewerTokens: { [REVIEWER_TOKEN]: "alice" },
+    }),
+  );
+  defer(() => inbox.close());
   return inbox;
 }
 
 async function channelAndHandler(url: string) {
   const channel: HumanInTheLoopChannel = await agentChannel(url);
   const handler = new HumanActionHandler(channel);
-  cleanup.push(() => channel.shutdown());
-  cleanup.push(() => handler.shutdown());
+  defer(() => channel.shutdown());
+  defer(() => handler.shutdown());
   return { channel, handler };
 }
 
@@ -49,7 +47,7 @@ async function cliInbox(db: string, port: number) {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  cleanup.push(() => proc.kill("SIGKILL"));
+  defer(() => proc.kill("SIGKILL"));
   const exited = new Promise((r) => proc.once("exit", r));
   let out = "";
   const url = await new Promise<string>((resolve, reject) => {
@@ -127,7 +125,7 @@ describe("restarts", () => {
       env: { ...process.env, INBOX_URL: url },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    cleanup.push(() => child.kill("SIGKILL"));
+    defer(() => child.kill("SIGKILL"));
     let stderr = "";
     child.stderr.on("data", (d) => {
       stderr += d;

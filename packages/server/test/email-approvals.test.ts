@@ -4,14 +4,21 @@
  * the confirming POST decides once; reused, expired and forged links are refused.
  */
 import { createManualClock } from "@safeguards/core";
+import {
+  eventually,
+  freePort,
+  type SmtpSink,
+  type SunkMail,
+  startSmtpSink,
+} from "@safeguards/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { AGENT_B, AGENT_B_KEY, call, file, requestBody } from "./helpers.js";
-import { eventually, freePort, linkIn, type Mail, startSmtpSink } from "./reviewer-net-helpers.js";
+import { linkIn } from "./reviewer-net-helpers.js";
 import { ALICE_API_TOKEN, startReviewerInbox } from "./ui-helpers.js";
 
 let inbox: Inbox | undefined;
-let sink: Awaited<ReturnType<typeof startSmtpSink>> | undefined;
+let sink: SmtpSink | undefined;
 afterEach(async () => {
   await inbox?.close();
   await sink?.close();
@@ -77,10 +84,10 @@ describe("email approvals", () => {
     body.title = 'Pay <b>"ACME"</b>';
     await file(url, body);
     await eventually(() => sink!.mails.length >= 1);
-    await new Promise((r) => setTimeout(r, 100));
+    await inbox!.notificationsIdle(); // every mail queued so far is sent: nothing else comes
     // alice may see every agent; bob only the other agent; carol has no email.
-    expect(sink!.mails.map((m) => m.to)).toEqual([["alice@example.test"]]);
-    const mail = sink!.mails[0] as Mail;
+    expect(sink!.mails.map((m) => m.envelope.to)).toEqual([["alice@example.test"]]);
+    const mail = sink!.mails[0] as SunkMail;
     expect(mail.parsed.subject).toBe('[Safeguards] WARNING: Pay <b>"ACME"</b>');
     expect(mail.parsed.html).toContain("Pay &lt;b&gt;&quot;ACME&quot;&lt;/b&gt;");
     const approve = linkIn(mail, "Approve");
@@ -116,7 +123,7 @@ describe("email approvals", () => {
     const body = requestBody(clock);
     await file(url, body);
     await eventually(() => sink!.mails.length >= 1);
-    const reject = linkIn(sink!.mails[0] as Mail, "Reject");
+    const reject = linkIn(sink!.mails[0] as SunkMail, "Reject");
     expect((await page(reject)).text).toContain('name="comments"');
     expect((await confirm(reject, { comments: "Not this quarter" })).status).toBe(200);
     const record = await status(url, body.id);
@@ -132,7 +139,7 @@ describe("email approvals", () => {
     await file(url, second);
     await eventually(() => sink!.mails.length >= 2);
     const linkFor = (id: string, label: string) =>
-      linkIn(sink!.mails.find((m) => m.parsed.text?.includes(`/review/${id}`)) as Mail, label);
+      linkIn(sink!.mails.find((m) => m.parsed.text?.includes(`/review/${id}`)) as SunkMail, label);
 
     // Forged: a flipped character in the signature.
     const approve = linkFor(first.id, "Approve");
@@ -176,8 +183,8 @@ describe("email approvals", () => {
     const { url, clock } = await setup();
     await file(url, requestBody(clock, { agent_id: AGENT_B }), AGENT_B_KEY);
     await eventually(() => sink!.mails.length >= 2);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(sink!.mails.map((m) => m.to[0]).sort()).toEqual([
+    await inbox!.notificationsIdle(); // every mail queued so far is sent: nothing else comes
+    expect(sink!.mails.map((m) => m.envelope.to[0]).sort()).toEqual([
       "alice@example.test",
       "bob@example.test",
     ]);

@@ -5,18 +5,25 @@
  * a second use.
  */
 import { ActionStatus, HumanActionHandler, type HumanInTheLoopChannel } from "@safeguards/core";
+import {
+  eventually,
+  freePort,
+  type SmtpSink,
+  type SunkMail,
+  startSmtpSink,
+} from "@safeguards/test-support";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { launchChromium, runBrowserTests, watchForScripts } from "./browser-helpers.js";
 import { agentChannel, fileTransaction } from "./e2e-helpers.js";
-import { eventually, freePort, linkIn, type Mail, startSmtpSink } from "./reviewer-net-helpers.js";
+import { linkIn } from "./reviewer-net-helpers.js";
 import { startReviewerInbox } from "./ui-helpers.js";
 
 describe.runIf(runBrowserTests)("email links in Chromium", { timeout: 60_000 }, () => {
   let browser: Browser;
   let inbox: Inbox;
-  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+  let sink: SmtpSink;
   let channel: HumanInTheLoopChannel;
   let handler: HumanActionHandler;
 
@@ -49,7 +56,7 @@ describe.runIf(runBrowserTests)("email links in Chromium", { timeout: 60_000 }, 
 
   const mailFor = async (id: string) => {
     await eventually(() => sink.mails.some((m) => m.parsed.text?.includes(`/review/${id}`)));
-    return sink.mails.find((m) => m.parsed.text?.includes(`/review/${id}`)) as Mail;
+    return sink.mails.find((m) => m.parsed.text?.includes(`/review/${id}`)) as SunkMail;
   };
 
   it("approve: opening the link decides nothing, confirming reaches the agent, reuse is refused", async () => {

@@ -4,11 +4,12 @@
  * an action the reviewer may not see is answered like a link to a missing action.
  */
 import { createManualClock } from "@safeguards/core";
+import { eventually, freePort, type SunkMail, startSmtpSink } from "@safeguards/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEmailTokens } from "../src/email/email-tokens.js";
 import { createMemoryStore, type Inbox } from "../src/index.js";
 import { AGENT, AGENT_B, AGENT_B_KEY, call, file, REVIEWER_TOKEN, requestBody } from "./helpers.js";
-import { eventually, freePort, linkIn, type Mail, startSmtpSink } from "./reviewer-net-helpers.js";
+import { linkIn } from "./reviewer-net-helpers.js";
 import {
   ALICE_API_TOKEN,
   BOB_API_TOKEN,
@@ -83,8 +84,8 @@ describe("email links and rights", () => {
     const first = await setup({}, { store });
     const body = requestBody(clock, { agent_id: AGENT_B });
     expect((await file(first.url, body, AGENT_B_KEY)).status).toBe(201);
-    await eventually(() => sink!.mails.some((m) => m.to[0] === "bob@example.test"));
-    const mail = sink!.mails.find((m) => m.to[0] === "bob@example.test") as Mail;
+    await eventually(() => sink!.mails.some((m) => m.envelope.to[0] === "bob@example.test"));
+    const mail = sink!.mails.find((m) => m.envelope.to[0] === "bob@example.test") as SunkMail;
     const token = linkIn(mail, "Approve").split("/email/")[1]!;
     const bob = new Browser(first.root);
     expect((await bob.signIn("bob", PASSWORDS.bob)).status).toBe(303);

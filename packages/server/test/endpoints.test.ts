@@ -1,6 +1,6 @@
 import { hashArgs } from "@safeguards/core";
-import { afterEach, describe, expect, it } from "vitest";
-import type { Inbox } from "../src/index.js";
+import { inboxPerTest } from "@safeguards/test-support";
+import { describe, expect, it } from "vitest";
 import {
   AGENT,
   AGENT_B_KEY,
@@ -10,19 +10,10 @@ import {
   file,
   REVIEWER_TOKEN,
   requestBody,
-  startInbox,
 } from "./helpers.js";
 
-let inbox: Inbox | undefined;
-afterEach(async () => {
-  await inbox?.close();
-  inbox = undefined;
-});
-const start = async () => {
-  const started = await startInbox();
-  inbox = started.inbox;
-  return started.url;
-};
+const startInbox = inboxPerTest();
+const start = async () => (await startInbox()).url;
 
 describe("POST /request-approval", () => {
   it("answers 201 with the pending record and review_url", async () => {
@@ -260,15 +251,15 @@ describe("GET /actions (reviewer list)", () => {
 
 describe("extension events", () => {
   it("tells listeners when an action is created and decided; a throwing listener breaks nothing", async () => {
-    const url = await start();
+    const { url, inbox } = await startInbox();
     const seen: string[] = [];
-    inbox?.on("action.created", (e) => {
+    inbox.on("action.created", (e) => {
       seen.push(`created:${e.action.id}:${e.action.status}`);
     });
-    inbox?.on("action.decided", (e) => {
+    inbox.on("action.decided", (e) => {
       seen.push(`decided:${e.action.id}:${e.action.status}:${e.actor}`);
     });
-    inbox?.on("action.decided", () => {
+    inbox.on("action.decided", () => {
       throw new Error("listener bug");
     });
     const body = requestBody();

@@ -1,41 +1,29 @@
 /**
  * @module test/helpers
- * Shared fixtures of the server tests: an inbox on 127.0.0.1 port 0, request bodies and a
- * small JSON HTTP client.
+ * Server-test helpers over the shared fixtures (`@safeguards/test-support`, re-exported here
+ * so the server tests keep one import): request bodies, a temporary SQLite path and a small
+ * JSON HTTP client.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Clock, hashArgs, type protocol } from "@safeguards/core";
-import { createInbox, type Inbox, type InboxOptions } from "../src/index.js";
+import { AGENT, AGENT_KEY, REVIEWER_TOKEN } from "@safeguards/test-support";
 
-export const AGENT_KEY = "agent-key-financial";
-export const AGENT_B_KEY = "agent-key-other-bot";
-export const REVIEWER_TOKEN = "reviewer-token-alice";
-export const REVIEWER_B_TOKEN = "reviewer-token-bob";
-export const AGENT = "financial_advisor";
-export const AGENT_B = "other_bot";
-export const SECRET = `whsec_${Buffer.from("0123456789abcdef0123456789abcdef").toString("base64")}`;
+export {
+  AGENT,
+  AGENT_B,
+  AGENT_B_KEY,
+  AGENT_KEY,
+  REVIEWER_B_TOKEN,
+  REVIEWER_TOKEN,
+  SECRET,
+  startTestInbox as startInbox,
+} from "@safeguards/test-support";
 
 /** A fresh temporary SQLite file path. */
 export function tempDbPath(): string {
   return join(mkdtempSync(join(tmpdir(), "safeguards-inbox-")), "nested", "inbox.db");
-}
-
-/** Starts an inbox listening on 127.0.0.1:0. */
-export async function startInbox(
-  overrides: Partial<InboxOptions> = {},
-): Promise<{ inbox: Inbox; url: string }> {
-  const inbox = createInbox({
-    store: "memory",
-    apiKeys: { [AGENT_KEY]: AGENT, [AGENT_B_KEY]: AGENT_B },
-    reviewerTokens: { [REVIEWER_TOKEN]: "alice", [REVIEWER_B_TOKEN]: "bob" },
-    signingSecret: SECRET,
-    onError: () => {},
-    ...overrides,
-  });
-  const { url } = await inbox.listen({ port: 0, host: "127.0.0.1" });
-  return { inbox, url };
 }
 
 let counter = 0;

@@ -1,27 +1,11 @@
 import { createManualClock } from "@safeguards/core";
-import { afterEach, describe, expect, it } from "vitest";
-import type { Inbox, InboxOptions } from "../src/index.js";
-import {
-  AGENT_B,
-  AGENT_B_KEY,
-  AGENT_KEY,
-  call,
-  decideAs,
-  file,
-  requestBody,
-  startInbox,
-} from "./helpers.js";
+import { inboxPerTest } from "@safeguards/test-support";
+import { describe, expect, it } from "vitest";
+import type { InboxOptions } from "../src/index.js";
+import { AGENT_B, AGENT_B_KEY, AGENT_KEY, call, decideAs, file, requestBody } from "./helpers.js";
 
-let inbox: Inbox | undefined;
-afterEach(async () => {
-  await inbox?.close();
-  inbox = undefined;
-});
-const start = async (options: Partial<InboxOptions> = {}) => {
-  const started = await startInbox(options);
-  inbox = started.inbox;
-  return started.url;
-};
+const startInbox = inboxPerTest();
+const start = async (options: Partial<InboxOptions> = {}) => (await startInbox(options)).url;
 
 describe("long polls", () => {
   it("GET /actions/{id}?wait wakes within milliseconds of the decision", async () => {
@@ -86,14 +70,13 @@ describe("long polls", () => {
   });
 
   it("close() releases a held long poll at once", async () => {
-    const url = await start();
+    const { url, inbox } = await startInbox();
     const body = requestBody();
     await file(url, body);
     const waiting = call(url, `/actions/${body.id}?wait=60`, { token: AGENT_KEY });
     await new Promise((r) => setTimeout(r, 50));
     const started = performance.now();
-    await inbox?.close();
-    inbox = undefined;
+    await inbox.close();
     const answer = await waiting;
     expect(answer.body.status).toBe("pending");
     expect(performance.now() - started).toBeLessThan(2000);

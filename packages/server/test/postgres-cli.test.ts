@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "@safeguards/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redactUrl, selectStore } from "../src/cli/store-selection.js";
 import { DEFAULT_SQLITE_PATH } from "../src/store/sqlite-store.js";
 import { AGENT_KEY, call, decideAs, file, REVIEWER_TOKEN, requestBody } from "./helpers.js";
-import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "./postgres-test-db.js";
 
 const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 // Node itself with tsx as a loader: killing the tsx wrapper (SIGKILL) would orphan its child.

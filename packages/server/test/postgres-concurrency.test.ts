@@ -1,8 +1,8 @@
+import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "@safeguards/test-support";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ActionStore } from "../src/store/action-store.js";
 import { createPostgresStore } from "../src/store/postgres-store.js";
-import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "./postgres-test-db.js";
 import { decide, file } from "./store-contract.js";
 
 // Two stores = two Pools = what two inbox instances on one database do.

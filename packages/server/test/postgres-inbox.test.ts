@@ -2,13 +2,13 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Clock, createManualClock } from "@safeguards/core";
+import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "@safeguards/test-support";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInbox, type Inbox } from "../src/create-inbox.js";
 import { createPostgresNotifier } from "../src/inbox/postgres-notifier.js";
 import type { ActionStore } from "../src/store/action-store.js";
 import { createPostgresStore } from "../src/store/postgres-store.js";
-import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "./postgres-test-db.js";
 
 const AGENT_KEY = "agent-key-0001";
 const REVIEWER_TOKEN = "reviewer-token-01";

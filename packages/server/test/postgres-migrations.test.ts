@@ -1,8 +1,8 @@
+import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "@safeguards/test-support";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migratePostgres, POSTGRES_MIGRATIONS } from "../src/store/postgres-migrations.js";
 import { createPostgresStore } from "../src/store/postgres-store.js";
-import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "./postgres-test-db.js";
 import { file } from "./store-contract.js";
 
 describe.runIf(PG_TEST_URL)("PostgreSQL schema migrations", () => {

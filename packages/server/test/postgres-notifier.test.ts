@@ -1,8 +1,8 @@
+import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "@safeguards/test-support";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DecisionEvent } from "../src/inbox/decision-notifier.js";
 import { createPostgresNotifier, type PostgresNotifier } from "../src/inbox/postgres-notifier.js";
-import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "./postgres-test-db.js";
 
 /** Resolves with the first event `subscribe` delivers, or rejects after `ms`. */
 function nextEvent(n: PostgresNotifier, agentId: string, ms = 5000): Promise<DecisionEvent> {

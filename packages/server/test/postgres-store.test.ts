@@ -1,6 +1,6 @@
+import { createTestDatabase, PG_TEST_URL } from "@safeguards/test-support";
 import { describe } from "vitest";
 import { createPostgresStore } from "../src/store/postgres-store.js";
-import { createTestDatabase, PG_TEST_URL } from "./postgres-test-db.js";
 import { runStoreContract } from "./store-contract.js";
 
 // Each test gets its own fresh database.

@@ -12,9 +12,10 @@ import {
   isSafeguardsError,
   type SafeguardsError,
 } from "@safeguards/core";
+import { eventually } from "@safeguards/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
-import { agentChannel, fileTransaction, until } from "./e2e-helpers.js";
+import { agentChannel, fileTransaction } from "./e2e-helpers.js";
 import {
   AGENT_B,
   AGENT_B_KEY,
@@ -139,7 +140,7 @@ describe("maxWaitsPerAgent", () => {
     const clients = [new AbortController(), new AbortController()];
     const polls = clients.map((c) => longPoll(url, c.signal).catch(() => undefined));
     const waitOne = longPoll(url, undefined, `/actions/${pending.body.id}?wait=60`);
-    await until(() => held() === 3);
+    await eventually(() => held() === 3);
     const refused = await longPoll(url);
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toBe("1");
@@ -156,7 +157,7 @@ describe("maxWaitsPerAgent", () => {
     expect(b.status).toBe(200);
 
     clients[0]?.abort(); // the client goes away
-    await until(() => held() === 2);
+    await eventually(() => held() === 2);
     const sse = new AbortController();
     const open = await stream(url, sse.signal);
     expect(open.status).toBe(200);
@@ -165,18 +166,18 @@ describe("maxWaitsPerAgent", () => {
 
     await decideAs(url, pending.body.id, { type: "approve" }); // both waits end
     expect((await waitOne).status).toBe(200);
-    await until(() => held() === 1); // the /decisions long poll answered too
+    await eventually(() => held() === 1); // the /decisions long poll answered too
     await Promise.all(polls);
 
     sse.abort(); // the stream's client goes away
-    await until(() => held() === 0);
+    await eventually(() => held() === 0);
     clients[1]?.abort();
   });
 
   it("releases every slot when the inbox closes", async () => {
     const url = await start({ maxWaitsPerAgent: 2 });
     const polls = [longPoll(url), stream(url, new AbortController().signal)];
-    await until(() => held() === 2);
+    await eventually(() => held() === 2);
     await inbox?.close();
     await Promise.allSettled(polls);
     expect(held()).toBe(0);

@@ -3,6 +3,8 @@
  * decision endpoint, Slack's interactivity endpoint and email links get malformed and
  * hostile input. Never a 5xx, and a refused request changes nothing in the store.
  */
+
+import { freePort } from "@safeguards/test-support";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
@@ -14,7 +16,6 @@ import {
   hostileString,
   hostileValue,
 } from "./reliability/fuzz-arbitraries.js";
-import { freePort } from "./reviewer-net-helpers.js";
 import { Browser, PASSWORDS, startReviewerInbox } from "./ui-helpers.js";
 
 let inbox: Inbox;

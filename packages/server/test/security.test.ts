@@ -1,6 +1,6 @@
+import { inboxPerTest } from "@safeguards/test-support";
 import { Webhook } from "standardwebhooks";
-import { afterEach, describe, expect, it } from "vitest";
-import type { Inbox } from "../src/index.js";
+import { describe, expect, it } from "vitest";
 import {
   AGENT_B,
   AGENT_B_KEY,
@@ -11,19 +11,10 @@ import {
   REVIEWER_TOKEN,
   requestBody,
   SECRET,
-  startInbox,
 } from "./helpers.js";
 
-let inbox: Inbox | undefined;
-afterEach(async () => {
-  await inbox?.close();
-  inbox = undefined;
-});
-const start = async () => {
-  const started = await startInbox();
-  inbox = started.inbox;
-  return started.url;
-};
+const startInbox = inboxPerTest();
+const start = async () => (await startInbox()).url;
 
 describe("authentication and rights", () => {
   it("answers 401 without a credential or with a wrong one, on every endpoint", async () => {

@@ -2,13 +2,12 @@
  * Slack approvals against a local server playing Slack (chat.postMessage, chat.update,
  * response_url, incoming webhook), with interaction payloads signed as Slack signs them.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
 import { createManualClock } from "@safeguards/core";
+import { eventually, freePort, type SlackDouble, startSlackDouble } from "@safeguards/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { slackSignature, verifySlackSignature } from "../src/slack/slack-signature.js";
 import { AGENT_B, AGENT_B_KEY, call, file, requestBody } from "./helpers.js";
-import { eventually, freePort } from "./reviewer-net-helpers.js";
 import { ALICE_API_TOKEN, startReviewerInbox } from "./ui-helpers.js";
 
 const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -47,52 +46,8 @@ describe("Slack request signature (Slack's documented example)", () => {
   });
 });
 
-interface SlackCall {
-  path: string;
-  auth: string | undefined;
-  // biome-ignore lint/suspicious/noExplicitAny: Slack payloads are read loosely in tests
-  body: any;
-}
-
-/** A local server playing Slack's API, response_url and incoming webhook. */
-async function startFakeSlack() {
-  const calls: SlackCall[] = [];
-  let hold: Promise<void> | undefined;
-  const read = (req: IncomingMessage) =>
-    new Promise<string>((resolve) => {
-      let data = "";
-      req.on("data", (c) => {
-        data += c;
-      });
-      req.on("end", () => resolve(data));
-    });
-  const server: Server = createServer(async (req, res) => {
-    const body = JSON.parse((await read(req)) || "{}");
-    calls.push({ path: req.url ?? "", auth: req.headers.authorization, body });
-    if (req.url?.startsWith("/response/") && hold) await hold;
-    res.setHeader("content-type", "application/json");
-    if (req.url === "/api/chat.postMessage") {
-      res.end(JSON.stringify({ ok: true, channel: "C123", ts: "1700000000.000100" }));
-    } else res.end(JSON.stringify({ ok: true }));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    calls,
-    holdResponses(until: Promise<void>) {
-      hold = until;
-    },
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
-
 let inbox: Inbox | undefined;
-let slack: Awaited<ReturnType<typeof startFakeSlack>> | undefined;
+let slack: SlackDouble | undefined;
 afterEach(async () => {
   await inbox?.close();
   await slack?.close();
@@ -100,7 +55,7 @@ afterEach(async () => {
 });
 
 async function setup(mode: "bot" | "webhook" = "bot") {
-  slack = await startFakeSlack();
+  slack = await startSlackDouble();
   const clock = createManualClock(Date.parse("2026-11-29T12:00:00Z"));
   const port = await freePort();
   const started = await startReviewerInbox(
@@ -204,7 +159,7 @@ describe("Slack approvals", () => {
     expect(response.body.replace_original).toBe(true);
     expect(response.body.blocks.some((b: { type: string }) => b.type === "actions")).toBe(false);
     expect(JSON.stringify(response.body.blocks)).toContain("APPROVED* by alice");
-    await new Promise((r) => setTimeout(r, 50));
+    await inbox!.notificationsIdle(); // what the decision queued is sent: no chat.update
     expect(slack.calls.some((c) => c.path === "/api/chat.update")).toBe(false);
   });
 
@@ -263,7 +218,7 @@ describe("Slack approvals", () => {
       body: "payload=%7Bnot-json",
     });
     expect(garbage.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 50));
+    await inbox!.notificationsIdle(); // nothing was queued: no response_url call comes
     expect((await get(url, body.id)).status).toBe("pending");
     expect(slack.calls.some((c) => c.path.startsWith("/response/"))).toBe(false);
   });

@@ -1,15 +1,13 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { deferCleanup } from "@safeguards/test-support";
+import { describe, expect, it } from "vitest";
 import { watchCheckpoints } from "../src/store/sqlite-checkpointer.js";
 import { createSqliteStore } from "../src/store/sqlite-store.js";
 import { tempDbPath } from "./helpers.js";
 import { file } from "./store-contract.js";
 
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const defer = deferCleanup();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -20,7 +18,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function writeInBursts(backgroundCheckpoints: boolean) {
   const path = tempDbPath();
   const store = createSqliteStore({ path, backgroundCheckpoints, checkpointIntervalMs: 5 });
-  cleanup.push(() => store.close());
+  defer(() => store.close());
   await store.init();
   let largest = 0;
   for (let batch = 0; batch < 30; batch++) {

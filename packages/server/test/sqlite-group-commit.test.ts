@@ -1,14 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { deferCleanup } from "@safeguards/test-support";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createGroupCommit } from "../src/store/sqlite-group-commit.js";
 
-const cleanup: Array<() => void> = [];
-afterEach(() => {
-  for (const fn of cleanup.splice(0).reverse()) fn();
-});
+const defer = deferCleanup();
 
 function open(path?: string) {
   const dir = mkdtempSync(join(tmpdir(), "sg-group-"));
@@ -17,7 +15,7 @@ function open(path?: string) {
   db.pragma("journal_mode = WAL");
   db.pragma("busy_timeout = 0");
   db.exec("CREATE TABLE IF NOT EXISTS t (n INTEGER PRIMARY KEY)");
-  cleanup.push(() => {
+  defer(() => {
     db.close();
     if (!path) rmSync(dir, { recursive: true, force: true });
   });

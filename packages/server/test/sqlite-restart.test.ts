@@ -1,6 +1,6 @@
 import { createManualClock } from "@safeguards/core";
-import { afterEach, describe, expect, it } from "vitest";
-import type { Inbox } from "../src/index.js";
+import { inboxPerTest } from "@safeguards/test-support";
+import { describe, expect, it } from "vitest";
 import {
   AGENT_KEY,
   call,
@@ -8,14 +8,10 @@ import {
   file,
   REVIEWER_TOKEN,
   requestBody,
-  startInbox,
   tempDbPath,
 } from "./helpers.js";
 
-const inboxes: Inbox[] = [];
-afterEach(async () => {
-  await Promise.all(inboxes.splice(0).map((i) => i.close()));
-});
+const startInbox = inboxPerTest();
 
 describe("SQLite store across restarts", () => {
   it("keeps records, decisions, the cursor and the audit log; applies expiry after restart", async () => {
@@ -34,7 +30,6 @@ describe("SQLite store across restarts", () => {
     // The inbox is down while the deadline passes.
     clock.advance(120_000);
     const second = await startInbox({ store: path, clock });
-    inboxes.push(second.inbox);
 
     const record = await call(second.url, `/actions/${decided.id}`, { token: AGENT_KEY });
     expect(record.body).toMatchObject({
@@ -66,8 +61,7 @@ describe("SQLite store across restarts", () => {
 
   it("creates the database folder and refuses to rewrite the audit log", async () => {
     const path = tempDbPath();
-    const { inbox, url } = await startInbox({ store: path });
-    inboxes.push(inbox);
+    const { url } = await startInbox({ store: path });
     const body = requestBody();
     await file(url, body);
     const Database = (await import("better-sqlite3")).default;

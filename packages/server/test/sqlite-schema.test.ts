@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { deferCleanup } from "@safeguards/test-support";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ActionStore } from "../src/store/action-store.js";
 import { SQLITE_SCHEMA_VERSION } from "../src/store/sqlite-schema.js";
 import { createSqliteStore } from "../src/store/sqlite-store.js";
@@ -9,14 +10,11 @@ import { tempDbPath } from "./helpers.js";
 import { decide, file, pendingRecord } from "./store-contract.js";
 
 const V1_SCHEMA = readFileSync(new URL("./fixtures/sqlite-schema-v1.sql", import.meta.url), "utf8");
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const defer = deferCleanup();
 
 async function openStore(path: string): Promise<ActionStore> {
   const store = createSqliteStore({ path });
-  cleanup.push(() => store.close());
+  defer(() => store.close());
   await store.init();
   return store;
 }

@@ -4,11 +4,12 @@
  * bob only the other agent, carol only the tool `delete_customer`), and a tiny browser-like
  * HTTP client with a cookie jar.
  */
+
+import { AGENT_B, REVIEWER_TOKEN, startTestInbox, type TestInbox } from "@safeguards/test-support";
 import bcrypt from "bcryptjs";
 import type { ReviewerAccount } from "../src/auth/reviewer-account.js";
 import type { ReviewersOptions } from "../src/create-reviewers.js";
-import { createInbox, type Inbox, type InboxOptions } from "../src/index.js";
-import { AGENT, AGENT_B, AGENT_B_KEY, AGENT_KEY, REVIEWER_TOKEN, SECRET } from "./helpers.js";
+import type { InboxOptions } from "../src/index.js";
 
 export const UI_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
 export const PASSWORDS = { alice: "alice-pw-1", bob: "bob-pw-22", carol: "carol-pw-333" };
@@ -40,23 +41,20 @@ export function testAccounts(): ReviewerAccount[] {
 }
 
 /** An inbox with reviewer accounts on 127.0.0.1:0; `root` is the origin (no `/api`). */
-export async function startReviewerInbox(
+export function startReviewerInbox(
   reviewers: Partial<ReviewersOptions> = {},
   overrides: Partial<InboxOptions> = {},
   port = 0,
-): Promise<{ inbox: Inbox; url: string; root: string }> {
-  const inbox = createInbox({
-    store: "memory",
-    apiKeys: { [AGENT_KEY]: AGENT, [AGENT_B_KEY]: AGENT_B },
-    reviewerTokens: { [REVIEWER_TOKEN]: "alice-token-only" },
-    signingSecret: SECRET,
-    onError: () => {},
-    onWarning: () => {}, // the test accounts use bcrypt cost 4
-    reviewers: { accounts: testAccounts(), secret: UI_SECRET, ...reviewers },
-    ...overrides,
-  });
-  const { url } = await inbox.listen({ port, host: "127.0.0.1" });
-  return { inbox, url, root: url.replace(/\/api$/, "") };
+): Promise<TestInbox> {
+  return startTestInbox(
+    {
+      reviewerTokens: { [REVIEWER_TOKEN]: "alice-token-only" },
+      onWarning: () => {}, // the test accounts use bcrypt cost 4
+      reviewers: { accounts: testAccounts(), secret: UI_SECRET, ...reviewers },
+      ...overrides,
+    },
+    port,
+  );
 }
 
 /** A cookie-keeping client (no redirects followed). */

@@ -69,6 +69,17 @@ export interface ChannelConformanceOptions<Config = Record<string, unknown>> {
    * (no slow-transport test). @default (seconds) => ({ timeoutSeconds: seconds })
    */
   timeoutConfig?: ((seconds: number) => NoInfer<Partial<NonNullable<Config>>>) | false;
+  /**
+   * The channel needs no setup and delivers before `initialize` (InProcessApprovalChannel):
+   * the suite checks that delivery instead of the refusal of an uninitialised channel.
+   * @default false
+   */
+  readyWithoutInitialize?: boolean;
+  /**
+   * `false` for a transport that cannot fail (an in-memory list): its `fail` is a no-op and
+   * the failing-transport test is not registered. @default true
+   */
+  transportCanFail?: boolean;
   /** Timeout used by the slow-transport test. @default 0.3 */
   slowTimeoutSeconds?: number;
   /** Extra time a send may take beyond its timeout before the test fails. @default 1000 */
@@ -157,12 +168,19 @@ export function describeChannelConformance<Config>(
       expect(got[0]?.raw).toContain(CONFORMANCE_MARKER);
     });
 
-    it("returns false and sends nothing when not initialised", async () => {
-      const channel = make();
-      expect(await channel.sendNotification(plainAlert())).toBe(false);
-      await new Promise((r) => setTimeout(r, 50));
-      expect(await transport.received()).toHaveLength(0);
-    });
+    if (options.readyWithoutInitialize) {
+      it("delivers before initialize (the channel needs no setup)", async () => {
+        expect(await make().sendNotification(plainAlert())).toBe(true);
+        expect(await settle(transport, 1)).toHaveLength(1);
+      });
+    } else {
+      it("returns false and sends nothing when not initialised", async () => {
+        const channel = make();
+        expect(await channel.sendNotification(plainAlert())).toBe(false);
+        await new Promise((r) => setTimeout(r, 50));
+        expect(await transport.received()).toHaveLength(0);
+      });
+    }
 
     it("refuses invalid config with an InvalidConfigError naming the key", async () => {
       expect(options.invalidConfigs.length).toBeGreaterThan(0);
@@ -200,12 +218,14 @@ export function describeChannelConformance<Config>(
       expect((error as Error).message).toContain(`"${toCamelCase(snakeCase(expected))}"`);
     });
 
-    it("returns false, without throwing, when the transport fails", async () => {
-      const channel = make();
-      await channel.initialize(transport.config);
-      transport.fail("error");
-      await expect(Promise.resolve(channel.sendNotification(plainAlert()))).resolves.toBe(false);
-    });
+    if (options.transportCanFail !== false) {
+      it("returns false, without throwing, when the transport fails", async () => {
+        const channel = make();
+        await channel.initialize(transport.config);
+        transport.fail("error");
+        await expect(Promise.resolve(channel.sendNotification(plainAlert()))).resolves.toBe(false);
+      });
+    }
 
     if (timeoutConfig !== false) {
       it("bounds a send to a slow transport by its timeout", async () => {

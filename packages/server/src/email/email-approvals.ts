@@ -58,12 +58,20 @@ export interface EmailApprovalDeps {
   onError: (error: unknown) => void;
 }
 
-/** Attaches the email notifier and mounts `/email/:token`; answers a closer. */
+/** Email approvals once mounted. */
+export interface EmailApprovals {
+  /** Resolves when the mails queued so far are sent or failed. */
+  idle(): Promise<void>;
+  /** Stops mailing new actions, waits for the mails in flight, closes the transport. */
+  close(): Promise<void>;
+}
+
+/** Attaches the email notifier and mounts `/email/:token`. */
 export function mountEmailApprovals(
   app: Hono,
   options: EmailApprovalOptions,
   deps: EmailApprovalDeps,
-): { close(): Promise<void> } {
+): EmailApprovals {
   if (!options?.smtp?.host || !options.from) {
     throw new InvalidConfigError("reviewers.email needs smtp.host, smtp.port and from");
   }
@@ -105,10 +113,14 @@ export function mountEmailApprovals(
     }
   };
   const off = deps.events.on("action.created", (event) => notify(event.action));
+  const idle = async () => {
+    while (inFlight.size) await Promise.allSettled([...inFlight]);
+  };
   return {
+    idle,
     async close() {
       off();
-      await Promise.allSettled([...inFlight]);
+      await idle();
       transport.close();
     },
   };

@@ -5,6 +5,8 @@
  * prototype pollution, and a refused request leaves the actions and audit tables exactly as
  * they were (compared row by row before and after).
  */
+
+import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "@safeguards/test-support";
 import fc from "fast-check";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +20,6 @@ import {
   requestBody,
   startInbox,
 } from "../helpers.js";
-import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "../postgres-test-db.js";
 import {
   encode,
   hostileId,

@@ -6,8 +6,9 @@
  * duplicated and failed on purpose by a relay. Afterwards: nothing lost, nothing decided
  * twice, nothing run without approval, the audit log agrees, nothing pending.
  */
+
+import { PG_TEST_URL } from "@safeguards/test-support";
 import { afterAll, describe, expect, it } from "vitest";
-import { PG_TEST_URL } from "../postgres-test-db.js";
 import { type CallbackRelay, startCallbackRelay } from "./callback-relay.js";
 import { type InboxProcess, startInboxProcess } from "./inbox-process.js";
 import { checkInvariants, waitUntilNothingPending } from "./invariants.js";

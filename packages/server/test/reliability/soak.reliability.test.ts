@@ -6,9 +6,10 @@
  * per action, heard once by its agent, one terminal audit entry, nothing pending, and only
  * approved/modified actions executed, once.
  */
+
+import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "@safeguards/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import { createInbox, type Inbox } from "../../src/index.js";
-import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "../postgres-test-db.js";
 import { checkInvariants, waitUntilNothingPending } from "./invariants.js";
 import { Ledger } from "./ledger.js";
 import { type LossyFront, startLossyFront } from "./net-faults.js";

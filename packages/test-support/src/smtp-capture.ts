@@ -1,8 +1,9 @@
 /**
- * @module smtp-sink
- * A real SMTP server (smtp-server) on 127.0.0.1 for EmailChannel tests: records and parses
+ * @module @safeguards/test-support/smtp
+ * SMTP capture: a real SMTP server (smtp-server) on 127.0.0.1 port 0 that records and parses
  * each message (mailparser), optionally with STARTTLS / implicit TLS and AUTH, and can be
- * switched to refuse recipients or to hang.
+ * switched to refuse recipients or to hang. Used by core's EmailChannel tests and the inbox's
+ * email approvals. Imports neither core nor the server (core's tests load it: no cycle).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";

@@ -1,8 +1,9 @@
 /**
- * @module test/postgres-test-db
+ * @module postgres-db
  * Throwaway PostgreSQL databases for tests. The cluster's URL comes from
  * `SAFEGUARDS_TEST_DATABASE_URL` (`eval "$(bash scripts/start-postgres.sh)"` sets it). Without
- * it the PostgreSQL tests are not run locally, but under `CI` they fail: CI never skips them.
+ * it the PostgreSQL tests are not run locally (`describe.runIf(PG_TEST_URL)`), but under `CI`
+ * loading this module fails: CI never skips them.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -35,9 +36,26 @@ const withAdmin = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> =
   }
 };
 
-/** Creates a database with a random name (`sg_test_...`) and answers its URL. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `sg_test_${randomBytes(6).toString("hex")}`;
+/**
+ * Waits (2 s at most) until no session is connected to `name`. A pool that was just ended
+ * may still be closing its clients; `WITH (FORCE)` would terminate them mid-close and their
+ * pool reports that as an unhandled error in whichever test file runs next.
+ */
+async function closingSessions(client: pg.Client, name: string): Promise<void> {
+  const end = Date.now() + 2000;
+  while (Date.now() < end) {
+    const { rows } = await client.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1",
+      [name],
+    );
+    if (rows[0]?.n === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Creates a database with a random name (`<prefix>_...`) and answers its URL. */
+export async function createTestDatabase(prefix = "sg_test"): Promise<TestDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
   await withAdmin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE template0 STRATEGY FILE_COPY`));
   const url = new URL(PG_TEST_URL as string);
   url.pathname = `/${name}`;
@@ -45,6 +63,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     name,
     drop: () =>
-      withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
+      withAdmin(async (c) => {
+        await closingSessions(c, name);
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }),
   };
 }

@@ -1,0 +1,28 @@
+/**
+ * @module @safeguards/test-support
+ * Shared test fixtures of the workspace (private, never published): an inbox per test,
+ * PostgreSQL test databases, SMTP capture, the Slack double, per-test cleanup and waiting
+ * helpers. Server and adapter tests import this entry; core's tests import only
+ * `@safeguards/test-support/smtp` (this entry loads `@safeguards/server`, which core must
+ * never load).
+ */
+export { deferCleanup, inboxPerTest } from "./per-test.js";
+export type { TestDatabase } from "./postgres-db.js";
+export { createTestDatabase, PG_TEST_URL } from "./postgres-db.js";
+export type { SlackCall, SlackDouble } from "./slack-double.js";
+export { startSlackDouble } from "./slack-double.js";
+export type { SmtpSink, SmtpSinkOptions, SunkMail } from "./smtp-capture.js";
+export { selfSignedCert, startSmtpSink } from "./smtp-capture.js";
+export type { TestInbox } from "./test-inbox.js";
+export {
+  AGENT,
+  AGENT_B,
+  AGENT_B_KEY,
+  AGENT_KEY,
+  REVIEWER_B_TOKEN,
+  REVIEWER_TOKEN,
+  SECRET,
+  startTestInbox,
+  testInboxOptions,
+} from "./test-inbox.js";
+export { eventually, freePort } from "./wait.js";
