@@ -97,7 +97,7 @@ describe("maxPendingPerAgent", () => {
     expect(() => createInbox({ apiKeys: {}, store: "memory", maxPendingPerAgent: 0 })).toThrow(
       /maxPendingPerAgent/,
     );
-    const { DEFAULT_MAX_PENDING_PER_AGENT } = await import("../src/create-inbox.js");
+    const { DEFAULT_MAX_PENDING_PER_AGENT } = await import("../src/inbox-options.js");
     expect(DEFAULT_MAX_PENDING_PER_AGENT).toBe(10_000);
   });
 
