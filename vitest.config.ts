@@ -1,10 +1,11 @@
 import { defineConfig } from "vitest/config";
 
-// Workspace packages resolve to their TypeScript sources through the "source"
-// export condition, so tests never need a build first.
+// Workspace packages resolve to their TypeScript sources through the "@safeguards/source"
+// export condition, so tests never need a build first. (Not a plain "source": dependencies
+// such as eventsource-parser publish one pointing at .ts files Node cannot load.)
 export default defineConfig({
-  resolve: { conditions: ["source"] },
-  ssr: { resolve: { conditions: ["source"] } },
+  resolve: { conditions: ["@safeguards/source"] },
+  ssr: { resolve: { conditions: ["@safeguards/source"] } },
   test: {
     include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
     // The reliability suite (soak, faults, fuzz) runs apart: pnpm test:reliability.

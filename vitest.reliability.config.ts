@@ -4,8 +4,8 @@ import { defineConfig } from "vitest/config";
 // `pnpm test:reliability`. Sizes come from the environment (SAFEGUARDS_SOAK_ACTIONS, ...);
 // the defaults keep the whole suite within a few minutes on 2 cores.
 export default defineConfig({
-  resolve: { conditions: ["source"] },
-  ssr: { resolve: { conditions: ["source"] } },
+  resolve: { conditions: ["@safeguards/source"] },
+  ssr: { resolve: { conditions: ["@safeguards/source"] } },
   test: {
     include: ["packages/*/test/reliability/**/*.reliability.test.ts"],
     testTimeout: 600_000,

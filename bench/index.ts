@@ -28,7 +28,7 @@ for (const file of files) {
   );
   const result = spawnSync(
     process.execPath,
-    ["--expose-gc", "--import", "tsx", "--conditions=source", `${dir}${file}`],
+    ["--expose-gc", "--import", "tsx", "--conditions=@safeguards/source", `${dir}${file}`],
     { stdio: "inherit", cwd: fileURLToPath(new URL("..", import.meta.url)) },
   );
   if (result.status !== 0) {

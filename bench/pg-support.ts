@@ -97,7 +97,7 @@ export async function startInboxChild(store: { db: string } | { databaseUrl: str
       "tsx",
       "--import",
       "./bench/memory-probe.ts",
-      "--conditions=source",
+      "--conditions=@safeguards/source",
       "packages/server/src/cli.ts",
       "--port",
       "0",

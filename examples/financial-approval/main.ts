@@ -2,9 +2,9 @@
  * @module main
  * Runs the guide's Complete Example.
  *
- *   tsx --conditions=source main.ts                      the terminal asks you
- *   tsx --conditions=source main.ts --scripted modify    a scripted reviewer decides
- *   tsx --conditions=source main.ts --all                all four outcomes, checked (CI)
+ *   tsx --conditions=@safeguards/source main.ts                      the terminal asks you
+ *   tsx --conditions=@safeguards/source main.ts --scripted modify    a scripted reviewer decides
+ *   tsx --conditions=@safeguards/source main.ts --all                all four outcomes, checked (CI)
  */
 import {
   ActionStatus,

@@ -38,7 +38,7 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 async function agentProcess(phase: "start" | "resume", env: Record<string, string>) {
   const { stdout } = await run(
     "pnpm",
-    ["exec", "tsx", "--conditions=source", join(here, "agent.ts"), "--phase", phase],
+    ["exec", "tsx", "--conditions=@safeguards/source", join(here, "agent.ts"), "--phase", phase],
     { cwd: here, env: { ...process.env, ...env }, timeout: 120_000 },
   );
   const lines = stdout.trim().split("\n");

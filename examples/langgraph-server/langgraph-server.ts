@@ -3,9 +3,9 @@
  * Starts the official LangGraph server (`langgraphjs dev` from `@langchain/langgraph-cli`, in
  * memory) on this folder's `langgraph.json`, and stops it again.
  *
- * - `NODE_OPTIONS=--conditions=source`: the CLI runs the server through tsx and passes its
- *   environment down, so the served `graph.ts` loads the workspace packages' TypeScript
- *   sources (their `"source"` export) and no build is needed.
+ * - `NODE_OPTIONS=--conditions=@safeguards/source`: the CLI runs the server through tsx and
+ *   passes its environment down, so the served `graph.ts` loads the workspace packages'
+ *   TypeScript sources (their `"@safeguards/source"` export) and no build is needed.
  * - The CLI, tsx, the server and esbuild are separate processes: the CLI is spawned in its
  *   own process group and the whole group is killed (killing the CLI alone leaves the server
  *   up). The group is also killed if this process exits or gets a signal first.
@@ -28,7 +28,7 @@ export interface ServedGraphs {
 
 /** What the server's processes get on top of this process's environment. */
 const SERVER_ENV = {
-  NODE_OPTIONS: "--conditions=source", // the served graph loads our TypeScript sources
+  NODE_OPTIONS: "--conditions=@safeguards/source", // the served graph loads our TypeScript sources
   LANGGRAPH_CLI_NO_ANALYTICS: "1", // offline: no analytics call at start
   LANGSMITH_TRACING: "false", // and no traces sent anywhere
   LANGCHAIN_TRACING_V2: "false",

@@ -15,7 +15,7 @@ const main = fileURLToPath(new URL("../main.ts", import.meta.url));
 /** Runs the demo; `decision` undefined runs it as `pnpm start` does (a person decides). */
 function startDemo(decision?: string) {
   const db = join(mkdtempSync(join(tmpdir(), "inbox-demo-")), "inbox.db");
-  const args = ["--import", "tsx", "--conditions=source", main];
+  const args = ["--import", "tsx", "--conditions=@safeguards/source", main];
   const child = spawn(process.execPath, decision ? [...args, "--scripted", decision] : args, {
     cwd: root,
     env: { ...process.env, PORT: "0", SAFEGUARDS_DB: db },

@@ -72,7 +72,17 @@ describe.runIf(PG_TEST_URL)(
     async function interruptInChild(threadId: string, ...more: string[]) {
       const { stdout } = await run(
         "pnpm",
-        ["exec", "tsx", "--conditions=source", child, db.url, threadId, inboxUrl, API_KEY, ...more],
+        [
+          "exec",
+          "tsx",
+          "--conditions=@safeguards/source",
+          child,
+          db.url,
+          threadId,
+          inboxUrl,
+          API_KEY,
+          ...more,
+        ],
         { cwd: root, timeout: 60_000 },
       );
       return JSON.parse(stdout.trim().split("\n").at(-1)!) as {

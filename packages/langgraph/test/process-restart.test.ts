@@ -17,10 +17,14 @@ const root = fileURLToPath(new URL("../../..", import.meta.url));
 const child = fileURLToPath(new URL("./fixtures/restart-child.ts", import.meta.url));
 
 async function inChild(...args: string[]) {
-  const { stdout } = await run("pnpm", ["exec", "tsx", "--conditions=source", child, ...args], {
-    cwd: root,
-    timeout: 60_000,
-  });
+  const { stdout } = await run(
+    "pnpm",
+    ["exec", "tsx", "--conditions=@safeguards/source", child, ...args],
+    {
+      cwd: root,
+      timeout: 60_000,
+    },
+  );
   const line = stdout.trim().split("\n").at(-1)!;
   return JSON.parse(line);
 }

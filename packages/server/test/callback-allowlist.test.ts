@@ -161,11 +161,15 @@ describe("--callback-urls / SAFEGUARDS_CALLBACK_URLS", () => {
 
   /** Starts the CLI and resolves with its output once it listens (or exits). */
   async function runCli(args: string[], env: Record<string, string>) {
-    const proc = spawn(process.execPath, ["--import", "tsx", "--conditions=source", cli, ...args], {
-      cwd: root,
-      env: { ...process.env, SAFEGUARDS_CALLBACK_URLS: "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const proc = spawn(
+      process.execPath,
+      ["--import", "tsx", "--conditions=@safeguards/source", cli, ...args],
+      {
+        cwd: root,
+        env: { ...process.env, SAFEGUARDS_CALLBACK_URLS: "", ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     child = proc;
     let out = "";
     const onData = (c: Buffer) => {

@@ -22,11 +22,15 @@ afterEach(() => {
 });
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const proc = spawn(process.execPath, ["--import", "tsx", "--conditions=source", cli, ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const proc = spawn(
+    process.execPath,
+    ["--import", "tsx", "--conditions=@safeguards/source", cli, ...args],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   child = proc;
   let out = "";
   proc.stdout?.on("data", (c: Buffer) => {

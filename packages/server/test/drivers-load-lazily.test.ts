@@ -12,7 +12,7 @@ const child = fileURLToPath(new URL("./fixtures/loaded-drivers.ts", import.meta.
 const run = async (...args: string[]) => {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--import", "tsx", "--conditions=source", child, ...args],
+    ["--import", "tsx", "--conditions=@safeguards/source", child, ...args],
     { timeout: 30_000 },
   );
   return JSON.parse(stdout) as { status: number; betterSqlite3: boolean; pg: boolean };

@@ -37,7 +37,7 @@ async function channelAndHandler(url: string) {
 async function cliInbox(db: string, port: number) {
   const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
   // One process (node --import tsx), so SIGKILL kills the inbox itself, not a wrapper.
-  const args = ["--import", "tsx", "--conditions=source", cli, "--port", String(port)];
+  const args = ["--import", "tsx", "--conditions=@safeguards/source", cli, "--port", String(port)];
   const proc = spawn(process.execPath, [...args, "--db", db], {
     cwd: fileURLToPath(new URL("../../..", import.meta.url)),
     env: {
@@ -120,11 +120,15 @@ describe("restarts", () => {
     const { url } = await inbox.listen({ port: 0, host: "127.0.0.1" });
     const root = fileURLToPath(new URL("../../..", import.meta.url));
     const script = fileURLToPath(new URL("./fixtures/filing-agent.ts", import.meta.url));
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", script], {
-      cwd: root,
-      env: { ...process.env, INBOX_URL: url },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--conditions=@safeguards/source", script],
+      {
+        cwd: root,
+        env: { ...process.env, INBOX_URL: url },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     defer(() => child.kill("SIGKILL"));
     let stderr = "";
     child.stderr.on("data", (d) => {

@@ -33,7 +33,7 @@ describe.runIf(PG_TEST_URL)("two CLI inbox processes on one PostgreSQL database"
   const start = async (args: string[], env: Record<string, string>) => {
     const proc = spawn(
       process.execPath,
-      ["--import", "tsx", "--conditions=source", cli, "--port", "0", ...args],
+      ["--import", "tsx", "--conditions=@safeguards/source", cli, "--port", "0", ...args],
       {
         cwd: root,
         env: {

@@ -20,11 +20,15 @@ afterEach(() => {
 });
 
 function run(args: string[], env: Record<string, string>) {
-  const proc = spawn(process.execPath, ["--import", "tsx", "--conditions=source", cli, ...args], {
-    cwd: root,
-    env: { ...process.env, SAFEGUARDS_API_KEYS: `${AGENT_KEY}=financial_advisor`, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const proc = spawn(
+    process.execPath,
+    ["--import", "tsx", "--conditions=@safeguards/source", cli, ...args],
+    {
+      cwd: root,
+      env: { ...process.env, SAFEGUARDS_API_KEYS: `${AGENT_KEY}=financial_advisor`, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   child = proc;
   let out = "";
   const collect = (c: Buffer) => {

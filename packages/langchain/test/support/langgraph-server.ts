@@ -5,12 +5,13 @@
  *
  * How the served graphs load our TypeScript sources without a build: the CLI spawns the
  * server through `tsx watch` (which compiles `.ts` graph files and anything they import)
- * and passes its own environment down. Our workspace packages export `"source"` ->
- * `src/*.ts` next to `default` -> `dist/`; `NODE_OPTIONS=--conditions=source` makes Node's
- * resolver (which tsx's and the API's loader hooks delegate to) pick the `source` entry.
- * Checked: without it the graph fails to load ("Cannot find module
- * .../@safeguards/core/dist/index.js"). No installed dependency publishes a `source`
- * condition today; one that did would get its `.ts` loaded, which tsx can compile.
+ * and passes its own environment down. Our workspace packages export
+ * `"@safeguards/source"` -> `src/*.ts` next to `default` -> `dist/`;
+ * `NODE_OPTIONS=--conditions=@safeguards/source` makes Node's resolver (which tsx's and the
+ * API's loader hooks delegate to) pick that entry. Checked: without it the graph fails to
+ * load ("Cannot find module .../@safeguards/core/dist/index.js"). The condition is named
+ * after our scope because dependencies (eventsource-parser 3, used by `ai`) publish a plain
+ * `source` condition pointing at their own `.ts` files.
  *
  * Other facts this helper relies on (@langchain/langgraph-cli 2.0.0):
  * - `langgraphjs dev` keeps running when a graph fails to load (tsx waits for a file change),
@@ -166,7 +167,7 @@ export async function startLangGraphServer(
         env: {
           ...process.env,
           // Replaces, not extends, an inherited NODE_OPTIONS (e.g. --inspect of the test run).
-          NODE_OPTIONS: "--conditions=source",
+          NODE_OPTIONS: "--conditions=@safeguards/source",
           LANGGRAPH_CLI_NO_ANALYTICS: "1",
           LANGSMITH_TRACING: "false",
           LANGCHAIN_TRACING_V2: "false",

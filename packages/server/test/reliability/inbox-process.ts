@@ -33,7 +33,16 @@ export async function startInboxProcess(
   // running when killed): SIGKILL must hit the process that serves.
   const proc: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", "--conditions=source", cli, "--port", "0", "--database-url", databaseUrl],
+    [
+      "--import",
+      "tsx",
+      "--conditions=@safeguards/source",
+      cli,
+      "--port",
+      "0",
+      "--database-url",
+      databaseUrl,
+    ],
     { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
