@@ -107,6 +107,8 @@ export type {
   ToolPolicy,
 } from "./policies/define-policies.js";
 export { definePolicies } from "./policies/define-policies.js";
+export type { NotApprovedDetails } from "./policies/not-approved-error.js";
+export { CallNotApprovedError } from "./policies/not-approved-error.js";
 export * as protocol from "./protocol/index.js";
 export type { AgentOptions } from "./safeguards/agent.js";
 export { Agent } from "./safeguards/agent.js";

@@ -19,4 +19,6 @@ export { toWebhookPayload } from "./channels/webhook-payload.js";
 export { validateJsonSchemaAsync } from "./json-schema/validate-json-schema.js";
 export type { CallOutcome } from "./policies/resolve-outcome.js";
 export { resolveOutcome } from "./policies/resolve-outcome.js";
+export type { CallArgsSchema, ReviewCallInput, ReviewResult } from "./policies/review-call.js";
+export { evaluateCall, reviewCall } from "./policies/review-call.js";
 export { parseConfig, refuseSnakeCaseKeys, toCamelCase } from "./util/config.js";

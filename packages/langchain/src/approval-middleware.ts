@@ -19,7 +19,7 @@ import {
   type Policies,
   systemClock,
 } from "@safeguards/core";
-import { refuseSnakeCaseKeys } from "@safeguards/core/internal";
+import { refuseSnakeCaseKeys, reviewCall } from "@safeguards/core/internal";
 import { type ToolLike, toolTable } from "@safeguards/langgraph";
 import { createMiddleware } from "langchain";
 import {
@@ -29,9 +29,9 @@ import {
   type ToolCallRequest,
 } from "./middleware-context.js";
 import { pauseForReview } from "./pause-for-review.js";
-import { reviewCall } from "./review-call.js";
 import { reviewedState, reviewInTurn } from "./review-in-turn.js";
 import { refusalMessage, withNote } from "./tool-messages.js";
+import { callArgsSchema } from "./tool-schema.js";
 import { isPolicies } from "./with-approval.js";
 
 /** Options of {@link approvalMiddleware}. */
@@ -138,7 +138,7 @@ function waitForHuman(ctx: MiddlewareContext) {
       toolName: toolCall.name,
       args: (toolCall.args ?? {}) as JsonObject,
       toolCallId: toolCall.id,
-      tool: request.tool as { schema?: unknown } | undefined,
+      schema: callArgsSchema(request.tool as { schema?: unknown } | undefined),
       signal: request.runtime?.signal,
     });
     if (!review.run) return refusalMessage(toolCall, review.reason);

@@ -4,6 +4,8 @@
  * `approvalMiddleware`, and the helpers to resume an interrupted agent (the same ones as
  * `@safeguards/langgraph`'s: one vocabulary, `@safeguards/core/interrupts`).
  */
+export type { NotApprovedDetails } from "@safeguards/core";
+export { CallNotApprovedError } from "@safeguards/core";
 export type {
   ApprovalPayload,
   DecisionInput,
@@ -23,7 +25,5 @@ export {
 export type { ApprovalMiddlewareOptions } from "./approval-middleware.js";
 export { approvalMiddleware } from "./approval-middleware.js";
 export { guardTools } from "./guard-tools.js";
-export type { NotApprovedDetails } from "./not-approved-error.js";
-export { CallNotApprovedError } from "./not-approved-error.js";
 export type { WithApprovalOptions } from "./with-approval.js";
 export { GUARDED, isGuardedTool, withApproval } from "./with-approval.js";

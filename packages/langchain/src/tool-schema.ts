@@ -7,6 +7,7 @@
 import { toJsonSchema, Validator } from "@langchain/core/utils/json_schema";
 import { interopSafeParse, isInteropZodSchema, isZodSchemaV4 } from "@langchain/core/utils/types";
 import type { JsonObject } from "@safeguards/core";
+import type { CallArgsSchema } from "@safeguards/core/internal";
 import { z } from "zod";
 
 /** The part of a LangChain tool this module reads. */
@@ -75,4 +76,9 @@ export function parseArgs(tool: SchemaHolder | undefined, args: JsonObject): Par
 export function argsProblem(tool: SchemaHolder | undefined, args: JsonObject): string | undefined {
   const parsed = parseArgs(tool, args);
   return parsed.ok ? undefined : parsed.problem;
+}
+
+/** The tool's schema as core's `reviewCall` reads it (JSON Schema, validation). */
+export function callArgsSchema(tool: SchemaHolder | undefined): CallArgsSchema {
+  return { jsonSchema: () => argsJsonSchema(tool), problem: (args) => argsProblem(tool, args) };
 }

@@ -7,6 +7,7 @@
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { isStructuredTool } from "@langchain/core/tools";
 import {
+  CallNotApprovedError,
   definePolicies,
   type HumanActionHandler,
   InvalidConfigError,
@@ -15,11 +16,14 @@ import {
   type PolicyEntry,
   type PolicyVerdict,
 } from "@safeguards/core";
-import { refuseSnakeCaseKeys } from "@safeguards/core/internal";
-import { CallNotApprovedError } from "./not-approved-error.js";
-import { evaluateCall, type ReviewCallInput, reviewCall } from "./review-call.js";
+import {
+  evaluateCall,
+  type ReviewCallInput,
+  refuseSnakeCaseKeys,
+  reviewCall,
+} from "@safeguards/core/internal";
 import { refusalMessage, withNote } from "./tool-messages.js";
-import { parseArgs } from "./tool-schema.js";
+import { callArgsSchema, parseArgs } from "./tool-schema.js";
 
 /** Options of {@link withApproval} and `guardTools`. */
 export interface WithApprovalOptions {
@@ -113,7 +117,7 @@ export function withApproval<T extends StructuredToolInterface>(
     const review = await reviewCall({
       ...call,
       handler: options.handler,
-      tool,
+      schema: callArgsSchema(tool),
       signal: config.signal,
       verdict,
     });

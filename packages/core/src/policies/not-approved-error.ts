@@ -1,9 +1,9 @@
 /**
  * @module not-approved-error
- * The error a guarded tool throws when it is invoked directly (not as a model's tool
- * call) and a human did not let it run.
+ * The error a guarded tool throws when a human did not let its call run: every adapter
+ * (`@safeguards/langchain`, `@safeguards/ai-sdk`) throws this one class.
  */
-import { ErrorCode, SafeguardsError } from "@safeguards/core";
+import { ErrorCode, SafeguardsError } from "../errors.js";
 
 /** Why the call did not run. */
 export interface NotApprovedDetails {
@@ -15,10 +15,9 @@ export interface NotApprovedDetails {
 }
 
 /**
- * Thrown by a tool from `withApproval` invoked with plain arguments when the call was
- * rejected, timed out, cancelled, or its modification was invalid. (Invoked as a tool
- * call, by an agent, the tool returns a ToolMessage with status "error" instead.)
- * Code: `SAFEGUARDS_NOT_APPROVED`.
+ * Thrown by a guarded tool when the call was rejected, timed out, cancelled, or its
+ * modification was invalid. Each adapter says when it throws it and when it answers the
+ * model with the reason instead. Code: `SAFEGUARDS_NOT_APPROVED`.
  */
 export class CallNotApprovedError extends SafeguardsError {
   readonly toolName: string;

@@ -1,23 +1,28 @@
 /**
  * @module review-call
- * The in-process review of one tool call (used by `withApproval` and by
- * `approvalMiddleware` in "wait" mode): evaluate the policy, file the action through the
- * `HumanActionHandler`, wait, and turn the final action into "run with exactly these
- * arguments" or "do not run, because ...". Fails closed at every step.
+ * The in-process review of one tool call, shared by every adapter (`@safeguards/langchain`'s
+ * `withApproval` and middleware, `@safeguards/ai-sdk`'s `withApproval`): evaluate the policy,
+ * file the action through the `HumanActionHandler`, wait, and turn the final action into
+ * "run with exactly these arguments" or "do not run, because ...". Runtime-neutral: the
+ * adapter passes its tool's schema as {@link CallArgsSchema}. Fails closed at every step.
  */
-import {
-  type ActionStatus,
-  type HumanAction,
-  type HumanActionHandler,
-  isSafeguardsError,
-  type JsonObject,
-  type Policies,
-  type PolicyContext,
-  type PolicyVerdict,
-} from "@safeguards/core";
-import { resolveOutcome } from "@safeguards/core/internal";
-import { approvalMetadata, modificationNote } from "@safeguards/core/interrupts";
-import { argsJsonSchema, argsProblem, type SchemaHolder } from "./tool-schema.js";
+import type { ActionStatus } from "../actions/action-status.js";
+import type { HumanAction } from "../actions/human-action.js";
+import type { HumanActionHandler } from "../actions/human-action-handler.js";
+import { isSafeguardsError } from "../errors.js";
+import { approvalMetadata } from "../interrupts/approval-payload.js";
+import { modificationNote } from "../interrupts/review-outcome.js";
+import type { JsonObject } from "../util/json.js";
+import type { Policies, PolicyContext, PolicyVerdict } from "./define-policies.js";
+import { resolveOutcome } from "./resolve-outcome.js";
+
+/** A tool's argument schema as an adapter exposes it to {@link reviewCall}. */
+export interface CallArgsSchema {
+  /** The arguments' JSON Schema, shown to the reviewer (undefined: none). */
+  jsonSchema(): JsonObject | undefined | Promise<JsonObject | undefined>;
+  /** Why `args` do not fit the schema, or undefined when they do. */
+  problem(args: JsonObject): string | undefined | Promise<string | undefined>;
+}
 
 /** One tool call to review. */
 export interface ReviewCallInput {
@@ -27,8 +32,8 @@ export interface ReviewCallInput {
   toolName: string;
   args: JsonObject;
   toolCallId?: string | undefined;
-  /** The tool, for its schema (JSON Schema for the reviewer, validation of modifications). */
-  tool?: SchemaHolder | undefined;
+  /** The tool's schema (JSON Schema for the reviewer, validation of modifications). */
+  schema?: CallArgsSchema | undefined;
   /** Aborting ends the wait, cancels the request and rethrows; the call does not run. */
   signal?: AbortSignal | undefined;
   /** The policy's verdict when the caller has already asked for it ({@link evaluateCall}). */
@@ -42,7 +47,7 @@ export type ReviewResult =
 
 /**
  * What the policies say of one call (no request is filed): synchronous when the policy is,
- * because inside LangChain's run context every promise turn costs microseconds.
+ * because inside an agent's run context every promise turn costs microseconds.
  */
 export function evaluateCall(
   input: Pick<ReviewCallInput, "policies" | "agentId" | "toolName" | "args" | "toolCallId">,
@@ -64,7 +69,7 @@ export async function reviewCall(input: ReviewCallInput): Promise<ReviewResult> 
 
   let action: HumanAction;
   try {
-    const argsSchema = argsJsonSchema(input.tool);
+    const argsSchema = await input.schema?.jsonSchema();
     action = await handler.requestAction({
       title: verdict.title,
       description: verdict.description,
@@ -102,7 +107,7 @@ export async function reviewCall(input: ReviewCallInput): Promise<ReviewResult> 
   const outcome = resolveOutcome(action, args, { onTimeout: verdict.onTimeout });
   if (!outcome.run) return { run: false, status: outcome.status, reason: outcome.reason, action };
   if (!outcome.modified) return { run: true, args: outcome.args, action };
-  const problem = argsProblem(input.tool, outcome.args);
+  const problem = await checkArgs(input.schema, outcome.args);
   if (problem) {
     return {
       run: false,
@@ -117,6 +122,18 @@ export async function reviewCall(input: ReviewCallInput): Promise<ReviewResult> 
     action,
     note: modificationNote(args, outcome.args, action),
   };
+}
+
+async function checkArgs(
+  schema: CallArgsSchema | undefined,
+  args: JsonObject,
+): Promise<string | undefined> {
+  if (!schema) return undefined;
+  try {
+    return await schema.problem(args);
+  } catch (error) {
+    return `the arguments could not be validated: ${message(error)}`;
+  }
 }
 
 function message(error: unknown): string {
