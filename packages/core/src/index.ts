@@ -106,7 +106,7 @@ export type {
   TimeoutFallback,
   ToolPolicy,
 } from "./policies/define-policies.js";
-export { definePolicies } from "./policies/define-policies.js";
+export { definePolicies, isPolicies } from "./policies/define-policies.js";
 export type { NotApprovedDetails } from "./policies/not-approved-error.js";
 export { CallNotApprovedError } from "./policies/not-approved-error.js";
 export * as protocol from "./protocol/index.js";

@@ -15,6 +15,7 @@ import {
   type Clock,
   type HumanActionHandler,
   InvalidConfigError,
+  isPolicies,
   type JsonObject,
   type Policies,
   systemClock,
@@ -32,7 +33,6 @@ import { pauseForReview } from "./pause-for-review.js";
 import { reviewedState, reviewInTurn } from "./review-in-turn.js";
 import { refusalMessage, withNote } from "./tool-messages.js";
 import { callArgsSchema } from "./tool-schema.js";
-import { isPolicies } from "./with-approval.js";
 
 /** Options of {@link approvalMiddleware}. */
 export interface ApprovalMiddlewareOptions {

@@ -3,8 +3,8 @@
  * Wraps a list of LangChain tools with their per-tool policies.
  */
 import type { StructuredToolInterface } from "@langchain/core/tools";
-import { InvalidConfigError, type Policies } from "@safeguards/core";
-import { isPolicies, type WithApprovalOptions, withApproval } from "./with-approval.js";
+import { InvalidConfigError, isPolicies, type Policies } from "@safeguards/core";
+import { type WithApprovalOptions, withApproval } from "./with-approval.js";
 
 /**
  * Wraps each tool with {@link withApproval} and its entry in `policies` (tools without an

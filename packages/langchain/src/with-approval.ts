@@ -11,6 +11,7 @@ import {
   definePolicies,
   type HumanActionHandler,
   InvalidConfigError,
+  isPolicies,
   type JsonObject,
   type Policies,
   type PolicyEntry,
@@ -50,16 +51,6 @@ interface ToolCallConfig {
 /** True when `tool` came from {@link withApproval}. */
 export function isGuardedTool(tool: unknown): boolean {
   return typeof tool === "object" && tool !== null && GUARDED in tool;
-}
-
-/** True when `value` is a {@link Policies} object (from `definePolicies`). */
-export function isPolicies(value: unknown): value is Policies {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as Policies).evaluate === "function" &&
-    typeof (value as Policies).entryFor === "function"
-  );
 }
 
 /**

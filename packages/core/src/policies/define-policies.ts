@@ -258,3 +258,13 @@ function highestSeverity(alerts: SafetyAlert[]): AlertSeverity {
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null)?.then === "function";
 }
+
+/** True when `value` is a {@link Policies} object (from `definePolicies`). */
+export function isPolicies(value: unknown): value is Policies {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Policies).evaluate === "function" &&
+    typeof (value as Policies).entryFor === "function"
+  );
+}
