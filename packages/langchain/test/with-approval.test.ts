@@ -6,6 +6,7 @@ import {
   InvalidConfigError,
   InvalidModificationError,
 } from "@safeguards/core";
+import { expectTransferRequest } from "@safeguards/test-support";
 import { createAgent } from "langchain";
 import { describe, expect, it } from "vitest";
 import { CallNotApprovedError, guardTools, isGuardedTool, withApproval } from "../src/index.js";
@@ -48,15 +49,7 @@ describe("withApproval", () => {
     expect((result as ToolMessage).content).toBe("Transferred 2500.00 to ACME");
     expect((result as ToolMessage).status).toBe("success");
     expect(ran).toHaveLength(1);
-    const request = requests[0]!;
-    expect(request.title).toBe("Approve $2500.00 transfer");
-    expect(request.agentId).toBe("bank-bot");
-    expect(request.action?.name).toBe("transfer_funds");
-    expect(request.action?.args).toEqual({ amount: "2500.00", to: "ACME" });
-    expect(request.argsHash).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(request.metadata.tool_call_id).toBe("call_1");
-    const schema = request.action?.argsSchema as { properties: Record<string, unknown> };
-    expect(Object.keys(schema.properties)).toEqual(["amount", "to"]);
+    expectTransferRequest(requests[0], { agentId: "bank-bot", toolCallId: "call_1" });
   });
 
   it("runs a modified call with the merged, validated arguments and tells the model", async () => {

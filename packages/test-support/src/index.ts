@@ -1,11 +1,13 @@
 /**
  * @module @safeguards/test-support
  * Shared test fixtures of the workspace (private, never published): an inbox per test,
- * PostgreSQL test databases, SMTP capture, the Slack double, per-test cleanup and waiting
+ * in-process approvals with a scripted reviewer, PostgreSQL test databases, SMTP capture, the Slack double, per-test cleanup and waiting
  * helpers. Server and adapter tests import this entry; core's tests import only
  * `@safeguards/test-support/smtp` (this entry loads `@safeguards/server`, which core must
  * never load).
  */
+export { bankingPolicies, expectTransferRequest, transferArgsSchema } from "./banking.js";
+export { approvals } from "./in-process-approvals.js";
 export { deferCleanup, inboxPerTest } from "./per-test.js";
 export type { TestDatabase } from "./postgres-db.js";
 export { createTestDatabase, PG_TEST_URL } from "./postgres-db.js";

@@ -1,18 +1,14 @@
 /**
  * @module banking
- * Test fixtures: a banking toolset that records what actually ran, and an in-process
- * approval channel with a handler on a manual clock.
+ * Test fixtures: a banking toolset that records what actually ran (and, re-exported from
+ * `@safeguards/test-support`, its policies and an in-process approval channel).
  */
 import { tool } from "@langchain/core/tools";
-import {
-  type ApprovalRequest,
-  createManualClock,
-  Decimal,
-  definePolicies,
-  HumanActionHandler,
-  InProcessApprovalChannel,
-} from "@safeguards/core";
+import { transferArgsSchema } from "@safeguards/test-support";
 import { z } from "zod";
+
+/** The fixtures shared with the other adapters' tests. */
+export { approvals, bankingPolicies } from "@safeguards/test-support";
 
 /** Tools whose runs are recorded in `ran`. */
 export function bankingTools() {
@@ -25,14 +21,7 @@ export function bankingTools() {
     {
       name: "transfer_funds",
       description: "Transfer money to a payee",
-      schema: z.object({
-        amount: z
-          .string()
-          .regex(/^\d+\.\d{2}$/, "amount must look like 123.45")
-          // A refinement has no JSON Schema form: only the tool's own zod check sees it.
-          .refine((v) => Number(v) < 1_000_000, "amount must be under 1000000.00"),
-        to: z.string().min(1),
-      }),
+      schema: transferArgsSchema,
     },
   );
   const getBalance = tool(
@@ -43,31 +32,4 @@ export function bankingTools() {
     { name: "get_balance", description: "Read the balance", schema: z.object({}) },
   );
   return { ran, transferFunds, getBalance };
-}
-
-/** transfer_funds flagged above 1000.00, get_balance never. */
-export function bankingPolicies(
-  extra: { timeoutSeconds?: number; onTimeout?: "reject" | "approve" } = {},
-) {
-  return definePolicies({
-    transfer_funds: {
-      when: ({ args }) => new Decimal(String(args.amount)).gt("1000.00"),
-      title: ({ args }) => `Approve $${String(args.amount)} transfer`,
-      ...extra,
-    },
-    get_balance: false,
-  });
-}
-
-/** An in-process channel, a handler on a manual clock, and the requests filed so far. */
-export function approvals() {
-  const clock = createManualClock(Date.parse("2026-11-29T12:00:00Z"));
-  const channel = new InProcessApprovalChannel({ clock });
-  const handler = new HumanActionHandler(channel, { clock, onError: () => {} });
-  const requests: ApprovalRequest[] = [];
-  channel.onRequest((request) => requests.push(request));
-  /** Calls `decide` for each new request, after the handler has started waiting. */
-  const reviewer = (decide: (request: ApprovalRequest) => void) =>
-    channel.onRequest((request) => setImmediate(() => decide(request)));
-  return { clock, channel, handler, requests, reviewer };
 }

@@ -1,0 +1,157 @@
+/**
+ * @module with-approval
+ * Wraps one AI SDK `tool()` so that calls its policy flags wait for a human decision
+ * before `execute` runs. The wrapped tool keeps everything else (description, schema,
+ * `toModelOutput`, ...); un-flagged calls go straight to `execute` at the cost of one
+ * policy check.
+ */
+import {
+  CallNotApprovedError,
+  definePolicies,
+  type HumanActionHandler,
+  InvalidConfigError,
+  isPolicies,
+  type JsonObject,
+  type Policies,
+  type PolicyEntry,
+  type PolicyVerdict,
+} from "@safeguards/core";
+import { evaluateCall, refuseSnakeCaseKeys, reviewCall } from "@safeguards/core/internal";
+import type { Tool, ToolExecutionOptions } from "ai";
+import { type InputSchema, inputSchemaOf } from "./tool-schema.js";
+
+/** Options of {@link withApproval} and `guardTools`. */
+export interface WithApprovalOptions {
+  /** Files flagged calls and waits for their decisions (any approval channel). */
+  handler: HumanActionHandler;
+  /** The agent id reviewers see. @default "ai-sdk-agent" */
+  agentId?: string;
+}
+
+/** Options of {@link withApproval} for one tool. */
+export interface WithApprovalToolOptions extends WithApprovalOptions {
+  /**
+   * The tool's name as the model calls it (its key in `tools`): reviewers see it, and a
+   * `Policies` object is looked up by it. Required with a `Policies` object. @default "tool"
+   */
+  name?: string;
+}
+
+/** Marks tools wrapped by {@link withApproval}. */
+export const GUARDED = Symbol.for("safeguards.ai-sdk.guarded");
+
+// biome-ignore lint/suspicious/noExplicitAny: policies are typed per tool by the caller
+type AnyPolicyEntry = PolicyEntry<any>;
+type Execute = (input: unknown, options: ToolExecutionOptions<unknown>) => unknown;
+type Decision = { run: true; input: unknown } | { run: false; error: CallNotApprovedError };
+
+/** True when `tool` came from {@link withApproval}. */
+export function isGuardedTool(tool: unknown): boolean {
+  return typeof tool === "object" && tool !== null && GUARDED in tool;
+}
+
+/**
+ * Returns the tool with an `execute` whose flagged calls wait for a human. `policy` is this
+ * tool's entry (`true`, `false` or a `ToolPolicy`) or a `Policies` object (give `name`).
+ *
+ * Outcomes: approved -> `execute` runs with exactly the approved input; modified -> runs
+ * with the reviewer's fields merged in, validated (and parsed) by the tool's `inputSchema`;
+ * rejected, timed out (unless the policy's `onTimeout` is "approve"), cancelled or an
+ * invalid modification -> `execute` does not run and throws {@link CallNotApprovedError},
+ * which the AI SDK hands to the model as the call's error result (the reason).
+ */
+export function withApproval<T extends Tool>(
+  tool: T,
+  policy: AnyPolicyEntry | Policies,
+  options: WithApprovalToolOptions,
+): T {
+  refuseSnakeCaseKeys("withApproval", options);
+  if (!options?.handler || typeof options.handler.requestAction !== "function") {
+    throw new InvalidConfigError("withApproval: options.handler must be a HumanActionHandler");
+  }
+  if (isPolicies(policy) && !options.name) {
+    throw new InvalidConfigError("withApproval: with a Policies object, give options.name");
+  }
+  const execute = tool.execute as Execute | undefined;
+  if (tool.isProviderExecuted === true || typeof execute !== "function") {
+    throw new InvalidConfigError(
+      "withApproval: the tool has no execute function that runs here (a client-side or provider-executed tool), so its calls cannot be held for approval",
+    );
+  }
+  const name = options.name ?? "tool";
+  const policies = isPolicies(policy) ? policy : definePolicies({ [name]: policy });
+  const agentId = options.agentId ?? "ai-sdk-agent";
+  const schema = inputSchemaOf(tool.inputSchema);
+
+  const decide = async (
+    input: unknown,
+    opts: ToolExecutionOptions<unknown>,
+    evaluated: PolicyVerdict | Promise<PolicyVerdict>,
+  ): Promise<Decision> => {
+    const verdict = await evaluated;
+    if (!verdict.required) return { run: true, input };
+    const args = input as JsonObject;
+    const review = await reviewCall({
+      policies,
+      handler: options.handler,
+      agentId,
+      toolName: name,
+      args,
+      toolCallId: opts.toolCallId,
+      schema,
+      signal: opts.abortSignal,
+      verdict,
+    });
+    if (!review.run) {
+      const error = new CallNotApprovedError({
+        toolName: name,
+        status: review.status,
+        reason: review.reason,
+        ...(review.action ? { actionId: review.action.id } : {}),
+      });
+      return { run: false, error };
+    }
+    if (review.note === undefined) return { run: true, input };
+    return { run: true, input: await parsed(schema, review.args) };
+  };
+
+  const guardedExecute = isAsyncGenerator(execute)
+    ? async function* (input: unknown, opts: ToolExecutionOptions<unknown>) {
+        const decision = await decide(input, opts, evaluateCall(callOf(input, opts)));
+        if (!decision.run) throw decision.error;
+        yield* execute(decision.input, opts) as AsyncIterable<unknown>;
+      }
+    : (input: unknown, opts: ToolExecutionOptions<unknown>) => {
+        // Fast path: with a synchronous policy an un-flagged call is handed to execute as is.
+        const evaluated = evaluateCall(callOf(input, opts));
+        if (!(evaluated instanceof Promise) && !evaluated.required) return execute(input, opts);
+        return decide(input, opts, evaluated).then((decision) => {
+          if (!decision.run) throw decision.error;
+          return execute(decision.input, opts);
+        });
+      };
+
+  function callOf(input: unknown, opts: ToolExecutionOptions<unknown>) {
+    return {
+      policies,
+      agentId,
+      toolName: name,
+      args: input as JsonObject,
+      toolCallId: opts.toolCallId,
+    };
+  }
+
+  const guarded = { ...tool, execute: guardedExecute } as T;
+  Object.defineProperty(guarded, GUARDED, { value: true });
+  return guarded;
+}
+
+async function parsed(schema: InputSchema, args: JsonObject): Promise<unknown> {
+  const result = await schema.parse(args);
+  if (!result.ok) throw new Error("unreachable: reviewCall validated the modification");
+  return result.value;
+}
+
+function isAsyncGenerator(fn: Execute): boolean {
+  return Object.prototype.toString.call(fn) === "[object AsyncGeneratorFunction]";
+}
