@@ -6,7 +6,7 @@
  */
 import { transferArgsSchema } from "@safeguards/test-support";
 import { type ModelMessage, tool } from "ai";
-import { MockLanguageModelV4 } from "ai/test";
+import { convertArrayToReadableStream, MockLanguageModelV4 } from "ai/test";
 import { z } from "zod";
 
 /** Tools whose runs are recorded in `ran`. */
@@ -68,9 +68,43 @@ export function scriptedModel(calls: ScriptedCall[]) {
   });
 }
 
+/** The same script, streamed (for `streamText`). */
+export function scriptedStreamModel(calls: ScriptedCall[]) {
+  const finish = (unified: "tool-calls" | "stop") => ({
+    type: "finish" as const,
+    finishReason: { unified, raw: undefined },
+    usage,
+  });
+  const stream = (parts: unknown[]) => ({
+    stream: convertArrayToReadableStream(parts as never[]),
+  });
+  return new MockLanguageModelV4({
+    doStream: [
+      stream([
+        { type: "stream-start", warnings: [] },
+        ...calls.map((c) => ({
+          type: "tool-call",
+          toolCallId: c.id,
+          toolName: c.name,
+          input: JSON.stringify(c.input),
+        })),
+        finish("tool-calls"),
+      ]),
+      stream([
+        { type: "stream-start", warnings: [] },
+        { type: "text-start", id: "t1" },
+        { type: "text-delta", id: "t1", delta: "done" },
+        { type: "text-end", id: "t1" },
+        finish("stop"),
+      ]),
+    ],
+  });
+}
+
 /** What the model was sent as the result of each tool call, by call id (its second prompt). */
 export function toolResultsSeen(model: MockLanguageModelV4): Record<string, unknown> {
-  const prompt = (model.doGenerateCalls[1]?.prompt ?? []) as ModelMessage[];
+  const second = model.doGenerateCalls[1] ?? model.doStreamCalls[1];
+  const prompt = (second?.prompt ?? []) as ModelMessage[];
   const seen: Record<string, unknown> = {};
   for (const message of prompt) {
     if (message.role !== "tool") continue;
