@@ -18,6 +18,7 @@ import {
 } from "@safeguards/core";
 import { evaluateCall, refuseSnakeCaseKeys, reviewCall } from "@safeguards/core/internal";
 import type { Tool, ToolExecutionOptions } from "ai";
+import { defaultModelOutput, withNote } from "./model-output.js";
 import { type InputSchema, inputSchemaOf } from "./tool-schema.js";
 
 /** Options of {@link withApproval} and `guardTools`. */
@@ -43,7 +44,10 @@ export const GUARDED = Symbol.for("safeguards.ai-sdk.guarded");
 // biome-ignore lint/suspicious/noExplicitAny: policies are typed per tool by the caller
 type AnyPolicyEntry = PolicyEntry<any>;
 type Execute = (input: unknown, options: ToolExecutionOptions<unknown>) => unknown;
-type Decision = { run: true; input: unknown } | { run: false; error: CallNotApprovedError };
+type Decision =
+  | { run: true; input: unknown; note?: string }
+  | { run: false; error: CallNotApprovedError };
+type ToModelOutput = NonNullable<Tool["toModelOutput"]>;
 
 /** True when `tool` came from {@link withApproval}. */
 export function isGuardedTool(tool: unknown): boolean {
@@ -55,7 +59,8 @@ export function isGuardedTool(tool: unknown): boolean {
  * tool's entry (`true`, `false` or a `ToolPolicy`) or a `Policies` object (give `name`).
  *
  * Outcomes: approved -> `execute` runs with exactly the approved input; modified -> runs
- * with the reviewer's fields merged in, validated (and parsed) by the tool's `inputSchema`;
+ * with the reviewer's fields merged in, validated (and parsed) by the tool's `inputSchema`,
+ * and the model's view of the result (`toModelOutput`) starts with a note of the change;
  * rejected, timed out (unless the policy's `onTimeout` is "approve"), cancelled or an
  * invalid modification -> `execute` does not run and throws {@link CallNotApprovedError},
  * which the AI SDK hands to the model as the call's error result (the reason).
@@ -82,6 +87,8 @@ export function withApproval<T extends Tool>(
   const policies = isPolicies(policy) ? policy : definePolicies({ [name]: policy });
   const agentId = options.agentId ?? "ai-sdk-agent";
   const schema = inputSchemaOf(tool.inputSchema);
+  // A modified call's note, kept from its run until the SDK asks for its model output.
+  const notes = new Map<string, string>();
 
   const decide = async (
     input: unknown,
@@ -112,7 +119,7 @@ export function withApproval<T extends Tool>(
       return { run: false, error };
     }
     if (review.note === undefined) return { run: true, input };
-    return { run: true, input: await parsed(schema, review.args) };
+    return { run: true, input: await parsed(schema, review.args), note: review.note };
   };
 
   const guardedExecute = isAsyncGenerator(execute)
@@ -120,14 +127,17 @@ export function withApproval<T extends Tool>(
         const decision = await decide(input, opts, evaluateCall(callOf(input, opts)));
         if (!decision.run) throw decision.error;
         yield* execute(decision.input, opts) as AsyncIterable<unknown>;
+        if (decision.note !== undefined) notes.set(opts.toolCallId, decision.note);
       }
     : (input: unknown, opts: ToolExecutionOptions<unknown>) => {
         // Fast path: with a synchronous policy an un-flagged call is handed to execute as is.
         const evaluated = evaluateCall(callOf(input, opts));
         if (!(evaluated instanceof Promise) && !evaluated.required) return execute(input, opts);
-        return decide(input, opts, evaluated).then((decision) => {
+        return decide(input, opts, evaluated).then(async (decision) => {
           if (!decision.run) throw decision.error;
-          return execute(decision.input, opts);
+          const output = await execute(decision.input, opts);
+          if (decision.note !== undefined) notes.set(opts.toolCallId, decision.note);
+          return output;
         });
       };
 
@@ -141,7 +151,15 @@ export function withApproval<T extends Tool>(
     };
   }
 
-  const guarded = { ...tool, execute: guardedExecute } as T;
+  const ownOutput = tool.toModelOutput as ToModelOutput | undefined;
+  const toModelOutput: ToModelOutput = async (options) => {
+    const note = notes.get(options.toolCallId);
+    notes.delete(options.toolCallId);
+    const output = ownOutput ? await ownOutput(options) : defaultModelOutput(options.output);
+    return note === undefined ? output : withNote(output, note);
+  };
+
+  const guarded = { ...tool, execute: guardedExecute, toModelOutput } as T;
   Object.defineProperty(guarded, GUARDED, { value: true });
   return guarded;
 }

@@ -1,7 +1,8 @@
 import { CallNotApprovedError, InvalidConfigError } from "@safeguards/core";
 import { approvals, bankingPolicies, expectTransferRequest } from "@safeguards/test-support";
-import { generateText, isStepCount } from "ai";
+import { generateText, isStepCount, tool } from "ai";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { guardTools, isGuardedTool, withApproval } from "../src/index.js";
 import {
   bankingTools,
@@ -47,7 +48,7 @@ describe("withApproval / guardTools inside generateText", () => {
     expectTransferRequest(requests[0], { agentId: "bank-bot", toolCallId: "call_1" });
   });
 
-  it("runs a modified call with the reviewer's arguments, validated by inputSchema", async () => {
+  it("runs a modified call with the reviewer's arguments, validated by inputSchema, and tells the model", async () => {
     const { ran, tools } = bankingTools();
     const { handler, reviewer, channel } = approvals();
     reviewer((r) => channel.modify(r.id, { amount: "1800.00" }, { reviewer: "alice" }));
@@ -56,7 +57,10 @@ describe("withApproval / guardTools inside generateText", () => {
       guardTools(tools, bankingPolicies(), { handler }),
     );
     expect(ran).toEqual([{ tool: "transfer_funds", input: { amount: "1800.00", to: "ACME" } }]);
-    expect(seen.call_1).toEqual({ type: "text", value: "Transferred 1800.00 to ACME" });
+    const text = (seen.call_1 as { type: string; value: string }).value;
+    expect(text).toContain('amount: "2500.00" -> "1800.00"');
+    expect(text).toContain("(alice)");
+    expect(text).toMatch(/\nTransferred 1800\.00 to ACME$/);
   });
 
   it("never runs a modification that only the tool's zod schema refuses (a refinement)", async () => {
@@ -146,6 +150,39 @@ describe("withApproval / guardTools inside generateText", () => {
     });
     expect(requests[0]?.action?.name).toBe("get_balance");
     expect(ran).toEqual([{ tool: "get_balance", input: {} }]);
+  });
+
+  it("keeps the model's view of results: JSON by default, or the tool's own toModelOutput", async () => {
+    const { handler } = approvals();
+    const statement = tool({
+      inputSchema: z.object({}),
+      execute: async () => ({ balance: "5000.00", at: new Date(0) }),
+    });
+    const custom = tool({
+      inputSchema: z.object({}),
+      execute: async () => "raw",
+      toModelOutput: ({ output }) => ({ type: "text", value: `custom ${output}` }),
+    });
+    const never = { when: () => false };
+    const model = scriptedModel([
+      { id: "call_1", name: "statement", input: {} },
+      { id: "call_2", name: "custom", input: {} },
+    ]);
+    await generateText({
+      model,
+      tools: {
+        statement: withApproval(statement, never, { handler, name: "statement" }),
+        custom: withApproval(custom, never, { handler, name: "custom" }),
+      },
+      prompt: "?",
+      stopWhen: isStepCount(3),
+    });
+    const seen = toolResultsSeen(model);
+    expect(seen.call_1).toEqual({
+      type: "json",
+      value: { balance: "5000.00", at: "1970-01-01T00:00:00.000Z" },
+    });
+    expect(seen.call_2).toEqual({ type: "text", value: "custom raw" });
   });
 
   it("refuses what it cannot guard", () => {
