@@ -5,26 +5,21 @@
  */
 import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
-import { HumanActionHandler, HumanInTheLoopChannel } from "@safeguards/core";
-import { deferCleanup, REVIEWER_TOKEN, startTestInbox } from "@safeguards/test-support";
+import {
+  deferCleanup,
+  inboxHandler,
+  inboxReviewer,
+  REVIEWER_TOKEN,
+} from "@safeguards/test-support";
 import { createAgent } from "langchain";
 import { describe, expect, it } from "vitest";
 import { approvalMiddleware } from "../src/index.js";
 import { bankingPolicies, bankingTools } from "./support/banking.js";
-import { inboxReviewer } from "./support/inbox-reviewer.js";
-
-const AGENT_KEY = "agent-key-bank-bot";
 
 const defer = deferCleanup();
 
 async function setup() {
-  const { inbox, url } = await startTestInbox({ apiKeys: { [AGENT_KEY]: "bank-bot" } });
-  defer(() => inbox.close());
-  const channel = new HumanInTheLoopChannel();
-  await channel.initialize({ webhookUrl: url, apiKey: AGENT_KEY, pollInterval: 0.2 });
-  defer(() => channel.shutdown());
-  const handler = new HumanActionHandler(channel, { onError: () => {} });
-  defer(() => handler.shutdown());
+  const { url, handler } = await inboxHandler(defer, "bank-bot");
   const { transferFunds, getBalance, ran } = bankingTools();
   const model = fakeModel()
     .respondWithTools([

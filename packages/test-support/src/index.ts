@@ -8,6 +8,9 @@
  */
 export { bankingPolicies, expectTransferRequest, transferArgsSchema } from "./banking.js";
 export { approvals } from "./in-process-approvals.js";
+export { inboxHandler } from "./inbox-handler.js";
+export type { DecisionAnswer, InboxRecord } from "./inbox-reviewer.js";
+export { inboxReviewer } from "./inbox-reviewer.js";
 export { deferCleanup, inboxPerTest } from "./per-test.js";
 export type { TestDatabase } from "./postgres-db.js";
 export { createTestDatabase, PG_TEST_URL } from "./postgres-db.js";

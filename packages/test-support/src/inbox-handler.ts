@@ -1,0 +1,23 @@
+/**
+ * @module inbox-handler
+ * An agent's side of a real inbox for a test: a test inbox on 127.0.0.1 with one agent key,
+ * a `HumanInTheLoopChannel` to it and a `HumanActionHandler`, all closed by `defer`.
+ */
+import { HumanActionHandler, HumanInTheLoopChannel } from "@safeguards/core";
+import { startTestInbox } from "./test-inbox.js";
+
+/** Starts the inbox, the channel (polling every 0.2 s) and the handler for `agentId`. */
+export async function inboxHandler(
+  defer: (cleanup: () => unknown) => void,
+  agentId = "bank-bot",
+): Promise<{ url: string; handler: HumanActionHandler }> {
+  const apiKey = `agent-key-${agentId}`;
+  const { inbox, url } = await startTestInbox({ apiKeys: { [apiKey]: agentId } });
+  defer(() => inbox.close());
+  const channel = new HumanInTheLoopChannel();
+  await channel.initialize({ webhookUrl: url, apiKey, pollInterval: 0.2 });
+  defer(() => channel.shutdown());
+  const handler = new HumanActionHandler(channel, { onError: () => {} });
+  defer(() => handler.shutdown());
+  return { url, handler };
+}
