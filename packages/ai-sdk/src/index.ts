@@ -2,10 +2,13 @@
  * @module @safeguards/ai-sdk
  * Human approval for Vercel AI SDK (`ai` 7) tools: `withApproval` and `guardTools` hold a
  * flagged call until a human decides (through any core approval channel, the inbox
- * included), then run exactly what was decided.
+ * included), then run exactly what was decided; `needsApprovalFrom` / `requireApprovals`
+ * set the SDK's own `needsApproval` from the same policies.
  */
 export type { NotApprovedDetails } from "@safeguards/core";
 export { CallNotApprovedError } from "@safeguards/core";
 export { guardTools } from "./guard-tools.js";
+export type { NeedsApproval, NeedsApprovalOptions } from "./needs-approval.js";
+export { needsApprovalFrom, requireApprovals } from "./needs-approval.js";
 export type { WithApprovalOptions, WithApprovalToolOptions } from "./with-approval.js";
 export { GUARDED, isGuardedTool, withApproval } from "./with-approval.js";
