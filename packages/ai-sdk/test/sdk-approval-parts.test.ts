@@ -1,3 +1,9 @@
+/**
+ * The AI SDK's own approval flow driven by Safeguards policies: needsApproval from the
+ * policies, a flagged call surfacing as a tool-approval-request in generateText, the request
+ * filed through a HumanActionHandler (in-process channel, scripted reviewer), and the returned
+ * tool-approval-response deciding whether the next generateText call runs the tool.
+ */
 import { ErrorCode, SafeguardsError } from "@safeguards/core";
 import { approvals, bankingPolicies } from "@safeguards/test-support";
 import { generateText, isStepCount, type ModelMessage } from "ai";
