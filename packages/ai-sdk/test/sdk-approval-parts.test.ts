@@ -6,46 +6,17 @@
  */
 import { ErrorCode, SafeguardsError } from "@safeguards/core";
 import { approvals, bankingPolicies } from "@safeguards/test-support";
-import { generateText, isStepCount, type ModelMessage } from "ai";
+import type { ModelMessage } from "ai";
 import { describe, expect, it } from "vitest";
-import {
-  approvalRequestIdFor,
-  decideApprovalRequests,
-  needsApprovalFrom,
-  requireApprovals,
-} from "../src/index.js";
-import { bankingTools, type ScriptedCall, scriptedModel } from "./support/scripted.js";
+import { approvalRequestIdFor, decideApprovalRequests, needsApprovalFrom } from "../src/index.js";
+import { firstTurn } from "./support/approval-turns.js";
+import type { ScriptedCall } from "./support/scripted.js";
 
 const transfer = (amount: string, id = "call_1"): ScriptedCall => ({
   id,
   name: "transfer_funds",
   input: { amount, to: "ACME" },
 });
-
-/** First turn: the model calls the tools; flagged calls stop as approval requests. */
-async function firstTurn(calls: ScriptedCall[], extra: Parameters<typeof bankingPolicies>[0] = {}) {
-  const { ran, tools } = bankingTools();
-  const policies = bankingPolicies(extra);
-  const gated = requireApprovals(tools, policies);
-  const model = scriptedModel(calls);
-  const prompt: ModelMessage[] = [{ role: "user", content: "pay ACME" }];
-  const result = await generateText({
-    model,
-    tools: gated,
-    messages: prompt,
-    stopWhen: isStepCount(3),
-  });
-  const history = [...prompt, ...result.response.messages];
-  /** Second turn: the same conversation with the responses appended. */
-  const answer = async (content: unknown[]) =>
-    generateText({
-      model,
-      tools: gated,
-      messages: [...history, { role: "tool", content } as ModelMessage],
-      stopWhen: isStepCount(3),
-    });
-  return { ran, tools: gated, policies, model, result, history, answer };
-}
 
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
