@@ -88,6 +88,7 @@ function agentWith(guard: "none" | "policies" | "constant") {
 /** Runs both comparisons and returns the printed table. */
 export async function run(): Promise<string> {
   const needs = needsApprovalFrom(policies, { name: "transfer_funds" });
+  if (typeof needs !== "function") throw new Error("transfer_funds has a when policy");
   const never = async () => false;
   const args = { amount: "500.00", to: "ACME" };
   const checks = await compare(

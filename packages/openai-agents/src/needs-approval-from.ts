@@ -33,19 +33,22 @@ export type NeedsApprovalFunction = (
 ) => Promise<boolean>;
 
 /**
- * Returns a `needsApproval` function for the tool `options.name`: true when the tool's
- * policy (in `policies`, or the single entry given) flags the call. A policy that throws
- * flags the call (fails closed). Un-flagged calls run without an interruption.
+ * Returns the `needsApproval` of the tool `options.name`: a function that is true when the
+ * tool's policy (in `policies`, or the single entry given) flags the call; a policy that
+ * throws flags the call (fails closed). An entry that is plainly `true` or `false` is
+ * returned as that boolean, so the SDK skips its per-call approval check.
  */
 export function needsApprovalFrom(
   policies: Policies | AnyPolicyEntry,
   options: NeedsApprovalFromOptions,
-): NeedsApprovalFunction {
+): NeedsApprovalFunction | boolean {
   if (!options || typeof options.name !== "string" || options.name.length === 0) {
     throw new InvalidConfigError("needsApprovalFrom: give options.name, the tool's name");
   }
   const { name } = options;
   const resolved = isPolicies(policies) ? policies : definePolicies({ [name]: policies });
+  const entry = resolved.entryFor(name);
+  if (entry === false || entry === true) return entry;
   const agentId = options.agentId ?? "openai-agent";
   return async (_runContext, input, callId) => {
     try {

@@ -88,8 +88,11 @@ describe("resolveInterruptions fails closed", () => {
       },
     });
     const needs = needsApprovalFrom(policies, { name: "transfer_funds" });
+    expect(typeof needs).toBe("function");
+    if (typeof needs !== "function") return;
     expect(await needs({}, { amount: "1.00", to: "ACME" }, "call_1")).toBe(true);
-    const never = needsApprovalFrom(false, { name: "get_balance" });
-    expect(await never({}, {}, "call_2")).toBe(false);
+    // Plain entries become plain booleans (the SDK then skips its per-call check).
+    expect(needsApprovalFrom(false, { name: "get_balance" })).toBe(false);
+    expect(needsApprovalFrom(true, { name: "delete_account" })).toBe(true);
   });
 });
