@@ -4,7 +4,8 @@
  * reviewer decides over the inbox's API; the decision is recorded on the run state and the
  * resumed run follows it.
  */
-import { run } from "@openai/agents";
+import { RunState, run } from "@openai/agents";
+import { HumanActionHandler, HumanInTheLoopChannel } from "@safeguards/core";
 import {
   bankingPolicies,
   deferCleanup,
@@ -62,5 +63,44 @@ describe("OpenAI Agents SDK interruptions through the inbox over HTTP", () => {
     expect(ran).toEqual([{ tool: "get_balance", input: {} }]);
     expect(seen.t1).toContain("payee not verified");
     expect(output).toBe("done");
+  });
+
+  it("a restored run refiled by another handler fails closed: the inbox refuses the reused id (409), nothing runs", async () => {
+    const policies = bankingPolicies();
+    const calls = [{ id: "t1", name: "transfer_funds", input: { amount: "2500.00", to: "ACME" } }];
+    const before = bankingAgent(scriptedModel(calls).model, policies);
+    const stored = (await run(before.agent, "pay ACME")).state.toString();
+    const { url, handler } = await inboxHandler(defer, "bank-bot");
+    const reviewer = inboxReviewer(url, REVIEWER_TOKEN, () => [{ type: "approve" }]);
+    defer(() => reviewer.stop());
+    const first = await RunState.fromString(before.agent, stored);
+    const decided = await resolveInterruptions(
+      { interruptions: first.getInterruptions(), state: first },
+      { handler, policies, agentId: "bank-bot" },
+    );
+    await reviewer.stop();
+    expect(reviewer.answers).toHaveLength(1);
+
+    // "Another process": a new channel and handler, the undecided state restored again.
+    const channel = new HumanInTheLoopChannel();
+    await channel.initialize({ webhookUrl: url, apiKey: "agent-key-bank-bot", pollInterval: 0.2 });
+    defer(() => channel.shutdown());
+    const again = new HumanActionHandler(channel, { onError: () => {} });
+    defer(() => again.shutdown());
+    const { model, seen } = scriptedModel(calls);
+    const after = bankingAgent(model, policies);
+    const state = await RunState.fromString(after.agent, stored);
+    const refiled = await resolveInterruptions(
+      { interruptions: state.getInterruptions(), state },
+      { handler: again, policies, agentId: "bank-bot" },
+    );
+    expect(decided.decisions[0]?.approved).toBe(true);
+    // Same id, but a different request body (its own expiry): the inbox answers 409.
+    expect(refiled.decisions[0]?.approved).toBe(false);
+    expect(refiled.decisions[0]?.reason).toContain(decided.decisions[0]!.actionId!);
+    expect(refiled.decisions[0]?.reason).toContain("409");
+    await run(after.agent, refiled.state);
+    expect(after.ran).toEqual([]);
+    expect(seen.t1).toContain("could not be filed");
   });
 });
