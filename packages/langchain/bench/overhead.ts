@@ -20,6 +20,7 @@ import {
 } from "@safeguards/core";
 import { createAgent, humanInTheLoopMiddleware } from "langchain";
 import { z } from "zod";
+import { compare, fmt, median, ratioOf, ratioTable, verdict } from "../../../bench/compare.js";
 import { approvalMiddleware, withApproval } from "../src/index.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -47,43 +48,6 @@ const policies = definePolicies({
   get_balance: false,
 });
 const handler = new HumanActionHandler(new InProcessApprovalChannel());
-
-type Timed = () => Promise<unknown>;
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-/**
- * Per-round means (microseconds per operation) of each contender, measured interleaved in
- * alternating order (round -1 warms up and is dropped).
- */
-async function compare(
-  contenders: Record<string, Timed>,
-  perRound: number,
-  rounds: number,
-): Promise<Record<string, number[]>> {
-  const samples: Record<string, number[]> = Object.fromEntries(
-    Object.keys(contenders).map((k) => [k, []]),
-  );
-  for (let round = -1; round < rounds; round++) {
-    // The order alternates, so no contender always runs right after another one's garbage.
-    const entries = Object.entries(contenders);
-    for (const [name, fn] of round % 2 === 0 ? entries : entries.reverse()) {
-      globalThis.gc?.();
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < perRound; i++) await fn();
-      const us = Number(process.hrtime.bigint() - start) / 1000 / perRound;
-      if (round >= 0) samples[name]!.push(us); // round -1 warms up
-    }
-  }
-  return samples;
-}
-
-/**
- * Median of the per-round ratios `a / b`: each round's two figures were measured moments
- * apart, so a change of machine load during the run does not favour either side.
- */
-const ratioOf = (a: number[], b: number[]) => median(a.map((value, i) => value / b[i]!));
 
 function agentWith(middleware: "approval-wait" | "approval-interrupt" | "builtin-hitl" | "none") {
   const turns = (ROUNDS + 1) * TURNS;
@@ -117,8 +81,6 @@ function agentWith(middleware: "approval-wait" | "approval-interrupt" | "builtin
   const agent = createAgent({ model, tools: [transferFunds, getBalance], middleware: chosen });
   return () => agent.invoke({ messages: [new HumanMessage("pay ACME 500")] });
 }
-
-const fmt = (us: number) => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`);
 
 /** Runs both comparisons and returns the printed table. */
 export async function run(): Promise<string> {
@@ -156,8 +118,6 @@ export async function run(): Promise<string> {
   const wrapperRatio = ratioOf(calls.guarded!, calls.policyByHand!);
   const waitRatio = ratioOf(turns.wait!, turns.builtin!);
   const interruptRatio = ratioOf(turns.interrupt!, turns.builtin!);
-  const verdict = (ratio: number, target: number) =>
-    `${ratio.toFixed(3)} (target <= ${target}: ${ratio <= target ? "met" : "MISSED"})`;
   const rows = [
     ["un-flagged tool call: bare tool", fmt(median(calls.bare!)), ""],
     [
@@ -188,14 +148,8 @@ export async function run(): Promise<string> {
       verdict(interruptRatio, 1.0),
     ],
   ];
-  const widths = [0, 1, 2].map((i) =>
-    Math.max(...rows.map((r) => r[i]!.length), ["case", "median", "ratio"][i]!.length),
-  );
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
-  return [
+  return ratioTable(
     `LangChain approval overhead (nothing flagged; interleaved rounds of ${CALLS} calls (${CALL_ROUNDS} rounds) and ${TURNS} turns (${ROUNDS} rounds); times: medians; ratios: medians of the per-round ratios)`,
-    line(["case", "median", "ratio"]),
-    widths.map((w) => "-".repeat(w)).join("  "),
-    ...rows.map(line),
-  ].join("\n");
+    rows,
+  );
 }

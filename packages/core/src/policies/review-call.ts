@@ -38,6 +38,11 @@ export interface ReviewCallInput {
   signal?: AbortSignal | undefined;
   /** The policy's verdict when the caller has already asked for it ({@link evaluateCall}). */
   verdict?: PolicyVerdict | undefined;
+  /**
+   * A deterministic action id (idempotency key): when the handler already holds an action
+   * with this id, it is waited for instead of filing a second request.
+   */
+  id?: string | undefined;
 }
 
 /** What to do with the call. */
@@ -69,17 +74,21 @@ export async function reviewCall(input: ReviewCallInput): Promise<ReviewResult> 
 
   let action: HumanAction;
   try {
-    const argsSchema = await input.schema?.jsonSchema();
-    action = await handler.requestAction({
-      title: verdict.title,
-      description: verdict.description,
-      agentId: input.agentId,
-      severity: verdict.severity,
-      metadata: approvalMetadata(verdict, input.toolCallId),
-      action: { name: toolName, args, ...(argsSchema ? { argsSchema } : {}) },
-      allowedDecisions: verdict.allowedDecisions,
-      ...(verdict.timeoutSeconds !== undefined ? { timeoutSeconds: verdict.timeoutSeconds } : {}),
-    });
+    const known = input.id === undefined ? undefined : handler.getAction(input.id);
+    const argsSchema = known ? undefined : await input.schema?.jsonSchema();
+    action =
+      known ??
+      (await handler.requestAction({
+        title: verdict.title,
+        description: verdict.description,
+        agentId: input.agentId,
+        severity: verdict.severity,
+        metadata: approvalMetadata(verdict, input.toolCallId),
+        action: { name: toolName, args, ...(argsSchema ? { argsSchema } : {}) },
+        allowedDecisions: verdict.allowedDecisions,
+        ...(verdict.timeoutSeconds !== undefined ? { timeoutSeconds: verdict.timeoutSeconds } : {}),
+        ...(input.id !== undefined ? { id: input.id } : {}),
+      }));
   } catch (error) {
     return {
       run: false,
