@@ -5,14 +5,13 @@
  * UI) or through the inbox (`decideApprovalRequests`).
  */
 import {
-  definePolicies,
   InvalidConfigError,
   isPolicies,
   type JsonObject,
   type Policies,
   type PolicyEntry,
 } from "@safeguards/core";
-import { evaluateCall } from "@safeguards/core/internal";
+import { evaluateCall, policiesOf } from "@safeguards/core/internal";
 import type { Tool, ToolSet } from "ai";
 
 // biome-ignore lint/suspicious/noExplicitAny: policies are typed per tool by the caller
@@ -46,7 +45,7 @@ export function needsApprovalFrom(
     throw new InvalidConfigError("needsApprovalFrom: with a Policies object, give options.name");
   }
   const name = options.name ?? "tool";
-  const policies = isPolicies(policy) ? policy : definePolicies({ [name]: policy });
+  const policies = policiesOf(policy, name);
   const agentId = options.agentId ?? "ai-sdk-agent";
   return (input, { toolCallId }) => {
     const verdict = evaluateCall({

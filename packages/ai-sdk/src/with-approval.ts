@@ -7,7 +7,6 @@
  */
 import {
   CallNotApprovedError,
-  definePolicies,
   type HumanActionHandler,
   InvalidConfigError,
   isPolicies,
@@ -16,7 +15,12 @@ import {
   type PolicyEntry,
   type PolicyVerdict,
 } from "@safeguards/core";
-import { evaluateCall, refuseSnakeCaseKeys, reviewCall } from "@safeguards/core/internal";
+import {
+  evaluateCall,
+  policiesOf,
+  refuseSnakeCaseKeys,
+  reviewCall,
+} from "@safeguards/core/internal";
 import type { Tool, ToolExecutionOptions } from "ai";
 import { defaultModelOutput, withNote } from "./model-output.js";
 import { type InputSchema, inputSchemaOf } from "./tool-schema.js";
@@ -84,7 +88,7 @@ export function withApproval<T extends Tool>(
     );
   }
   const name = options.name ?? "tool";
-  const policies = isPolicies(policy) ? policy : definePolicies({ [name]: policy });
+  const policies = policiesOf(policy, name);
   const agentId = options.agentId ?? "ai-sdk-agent";
   const schema = inputSchemaOf(tool.inputSchema);
   // A modified call's note, kept from its run until the SDK asks for its model output.

@@ -8,10 +8,8 @@ import type { StructuredToolInterface } from "@langchain/core/tools";
 import { isStructuredTool } from "@langchain/core/tools";
 import {
   CallNotApprovedError,
-  definePolicies,
   type HumanActionHandler,
   InvalidConfigError,
-  isPolicies,
   type JsonObject,
   type Policies,
   type PolicyEntry,
@@ -19,6 +17,7 @@ import {
 } from "@safeguards/core";
 import {
   evaluateCall,
+  policiesOf,
   type ReviewCallInput,
   refuseSnakeCaseKeys,
   reviewCall,
@@ -77,7 +76,7 @@ export function withApproval<T extends StructuredToolInterface>(
   if (!options?.handler || typeof options.handler.requestAction !== "function") {
     throw new InvalidConfigError("withApproval: options.handler must be a HumanActionHandler");
   }
-  const policies = isPolicies(policy) ? policy : definePolicies({ [tool.name]: policy });
+  const policies = policiesOf(policy, tool.name);
   const agentId = options.agentId ?? "langchain-agent";
   const original = tool as unknown as { _call: CallFn; responseFormat?: string };
   const guarded = Object.create(tool) as T & { _call: CallFn };

@@ -5,14 +5,12 @@
  * policies flag, and `resolveInterruptions` asks a human about them.
  */
 import {
-  definePolicies,
   InvalidConfigError,
-  isPolicies,
   type JsonObject,
   type Policies,
   type PolicyEntry,
 } from "@safeguards/core";
-import { evaluateCall } from "@safeguards/core/internal";
+import { evaluateCall, policiesOf } from "@safeguards/core/internal";
 
 // biome-ignore lint/suspicious/noExplicitAny: policies are typed per tool by the caller
 type AnyPolicyEntry = PolicyEntry<any>;
@@ -46,7 +44,7 @@ export function needsApprovalFrom(
     throw new InvalidConfigError("needsApprovalFrom: give options.name, the tool's name");
   }
   const { name } = options;
-  const resolved = isPolicies(policies) ? policies : definePolicies({ [name]: policies });
+  const resolved = policiesOf(policies, name);
   const entry = resolved.entryFor(name);
   if (entry === false || entry === true) return entry;
   const agentId = options.agentId ?? "openai-agent";

@@ -268,3 +268,13 @@ export function isPolicies(value: unknown): value is Policies {
     typeof (value as Policies).entryFor === "function"
   );
 }
+
+/**
+ * The {@link Policies} of one tool: `policy` itself when it is a `Policies` object, else a
+ * `definePolicies` of that single entry under `toolName` (what `withApproval(tool, entry)` and
+ * `needsApprovalFrom(entry)` in every adapter mean).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: policies are typed per tool by the caller
+export function policiesOf(policy: PolicyEntry<any> | Policies, toolName: string): Policies {
+  return isPolicies(policy) ? policy : definePolicies({ [toolName]: policy });
+}
