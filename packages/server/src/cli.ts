@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import { InvalidConfigError } from "@safeguards/core";
 import { parseKeyList } from "./cli/parse-key-list.js";
+import { slackFromEnv } from "./cli/slack-env.js";
 import { selectStore } from "./cli/store-selection.js";
 import { createInbox } from "./create-inbox.js";
 import { parseCallbackUrlList } from "./inbox/callback-allowlist.js";
@@ -47,6 +48,10 @@ Environment:
   SAFEGUARDS_CALLBACK_URLS    allowed callback URL prefixes (as --callback-urls)
   SAFEGUARDS_REVIEWER_SECRET  32+ characters signing reviewer sessions (with --reviewers)
   DATABASE_URL                PostgreSQL URL, used when neither --db nor --database-url is given
+  SAFEGUARDS_SLACK_SIGNING_SECRET  turns on Slack approvals (with --reviewers and --public-url),
+                              with SAFEGUARDS_SLACK_BOT_TOKEN and SAFEGUARDS_SLACK_CHANNEL, or
+                              SAFEGUARDS_SLACK_WEBHOOK_URL; SAFEGUARDS_SLACK_API_URL sets the
+                              Web API base (default https://slack.com/api)
 `;
 
 /** `{ [option]: n }` for a positive integer flag, `{}` when absent; throws when malformed. */
@@ -109,6 +114,11 @@ async function main(): Promise<void> {
       "safeguards-inbox: note: callbacks are on (SAFEGUARDS_SIGNING_SECRET) with no --callback-urls / SAFEGUARDS_CALLBACK_URLS allowlist: they go to public addresses only (agents on this machine or a private network need an entry)\n",
     );
   }
+  const slack = slackFromEnv(process.env);
+  if (slack && !values.reviewers)
+    throw new InvalidConfigError(
+      "Slack approvals (SAFEGUARDS_SLACK_*) need --reviewers: the accounts whose slackUserId may decide",
+    );
   const selected = selectStore({
     db: values.db,
     databaseUrl: values["database-url"],
@@ -133,6 +143,7 @@ async function main(): Promise<void> {
           reviewers: {
             accounts: values.reviewers,
             secret: process.env.SAFEGUARDS_REVIEWER_SECRET ?? "",
+            ...(slack ? { slack } : {}),
           },
         }
       : {}),

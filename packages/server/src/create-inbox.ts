@@ -24,6 +24,7 @@ import type { HttpContext } from "./http/context.js";
 import { errorResponse } from "./http/errors.js";
 import { createRequestOrigin } from "./http/request-origin.js";
 import { createSignatureVerifier } from "./http/verify-signature.js";
+import { createActionFeed } from "./inbox/action-feed.js";
 import { type ActionService, createActionService } from "./inbox/action-service.js";
 import { createCallbackUrlCheck } from "./inbox/callback-allowlist.js";
 import { createCallbackDelivery } from "./inbox/callback-delivery.js";
@@ -43,6 +44,7 @@ import {
 } from "./inbox-options.js";
 import type { ActionStore, StoredRecord } from "./store/action-store.js";
 import { isPostgresUrl, postgresNotifier, resolveStore } from "./store/resolve-store.js";
+import { createMemorySlackMessages } from "./store/slack-message-store.js";
 import { closeServer } from "./util/close-server.js";
 
 export type { InboxOptions } from "./inbox-options.js";
@@ -175,6 +177,13 @@ export function createInbox(options: InboxOptions): Inbox {
     service,
     gate,
     events,
+    feed: createActionFeed({
+      events,
+      notifier,
+      read: async (id) => (await store.get(id))?.record,
+      onError,
+    }),
+    slackMessages: store.slackMessages?.() ?? createMemorySlackMessages(),
     clock,
     basePath,
     origin,

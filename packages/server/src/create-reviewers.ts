@@ -15,9 +15,11 @@ import type { ReviewerGate, ReviewerRights } from "./auth/reviewer-gate.js";
 import { createSessionManager } from "./auth/session-manager.js";
 import { type EmailApprovalOptions, mountEmailApprovals } from "./email/email-approvals.js";
 import type { RequestOrigin } from "./http/request-origin.js";
+import type { ActionFeed } from "./inbox/action-feed.js";
 import type { ActionService } from "./inbox/action-service.js";
 import type { InboxEvents } from "./inbox/inbox-events.js";
 import { mountSlackApprovals, type SlackApprovalOptions } from "./slack/slack-approvals.js";
+import type { SlackMessageStore } from "./store/slack-message-store.js";
 import { mountWebInbox } from "./ui/web-inbox.js";
 
 /** Options of the reviewer side (`createInbox({ reviewers })`). */
@@ -48,6 +50,10 @@ export interface ReviewersMountDeps {
   /** The inbox's rights check (built over this side's directory). */
   gate: ReviewerGate;
   events: InboxEvents;
+  /** Every instance's action changes (live lists, Slack updates). */
+  feed: ActionFeed;
+  /** Where Slack messages are kept (the inbox's store). */
+  slackMessages: SlackMessageStore;
   clock: Clock;
   basePath: string;
   publicUrl?: string;
@@ -116,7 +122,7 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
         directory,
         sessions,
         service: deps.service,
-        events: deps.events,
+        feed: deps.feed,
         clock: deps.clock,
         origin: deps.origin,
         shutdown: deps.shutdown,
@@ -151,6 +157,9 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
         const slack = mountSlackApprovals(deps.app, config.slack, {
           ...shared,
           publicUrl: needUrl("slack"),
+          feed: deps.feed,
+          messages: deps.slackMessages,
+          read: async (id) => (await deps.service.get(id))?.record,
         });
         closers.push(() => slack.close());
         idlers.push(() => slack.idle());

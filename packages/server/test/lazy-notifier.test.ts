@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createLocalNotifier, type DecisionEvent } from "../src/inbox/decision-notifier.js";
+import {
+  createLocalNotifier,
+  type DecisionEvent,
+  type DecisionNotifier,
+  type RemoteChange,
+  type RemoteChangeListener,
+} from "../src/inbox/decision-notifier.js";
 import { lazyNotifier } from "../src/inbox/lazy-notifier.js";
 
 const event = (actionId: string): DecisionEvent => ({ agentId: "a", actionId, decisionSeq: 1 });
@@ -30,6 +36,46 @@ describe("lazyNotifier", () => {
     await notifier.publish(event("late"));
     expect(seen).toEqual(["early", "direct", "late"]);
     expect(gone).toEqual([]);
+    await notifier.close();
+  });
+
+  it("moves change watchers made before it loaded, and sends filings through it", async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const watchers = new Set<RemoteChangeListener>();
+    const created: string[] = [];
+    const inner: DecisionNotifier = {
+      ...createLocalNotifier(),
+      publishCreated: (e) => void created.push(e.actionId),
+      watchChanges(listener) {
+        watchers.add(listener);
+        return () => watchers.delete(listener);
+      },
+    };
+    const notifier = lazyNotifier(
+      async () => {
+        await gate;
+        return inner;
+      },
+      () => {},
+    );
+    const heard: RemoteChange[] = [];
+    notifier.watchChanges?.((c) => heard.push(c));
+    const cancelled = notifier.watchChanges?.((c) => heard.push(c));
+    cancelled?.();
+    const early = notifier.publishCreated?.({ agentId: "a", actionId: "early" });
+    release();
+    await early;
+    expect(created).toEqual(["early"]);
+    expect(watchers.size).toBe(1);
+    for (const w of watchers) w({ kind: "resync" });
+    expect(heard).toEqual([{ kind: "resync" }]);
+    const off = notifier.watchChanges?.((c) => heard.push(c));
+    expect(watchers.size).toBe(2);
+    off?.();
+    expect(watchers.size).toBe(1);
     await notifier.close();
   });
 

@@ -1,7 +1,7 @@
 import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "@safeguards/test-support";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DecisionEvent } from "../src/inbox/decision-notifier.js";
+import type { DecisionEvent, RemoteChange } from "../src/inbox/decision-notifier.js";
 import { createPostgresNotifier, type PostgresNotifier } from "../src/inbox/postgres-notifier.js";
 
 /** Resolves with the first event `subscribe` delivers, or rejects after `ms`. */
@@ -17,6 +17,31 @@ function nextEvent(n: PostgresNotifier, agentId: string, ms = 5000): Promise<Dec
       resolve(event);
     });
   });
+}
+
+/** Collects the changes `watchChanges` delivers; `next()` resolves with the next one. */
+function watch(n: PostgresNotifier) {
+  const seen: RemoteChange[] = [];
+  let wake: (() => void) | undefined;
+  const off = n.watchChanges((change) => {
+    seen.push(change);
+    wake?.();
+  });
+  return {
+    seen,
+    off,
+    async next(ms = 5000): Promise<RemoteChange> {
+      const end = Date.now() + ms;
+      while (seen.length === 0) {
+        if (Date.now() > end) throw new Error(`no change within ${ms} ms`);
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, 50);
+        });
+      }
+      return seen.shift() as RemoteChange;
+    },
+  };
 }
 
 describe.runIf(PG_TEST_URL)("PostgreSQL LISTEN/NOTIFY decision notifier", () => {
@@ -83,11 +108,37 @@ describe.runIf(PG_TEST_URL)("PostgreSQL LISTEN/NOTIFY decision notifier", () => 
     expect(await woken).toMatchObject({ agentId: "someone-else", resync: true });
   });
 
+  it("carries filings and decisions of other instances to watchers, as ids and kinds", async () => {
+    const a = notifier("changes_test");
+    const b = notifier("changes_test");
+    await Promise.all([a.ready(), b.ready()]);
+    const onB = watch(b);
+    const onA = watch(a);
+    await a.publishCreated({ agentId: "agent-c", actionId: "act-c" });
+    expect(await onB.next()).toEqual({ kind: "created", agentId: "agent-c", actionId: "act-c" });
+    await a.publish({ agentId: "agent-c", actionId: "act-c", decisionSeq: 4 });
+    expect(await onB.next()).toEqual({ kind: "decided", agentId: "agent-c", actionId: "act-c" });
+    // A filing wakes no decision waiter; an instance does not hear its own changes back.
+    const waiter: DecisionEvent[] = [];
+    const offWaiter = b.subscribe("agent-c", (e) => waiter.push(e));
+    await a.publishCreated({ agentId: "agent-c", actionId: "act-d" });
+    expect(await onB.next()).toMatchObject({ kind: "created", actionId: "act-d" });
+    offWaiter();
+    expect(waiter).toEqual([]);
+    expect(onA.seen).toEqual([]);
+    // Too large for NOTIFY: every watcher resyncs.
+    await a.publishCreated({ agentId: "a".repeat(9000), actionId: "act-e" });
+    expect(await onB.next()).toEqual({ kind: "resync" });
+    onB.off();
+    onA.off();
+  });
+
   it("reconnects after losing its LISTEN connection and wakes every waiter to re-read", async () => {
     const a = notifier("reconnect_test");
     const b = notifier("reconnect_test");
     await Promise.all([a.ready(), b.ready()]);
     const resync = nextEvent(b, "agent-r");
+    const changes = watch(b);
     const admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
     try {
@@ -101,6 +152,9 @@ describe.runIf(PG_TEST_URL)("PostgreSQL LISTEN/NOTIFY decision notifier", () => 
     }
     const event = await resync;
     expect(event.resync).toBe(true);
+    // Live views are told to re-read too.
+    expect(await changes.next()).toEqual({ kind: "resync" });
+    changes.off();
     expect(b.listening).toBe(true);
     // And notifications flow again over the new connection.
     const after = nextEvent(b, "agent-r");

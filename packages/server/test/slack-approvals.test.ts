@@ -7,7 +7,8 @@ import { eventually, freePort, type SlackDouble, startSlackDouble } from "@safeg
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { slackSignature, verifySlackSignature } from "../src/slack/slack-signature.js";
-import { AGENT_B, AGENT_B_KEY, call, file, requestBody } from "./helpers.js";
+import { AGENT_B, AGENT_B_KEY, call, file, requestBody, tempDbPath } from "./helpers.js";
+import { clickSlackButton, type SlackClick } from "./slack-click.js";
 import { ALICE_API_TOKEN, startReviewerInbox } from "./ui-helpers.js";
 
 const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -54,8 +55,8 @@ afterEach(async () => {
   inbox = slack = undefined;
 });
 
-async function setup(mode: "bot" | "webhook" = "bot") {
-  slack = await startSlackDouble();
+async function setup(mode: "bot" | "webhook" = "bot", overrides: { store?: string } = {}) {
+  slack ??= await startSlackDouble();
   const clock = createManualClock(Date.parse("2026-11-29T12:00:00Z"));
   const port = await freePort();
   const started = await startReviewerInbox(
@@ -71,7 +72,7 @@ async function setup(mode: "bot" | "webhook" = "bot") {
             }
           : { signingSecret: SIGNING_SECRET, webhookUrl: `${slack.url}/webhook` },
     },
-    { clock },
+    { clock, ...overrides },
     port,
   );
   inbox = started.inbox;
@@ -79,30 +80,12 @@ async function setup(mode: "bot" | "webhook" = "bot") {
 }
 
 /** Sends a button click as Slack would (form-encoded `payload`, signed). */
-async function click(
+const click = (
   root: string,
   clock: { now(): number },
-  options: { user: string; actionId: string; id: string; responseUrl: string },
+  options: SlackClick,
   tamper: { timestamp?: number; signature?: string } = {},
-) {
-  const payload = {
-    type: "block_actions",
-    user: { id: options.user },
-    response_url: options.responseUrl,
-    actions: [{ action_id: options.actionId, value: options.id }],
-  };
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  const ts = String(tamper.timestamp ?? Math.floor(clock.now() / 1000));
-  return fetch(`${root}/slack/interactions`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-slack-request-timestamp": ts,
-      "x-slack-signature": tamper.signature ?? slackSignature(SIGNING_SECRET, ts, body),
-    },
-    body,
-  });
-}
+) => clickSlackButton(root, SIGNING_SECRET, clock.now(), options, tamper);
 const get = async (url: string, id: string) =>
   (await call(url, `/actions/${id}`, { token: ALICE_API_TOKEN })).body;
 
@@ -250,6 +233,52 @@ describe("Slack approvals", () => {
     const update = slack.calls.find((c) => c.path === "/api/chat.update")!.body;
     expect(JSON.stringify(update.blocks)).toContain("*TIMED OUT*");
     expect(update.blocks.some((b: { type: string }) => b.type === "actions")).toBe(false);
+  });
+
+  it("a click that decides nothing gives the message back: a later decision updates it once", async () => {
+    const { url, root, clock, slack } = await setup();
+    const body = requestBody(clock);
+    await file(url, body);
+    await eventually(() => slack.calls.length === 1);
+    // bob may not see this agent's actions: nothing is decided, the message stays claimable.
+    await click(root, clock, {
+      user: "UBOB",
+      actionId: "safeguards_reject",
+      id: body.id,
+      responseUrl: `${slack.url}/response/bob`,
+    });
+    await eventually(() => slack.calls.some((c) => c.path === "/response/bob"));
+    await inbox!.notificationsIdle();
+    await call(url, `/actions/${body.id}/decision`, {
+      token: ALICE_API_TOKEN,
+      body: { type: "approve" },
+    });
+    await eventually(() => slack.calls.some((c) => c.path === "/api/chat.update"));
+    await inbox!.notificationsIdle();
+    const updates = slack.calls.filter((c) => c.path === "/api/chat.update");
+    expect(updates.map((u) => u.body.ts)).toEqual(["1700000000.000100"]);
+    expect(JSON.stringify(updates[0]!.body.blocks)).toContain("APPROVED* by alice");
+  });
+
+  it("keeps the message in the SQLite file: a decision after a restart updates it", async () => {
+    const store = tempDbPath();
+    const first = await setup("bot", { store });
+    const body = requestBody(first.clock);
+    await file(first.url, body);
+    await eventually(() => first.slack.calls.length === 1);
+    await inbox!.notificationsIdle();
+    await inbox!.close();
+    const second = await setup("bot", { store });
+    await call(second.url, `/actions/${body.id}/decision`, {
+      token: ALICE_API_TOKEN,
+      body: { type: "reject", comments: "after the restart" },
+    });
+    await eventually(() => second.slack.calls.some((c) => c.path === "/api/chat.update"));
+    await inbox!.notificationsIdle();
+    const updates = second.slack.calls.filter((c) => c.path === "/api/chat.update");
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.body.ts).toBe("1700000000.000100");
+    expect(JSON.stringify(updates[0]!.body.blocks)).toContain("after the restart");
   });
 
   it("posts to an incoming webhook when configured instead of a bot token", async () => {

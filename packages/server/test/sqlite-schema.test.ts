@@ -122,6 +122,7 @@ describe("SQLite schema", () => {
         "actions_pending_expiry",
         "actions_pending_seq",
         "audit_log_action",
+        "slack_messages_expiry",
       ]);
       expect(() => db.prepare("DELETE FROM audit_log").run()).toThrow(/append-only/);
     });

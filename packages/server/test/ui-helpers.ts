@@ -114,3 +114,46 @@ export class Browser {
     });
   }
 }
+
+/** A change event of the web inbox's live stream (`/ui/events`). */
+export interface LiveChange {
+  id?: string;
+  status?: string;
+  resync?: boolean;
+}
+
+/**
+ * Opens `/ui/events` as `b` and reads its `change` events one by one, as a page's
+ * EventSource does; `next` fails after `ms` without one.
+ */
+export async function openLiveEvents(b: Browser) {
+  const res = await b.fetch("/ui/events");
+  if (!res.headers.get("content-type")?.includes("text/event-stream"))
+    throw new Error(`/ui/events answered ${res.status} ${res.headers.get("content-type")}`);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  let buffer = "";
+  return {
+    async next(ms = 10_000): Promise<LiveChange> {
+      const timeout = AbortSignal.timeout(ms);
+      for (;;) {
+        if (timeout.aborted) throw new Error(`no change event within ${ms} ms`);
+        const match = /event: change\ndata: (.*)\n/.exec(buffer);
+        if (match) {
+          buffer = buffer.slice((match.index ?? 0) + match[0].length);
+          return JSON.parse(match[1] as string);
+        }
+        const { value, done } = await Promise.race([
+          reader.read(),
+          new Promise<never>((_, reject) =>
+            timeout.addEventListener("abort", () =>
+              reject(new Error(`no change event within ${ms} ms`)),
+            ),
+          ),
+        ]);
+        if (done) throw new Error("stream ended");
+        buffer += new TextDecoder().decode(value);
+      }
+    },
+    close: () => reader.cancel(),
+  };
+}

@@ -7,7 +7,13 @@ import { createManualClock } from "@safeguards/core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { AGENT_B, AGENT_B_KEY, call, file, requestBody } from "./helpers.js";
-import { ALICE_API_TOKEN, Browser, PASSWORDS, startReviewerInbox } from "./ui-helpers.js";
+import {
+  ALICE_API_TOKEN,
+  Browser,
+  openLiveEvents,
+  PASSWORDS,
+  startReviewerInbox,
+} from "./ui-helpers.js";
 
 let inbox: Inbox | undefined;
 afterEach(async () => {
@@ -23,29 +29,6 @@ async function signedIn(name: keyof typeof PASSWORDS, c = clock()) {
   const b = new Browser(started.root);
   expect((await b.signIn(name, PASSWORDS[name])).status).toBe(303);
   return { ...started, b, clock: c };
-}
-
-/** Reads SSE `change` events from the UI stream. */
-async function openEvents(b: Browser) {
-  const res = await b.fetch("/ui/events");
-  expect(res.headers.get("content-type")).toContain("text/event-stream");
-  const reader = res.body!.getReader();
-  let buffer = "";
-  return {
-    async next(): Promise<{ id: string; status: string }> {
-      for (;;) {
-        const match = /event: change\ndata: (.*)\n/.exec(buffer);
-        if (match) {
-          buffer = buffer.slice((match.index ?? 0) + match[0].length);
-          return JSON.parse(match[1]!);
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error("stream ended");
-        buffer += new TextDecoder().decode(value);
-      }
-    },
-    close: () => reader.cancel(),
-  };
 }
 
 describe("inbox list, review page and history", () => {
@@ -105,7 +88,7 @@ describe("inbox list, review page and history", () => {
 describe("live events", () => {
   it("streams created, decided and expired changes the reviewer may see, nothing else", async () => {
     const { url, b, clock: c } = await signedIn("bob"); // bob: only the other agent
-    const events = await openEvents(b);
+    const events = await openLiveEvents(b);
     await file(url, requestBody(c)); // not bob's: no event
     const mine = requestBody(c, { agent_id: AGENT_B }, 60_000);
     await file(url, mine, AGENT_B_KEY);

@@ -15,6 +15,8 @@ export interface SlackCall {
   auth: string | undefined;
   // biome-ignore lint/suspicious/noExplicitAny: Slack payloads are read loosely in tests
   body: any;
+  /** The `ts` a `chat.postMessage` was answered with. */
+  ts?: string;
 }
 
 /** A running Slack double. */
@@ -44,10 +46,12 @@ export async function startSlackDouble(options: { channel?: string } = {}): Prom
   const channel = options.channel ?? "C123";
   const calls: SlackCall[] = [];
   let hold: Promise<void> | undefined;
+  let posted = 0;
   const server = createServer(async (req, res) => {
     const path = req.url ?? "";
     const body = JSON.parse((await read(req)) || "{}");
-    calls.push({ path, auth: req.headers.authorization, body });
+    const call: SlackCall = { path, auth: req.headers.authorization, body };
+    calls.push(call);
     if (path.startsWith("/response/") && hold) await hold;
     const problem = slackPayloadProblem(body);
     const isApi = path.startsWith("/api/");
@@ -55,7 +59,11 @@ export async function startSlackDouble(options: { channel?: string } = {}): Prom
     res.setHeader("content-type", "application/json");
     if (problem) return void res.end(JSON.stringify({ ok: false, error: problem }));
     if (path === "/api/chat.postMessage") {
-      res.end(JSON.stringify({ ok: true, channel, ts: "1700000000.000100" }));
+      // Each message its own ts (the first is 1700000000.000100), as Slack answers.
+      posted += 1;
+      const ts = `1700000000.${String(99 + posted).padStart(6, "0")}`;
+      call.ts = ts;
+      res.end(JSON.stringify({ ok: true, channel, ts }));
     } else res.end(JSON.stringify({ ok: true }));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

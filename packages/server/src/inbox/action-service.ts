@@ -257,6 +257,10 @@ export function createActionService(options: ActionServiceOptions): ActionServic
           action: options.toWire(result.action.record),
         });
       }
+      // Other instances' live views hear of it too (a notifier linking instances only).
+      void Promise.resolve(
+        options.notifier.publishCreated?.({ agentId, actionId: record.id }),
+      ).catch(() => {});
       options.onPending?.(Date.parse(record.expires_at));
       return result;
     },

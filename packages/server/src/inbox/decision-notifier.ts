@@ -3,7 +3,9 @@
  * Wakes long polls when an action reaches a terminal state. The in-process notifier serves
  * one inbox process; the PostgreSQL `LISTEN/NOTIFY` notifier (`postgres-notifier.ts`)
  * implements the same interface so a decision recorded by one instance wakes waiters on
- * every instance.
+ * every instance. A notifier that links instances also carries the reviewer side's action
+ * changes (created, decided, expired) to the other instances (`publishCreated`, `watchChanges`),
+ * which the web inbox's live lists and the Slack updater hear through `action-feed.ts`.
  */
 
 /** A terminal transition, as announced to waiters. */
@@ -18,6 +20,18 @@ export interface DecisionEvent {
   resync?: boolean;
 }
 
+/**
+ * An action change announced by another inbox instance: ids and kind only (the receiver
+ * reads the action from the store), or `resync` when changes may have been missed (the link
+ * to the other instances was lost and is back): whoever shows actions re-reads them.
+ */
+export type RemoteChange =
+  | { kind: "created" | "decided"; agentId: string; actionId: string }
+  | { kind: "resync" };
+
+/** Listener of {@link DecisionNotifier.watchChanges}. */
+export type RemoteChangeListener = (change: RemoteChange) => void;
+
 /** Listener of {@link DecisionNotifier.subscribe}. */
 export type DecisionEventListener = (event: DecisionEvent) => void;
 
@@ -29,6 +43,17 @@ export interface DecisionNotifier {
   subscribe(agentId: string, listener: DecisionEventListener): () => void;
   /** Releases resources (connections). */
   close(): Promise<void>;
+  /**
+   * Tells the other instances that an action was filed (decisions travel with their
+   * wake-ups). Absent on a notifier serving one process.
+   */
+  publishCreated?(event: { agentId: string; actionId: string }): void | Promise<void>;
+  /**
+   * Calls `listener` for each action filed or decided through another instance, and with
+   * `resync` after a lost link came back; answers the unsubscribe function. Absent on a
+   * notifier serving one process.
+   */
+  watchChanges?(listener: RemoteChangeListener): () => void;
 }
 
 /** The in-process notifier, which can also wake every waiter at once. */

@@ -2,15 +2,14 @@
  * @module inbox/lazy-notifier
  * A {@link DecisionNotifier} whose implementation is loaded in the background (the
  * PostgreSQL notifier, so that mounting an inbox loads `pg` only for a PostgreSQL store).
- * Subscriptions made before it loaded move to it once it has; events published before then
- * are published through it once it has.
+ * Subscriptions (and change watchers) made before it loaded move to it once it has; events
+ * published before then are published through it once it has.
  */
-import type { DecisionEventListener, DecisionNotifier } from "./decision-notifier.js";
+import type { DecisionNotifier } from "./decision-notifier.js";
 
 interface EarlySubscription {
-  agentId: string;
-  listener: DecisionEventListener;
-  off?: () => void;
+  attach(notifier: DecisionNotifier): (() => void) | undefined;
+  off?: (() => void) | undefined;
   cancelled: boolean;
 }
 
@@ -24,30 +23,38 @@ export function lazyNotifier(
   const loaded = load().then((notifier) => {
     inner = notifier;
     for (const sub of early) {
-      if (!sub.cancelled) sub.off = notifier.subscribe(sub.agentId, sub.listener);
+      if (!sub.cancelled) sub.off = sub.attach(notifier);
     }
     early.clear();
     return notifier;
   });
   loaded.catch(onError);
+
+  /** Attaches now when loaded, else once loaded; answers the detach function. */
+  const attach = (fn: EarlySubscription["attach"]) => {
+    if (inner) return fn(inner) ?? (() => {});
+    const sub: EarlySubscription = { attach: fn, cancelled: false };
+    early.add(sub);
+    return () => {
+      sub.cancelled = true;
+      early.delete(sub);
+      sub.off?.();
+    };
+  };
+  /** Runs `use` on the loaded notifier; failures go to `onError`. */
+  const through = async (use: (notifier: DecisionNotifier) => void | Promise<void>) => {
+    try {
+      await use(inner ?? (await loaded));
+    } catch (error) {
+      onError(error);
+    }
+  };
+
   return {
-    async publish(event) {
-      try {
-        await (inner ?? (await loaded)).publish(event);
-      } catch (error) {
-        onError(error);
-      }
-    },
-    subscribe(agentId, listener) {
-      if (inner) return inner.subscribe(agentId, listener);
-      const sub: EarlySubscription = { agentId, listener, cancelled: false };
-      early.add(sub);
-      return () => {
-        sub.cancelled = true;
-        early.delete(sub);
-        sub.off?.();
-      };
-    },
+    publish: (event) => through((n) => n.publish(event)),
+    subscribe: (agentId, listener) => attach((n) => n.subscribe(agentId, listener)),
+    publishCreated: (event) => through((n) => n.publishCreated?.(event)),
+    watchChanges: (listener) => attach((n) => n.watchChanges?.(listener)),
     async close() {
       const notifier = await loaded.catch(() => undefined);
       await notifier?.close();

@@ -11,11 +11,24 @@
  *   event (`resync: true`) so each long poll re-reads the database: notifications sent
  *   while it was away are not replayed by PostgreSQL, but no decision is lost because the
  *   database, not the notification, is the source of truth.
+ * - The same channel carries the reviewer side's changes to the other instances
+ *   (`publishCreated` for a filing; a decision's own wake-up stands for `decided`): their
+ *   `watchChanges` listeners hear ids and kinds, and `resync` after each (re)connection.
+ *
+ * Payloads (JSON, a few hundred bytes at most; ids are bounded by the protocol, and an
+ * oversized one is replaced by a bare `{"o"}` that makes every instance resync):
+ * a decision `{"o": origin, "a": agentId, "i": actionId, "s": decisionSeq}`, a filing
+ * `{"o": origin, "k": "c", "a": agentId, "i": actionId}`.
  */
 import { randomUUID } from "node:crypto";
 import { InvalidConfigError } from "@safeguards/core";
 import pg from "pg";
-import { createLocalNotifier, type DecisionNotifier } from "./decision-notifier.js";
+import {
+  createLocalNotifier,
+  type DecisionNotifier,
+  type RemoteChange,
+  type RemoteChangeListener,
+} from "./decision-notifier.js";
 
 /** Default `LISTEN` channel. */
 export const DEFAULT_NOTIFY_CHANNEL = "safeguards_decisions";
@@ -42,14 +55,18 @@ export interface PostgresNotifier extends DecisionNotifier {
   ready(): Promise<void>;
   /** True while the `LISTEN` connection is up. */
   readonly listening: boolean;
+  publishCreated(event: { agentId: string; actionId: string }): Promise<void>;
+  watchChanges(listener: RemoteChangeListener): () => void;
 }
 
 interface Wire {
   /** Origin instance. */
   o: string;
+  /** Kind: absent for a decision, `"c"` for a filing. */
+  k?: "c";
   a: string;
   i: string;
-  s: number;
+  s?: number;
 }
 
 /** Payload limit of NOTIFY is 8000 bytes; stay well below. */
@@ -80,8 +97,21 @@ export function createPostgresNotifier(options: PostgresNotifierOptions): Postgr
     markReady = resolve;
   });
 
-  /** Wakes every local waiter so it re-reads the database. */
-  const resyncAll = () => local.resyncAll();
+  const watchers = new Set<RemoteChangeListener>();
+  const tellWatchers = (change: RemoteChange) => {
+    for (const watcher of [...watchers]) {
+      try {
+        watcher(change);
+      } catch (error) {
+        onError(error);
+      }
+    }
+  };
+  /** Wakes every local waiter and watcher so they re-read the database. */
+  const resyncAll = () => {
+    local.resyncAll();
+    tellWatchers({ kind: "resync" });
+  };
 
   const onNotification = (message: pg.Notification) => {
     if (message.channel !== channel || !message.payload) return;
@@ -92,11 +122,29 @@ export function createPostgresNotifier(options: PostgresNotifierOptions): Postgr
       return;
     }
     if (wire.o === origin) return;
-    if (typeof wire.a !== "string") {
+    if (typeof wire.a !== "string" || typeof wire.i !== "string") {
       resyncAll();
       return;
     }
-    local.publish({ agentId: wire.a, actionId: wire.i ?? "", decisionSeq: wire.s ?? 0 });
+    const ids = { agentId: wire.a, actionId: wire.i };
+    if (wire.k === "c") {
+      tellWatchers({ kind: "created", ...ids });
+      return;
+    }
+    local.publish({ ...ids, decisionSeq: wire.s ?? 0 });
+    tellWatchers({ kind: "decided", ...ids });
+  };
+
+  /** Sends `wire` to the other instances (a bare wake-up when oversized); never throws. */
+  const send = async (wire: Wire) => {
+    let payload = JSON.stringify(wire);
+    // Oversized ids: send a bare wake-up; every instance then re-reads.
+    if (Buffer.byteLength(payload) > MAX_PAYLOAD) payload = JSON.stringify({ o: origin });
+    try {
+      await pool.query("SELECT pg_notify($1, $2)", [channel, payload]);
+    } catch (error) {
+      onError(error);
+    }
   };
 
   const scheduleReconnect = () => {
@@ -156,21 +204,14 @@ export function createPostgresNotifier(options: PostgresNotifierOptions): Postgr
     },
     async publish(event) {
       local.publish(event);
-      let payload = JSON.stringify({
-        o: origin,
-        a: event.agentId,
-        i: event.actionId,
-        s: event.decisionSeq,
-      } satisfies Wire);
-      // Oversized ids: send a bare wake-up; every instance then re-reads.
-      if (Buffer.byteLength(payload) > MAX_PAYLOAD) payload = JSON.stringify({ o: origin });
-      try {
-        await pool.query("SELECT pg_notify($1, $2)", [channel, payload]);
-      } catch (error) {
-        onError(error);
-      }
+      await send({ o: origin, a: event.agentId, i: event.actionId, s: event.decisionSeq });
     },
     subscribe: (agentId, listener) => local.subscribe(agentId, listener),
+    publishCreated: (event) => send({ o: origin, k: "c", a: event.agentId, i: event.actionId }),
+    watchChanges(listener) {
+      watchers.add(listener);
+      return () => watchers.delete(listener);
+    },
     async close() {
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);
@@ -179,6 +220,7 @@ export function createPostgresNotifier(options: PostgresNotifierOptions): Postgr
       client = undefined;
       listening = false;
       await local.close();
+      watchers.clear();
       if (c) {
         c.removeAllListeners("notification");
         await c.end().catch(() => {});

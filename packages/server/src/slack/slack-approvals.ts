@@ -4,17 +4,22 @@
  * Approve / Reject buttons and a "Review / modify" link; `POST /slack/interactions`
  * verifies Slack's signature and timestamp before parsing, answers 200 at once, maps the
  * Slack user to a reviewer (unknown users are refused), decides through the reviewer gate,
- * and replaces the buttons with the outcome (via `response_url`). Decisions made elsewhere
- * update the posted message with `chat.update`.
+ * and replaces the buttons with the outcome (via `response_url`). Decisions made elsewhere,
+ * through this instance or another one sharing the database, update the posted message
+ * with `chat.update`, once (`slack-updates.ts`).
  */
-import { type Clock, InvalidConfigError, type protocol } from "@safeguards/core";
+import { type Clock, InvalidConfigError } from "@safeguards/core";
 import type { Hono } from "hono";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
+import type { ActionFeed } from "../inbox/action-feed.js";
 import type { InboxEvents } from "../inbox/inbox-events.js";
-import { createSlackApi, type SlackMessageRef } from "./slack-api.js";
+import type { StoredRecord } from "../store/action-store.js";
+import type { SlackMessageStore } from "../store/slack-message-store.js";
+import { createSlackApi } from "./slack-api.js";
 import { mountSlackInteractions } from "./slack-interactions.js";
-import { outcomeMessage, requestMessage } from "./slack-message.js";
+import { requestMessage } from "./slack-message.js";
+import { createSlackUpdates } from "./slack-updates.js";
 
 /** Options of Slack approvals (`reviewers.slack`). */
 export interface SlackApprovalOptions {
@@ -38,7 +43,14 @@ export interface SlackApprovalDeps {
   publicUrl: string;
   gate: ReviewerGate;
   directory: ReviewerDirectory;
+  /** This instance's events (a new action is posted by the instance that filed it). */
   events: Pick<InboxEvents, "on">;
+  /** Every instance's changes (a decision through any of them updates the message). */
+  feed: ActionFeed;
+  /** Where posted messages are kept (the inbox's store). */
+  messages: SlackMessageStore;
+  /** The current record of an action. */
+  read: (id: string) => Promise<StoredRecord | undefined>;
   clock: Clock;
   onError: (error: unknown) => void;
 }
@@ -58,9 +70,7 @@ export function mountSlackApprovals(
     ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
-  const posted = new Map<string, Promise<SlackMessageRef | undefined>>();
-  /** Actions being decided from Slack (their message is updated via response_url). */
-  const fromSlack = new Set<string>();
+  const updates = createSlackUpdates({ api, ...deps });
   const inFlight = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
     const p = work.catch(deps.onError).finally(() => inFlight.delete(p));
@@ -68,36 +78,27 @@ export function mountSlackApprovals(
   };
   const reviewUrl = (id: string) => `${deps.publicUrl}/review/${encodeURIComponent(id)}`;
 
+  const botChannel = options.botToken && options.channel;
   const offCreated = deps.events.on("action.created", ({ action }) => {
     const message = requestMessage(action, reviewUrl(action.id));
-    if (options.botToken && options.channel) {
-      const ref = api.postMessage(options.channel, message);
-      posted.set(
-        action.id,
-        ref.catch(() => undefined),
-      );
-      track(ref);
+    if (botChannel) {
+      track(api.postMessage(botChannel, message).then((ref) => updates.posted(action, ref)));
     } else if (options.webhookUrl) {
       track(api.postTo(options.webhookUrl, message));
     }
   });
-  const offDecided = deps.events.on("action.decided", ({ action }) => {
-    const viaSlack = fromSlack.delete(action.id); // then updated through response_url
-    const ref = posted.get(action.id);
-    posted.delete(action.id);
-    if (!ref || viaSlack) return;
-    track(
-      ref.then((r: SlackMessageRef | undefined) =>
-        r ? api.update(r, outcomeMessage(action as protocol.ActionRecord)) : undefined,
-      ),
-    );
-  });
+  // A webhook's messages cannot be updated (no ts): only bot messages are kept and updated.
+  const offDecided = botChannel
+    ? deps.feed.on((event) => {
+        if (event.type === "decided") track(updates.settle(event.record));
+      })
+    : () => {};
 
   mountSlackInteractions(app, {
     ...deps,
     signingSecret: options.signingSecret,
     api,
-    fromSlack,
+    claim: updates.claimForSlack,
     track,
   });
   const idle = async () => {

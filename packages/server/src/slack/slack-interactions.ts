@@ -35,7 +35,8 @@ export function mountSlackInteractions(
     directory: ReviewerDirectory;
     clock: Clock;
     api: SlackApi;
-    fromSlack: Set<string>;
+    /** Claims the action's message before deciding (see `slack-updates.ts`); answers the release. */
+    claim: (actionId: string) => Promise<() => Promise<void>>;
     track: (work: Promise<unknown>) => void;
   },
 ): void {
@@ -57,7 +58,8 @@ export function mountSlackInteractions(
       return;
     }
     const id = act.value;
-    deps.fromSlack.add(id);
+    // This response_url replaces the message: no instance is to chat.update it.
+    const release = await deps.claim(id);
     let action: { record: protocol.ActionRecord };
     try {
       action = await deps.gate.decide(reviewer.name, id, {
@@ -65,10 +67,13 @@ export function mountSlackInteractions(
         comments: `${type === "approve" ? "Approved" : "Rejected"} in Slack`,
       });
     } catch (error) {
-      deps.fromSlack.delete(id);
+      const settled =
+        error instanceof InboxError &&
+        (error.wireCode === "already_decided" || error.wireCode === "expired");
+      if (!settled) await release();
       if (!(error instanceof InboxError)) throw error;
       await tell(`Nothing was decided: ${error.message}`);
-      if (error.wireCode === "already_decided" || error.wireCode === "expired") {
+      if (settled) {
         const current = await deps.gate.view(reviewer.name, id).catch(() => undefined);
         if (current)
           await deps.api.postTo(responseUrl, {

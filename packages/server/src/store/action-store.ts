@@ -19,6 +19,7 @@
  *   still owed survive a restart of the inbox.
  */
 import type { protocol, TerminalStatus } from "@safeguards/core";
+import type { SlackMessageStore } from "./slack-message-store.js";
 
 /** An action record as stored (the wire record without `review_url`). */
 export type StoredRecord = Omit<protocol.ActionRecord, "review_url">;
@@ -194,6 +195,12 @@ export interface ActionStore {
   pendingCallbacks(limit: number): Promise<StoredAction[]>;
   /** Records that the callback of a decided action was delivered or given up. */
   settleCallback(actionId: string, outcome: CallbackOutcome): Promise<void>;
+  /**
+   * The Slack messages of actions, kept in the same database on the same connections
+   * (several instances sharing it update each message once). Optional for stores written
+   * outside this package: without it the inbox keeps them in process memory.
+   */
+  slackMessages?(): SlackMessageStore;
   /** Releases resources (connections, file handles). */
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@
  * mounting an inbox loads `better-sqlite3` or `pg` only when its store needs them.
  */
 import type { ActionStore } from "./action-store.js";
+import { createMemorySlackMessages, type SlackMessageStore } from "./slack-message-store.js";
 
 /** Wraps `load` (called once, at the first method call) as a store. */
 export function lazyStore(load: () => Promise<ActionStore>): ActionStore {
@@ -14,8 +15,16 @@ export function lazyStore(load: () => Promise<ActionStore>): ActionStore {
       inner = store;
       return store;
     }));
+  let slack: SlackMessageStore | undefined;
+  const slackOf = async () =>
+    (slack ??= (inner ?? (await get())).slackMessages?.() ?? createMemorySlackMessages());
   return {
     init: async () => (await get()).init(),
+    slackMessages: () => ({
+      save: async (actionId, entry) => (await slackOf()).save(actionId, entry),
+      take: async (actionId) => (await slackOf()).take(actionId),
+      purgeExpired: async (nowMs) => (await slackOf()).purgeExpired(nowMs),
+    }),
     create: async (input) => (inner ?? (await get())).create(input),
     get: async (id) => (inner ?? (await get())).get(id),
     list: async (query) => (inner ?? (await get())).list(query),

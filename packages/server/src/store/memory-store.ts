@@ -18,6 +18,7 @@ import type {
   TransitionResult,
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
+import { createMemorySlackMessages } from "./slack-message-store.js";
 
 interface Row {
   seq: number;
@@ -42,8 +43,11 @@ export function createMemoryStore(): ActionStore {
     audit.push({ seq: audit.length + 1, ...entry });
   };
 
+  const slackMessages = createMemorySlackMessages();
+
   return {
     async init() {},
+    slackMessages: () => slackMessages,
 
     async create(input: NewAction): Promise<CreateResult> {
       const existing = rows.get(input.record.id);

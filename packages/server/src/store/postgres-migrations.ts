@@ -119,6 +119,21 @@ END $$;
 CREATE INDEX actions_agent_pending ON actions (agent_id) WHERE status = 'pending';
 `,
   },
+  {
+    version: 4,
+    name: "Slack message of each action (chat.update by any instance)",
+    sql: `
+-- Where each action's Slack message was posted; the instance that deletes the row updates
+-- the message (store/postgres-slack-messages.ts). Rows past expires_ms are purged.
+CREATE TABLE slack_messages (
+  action_id   TEXT   PRIMARY KEY,
+  channel     TEXT   NOT NULL,
+  ts          TEXT   NOT NULL,
+  expires_ms  BIGINT NOT NULL
+);
+CREATE INDEX slack_messages_expiry ON slack_messages (expires_ms);
+`,
+  },
 ];
 
 /** What {@link migratePostgres} did. */

@@ -34,6 +34,7 @@ import type {
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
 import { migratePostgres } from "./postgres-migrations.js";
+import { createPostgresSlackMessages } from "./postgres-slack-messages.js";
 import {
   type ActionRow,
   type AuditRow,
@@ -213,10 +214,12 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
   };
 
   let closed = false;
+  const slackMessages = createPostgresSlackMessages(pool);
   return {
     async init() {
       if (options.migrate !== false) await migratePostgres(pool);
     },
+    slackMessages: () => slackMessages,
     create,
     async get(id) {
       const row = await getRow(pool, id);

@@ -11,6 +11,9 @@
  * trigger would copy the previous change's values; `actor` is NOT NULL, so an insert
  * without them fails).
  *
+ * Version 4 (from 3): `slack_messages`, where each action's Slack message was posted, so a
+ * decision made after a restart still updates it.
+ *
  * Version 3 (from 2): `callback_state`, set to `'pending'` by the decision of an action with
  * a callback URL (in the same statement) and to `'delivered'` or `'failed'` when delivery
  * ends, so callbacks still owed are sent again after a restart.
@@ -25,7 +28,7 @@ import { InvalidConfigError } from "@safeguards/core";
 import type Database from "better-sqlite3";
 
 /** `PRAGMA user_version` of a file with the current schema. */
-export const SQLITE_SCHEMA_VERSION = 3;
+export const SQLITE_SCHEMA_VERSION = 4;
 
 const AUDIT_TRIGGERS = `
 CREATE TRIGGER IF NOT EXISTS actions_audit_insert AFTER INSERT ON actions
@@ -87,8 +90,23 @@ ALTER TABLE actions ADD COLUMN callback_state TEXT;
 CREATE INDEX actions_pending_callbacks ON actions (decision_seq) WHERE callback_state = 'pending';
 `;
 
+/** From version 3: where each action's Slack message was posted (`sqlite-slack-messages.ts`). */
+const MIGRATE_V3_TO_V4 = `
+CREATE TABLE slack_messages (
+  action_id   TEXT    PRIMARY KEY,
+  channel     TEXT    NOT NULL,
+  ts          TEXT    NOT NULL,
+  expires_ms  INTEGER NOT NULL
+);
+CREATE INDEX slack_messages_expiry ON slack_messages (expires_ms);
+`;
+
 /** The step from each version to the next. */
-const STEPS: Record<number, string> = { 1: MIGRATE_V1_TO_V2, 2: MIGRATE_V2_TO_V3 };
+const STEPS: Record<number, string> = {
+  1: MIGRATE_V1_TO_V2,
+  2: MIGRATE_V2_TO_V3,
+  3: MIGRATE_V3_TO_V4,
+};
 
 /**
  * Brings the file to {@link SQLITE_SCHEMA_VERSION}: creates the schema in an empty file,

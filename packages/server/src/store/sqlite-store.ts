@@ -35,6 +35,7 @@ import {
 import { watchCheckpoints } from "./sqlite-checkpointer.js";
 import { createGroupCommit } from "./sqlite-group-commit.js";
 import { migrateSqlite } from "./sqlite-schema.js";
+import { createSqliteSlackMessages } from "./sqlite-slack-messages.js";
 
 /** Default database file, relative to the working directory. */
 export const DEFAULT_SQLITE_PATH = ".safeguards/inbox.db";
@@ -245,8 +246,11 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     };
   };
 
+  const slackMessages = createSqliteSlackMessages(db);
+
   return {
     async init() {},
+    slackMessages: () => slackMessages,
     create(input) {
       return groupCommit.run(() => create(input), { singleStatement: true });
     },

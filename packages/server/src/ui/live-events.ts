@@ -1,12 +1,15 @@
 /**
  * @module ui/live-events
  * `GET /ui/events`: a Server-Sent Events stream telling a signed-in reviewer's page that an
- * action it may see was filed, decided or expired (`change` events carrying only the id and
- * status); the page then fetches the fresh, server-rendered list.
+ * action it may see was filed, decided or expired, through this inbox instance or another one
+ * sharing its database (`change` events carrying only the id and status; see
+ * `inbox/action-feed.ts`); the page then fetches the fresh, server-rendered list. After the
+ * link to the other instances was lost and came back, a `change` event `{"resync": true}`
+ * tells the page to re-read (changes may have been missed).
  */
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { InboxEvents } from "../inbox/inbox-events.js";
+import type { ActionFeed } from "../inbox/action-feed.js";
 import type { StoredRecord } from "../store/action-store.js";
 
 /** Keep-alive comment interval (ms). */
@@ -16,7 +19,7 @@ export const LIVE_KEEPALIVE_MS = 15_000;
 export function liveEvents(
   c: Context,
   options: {
-    events: Pick<InboxEvents, "on">;
+    feed: ActionFeed;
     canSee: (record: StoredRecord) => boolean;
     shutdown: AbortSignal;
   },
@@ -24,15 +27,15 @@ export function liveEvents(
   return streamSSE(c, async (stream) => {
     const queue: string[] = [];
     let wake: (() => void) | undefined;
-    const push = (record: StoredRecord) => {
-      if (!options.canSee(record)) return;
-      queue.push(JSON.stringify({ id: record.id, status: record.status }));
+    const push = (data: string) => {
+      queue.push(data);
       wake?.();
     };
-    const offs = [
-      options.events.on("action.created", (e) => push(e.action)),
-      options.events.on("action.decided", (e) => push(e.action)),
-    ];
+    const offFeed = options.feed.on((event) => {
+      if (event.type === "resync") return push(JSON.stringify({ resync: true }));
+      if (options.canSee(event.record))
+        push(JSON.stringify({ id: event.record.id, status: event.record.status }));
+    });
     const signal = AbortSignal.any([c.req.raw.signal, options.shutdown]);
     const stop = () => wake?.();
     signal.addEventListener("abort", stop);
@@ -59,7 +62,7 @@ export function liveEvents(
     } finally {
       clearInterval(keepalive);
       signal.removeEventListener("abort", stop);
-      for (const off of offs) off();
+      offFeed();
     }
   });
 }

@@ -15,9 +15,9 @@ import type { Session, SessionManager } from "../auth/session-manager.js";
 import { errorResponse } from "../http/errors.js";
 import { actionId, readJson } from "../http/input.js";
 import type { RequestOrigin } from "../http/request-origin.js";
+import type { ActionFeed } from "../inbox/action-feed.js";
 import type { ActionService } from "../inbox/action-service.js";
 import { InboxError } from "../inbox/inbox-error.js";
-import type { InboxEvents } from "../inbox/inbox-events.js";
 import { isListCursor } from "../store/list-cursor.js";
 import { mountAssets } from "./assets.js";
 import { historyPage, matchesSearch } from "./history-page.js";
@@ -45,7 +45,8 @@ export interface WebInboxDeps {
   sessions: SessionManager;
   /** For the audit trail of an action the gate let the reviewer view. */
   service: ActionService;
-  events: Pick<InboxEvents, "on">;
+  /** Every instance's action changes, for the live list. */
+  feed: ActionFeed;
   clock: Clock;
   /** How requests reached the inbox (https for cookies, client address for the throttle). */
   origin: RequestOrigin;
@@ -148,7 +149,7 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
     `${base}/ui/events`,
     api((c, s) =>
       liveEvents(c, {
-        events: deps.events,
+        feed: deps.feed,
         canSee: (r) => gate.canSee(s.name, r),
         shutdown: deps.shutdown,
       }),
