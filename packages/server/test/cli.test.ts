@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseKeyList } from "../src/cli/parse-key-list.js";
+import { slackFromEnv } from "../src/cli/slack-env.js";
 import {
   AGENT_KEY,
   call,
@@ -92,6 +93,35 @@ describe("safeguards-inbox CLI", () => {
     expect(statuses).toEqual([201, 201, 429]);
     proc.kill("SIGTERM");
     expect(await exited).toBe(0);
+  }, 30_000);
+
+  it("reads Slack approvals from SAFEGUARDS_SLACK_*, and refuses half a configuration", async () => {
+    expect(slackFromEnv({})).toBeUndefined();
+    expect(
+      slackFromEnv({
+        SAFEGUARDS_SLACK_SIGNING_SECRET: "s3cret",
+        SAFEGUARDS_SLACK_BOT_TOKEN: "xoxb-1",
+        SAFEGUARDS_SLACK_CHANNEL: "C1",
+        SAFEGUARDS_SLACK_API_URL: "http://127.0.0.1:9/api",
+        SAFEGUARDS_SLACK_WEBHOOK_URL: "",
+      }),
+    ).toEqual({
+      signingSecret: "s3cret",
+      botToken: "xoxb-1",
+      channel: "C1",
+      apiUrl: "http://127.0.0.1:9/api",
+    });
+    expect(() => slackFromEnv({ SAFEGUARDS_SLACK_BOT_TOKEN: "xoxb-1" })).toThrow(
+      /SAFEGUARDS_SLACK_BOT_TOKEN is set without SAFEGUARDS_SLACK_SIGNING_SECRET/,
+    );
+    const env = {
+      SAFEGUARDS_API_KEYS: `${AGENT_KEY}=financial_advisor`,
+      SAFEGUARDS_SLACK_SIGNING_SECRET: "s3cret",
+      SAFEGUARDS_SLACK_WEBHOOK_URL: "http://127.0.0.1:9/webhook",
+    };
+    const noReviewers = run(["--port", "0", "--db", "memory"], env);
+    expect(await noReviewers.exited).toBe(1);
+    expect(noReviewers.output()).toMatch(/SAFEGUARDS_SLACK_\*\) need --reviewers/);
   }, 30_000);
 
   it("parses key lists", () => {

@@ -260,6 +260,25 @@ describe("Slack approvals", () => {
     expect(JSON.stringify(updates[0]!.body.blocks)).toContain("APPROVED* by alice");
   });
 
+  it("updates a message whose action was decided while it was being posted, once", async () => {
+    const { url, clock, slack } = await setup();
+    let release!: () => void;
+    slack.holdPosts(new Promise<void>((r) => (release = r)));
+    const body = requestBody(clock);
+    await file(url, body);
+    await eventually(() => slack.calls.length === 1); // posted, its answer held
+    await call(url, `/actions/${body.id}/decision`, {
+      token: ALICE_API_TOKEN,
+      body: { type: "reject", comments: "faster than Slack" },
+    });
+    release();
+    await eventually(() => slack.calls.some((c) => c.path === "/api/chat.update"));
+    await inbox!.notificationsIdle();
+    const updates = slack.calls.filter((c) => c.path === "/api/chat.update");
+    expect(updates).toHaveLength(1);
+    expect(JSON.stringify(updates[0]!.body.blocks)).toContain("faster than Slack");
+  });
+
   it("keeps the message in the SQLite file: a decision after a restart updates it", async () => {
     const store = tempDbPath();
     const first = await setup("bot", { store });

@@ -29,6 +29,8 @@ export interface SlackDouble {
   calls: SlackCall[];
   /** Holds the answers to `response_url` calls (`/response/...`) until `until` settles. */
   holdResponses(until: Promise<void>): void;
+  /** Holds the answers to `chat.postMessage` until `until` settles. */
+  holdPosts(until: Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startSlackDouble(options: { channel?: string } = {}): Prom
   const channel = options.channel ?? "C123";
   const calls: SlackCall[] = [];
   let hold: Promise<void> | undefined;
+  let holdPosts: Promise<void> | undefined;
   let posted = 0;
   const server = createServer(async (req, res) => {
     const path = req.url ?? "";
@@ -53,6 +56,7 @@ export async function startSlackDouble(options: { channel?: string } = {}): Prom
     const call: SlackCall = { path, auth: req.headers.authorization, body };
     calls.push(call);
     if (path.startsWith("/response/") && hold) await hold;
+    if (path === "/api/chat.postMessage" && holdPosts) await holdPosts;
     const problem = slackPayloadProblem(body);
     const isApi = path.startsWith("/api/");
     if (problem && !isApi) return void res.writeHead(400).end(problem);
@@ -74,6 +78,9 @@ export async function startSlackDouble(options: { channel?: string } = {}): Prom
     calls,
     holdResponses(until) {
       hold = until;
+    },
+    holdPosts(until) {
+      holdPosts = until;
     },
     close: () =>
       new Promise<void>((r) => {
