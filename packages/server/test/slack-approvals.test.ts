@@ -7,6 +7,7 @@ import { eventually, freePort, type SlackDouble, startSlackDouble } from "@safeg
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { slackSignature, verifySlackSignature } from "../src/slack/slack-signature.js";
+import { SLACK_MESSAGE_KEEP_MS } from "../src/slack/slack-updates.js";
 import { AGENT_B, AGENT_B_KEY, call, file, requestBody, tempDbPath } from "./helpers.js";
 import { clickSlackButton, type SlackClick } from "./slack-click.js";
 import { ALICE_API_TOKEN, startReviewerInbox } from "./ui-helpers.js";
@@ -91,10 +92,20 @@ const get = async (url: string, id: string) =>
 
 describe("Slack approvals", () => {
   it("posts a Block Kit message with buttons and a review link; agent text escaped", async () => {
-    const { url, slack } = await setup();
-    const body = requestBody(undefined, { title: "Pay <!channel> <http://evil|click>" });
+    const { url, slack, clock } = await setup();
+    const messages = inbox!.store.slackMessages!();
+    await messages.save("act_stale", { channel: "C123", ts: "1.0", expiresAtMs: clock.now() - 1 });
+    const body = requestBody(clock, { title: "Pay <!channel> <http://evil|click>" });
     await file(url, body);
     await eventually(() => slack.calls.length === 1);
+    await inbox!.notificationsIdle();
+    // Kept in the store until a day after the action's deadline; posting purged the stale one.
+    expect(await messages.take("act_stale")).toBeUndefined();
+    expect(await messages.take(body.id)).toEqual({
+      channel: "C123",
+      ts: "1700000000.000100",
+      expiresAtMs: Date.parse(body.expires_at as string) + SLACK_MESSAGE_KEEP_MS,
+    });
     const [post] = slack.calls;
     expect(post!.path).toBe("/api/chat.postMessage");
     expect(post!.auth).toBe("Bearer xoxb-test-token");

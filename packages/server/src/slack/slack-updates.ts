@@ -64,8 +64,9 @@ export function createSlackUpdates(deps: SlackUpdatesDeps): SlackUpdates {
     async posted(record, ref) {
       const expiresAtMs = Date.parse(record.expires_at) + SLACK_MESSAGE_KEEP_MS;
       await deps.messages.save(record.id, { channel: ref.channel, ts: ref.ts, expiresAtMs });
-      deps.messages.purgeExpired(deps.clock.now()).catch(deps.onError);
       await settleIfDecided(record.id);
+      // Entries nobody took (their decision was never heard) go a day after their deadline.
+      await deps.messages.purgeExpired(deps.clock.now()).catch(deps.onError);
     },
     async claimForSlack(actionId) {
       const entry = await deps.messages.take(actionId);
