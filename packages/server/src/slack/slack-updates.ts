@@ -32,7 +32,7 @@ export interface SlackUpdates {
   settle(record: StoredRecord): Promise<void>;
   /**
    * Claims the message of an action about to be decided from Slack; answers the release to
-   * call when nothing was decided.
+   * call when nothing was decided. Never throws.
    */
   claimForSlack(actionId: string): Promise<() => Promise<void>>;
 }
@@ -69,7 +69,12 @@ export function createSlackUpdates(deps: SlackUpdatesDeps): SlackUpdates {
       await deps.messages.purgeExpired(deps.clock.now()).catch(deps.onError);
     },
     async claimForSlack(actionId) {
-      const entry = await deps.messages.take(actionId);
+      // A store that cannot answer must not stop the decision (at worst the message is then
+      // also updated with chat.update, with the same outcome).
+      const entry = await deps.messages.take(actionId).catch((error: unknown) => {
+        deps.onError(error);
+        return undefined;
+      });
       return async () => {
         if (!entry) return;
         await deps.messages.save(actionId, entry);
