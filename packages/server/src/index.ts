@@ -20,6 +20,8 @@ export type {
   DecisionEvent,
   DecisionEventListener,
   DecisionNotifier,
+  RemoteChange,
+  RemoteChangeListener,
 } from "./inbox/decision-notifier.js";
 export { createLocalNotifier } from "./inbox/decision-notifier.js";
 export { InboxError } from "./inbox/inbox-error.js";
@@ -41,3 +43,4 @@ export type {
   TransitionResult,
 } from "./store/action-store.js";
 export { createMemoryStore } from "./store/memory-store.js";
+export type { SlackMessageEntry, SlackMessageStore } from "./store/slack-message-store.js";

@@ -55,7 +55,9 @@ export interface PostgresNotifier extends DecisionNotifier {
   ready(): Promise<void>;
   /** True while the `LISTEN` connection is up. */
   readonly listening: boolean;
+  /** Tells the other instances that an action was filed (`{"o", "k": "c", "a", "i"}`). */
   publishCreated(event: { agentId: string; actionId: string }): Promise<void>;
+  /** Hears other instances' filings and decisions, and `resync` after each (re)connection. */
   watchChanges(listener: RemoteChangeListener): () => void;
 }
 
