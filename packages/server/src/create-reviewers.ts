@@ -18,6 +18,8 @@ import type { RequestOrigin } from "./http/request-origin.js";
 import type { ActionService } from "./inbox/action-service.js";
 import type { InboxEvents } from "./inbox/inbox-events.js";
 import { mountSlackApprovals, type SlackApprovalOptions } from "./slack/slack-approvals.js";
+import type { ReviewerStateStore } from "./store/reviewer-state.js";
+import { createReviewerStatePurger } from "./store/reviewer-state-purger.js";
 import { mountWebInbox } from "./ui/web-inbox.js";
 
 /** Options of the reviewer side (`createInbox({ reviewers })`). */
@@ -49,6 +51,8 @@ export interface ReviewersMountDeps {
   gate: ReviewerGate;
   events: InboxEvents;
   clock: Clock;
+  /** Sessions, email-link tokens and sign-in counters (the store's, shared by instances). */
+  state: ReviewerStateStore;
   basePath: string;
   publicUrl?: string;
   /** How requests reached the inbox (https, client address). */
@@ -69,6 +73,11 @@ export interface Reviewers {
   rights(plainTokens: Record<string, string>): ReviewerRights;
   /** Mounts the routes and attaches the notifiers. */
   mount(deps: ReviewersMountDeps): void;
+  /**
+   * Once the store is ready: records the accounts' credentials in the reviewer state (ending
+   * everywhere the sessions of changed or removed accounts) and starts purging it.
+   */
+  start(): Promise<void>;
   /** Resolves when the notifications queued so far (emails, Slack messages) are sent or failed. */
   idle(): Promise<void>;
   /** Stops the notifiers. */
@@ -92,6 +101,7 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
   const directory = createReviewerDirectory(loadReviewerAccounts(config.accounts));
   const closers: Array<() => Promise<void> | void> = [];
   const idlers: Array<() => Promise<void>> = [];
+  const starters: Array<() => Promise<void>> = [];
   return {
     directory,
     tokens: directory.tokens(),
@@ -106,9 +116,20 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
       const sessions = createSessionManager({
         secret: config.secret,
         clock: deps.clock,
+        state: deps.state,
         credential: (name) => directory.get(name)?.passwordHash,
         ...(config.sessionTtlSeconds ? { ttlMs: config.sessionTtlSeconds * 1000 } : {}),
       });
+      const purger = createReviewerStatePurger({
+        state: deps.state,
+        clock: deps.clock,
+        onError: deps.onError,
+      });
+      starters.push(async () => {
+        await sessions.recordCredentials(directory.names());
+        await purger.start();
+      });
+      closers.push(() => purger.stop());
       mountWebInbox(deps.app, {
         base,
         secret: config.secret,
@@ -118,6 +139,7 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
         service: deps.service,
         events: deps.events,
         clock: deps.clock,
+        state: deps.state,
         origin: deps.origin,
         shutdown: deps.shutdown,
         ...(config.secureCookies !== undefined ? { secureCookies: config.secureCookies } : {}),
@@ -141,6 +163,7 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
       if (config.email) {
         const email = mountEmailApprovals(deps.app, config.email, {
           ...shared,
+          state: deps.state,
           secret: config.secret,
           publicUrl: needUrl("email"),
         });
@@ -155,6 +178,9 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
         closers.push(() => slack.close());
         idlers.push(() => slack.idle());
       }
+    },
+    async start() {
+      for (const start of starters) await start();
     },
     async idle() {
       await Promise.all(idlers.map((idle) => idle()));

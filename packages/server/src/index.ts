@@ -41,3 +41,9 @@ export type {
   TransitionResult,
 } from "./store/action-store.js";
 export { createMemoryStore } from "./store/memory-store.js";
+export type {
+  ReviewerStateStore,
+  SessionRef,
+  SignInCounter,
+  SignInCounterChanges,
+} from "./store/reviewer-state.js";

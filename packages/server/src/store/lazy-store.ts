@@ -4,6 +4,7 @@
  * mounting an inbox loads `better-sqlite3` or `pg` only when its store needs them.
  */
 import type { ActionStore } from "./action-store.js";
+import { lazyReviewerState } from "./lazy-reviewer-state.js";
 
 /** Wraps `load` (called once, at the first method call) as a store. */
 export function lazyStore(load: () => Promise<ActionStore>): ActionStore {
@@ -15,6 +16,11 @@ export function lazyStore(load: () => Promise<ActionStore>): ActionStore {
       return store;
     }));
   return {
+    reviewerState: lazyReviewerState(async () => {
+      const store = inner ?? (await get());
+      if (!store.reviewerState) throw new Error("the loaded store keeps no reviewer state");
+      return store.reviewerState;
+    }),
     init: async () => (await get()).init(),
     create: async (input) => (inner ?? (await get())).create(input),
     get: async (id) => (inner ?? (await get())).get(id),

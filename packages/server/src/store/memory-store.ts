@@ -18,6 +18,7 @@ import type {
   TransitionResult,
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
+import { createMemoryReviewerState } from "./memory-reviewer-state.js";
 
 interface Row {
   seq: number;
@@ -43,6 +44,7 @@ export function createMemoryStore(): ActionStore {
   };
 
   return {
+    reviewerState: createMemoryReviewerState(),
     async init() {},
 
     async create(input: NewAction): Promise<CreateResult> {

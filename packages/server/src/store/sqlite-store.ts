@@ -34,6 +34,7 @@ import {
 } from "./sql-rows.js";
 import { watchCheckpoints } from "./sqlite-checkpointer.js";
 import { createGroupCommit } from "./sqlite-group-commit.js";
+import { createSqliteReviewerState } from "./sqlite-reviewer-state.js";
 import { migrateSqlite } from "./sqlite-schema.js";
 
 /** Default database file, relative to the working directory. */
@@ -246,6 +247,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
   };
 
   return {
+    reviewerState: createSqliteReviewerState(db, groupCommit),
     async init() {},
     create(input) {
       return groupCommit.run(() => create(input), { singleStatement: true });
