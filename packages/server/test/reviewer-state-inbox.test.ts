@@ -63,6 +63,7 @@ describe("purging the reviewer state", () => {
   it("purges expired entries on the injected clock's schedule, until stopped", async () => {
     const clock = createManualClock(Date.parse("2030-01-01T00:00:00Z"));
     const state = createMemoryReviewerState();
+    await state.revokeSession("sid-0", clock.now()); // already expired: purged at start
     await state.revokeSession("sid-1", clock.now() + 60_000);
     await state.useToken("nonce-1", clock.now() + 20 * 60_000);
     const errors: unknown[] = [];
