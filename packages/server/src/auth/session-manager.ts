@@ -103,18 +103,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       if (value.exp <= options.clock.now()) return undefined;
       const current = fingerprint(value.name);
       if (current === undefined || !safeEqual(current, value.cred)) return undefined;
-      const session = { ...(value as Session), iat: value.iat ?? 0 };
-      if (
-        await state.sessionEnded({ id: session.sid, reviewer: session.name, issuedAt: session.iat })
-      )
-        return undefined;
-      return {
-        sid: session.sid,
-        name: session.name,
-        exp: session.exp,
-        iat: session.iat,
-        cred: session.cred,
-      };
+      const { sid, name, exp, cred } = value;
+      const session: Session = { sid, name, exp, iat: value.iat ?? 0, cred };
+      const ended = await state.sessionEnded({ id: sid, reviewer: name, issuedAt: session.iat });
+      return ended ? undefined : session;
     },
     revoke: (session) => state.revokeSession(session.sid, session.exp),
     recordCredentials(names) {
