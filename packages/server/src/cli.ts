@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { InvalidConfigError } from "@safeguards/core";
 import { parseKeyList } from "./cli/parse-key-list.js";
 import { slackFromEnv } from "./cli/slack-env.js";
+import { parseSmtpUrl } from "./cli/smtp-url.js";
 import { selectStore } from "./cli/store-selection.js";
 import { createInbox } from "./create-inbox.js";
 import { parseCallbackUrlList } from "./inbox/callback-allowlist.js";
@@ -27,6 +28,11 @@ Options:
   --public-url   public URL of the inbox (for review_url)
   --reviewers <file>  reviewer accounts (JSON, see README "Reviewers"): turns on the web
                  inbox at / (sign in, review, history); needs SAFEGUARDS_REVIEWER_SECRET
+  --smtp-url <url>  with --reviewers: email approvals through this SMTP server,
+                 smtps://user:pass@host:465 or smtp://host:587 (STARTTLS required;
+                 ?require_tls=false only for a local test server); needs --email-from
+                 and --public-url                             default $SAFEGUARDS_SMTP_URL
+  --email-from <address>  sender of the approval emails, e.g. "Inbox <inbox@example.com>"
   --callback-urls <list>  comma-separated URL prefixes callbacks may go to, e.g.
                  "https://agents.internal.example/,http://127.0.0.1:9000/"; any other
                  callback_url gets 422 callback_url_not_allowed   default $SAFEGUARDS_CALLBACK_URLS
@@ -47,6 +53,7 @@ Environment:
   SAFEGUARDS_SIGNING_SECRET   Standard Webhooks secret (whsec_...) to sign callbacks
   SAFEGUARDS_CALLBACK_URLS    allowed callback URL prefixes (as --callback-urls)
   SAFEGUARDS_REVIEWER_SECRET  32+ characters signing reviewer sessions (with --reviewers)
+  SAFEGUARDS_SMTP_URL         SMTP server of the approval emails (as --smtp-url)
   DATABASE_URL                PostgreSQL URL, used when neither --db nor --database-url is given
   SAFEGUARDS_SLACK_SIGNING_SECRET  turns on Slack approvals (with --reviewers and --public-url),
                               with SAFEGUARDS_SLACK_BOT_TOKEN and SAFEGUARDS_SLACK_CHANNEL, or
@@ -77,6 +84,8 @@ async function main(): Promise<void> {
       "database-url": { type: "string" },
       "public-url": { type: "string" },
       reviewers: { type: "string" },
+      "smtp-url": { type: "string" },
+      "email-from": { type: "string" },
       "callback-urls": { type: "string" },
       "trust-proxy": { type: "boolean", default: false },
       "max-pending-per-agent": { type: "string" },
@@ -119,6 +128,15 @@ async function main(): Promise<void> {
     throw new InvalidConfigError(
       "Slack approvals (SAFEGUARDS_SLACK_*) need --reviewers: the accounts whose slackUserId may decide",
     );
+  const rawSmtpUrl = values["smtp-url"] ?? process.env.SAFEGUARDS_SMTP_URL ?? "";
+  const smtp = rawSmtpUrl.trim()
+    ? parseSmtpUrl(
+        values["smtp-url"] !== undefined ? "--smtp-url" : "SAFEGUARDS_SMTP_URL",
+        rawSmtpUrl.trim(),
+      )
+    : undefined;
+  if (smtp && (!values.reviewers || !values["email-from"]))
+    throw new InvalidConfigError("--smtp-url needs --reviewers and --email-from");
   const selected = selectStore({
     db: values.db,
     databaseUrl: values["database-url"],
@@ -144,6 +162,7 @@ async function main(): Promise<void> {
             accounts: values.reviewers,
             secret: process.env.SAFEGUARDS_REVIEWER_SECRET ?? "",
             ...(slack ? { slack } : {}),
+            ...(smtp ? { email: { smtp, from: values["email-from"] as string } } : {}),
           },
         }
       : {}),

@@ -43,6 +43,7 @@ import {
   optionsSchema,
 } from "./inbox-options.js";
 import type { ActionStore, StoredRecord } from "./store/action-store.js";
+import { createMemoryReviewerState } from "./store/memory-reviewer-state.js";
 import { isPostgresUrl, postgresNotifier, resolveStore } from "./store/resolve-store.js";
 import { createMemorySlackMessages } from "./store/slack-message-store.js";
 import { closeServer } from "./util/close-server.js";
@@ -185,13 +186,17 @@ export function createInbox(options: InboxOptions): Inbox {
     }),
     slackMessages: store.slackMessages?.() ?? createMemorySlackMessages(),
     clock,
+    state: store.reviewerState ?? createMemoryReviewerState(),
     basePath,
     origin,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     shutdown: shutdown.signal,
     onError,
   });
-  const ready = store.init().then(() => sweeper.start());
+  const ready = store
+    .init()
+    .then(() => sweeper.start())
+    .then(() => reviewers?.start());
   ready.catch(onError);
   // Callbacks owed from before a restart (the decisions themselves are on /decisions); a
   // failed start is reported once, above.

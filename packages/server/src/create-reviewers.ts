@@ -19,6 +19,8 @@ import type { ActionFeed } from "./inbox/action-feed.js";
 import type { ActionService } from "./inbox/action-service.js";
 import type { InboxEvents } from "./inbox/inbox-events.js";
 import { mountSlackApprovals, type SlackApprovalOptions } from "./slack/slack-approvals.js";
+import type { ReviewerStateStore } from "./store/reviewer-state.js";
+import { createReviewerStatePurger } from "./store/reviewer-state-purger.js";
 import type { SlackMessageStore } from "./store/slack-message-store.js";
 import { mountWebInbox } from "./ui/web-inbox.js";
 
@@ -55,6 +57,8 @@ export interface ReviewersMountDeps {
   /** Where Slack messages are kept (the inbox's store). */
   slackMessages: SlackMessageStore;
   clock: Clock;
+  /** Sessions, email-link tokens and sign-in counters (the store's, shared by instances). */
+  state: ReviewerStateStore;
   basePath: string;
   publicUrl?: string;
   /** How requests reached the inbox (https, client address). */
@@ -75,6 +79,11 @@ export interface Reviewers {
   rights(plainTokens: Record<string, string>): ReviewerRights;
   /** Mounts the routes and attaches the notifiers. */
   mount(deps: ReviewersMountDeps): void;
+  /**
+   * Once the store is ready: records the accounts' credentials in the reviewer state (ending
+   * everywhere the sessions of changed or removed accounts) and starts purging it.
+   */
+  start(): Promise<void>;
   /** Resolves when the notifications queued so far (emails, Slack messages) are sent or failed. */
   idle(): Promise<void>;
   /** Stops the notifiers. */
@@ -98,6 +107,7 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
   const directory = createReviewerDirectory(loadReviewerAccounts(config.accounts));
   const closers: Array<() => Promise<void> | void> = [];
   const idlers: Array<() => Promise<void>> = [];
+  const starters: Array<() => Promise<void>> = [];
   return {
     directory,
     tokens: directory.tokens(),
@@ -112,9 +122,20 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
       const sessions = createSessionManager({
         secret: config.secret,
         clock: deps.clock,
+        state: deps.state,
         credential: (name) => directory.get(name)?.passwordHash,
         ...(config.sessionTtlSeconds ? { ttlMs: config.sessionTtlSeconds * 1000 } : {}),
       });
+      const purger = createReviewerStatePurger({
+        state: deps.state,
+        clock: deps.clock,
+        onError: deps.onError,
+      });
+      starters.push(async () => {
+        await sessions.recordCredentials(directory.names());
+        await purger.start();
+      });
+      closers.push(() => purger.stop());
       mountWebInbox(deps.app, {
         base,
         secret: config.secret,
@@ -124,6 +145,7 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
         service: deps.service,
         feed: deps.feed,
         clock: deps.clock,
+        state: deps.state,
         origin: deps.origin,
         shutdown: deps.shutdown,
         ...(config.secureCookies !== undefined ? { secureCookies: config.secureCookies } : {}),
@@ -147,6 +169,7 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
       if (config.email) {
         const email = mountEmailApprovals(deps.app, config.email, {
           ...shared,
+          state: deps.state,
           secret: config.secret,
           publicUrl: needUrl("email"),
         });
@@ -164,6 +187,9 @@ export function createReviewers(options: ReviewersOptions): Reviewers {
         closers.push(() => slack.close());
         idlers.push(() => slack.idle());
       }
+    },
+    async start() {
+      for (const start of starters) await start();
     },
     async idle() {
       await Promise.all(idlers.map((idle) => idle()));

@@ -43,4 +43,10 @@ export type {
   TransitionResult,
 } from "./store/action-store.js";
 export { createMemoryStore } from "./store/memory-store.js";
+export type {
+  ReviewerStateStore,
+  SessionRef,
+  SignInCounter,
+  SignInCounterChanges,
+} from "./store/reviewer-state.js";
 export type { SlackMessageEntry, SlackMessageStore } from "./store/slack-message-store.js";

@@ -8,6 +8,7 @@ import { eventually, freePort, type SunkMail, startSmtpSink } from "@safeguards/
 import { afterEach, describe, expect, it } from "vitest";
 import { createEmailTokens } from "../src/email/email-tokens.js";
 import { createMemoryStore, type Inbox } from "../src/index.js";
+import { createMemoryReviewerState } from "../src/store/memory-reviewer-state.js";
 import { AGENT, AGENT_B, AGENT_B_KEY, call, file, REVIEWER_TOKEN, requestBody } from "./helpers.js";
 import { linkIn } from "./reviewer-net-helpers.js";
 import {
@@ -66,7 +67,11 @@ describe("email links and rights", () => {
     const { url, root } = await setup();
     const body = requestBody(clock); // financial_advisor: bob has no right to it
     expect((await file(url, body)).status).toBe(201);
-    const tokens = createEmailTokens({ secret: UI_SECRET, clock });
+    const tokens = createEmailTokens({
+      secret: UI_SECRET,
+      clock,
+      state: createMemoryReviewerState(),
+    });
     const exp = clock.now() + 60_000;
     const link = (id: string) => `${root}/email/${tokens.issue(id, "approve", "bob", exp)}`;
     for (const method of ["GET", "POST"]) {

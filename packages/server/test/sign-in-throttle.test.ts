@@ -2,11 +2,12 @@
  * Sign-in throttling per name and client address, over real HTTP (client addresses through
  * a trusted proxy's X-Forwarded-For), and the throttle's memory bound with an injected clock.
  */
-import { createManualClock } from "@safeguards/core";
+import { createManualClock, type ManualClock } from "@safeguards/core";
 import bcrypt from "bcryptjs";
 import { afterEach, describe, expect, it } from "vitest";
 import { addressKey, createLoginThrottle } from "../src/auth/login-throttle.js";
 import type { Inbox } from "../src/index.js";
+import { createMemoryReviewerState } from "../src/store/memory-reviewer-state.js";
 import { Browser, PASSWORDS, startReviewerInbox, testAccounts } from "./ui-helpers.js";
 
 let inbox: Inbox | undefined;
@@ -63,37 +64,54 @@ describe("sign-in throttle over HTTP", () => {
 });
 
 describe("login throttle", () => {
-  it("never evicts a lock, whatever fills the table; bounded memory", () => {
+  const throttleOf = (clock: ManualClock, maxSignInCounters?: number) =>
+    createLoginThrottle({
+      clock,
+      state: createMemoryReviewerState(maxSignInCounters ? { maxSignInCounters } : {}),
+    });
+
+  it("never evicts a lock, whatever fills the table; bounded memory", async () => {
     const clock = createManualClock(T0);
-    const throttle = createLoginThrottle({ clock, maxEntries: 30 });
-    for (let i = 0; i < 5; i++) expect(throttle.attempt("alice", "203.0.113.7")).toBe(0);
-    expect(throttle.attempt("alice", "203.0.113.7")).toBe(60_000);
+    const throttle = throttleOf(clock, 30);
+    for (let i = 0; i < 5; i++) expect(await throttle.attempt("alice", "203.0.113.7")).toBe(0);
+    expect(await throttle.attempt("alice", "203.0.113.7")).toBe(60_000);
     // Fail once with 10,000 other names from many addresses: alice's lock stays.
-    for (let i = 0; i < 10_000; i++) throttle.attempt(`name${i}`, `198.51.${i >> 8}.${i & 255}`);
-    expect(throttle.attempt("alice", "203.0.113.7")).toBe(60_000);
+    for (let i = 0; i < 10_000; i++)
+      await throttle.attempt(`name${i}`, `198.51.${i >> 8}.${i & 255}`);
+    expect(await throttle.attempt("alice", "203.0.113.7")).toBe(60_000);
     clock.advance(60_000);
-    expect(throttle.attempt("alice", "203.0.113.7")).toBe(0); // 6th failure: 2 minutes
-    expect(throttle.attempt("alice", "203.0.113.7")).toBe(120_000);
+    expect(await throttle.attempt("alice", "203.0.113.7")).toBe(0); // 6th failure: 2 minutes
+    expect(await throttle.attempt("alice", "203.0.113.7")).toBe(120_000);
   });
 
-  it("when every entry is locked, attempts needing a new entry wait", () => {
+  it("when every entry is locked, attempts needing a new entry wait", async () => {
     const clock = createManualClock(T0);
-    const throttle = createLoginThrottle({ clock, maxEntries: 3 });
-    for (let i = 0; i < 5; i++) throttle.attempt("alice", "203.0.113.7");
-    expect(throttle.attempt("bob", "198.51.100.2")).toBeGreaterThan(0);
+    const throttle = throttleOf(clock, 3);
+    for (let i = 0; i < 5; i++) await throttle.attempt("alice", "203.0.113.7");
+    expect(await throttle.attempt("bob", "198.51.100.2")).toBeGreaterThan(0);
     clock.advance(60_000);
-    expect(throttle.attempt("bob", "198.51.100.2")).toBe(0);
+    expect(await throttle.attempt("bob", "198.51.100.2")).toBe(0);
   });
 
-  it("a right password gives its attempt back; many names lock one name for everyone", () => {
+  it("a right password gives its attempt back; many names lock one name for everyone", async () => {
     const clock = createManualClock(T0);
-    const throttle = createLoginThrottle({ clock });
-    for (let i = 0; i < 4; i++) throttle.attempt("alice", "203.0.113.7");
-    expect(throttle.attempt("alice", "203.0.113.7")).toBe(0);
-    throttle.succeeded("alice", "203.0.113.7");
-    expect(throttle.attempt("alice", "203.0.113.7")).toBe(0);
-    for (let i = 0; i < 100; i++) throttle.attempt("bob", `198.51.100.${i}`);
-    expect(throttle.attempt("bob", "192.0.2.1")).toBe(60_000);
+    const throttle = throttleOf(clock);
+    for (let i = 0; i < 4; i++) await throttle.attempt("alice", "203.0.113.7");
+    expect(await throttle.attempt("alice", "203.0.113.7")).toBe(0);
+    await throttle.succeeded("alice", "203.0.113.7");
+    expect(await throttle.attempt("alice", "203.0.113.7")).toBe(0);
+    for (let i = 0; i < 100; i++) await throttle.attempt("bob", `198.51.100.${i}`);
+    expect(await throttle.attempt("bob", "192.0.2.1")).toBe(60_000);
+  });
+
+  it("forgets an unlocked counter an hour after its last failure", async () => {
+    const clock = createManualClock(T0);
+    const throttle = throttleOf(clock);
+    for (let i = 0; i < 4; i++) await throttle.attempt("alice", "203.0.113.7");
+    clock.advance(60 * 60_000);
+    // Four failures forgotten: five more are free again before the lock.
+    for (let i = 0; i < 5; i++) expect(await throttle.attempt("alice", "203.0.113.7")).toBe(0);
+    expect(await throttle.attempt("alice", "203.0.113.7")).toBe(60_000);
   });
 
   it("groups IPv6 clients by /64 and unwraps IPv4-mapped addresses", () => {

@@ -122,6 +122,10 @@ describe("SQLite schema", () => {
         "actions_pending_expiry",
         "actions_pending_seq",
         "audit_log_action",
+        "reviewer_revoked_sessions_expiry",
+        "reviewer_session_cutoffs_expiry",
+        "reviewer_sign_in_failures_expiry",
+        "reviewer_used_tokens_expiry",
         "slack_messages_expiry",
       ]);
       expect(() => db.prepare("DELETE FROM audit_log").run()).toThrow(/append-only/);

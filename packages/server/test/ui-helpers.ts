@@ -83,6 +83,13 @@ export class Browser {
     return res;
   }
 
+  /** A browser on another root (e.g. another inbox instance) with a copy of these cookies. */
+  at(root: string): Browser {
+    const browser = new Browser(root, this.extra);
+    browser.cookies = new Map(this.cookies);
+    return browser;
+  }
+
   /** Posts a form (urlencoded). */
   form(path: string, fields: Record<string, string>): Promise<Response> {
     return this.fetch(path, {

@@ -1,23 +1,26 @@
 /**
  * @module auth/login-throttle
- * Slows down password guessing, in memory. Failures are counted per name and client address
- * together (5 free), per client address (20 free, any names) and per name from all
- * addresses (100 free); past its free failures a key is locked for 1 minute, doubling with
- * each further failure up to 15 minutes. A stranger's failures therefore lock the stranger,
- * not the reviewer signing in from elsewhere. Each attempt is counted as a failure before
- * the slow hash runs (parallel guesses get no extra tries) and given back when the password
- * was right. Memory is bounded: a full table drops unlocked entries (those that never
- * reached their limit first), never a lock; when every entry is locked, attempts needing
- * a new entry wait.
+ * Slows down password guessing. Failures are counted per name and client address together
+ * (5 free), per client address (20 free, any names) and per name from all addresses (100
+ * free); past its free failures a key is locked for 1 minute, doubling with each further
+ * failure up to 15 minutes. A stranger's failures therefore lock the stranger, not the
+ * reviewer signing in from elsewhere. Each attempt is counted as a failure before the slow
+ * hash runs (parallel guesses get no extra tries) and given back when the password was
+ * right. The counters live in the store's reviewer state, updated atomically, so the
+ * failures on every instance sharing the database add up. An unlocked counter is forgotten
+ * an hour after its last failure; the memory state is also bounded in number (a full table
+ * drops unlocked counters, never a lock; when every counter is locked, attempts needing a
+ * new one wait).
  */
 import { isIPv6 } from "node:net";
 import type { Clock } from "@safeguards/core";
+import type { ReviewerStateStore, SignInCounter } from "../store/reviewer-state.js";
 
 /** Failures allowed per key kind before the key is locked. */
 export const FREE_ATTEMPTS = { pair: 5, address: 20, name: 100 } as const;
 const BASE_LOCK_MS = 60_000;
 const MAX_LOCK_MS = 15 * 60_000;
-/** An unlocked entry is forgotten this long after its last failure. */
+/** An unlocked counter is forgotten this long after its last failure. */
 const FORGET_MS = 60 * 60_000;
 
 /** Tracks failed sign-ins. */
@@ -26,25 +29,19 @@ export interface LoginThrottle {
    * Counts an attempt of `name` from `address` as a failure, before the password is checked.
    * Answers 0 (go ahead) or the milliseconds to wait (refused, nothing counted).
    */
-  attempt(name: string, address: string): number;
+  attempt(name: string, address: string): Promise<number>;
   /** The attempt's password was right: its failure is given back, the name's counts cleared. */
-  succeeded(name: string, address: string): void;
+  succeeded(name: string, address: string): Promise<void>;
 }
 
 /** Options of {@link createLoginThrottle}. */
 export interface LoginThrottleOptions {
   clock: Clock;
-  /** Most entries kept. @default 100000 */
-  maxEntries?: number;
+  /** Where the counters live (shared by the instances on one database). */
+  state: ReviewerStateStore;
 }
 
 type Kind = keyof typeof FREE_ATTEMPTS;
-interface Entry {
-  kind: Kind;
-  failures: number;
-  until: number;
-  last: number;
-}
 
 /** The throttle's key of a client address: IPv4 as is, IPv6 by its /64 network. */
 export function addressKey(address: string): string {
@@ -60,71 +57,62 @@ export function addressKey(address: string): string {
   return `${groups.slice(0, 4).join(":")}::/64`;
 }
 
+/**
+ * The three counter keys of an attempt. JSON, so a name with any character (a NUL, a line
+ * break) is one unambiguous key a database can store.
+ */
+function keysOf(name: string, address: string): [[string, Kind], [string, Kind], [string, Kind]] {
+  const addr = addressKey(address);
+  return [
+    [JSON.stringify(["pair", addr, name]), "pair"],
+    [JSON.stringify(["address", addr]), "address"],
+    [JSON.stringify(["name", name]), "name"],
+  ];
+}
+
 /** Creates a {@link LoginThrottle}. */
 export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottle {
-  const { clock } = options;
-  const maxEntries = options.maxEntries ?? 100_000;
-  const entries = new Map<string, Entry>(); // oldest last failure first
-  const keys = (
-    name: string,
-    address: string,
-  ): [[string, Kind], [string, Kind], [string, Kind]] => {
-    const addr = addressKey(address);
-    return [
-      [`p\n${addr}\n${name}`, "pair"],
-      [`a\n${addr}`, "address"],
-      [`n\n${name}`, "name"],
-    ];
-  };
-  /**
-   * Frees `needed` slots, never taking a lock or the attempt's own keys: first entries
-   * that never reached their limit, then the oldest unlocked ones.
-   */
-  const makeRoom = (needed: number, now: number, own: string[]) => {
-    for (const pass of [(e: Entry) => e.failures < FREE_ATTEMPTS[e.kind], () => true]) {
-      for (const [key, e] of entries) {
-        if (entries.size + needed <= maxEntries) return true;
-        if (e.until <= now && pass(e) && !own.includes(key)) entries.delete(key);
-      }
-    }
-    return entries.size + needed <= maxEntries;
-  };
-  const prune = (now: number) => {
-    for (const [key, e] of entries) {
-      if (e.last + FORGET_MS > now) break; // the rest failed more recently
-      if (e.until <= now) entries.delete(key);
-    }
+  const { clock, state } = options;
+  const failed = (counter: SignInCounter | undefined, kind: Kind, now: number) => {
+    const failures = (counter?.failures ?? 0) + 1;
+    const over = failures - FREE_ATTEMPTS[kind];
+    const lockedUntil =
+      over >= 0
+        ? now + Math.min(BASE_LOCK_MS * 2 ** over, MAX_LOCK_MS)
+        : (counter?.lockedUntil ?? 0);
+    return { failures, lockedUntil, expiresAt: Math.max(lockedUntil, now + FORGET_MS) };
   };
   return {
-    attempt(name, address) {
+    async attempt(name, address) {
       const now = clock.now();
-      prune(now);
-      const ks = keys(name, address);
-      const wait = Math.max(0, ...ks.map(([k]) => (entries.get(k)?.until ?? 0) - now));
-      if (wait > 0) return wait;
-      const fresh = ks.filter(([k]) => !entries.has(k)).length;
-      const own = ks.map(([k]) => k);
-      if (fresh > 0 && !makeRoom(fresh, now, own)) return BASE_LOCK_MS;
-      for (const [key, kind] of ks) {
-        const entry = entries.get(key) ?? { kind, failures: 0, until: 0, last: now };
-        entry.failures += 1;
-        entry.last = now;
-        const over = entry.failures - FREE_ATTEMPTS[kind];
-        if (over >= 0) entry.until = now + Math.min(BASE_LOCK_MS * 2 ** over, MAX_LOCK_MS);
-        entries.delete(key);
-        entries.set(key, entry); // most recent last
-      }
-      return 0;
+      const ks = keysOf(name, address);
+      const answer = await state.updateSignInCounters(
+        ks.map(([k]) => k),
+        now,
+        (current) => {
+          const wait = Math.max(0, ...ks.map(([k]) => (current.get(k)?.lockedUntil ?? 0) - now));
+          if (wait > 0) return { result: wait, changes: new Map() };
+          const changes = new Map(ks.map(([k, kind]) => [k, failed(current.get(k), kind, now)]));
+          return { result: 0, changes };
+        },
+      );
+      return answer === "full" ? BASE_LOCK_MS : answer;
     },
-    succeeded(name, address) {
-      const [[pair], [addr], [byName]] = keys(name, address);
-      entries.delete(pair);
-      entries.delete(byName);
-      const entry = entries.get(addr);
-      if (!entry) return;
-      entry.failures -= 1;
-      if (entry.failures < FREE_ATTEMPTS.address) entry.until = 0;
-      if (entry.failures <= 0) entries.delete(addr);
+    async succeeded(name, address) {
+      const [[pair], [addr], [byName]] = keysOf(name, address);
+      await state.updateSignInCounters([pair, addr, byName], clock.now(), (current) => {
+        const changes = new Map<string, SignInCounter | null>([
+          [pair, null],
+          [byName, null],
+        ]);
+        const entry = current.get(addr);
+        if (entry) {
+          const failures = entry.failures - 1;
+          const lockedUntil = failures < FREE_ATTEMPTS.address ? 0 : entry.lockedUntil;
+          changes.set(addr, failures <= 0 ? null : { ...entry, failures, lockedUntil });
+        }
+        return { result: undefined, changes };
+      });
     },
   };
 }

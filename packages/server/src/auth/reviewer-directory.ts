@@ -16,6 +16,8 @@ export const MIN_BCRYPT_COST = 10;
 /** The configured reviewers. */
 export interface ReviewerDirectory {
   get(name: string): ReviewerAccount | undefined;
+  /** Every account's name. */
+  names(): string[];
   bySlackUserId(userId: string): ReviewerAccount | undefined;
   /** The account when `password` matches its hash, else `undefined`. */
   verifyPassword(name: string, password: string): Promise<ReviewerAccount | undefined>;
@@ -59,6 +61,7 @@ export function createReviewerDirectory(accounts: ReviewerAccount[]): ReviewerDi
         ]
       : [],
     get: (name) => byName.get(name),
+    names: () => [...byName.keys()],
     bySlackUserId: (id) => bySlack.get(id),
     async verifyPassword(name, password) {
       const account = byName.get(name);

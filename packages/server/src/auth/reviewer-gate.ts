@@ -58,9 +58,9 @@ export function createReviewerGate(service: ActionService, rights?: ReviewerRigh
       return { ...page, actions: page.actions.filter((a) => canSee(reviewer, a.record)) };
     },
     decide(reviewer, id, body, guard) {
-      return service.decide(id, reviewer, body, (action) => {
+      return service.decide(id, reviewer, body, async (action) => {
         check(reviewer, action);
-        guard?.(action);
+        await guard?.(action);
       });
     },
   };

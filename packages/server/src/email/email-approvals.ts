@@ -12,6 +12,7 @@ import nodemailer from "nodemailer";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import type { InboxEvents } from "../inbox/inbox-events.js";
+import type { ReviewerStateStore } from "../store/reviewer-state.js";
 import { requestEmail } from "./email-message.js";
 import { mountEmailRoutes } from "./email-routes.js";
 import { createEmailTokens } from "./email-tokens.js";
@@ -55,6 +56,8 @@ export interface EmailApprovalDeps {
   directory: ReviewerDirectory;
   events: Pick<InboxEvents, "on">;
   clock: Clock;
+  /** Where used link tokens are marked. */
+  state: ReviewerStateStore;
   onError: (error: unknown) => void;
 }
 
@@ -88,7 +91,7 @@ export function mountEmailApprovals(
     greetingTimeout: timeout,
     socketTimeout: timeout,
   });
-  const tokens = createEmailTokens({ secret: deps.secret, clock: deps.clock });
+  const tokens = createEmailTokens({ secret: deps.secret, clock: deps.clock, state: deps.state });
   const ttlMs = (options.linkTtlSeconds ?? 86_400) * 1000;
   mountEmailRoutes(app, { ...deps, tokens });
   const inFlight = new Set<Promise<unknown>>();

@@ -40,8 +40,8 @@ export function mountEmailRoutes(
     return c.html(messagePage(ctx, title, text), status);
   };
   /** The link's payload, or the refusal of a bad link or of a reviewer without an account. */
-  const checked = (c: Context) => {
-    const check = deps.tokens.check(c.req.param("token") ?? "");
+  const checked = async (c: Context) => {
+    const check = await deps.tokens.check(c.req.param("token") ?? "");
     if (!check.ok) return { refused: refuse(c, check.reason) };
     if (!deps.directory.get(check.payload.r)) return { refused: refuse(c, "revoked") };
     return { payload: check.payload };
@@ -54,7 +54,7 @@ export function mountEmailRoutes(
 
   app.get(path, async (c) => {
     setSecurityHeaders(c);
-    const { refused, payload } = checked(c);
+    const { refused, payload } = await checked(c);
     if (!payload) return refused;
     const { a: id, d: decision, r: reviewer } = payload;
     try {
@@ -89,7 +89,7 @@ ${decision === "reject" ? html`<label>Reason <textarea name="comments" maxlength
   });
   app.post(path, formLimit, async (c) => {
     setSecurityHeaders(c);
-    const { refused, payload } = checked(c);
+    const { refused, payload } = await checked(c);
     if (!payload) return refused;
     const form = await readForm(c);
     if (!form)
@@ -103,8 +103,8 @@ ${decision === "reject" ? html`<label>Reason <textarea name="comments" maxlength
         type: decision,
         comments: comments || `${decision === "approve" ? "Approved" : "Rejected"} by email`,
       };
-      const action = await deps.gate.decide(reviewer, id, body, () => {
-        used = !deps.tokens.consume(payload);
+      const action = await deps.gate.decide(reviewer, id, body, async () => {
+        used = !(await deps.tokens.consume(payload));
         if (used) throw new InboxError("conflict", "This link was already used");
       });
       return c.html(

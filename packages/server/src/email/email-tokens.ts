@@ -2,11 +2,14 @@
  * @module email/email-tokens
  * Signed (HMAC), expiring, single-use tokens for the Approve / Reject links in emails. A
  * token names one action, one decision and one reviewer; once used (or once the action is
- * decided any other way) it decides nothing more.
+ * decided any other way) it decides nothing more. The "used" mark is kept in the store's
+ * reviewer state until the token expires, so a link used on one instance is refused by
+ * every instance sharing the database, and after a restart.
  */
 import { randomBytes } from "node:crypto";
 import type { Clock } from "@safeguards/core";
 import { signToken, verifyToken } from "../auth/signed-token.js";
+import type { ReviewerStateStore } from "../store/reviewer-state.js";
 
 /** The decision an email link offers. */
 export type EmailDecision = "approve" | "reject";
@@ -33,20 +36,25 @@ export type EmailTokenCheck =
 /** Issues, checks and consumes link tokens. */
 export interface EmailTokens {
   issue(actionId: string, decision: EmailDecision, reviewer: string, expiresAt: number): string;
-  check(token: string): EmailTokenCheck;
-  /** Marks the token used; `false` when it already was (a concurrent use won). */
-  consume(payload: EmailTokenPayload): boolean;
+  check(token: string): Promise<EmailTokenCheck>;
+  /** Marks the token used; `false` when it already was (a concurrent use won, anywhere). */
+  consume(payload: EmailTokenPayload): Promise<boolean>;
+}
+
+/** Options of {@link createEmailTokens}. */
+export interface EmailTokensOptions {
+  /** Key that signs the links. */
+  secret: string;
+  clock: Clock;
+  /** Where used tokens are marked (shared by the instances on one database). */
+  state: ReviewerStateStore;
 }
 
 const PURPOSE = "email-link";
 
 /** Creates {@link EmailTokens}. Used nonces are remembered until their tokens expire. */
-export function createEmailTokens(options: { secret: string; clock: Clock }): EmailTokens {
-  const used = new Map<string, number>();
-  const prune = () => {
-    const now = options.clock.now();
-    for (const [n, exp] of used) if (exp <= now) used.delete(n);
-  };
+export function createEmailTokens(options: EmailTokensOptions): EmailTokens {
+  const { state } = options;
   return {
     issue(actionId, decision, reviewer, expiresAt) {
       const payload: EmailTokenPayload = {
@@ -58,7 +66,7 @@ export function createEmailTokens(options: { secret: string; clock: Clock }): Em
       };
       return signToken(options.secret, PURPOSE, payload);
     },
-    check(token) {
+    async check(token) {
       const p = verifyToken(options.secret, PURPOSE, token) as
         | Partial<EmailTokenPayload>
         | undefined;
@@ -71,15 +79,10 @@ export function createEmailTokens(options: { secret: string; clock: Clock }): Em
         typeof p.n !== "string"
       )
         return { ok: false, reason: "invalid" };
-      if (used.has(p.n)) return { ok: false, reason: "used" };
+      if (await state.tokenUsed(p.n)) return { ok: false, reason: "used" };
       if (p.exp <= options.clock.now()) return { ok: false, reason: "expired" };
       return { ok: true, payload: p as EmailTokenPayload };
     },
-    consume(payload) {
-      prune();
-      if (used.has(payload.n)) return false;
-      used.set(payload.n, payload.exp);
-      return true;
-    },
+    consume: (payload) => state.useToken(payload.n, payload.exp),
   };
 }

@@ -69,7 +69,7 @@ export interface SubmitResult {
  * Checks the action a decision is about, after it is read and before anything else (e.g. a
  * reviewer's rights); throws to refuse. The decision reads the action once, for both.
  */
-export type DecisionGuard = (action: StoredAction) => void;
+export type DecisionGuard = (action: StoredAction) => void | Promise<void>;
 
 /** Most overdue actions timed out before one list page is read. */
 const EXPIRE_BEFORE_LIST = 1000;
@@ -268,7 +268,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
     async decide(id, reviewer, body, guard) {
       const action = await store.get(id);
       if (!action) throw new InboxError("not_found", `No action ${id}`);
-      guard?.(action);
+      await guard?.(action);
       if (action.record.status !== "pending" || isDue(action)) return refuseSettled(action);
       const { record } = action;
       try {

@@ -19,6 +19,7 @@
  *   still owed survive a restart of the inbox.
  */
 import type { protocol, TerminalStatus } from "@safeguards/core";
+import type { ReviewerStateStore } from "./reviewer-state.js";
 import type { SlackMessageStore } from "./slack-message-store.js";
 
 /** An action record as stored (the wire record without `review_url`). */
@@ -203,4 +204,10 @@ export interface ActionStore {
   slackMessages?(): SlackMessageStore;
   /** Releases resources (connections, file handles). */
   close(): Promise<void>;
+  /**
+   * The reviewer state kept in the same database (sessions, email-link tokens, sign-in
+   * counters), so that instances sharing the database share it too. A store without one
+   * gets a memory one per inbox.
+   */
+  reviewerState?: ReviewerStateStore;
 }

@@ -4,6 +4,7 @@
  * mounting an inbox loads `better-sqlite3` or `pg` only when its store needs them.
  */
 import type { ActionStore } from "./action-store.js";
+import { lazyReviewerState } from "./lazy-reviewer-state.js";
 import { createMemorySlackMessages, type SlackMessageStore } from "./slack-message-store.js";
 
 /** Wraps `load` (called once, at the first method call) as a store. */
@@ -19,6 +20,11 @@ export function lazyStore(load: () => Promise<ActionStore>): ActionStore {
   const slackOf = async () =>
     (slack ??= (inner ?? (await get())).slackMessages?.() ?? createMemorySlackMessages());
   return {
+    reviewerState: lazyReviewerState(async () => {
+      const store = inner ?? (await get());
+      if (!store.reviewerState) throw new Error("the loaded store keeps no reviewer state");
+      return store.reviewerState;
+    }),
     init: async () => (await get()).init(),
     slackMessages: () => ({
       save: async (actionId, entry) => (await slackOf()).save(actionId, entry),

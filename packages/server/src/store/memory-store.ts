@@ -18,6 +18,7 @@ import type {
   TransitionResult,
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
+import { createMemoryReviewerState } from "./memory-reviewer-state.js";
 import { createMemorySlackMessages } from "./slack-message-store.js";
 
 interface Row {
@@ -46,6 +47,7 @@ export function createMemoryStore(): ActionStore {
   const slackMessages = createMemorySlackMessages();
 
   return {
+    reviewerState: createMemoryReviewerState(),
     async init() {},
     slackMessages: () => slackMessages,
 

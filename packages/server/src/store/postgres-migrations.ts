@@ -7,6 +7,7 @@
  * `schema_migrations`. Migrations are append-only: never edit a released one, add the next.
  */
 import type pg from "pg";
+import { inTransaction } from "./postgres-transaction.js";
 
 /** One schema version. */
 export interface PostgresMigration {
@@ -134,6 +135,39 @@ CREATE TABLE slack_messages (
 CREATE INDEX slack_messages_expiry ON slack_messages (expires_ms);
 `,
   },
+  {
+    version: 5,
+    name: "reviewer state shared by the instances (sessions, email tokens, sign-in counters)",
+    sql: `
+CREATE TABLE reviewer_revoked_sessions (
+  session_id  TEXT PRIMARY KEY,
+  expires_ms  BIGINT NOT NULL
+);
+CREATE INDEX reviewer_revoked_sessions_expiry ON reviewer_revoked_sessions (expires_ms);
+CREATE TABLE reviewer_session_cutoffs (
+  reviewer    TEXT PRIMARY KEY,
+  before_ms   BIGINT NOT NULL,
+  expires_ms  BIGINT NOT NULL
+);
+CREATE INDEX reviewer_session_cutoffs_expiry ON reviewer_session_cutoffs (expires_ms);
+CREATE TABLE reviewer_credentials (
+  reviewer     TEXT PRIMARY KEY,
+  fingerprint  TEXT NOT NULL
+);
+CREATE TABLE reviewer_used_tokens (
+  token_id    TEXT PRIMARY KEY,
+  expires_ms  BIGINT NOT NULL
+);
+CREATE INDEX reviewer_used_tokens_expiry ON reviewer_used_tokens (expires_ms);
+CREATE TABLE reviewer_sign_in_failures (
+  key              TEXT PRIMARY KEY,
+  failures         INTEGER NOT NULL,
+  locked_until_ms  BIGINT NOT NULL,
+  expires_ms       BIGINT NOT NULL
+);
+CREATE INDEX reviewer_sign_in_failures_expiry ON reviewer_sign_in_failures (expires_ms);
+`,
+  },
 ];
 
 /** What {@link migratePostgres} did. */
@@ -153,10 +187,7 @@ export async function migratePostgres(
   pool: pg.Pool,
   migrations: readonly PostgresMigration[] = POSTGRES_MIGRATIONS,
 ): Promise<MigrationReport> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query("BEGIN");
+  return inTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock($1, $2)", [
       ADVISORY_LOCK_NAMESPACE,
       MIGRATION_LOCK_KEY,
@@ -181,13 +212,6 @@ export async function migratePostgres(
       applied.push(m.version);
       done.add(m.version);
     }
-    await client.query("COMMIT");
     return { applied, version: Math.max(0, ...done) };
-  } catch (error) {
-    // Destroying the connection rolls the transaction back.
-    broken = error instanceof Error ? error : new Error(String(error));
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }

@@ -34,7 +34,9 @@ import type {
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
 import { migratePostgres } from "./postgres-migrations.js";
+import { createPostgresReviewerState } from "./postgres-reviewer-state.js";
 import { createPostgresSlackMessages } from "./postgres-slack-messages.js";
+import { inTransaction } from "./postgres-transaction.js";
 import {
   type ActionRow,
   type AuditRow,
@@ -120,11 +122,8 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
    * serialised by a transaction-level advisory lock on the agent, taken in a statement
    * before the counting one (which then sees every earlier filing committed).
    */
-  const insertUnderQuota = async (values: unknown[], agentId: string, max: number) => {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query("BEGIN");
+  const insertUnderQuota = (values: unknown[], agentId: string, max: number) =>
+    inTransaction(pool, async (client) => {
       await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [
         PENDING_QUOTA_LOCK_NAMESPACE,
         agentId,
@@ -135,16 +134,8 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
         ),
         [...values, max],
       );
-      await client.query("COMMIT");
       return rowCount;
-    } catch (error) {
-      // Destroying the connection rolls the transaction back.
-      broken = error instanceof Error ? error : new Error(String(error));
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-  };
+    });
 
   const transition = async (input: TransitionInput): Promise<TransitionResult> => {
     const row = await getRow(pool, input.id);
@@ -216,6 +207,7 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
   let closed = false;
   const slackMessages = createPostgresSlackMessages(pool);
   return {
+    reviewerState: createPostgresReviewerState(pool),
     async init() {
       if (options.migrate !== false) await migratePostgres(pool);
     },

@@ -1,6 +1,6 @@
 /**
  * @module store/sqlite-schema
- * Schema (version 2) of the SQLite store, and the migration of older files to it.
+ * Schema (version 5) of the SQLite store, and the migration of older files to it.
  *
  * Every state change of an action is ONE statement: the `INSERT` or `UPDATE` of the
  * `actions` row names its actor and time (`changed_by`, `changed_at`), and triggers append
@@ -10,6 +10,10 @@
  * Statements that change `status` MUST set `changed_by` and `changed_at` (otherwise the
  * trigger would copy the previous change's values; `actor` is NOT NULL, so an insert
  * without them fails).
+ *
+ * Version 5 (from 4): the reviewer state (`sqlite-reviewer-state.ts`): revoked sessions,
+ * per-reviewer session cut-offs and credential fingerprints, used email-link tokens and
+ * sign-in failure counters, each with its expiry (indexed, for the purge).
  *
  * Version 4 (from 3): `slack_messages`, where each action's Slack message was posted, so a
  * decision made after a restart still updates it.
@@ -28,7 +32,7 @@ import { InvalidConfigError } from "@safeguards/core";
 import type Database from "better-sqlite3";
 
 /** `PRAGMA user_version` of a file with the current schema. */
-export const SQLITE_SCHEMA_VERSION = 4;
+export const SQLITE_SCHEMA_VERSION = 5;
 
 const AUDIT_TRIGGERS = `
 CREATE TRIGGER IF NOT EXISTS actions_audit_insert AFTER INSERT ON actions
@@ -101,11 +105,43 @@ CREATE TABLE slack_messages (
 CREATE INDEX slack_messages_expiry ON slack_messages (expires_ms);
 `;
 
+/** From version 4: the reviewer state shared by the processes on the file. */
+const MIGRATE_V4_TO_V5 = `
+CREATE TABLE reviewer_revoked_sessions (
+  session_id  TEXT PRIMARY KEY,
+  expires_ms  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX reviewer_revoked_sessions_expiry ON reviewer_revoked_sessions (expires_ms);
+CREATE TABLE reviewer_session_cutoffs (
+  reviewer    TEXT PRIMARY KEY,
+  before_ms   INTEGER NOT NULL,
+  expires_ms  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX reviewer_session_cutoffs_expiry ON reviewer_session_cutoffs (expires_ms);
+CREATE TABLE reviewer_credentials (
+  reviewer     TEXT PRIMARY KEY,
+  fingerprint  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE reviewer_used_tokens (
+  token_id    TEXT PRIMARY KEY,
+  expires_ms  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX reviewer_used_tokens_expiry ON reviewer_used_tokens (expires_ms);
+CREATE TABLE reviewer_sign_in_failures (
+  key              TEXT PRIMARY KEY,
+  failures         INTEGER NOT NULL,
+  locked_until_ms  INTEGER NOT NULL,
+  expires_ms       INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX reviewer_sign_in_failures_expiry ON reviewer_sign_in_failures (expires_ms);
+`;
+
 /** The step from each version to the next. */
 const STEPS: Record<number, string> = {
   1: MIGRATE_V1_TO_V2,
   2: MIGRATE_V2_TO_V3,
   3: MIGRATE_V3_TO_V4,
+  4: MIGRATE_V4_TO_V5,
 };
 
 /**

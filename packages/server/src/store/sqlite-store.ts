@@ -34,6 +34,7 @@ import {
 } from "./sql-rows.js";
 import { watchCheckpoints } from "./sqlite-checkpointer.js";
 import { createGroupCommit } from "./sqlite-group-commit.js";
+import { createSqliteReviewerState } from "./sqlite-reviewer-state.js";
 import { migrateSqlite } from "./sqlite-schema.js";
 import { createSqliteSlackMessages } from "./sqlite-slack-messages.js";
 
@@ -249,6 +250,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
   const slackMessages = createSqliteSlackMessages(db);
 
   return {
+    reviewerState: createSqliteReviewerState(db, groupCommit),
     async init() {},
     slackMessages: () => slackMessages,
     create(input) {

@@ -41,7 +41,7 @@ const cookieOptions = (deps: SessionRoutesDeps, c: Context) => ({
 });
 
 /** The session of the request, if signed in. */
-export function readSession(c: Context, sessions: SessionManager): Session | undefined {
+export function readSession(c: Context, sessions: SessionManager): Promise<Session | undefined> {
   return sessions.read(getCookie(c, SESSION_COOKIE));
 }
 
@@ -77,9 +77,9 @@ export function mountSessionRoutes(app: Hono, deps: SessionRoutesDeps): void {
     return c.html(page, status);
   };
 
-  app.get(`${base}/login`, (c) => {
+  app.get(`${base}/login`, async (c) => {
     const next = safeNext(base, c.req.query("next"));
-    if (readSession(c, sessions)) return c.redirect(next, 303);
+    if (await readSession(c, sessions)) return c.redirect(next, 303);
     return showLogin(c, 200, next);
   });
 
@@ -95,14 +95,14 @@ export function mountSessionRoutes(app: Hono, deps: SessionRoutesDeps): void {
     const name = field("name").slice(0, 100);
     const address = deps.origin.clientAddress(c);
     // Counted as a failure before the slow hash: parallel guesses get no extra tries.
-    const wait = deps.throttle.attempt(name, address);
+    const wait = await deps.throttle.attempt(name, address);
     if (wait > 0) {
       c.header("retry-after", String(Math.ceil(wait / 1000)));
       return showLogin(c, 429, next, "Too many failed attempts; try again later.", name);
     }
     const account = await deps.directory.verifyPassword(name, field("password"));
     if (!account) return showLogin(c, 401, next, "Wrong name or password.", name);
-    deps.throttle.succeeded(name, address);
+    await deps.throttle.succeeded(name, address);
     const { cookie } = sessions.issue(account.name);
     deleteCookie(c, LOGIN_COOKIE, { path: base || "/" });
     setCookie(c, SESSION_COOKIE, cookie, {
@@ -114,14 +114,14 @@ export function mountSessionRoutes(app: Hono, deps: SessionRoutesDeps): void {
   });
 
   app.post(`${base}/logout`, async (c) => {
-    const session = readSession(c, sessions);
+    const session = await readSession(c, sessions);
     const form = (await readForm(c)) ?? {};
     setSecurityHeaders(c);
     if (session) {
       if (!sessions.checkCsrf(session, typeof form._csrf === "string" ? form._csrf : undefined)) {
         return c.text("Invalid CSRF token", 403);
       }
-      sessions.revoke(session);
+      await sessions.revoke(session);
     }
     deleteCookie(c, SESSION_COOKIE, { path: base || "/" });
     return c.redirect(`${base}/login`, 303);

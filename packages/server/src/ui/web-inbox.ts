@@ -19,6 +19,7 @@ import type { ActionFeed } from "../inbox/action-feed.js";
 import type { ActionService } from "../inbox/action-service.js";
 import { InboxError } from "../inbox/inbox-error.js";
 import { isListCursor } from "../store/list-cursor.js";
+import type { ReviewerStateStore } from "../store/reviewer-state.js";
 import { mountAssets } from "./assets.js";
 import { historyPage, matchesSearch } from "./history-page.js";
 import {
@@ -48,6 +49,8 @@ export interface WebInboxDeps {
   /** Every instance's action changes, for the live list. */
   feed: ActionFeed;
   clock: Clock;
+  /** Where the sign-in counters live. */
+  state: ReviewerStateStore;
   /** How requests reached the inbox (https for cookies, client address for the throttle). */
   origin: RequestOrigin;
   shutdown: AbortSignal;
@@ -63,7 +66,10 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
   });
   app.use(`${base}/login`, formLimit);
   app.use(`${base}/logout`, formLimit);
-  mountSessionRoutes(app, { ...deps, throttle: createLoginThrottle({ clock: deps.clock }) });
+  mountSessionRoutes(app, {
+    ...deps,
+    throttle: createLoginThrottle({ clock: deps.clock, state: deps.state }),
+  });
   mountAssets(app, base);
 
   const pageCtx = (session: Session): PageContext => ({
@@ -76,7 +82,7 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
   const page =
     (handler: (c: Context, session: Session) => Promise<Response>) => async (c: Context) => {
       setSecurityHeaders(c);
-      const session = readSession(c, sessions);
+      const session = await readSession(c, sessions);
       if (!session) {
         const url = new URL(c.req.url);
         return c.redirect(
@@ -99,7 +105,7 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
     (handler: (c: Context, session: Session) => Promise<Response> | Response) =>
     async (c: Context) => {
       setSecurityHeaders(c);
-      const session = readSession(c, sessions);
+      const session = await readSession(c, sessions);
       if (!session) return errorResponse("unauthorized", "Sign in first");
       return handler(c, session);
     };

@@ -24,11 +24,14 @@ export interface InboxProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `safeguards-inbox --database-url url --port 0 ...args` with `env` (keys, secret). */
+/**
+ * Starts `safeguards-inbox --database-url url --port 0` with `env` (keys, secret) and any
+ * further CLI `args` (e.g. `--reviewers file`).
+ */
 export async function startInboxProcess(
   databaseUrl: string,
   env: Record<string, string>,
-  args: string[] = [],
+  args: readonly string[] = [],
 ): Promise<InboxProcess> {
   // Node itself with tsx as a loader (not the tsx wrapper, which would leave its child
   // running when killed): SIGKILL must hit the process that serves.
