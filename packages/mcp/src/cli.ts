@@ -93,13 +93,23 @@ function parse(argv: string[]): CliOptions | undefined {
     }
   }
   return {
-    upstream: command !== undefined ? splitCommand(command) : { url: url as string },
+    upstream:
+      command !== undefined
+        ? { ...splitCommand(command), env: inheritedEnv() }
+        : { url: url as string },
     policies: values.policies,
     target,
     http,
     host: values.host ?? "127.0.0.1",
     agentId: values["agent-id"] ?? "mcp-gateway",
   };
+}
+
+/** The started upstream inherits the gateway's environment (as a shell would give it). */
+function inheritedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  return env;
 }
 
 async function main(): Promise<void> {
