@@ -10,6 +10,8 @@
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { ErrorCode, McpError, type RequestId } from "@modelcontextprotocol/sdk/types.js";
 import {
+  ActionExpiredError,
+  AlreadyDecidedError,
   type ApprovalRequest,
   type Clock,
   type DecisionType,
@@ -82,7 +84,7 @@ export class InClientApprovals {
     } catch (error) {
       // Cancelled or timed out: the action's own cancellation or deadline settles it.
       if (asker.signal.aborted || isTimeout(error)) return;
-      this.#decide(() =>
+      this.#decide(request.id, () =>
         this.channel.reject(request.id, {
           reviewer: IN_CLIENT_REVIEWER,
           comments: `The MCP client could not ask for approval (${error instanceof Error ? error.message : String(error)}).`,
@@ -92,7 +94,7 @@ export class InClientApprovals {
     }
     const decision = decisionOf(answer, asker.args, asker.allowed);
     const by = { reviewer: IN_CLIENT_REVIEWER };
-    this.#decide(() => {
+    this.#decide(request.id, () => {
       if (decision.type === "approve") {
         return this.channel.approve(request.id, { ...by, ...comments(decision.comments) });
       }
@@ -106,12 +108,25 @@ export class InClientApprovals {
     });
   }
 
-  /** A decision that comes too late (the action timed out or was cancelled) changes nothing. */
-  #decide(decide: () => unknown): void {
+  /**
+   * Records the person's decision. One the channel refuses (an edit that breaks the tool's
+   * schema) becomes a rejection that says why, so the call never waits for nobody; one
+   * that comes too late (the action timed out or was cancelled) changes nothing.
+   */
+  #decide(id: string, decide: () => unknown): void {
     try {
       decide();
-    } catch {
-      // first decision won
+    } catch (error) {
+      if (error instanceof AlreadyDecidedError || error instanceof ActionExpiredError) return;
+      const why = error instanceof Error ? error.message : String(error);
+      try {
+        this.channel.reject(id, {
+          reviewer: IN_CLIENT_REVIEWER,
+          comments: `The answer in the MCP client could not be used (${why}), so the call was not run.`,
+        });
+      } catch {
+        // decided meanwhile: the first decision won
+      }
     }
   }
 }
