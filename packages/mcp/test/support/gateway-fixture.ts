@@ -49,6 +49,8 @@ export function transferLog(defer: (cleanup: () => unknown) => void) {
 /** Options of {@link httpGateway}. */
 export interface HttpGatewayOptions {
   handler: HumanActionHandler;
+  /** The upstream server's file. @default PAYMENTS_SERVER */
+  server?: string;
   policies?: Policies;
   clock?: Clock;
   progressIntervalMs?: number;
@@ -64,7 +66,10 @@ export async function httpGateway(
 ): Promise<{ client: Client; gateway: ApprovalGateway; url: string; transfers: () => unknown[] }> {
   const log = transferLog(defer);
   const gateway = await createApprovalGateway({
-    upstream: { ...tsProcess(PAYMENTS_SERVER), env: { PAYMENTS_LOG: log.path } },
+    upstream: {
+      ...tsProcess(options.server ?? PAYMENTS_SERVER),
+      env: { PAYMENTS_LOG: log.path },
+    },
     policies: options.policies ?? paymentPolicies,
     handler: options.handler,
     agentId: "bank-bot",
