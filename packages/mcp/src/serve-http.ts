@@ -45,6 +45,9 @@ export async function serveHttp(
   let allowedHosts: string[] = [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!allowedHosts.includes(req.headers.host ?? "")) {
+      return reply(res, 403, `Host ${JSON.stringify(req.headers.host ?? "")} is not allowed`);
+    }
     if (new URL(req.url ?? "/", "http://x").pathname !== path) return reply(res, 404, "Not found");
     const sessionId = req.headers["mcp-session-id"];
     const known = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
