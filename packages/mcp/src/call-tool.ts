@@ -23,6 +23,7 @@ import { type CallParams, forwardCall } from "./forward-call.js";
 import { canElicit, IN_CLIENT_CHANNEL, type InClientApprovals } from "./in-client-approvals.js";
 import { type ToolInputSchema, toolInputSchema } from "./input-schema.js";
 import { callProgress, type ProgressToken, type SendProgress } from "./progress.js";
+import type { ProgressRoutes } from "./progress-routes.js";
 import type { ToolCatalog } from "./tool-catalog.js";
 
 /** What every call of one gateway shares. */
@@ -36,6 +37,7 @@ export interface CallTools {
   clock: Clock;
   progressIntervalMs: number;
   upstreamTimeoutMs: number;
+  routes: ProgressRoutes;
 }
 
 /** The request being answered (from the SDK's request handler). */
@@ -68,6 +70,7 @@ export async function callTool(tools: CallTools, call: CallRequest): Promise<Jso
       signal: call.signal,
       progress: call.progressToken === undefined ? undefined : progress,
       timeoutMs: tools.upstreamTimeoutMs,
+      routes: tools.routes,
     });
   if (!verdict.required) return forward(call.params);
 

@@ -27,6 +27,7 @@ import type { CallParams } from "./forward-call.js";
 import { InClientApprovals } from "./in-client-approvals.js";
 import { FORWARDED_NOTIFICATIONS, gatewayCapabilities, passThrough } from "./pass-through.js";
 import type { ProgressToken } from "./progress.js";
+import { ProgressRoutes } from "./progress-routes.js";
 import { ToolCatalog } from "./tool-catalog.js";
 import { connectUpstream, type UpstreamSpec } from "./upstream.js";
 
@@ -46,7 +47,7 @@ export interface ApprovalGatewayOptions {
   clock?: Clock;
   /** How often a waiting call tells a client that asked for progress that it still waits. @default 10000 */
   progressIntervalMs?: number;
-  /** Bound of one upstream call, restarted by each progress notification. @default 600000 */
+  /** Bound of one forwarded upstream call, from start to answer. @default 600000 */
   upstreamTimeoutMs?: number;
   /** Called when the upstream connection closes (the upstream exited or hung up). */
   onUpstreamClose?: () => void;
@@ -100,6 +101,7 @@ export async function createApprovalGateway(
     clock,
     progressIntervalMs: options.progressIntervalMs ?? 10_000,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? 600_000,
+    routes: new ProgressRoutes(upstream),
   };
   const servers = new Set<Server>();
   const each = (send: (server: Server) => Promise<void>) => {

@@ -2,8 +2,8 @@
  * @module forward-call
  * Sends one `tools/call` to the upstream and hands back its answer unchanged: the result as
  * the upstream wrote it (no output-schema check, no field dropped), a JSON-RPC error with
- * its code, message and data, and progress to the client's token. The client's
- * cancellation cancels the upstream request.
+ * its code, message and data, and progress to the client's token (routed by
+ * `ProgressRoutes`). The client's cancellation cancels the upstream request.
  */
 
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -11,6 +11,7 @@ import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.j
 import { ErrorCode, McpError, ResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { JsonObject } from "@safeguards/core";
 import type { CallProgress } from "./progress.js";
+import type { ProgressRoutes } from "./progress-routes.js";
 
 /** How one call is forwarded. */
 export interface ForwardOptions {
@@ -18,7 +19,9 @@ export interface ForwardOptions {
   signal: AbortSignal;
   /** Passes the upstream's progress on (only when the client asked for progress). */
   progress?: CallProgress | undefined;
-  /** Bound of the upstream request, reset by each progress notification. */
+  /** Where the upstream's progress notifications are routed. */
+  routes: ProgressRoutes;
+  /** Bound of the upstream request. */
   timeoutMs: number;
 }
 
@@ -32,21 +35,20 @@ export async function forwardCall(
   options: ForwardOptions,
 ): Promise<JsonObject> {
   const { _meta, ...rest } = params;
-  const meta = withoutProgressToken(_meta);
+  const progress = options.progress;
+  const route = progress ? options.routes.open((p) => progress.forward(p)) : undefined;
+  const meta = withoutProgressToken(_meta, route?.token);
   const request = {
     method: "tools/call" as const,
     params: { ...rest, ...(meta ? { _meta: meta } : {}) },
   };
-  const sdkOptions: RequestOptions = {
-    signal: options.signal,
-    timeout: options.timeoutMs,
-    resetTimeoutOnProgress: true,
-  };
-  const progress = options.progress;
-  if (progress) sdkOptions.onprogress = (p) => progress.forward(p);
+  const sdkOptions: RequestOptions = { signal: options.signal, timeout: options.timeoutMs };
   try {
-    return (await upstream.request(request, ResultSchema, sdkOptions)) as JsonObject;
+    const result = (await upstream.request(request, ResultSchema, sdkOptions)) as JsonObject;
+    await route?.close();
+    return result;
   } catch (error) {
+    await route?.close();
     if (error instanceof McpError) throw error;
     if (options.signal.aborted) throw error;
     throw new McpError(
@@ -56,8 +58,12 @@ export async function forwardCall(
   }
 }
 
-function withoutProgressToken(meta: JsonObject | undefined): JsonObject | undefined {
-  if (!meta || typeof meta !== "object") return undefined;
-  const { progressToken: _, ...rest } = meta;
+/** The client's `_meta` with its progress token replaced by the gateway's own (or removed). */
+function withoutProgressToken(
+  meta: JsonObject | undefined,
+  token: string | undefined,
+): JsonObject | undefined {
+  const { progressToken: _, ...rest } = meta && typeof meta === "object" ? meta : {};
+  if (token !== undefined) return { ...rest, progressToken: token };
   return Object.keys(rest).length > 0 ? rest : undefined;
 }

@@ -3,7 +3,18 @@
  * server upstream (stdio), an SDK client, and a real inbox on 127.0.0.1 whose reviewer
  * decides over HTTP.
  */
-import { deferCleanup, type InboxRecord, inboxWithReviewer } from "@safeguards/test-support";
+
+import {
+  ProgressNotificationSchema,
+  ResourceListChangedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+import {
+  deferCleanup,
+  eventually,
+  type InboxRecord,
+  inboxHandler,
+  inboxWithReviewer,
+} from "@safeguards/test-support";
 import { describe, expect, it } from "vitest";
 import { httpGateway } from "./support/gateway-fixture.js";
 
@@ -83,21 +94,28 @@ describe("approval gateway over Streamable HTTP, decided in the inbox", () => {
 
   it("an un-flagged call passes through unchanged, progress included, with no request filed", async () => {
     const { client, gateway, reviewer } = await throughInbox(() => [{ type: "approve" }]);
+    // Read progress with a handler of our own: the SDK client's onprogress drops a
+    // notification that arrives in the same chunk as the answer (its handler is gone by then).
     const progress: unknown[] = [];
+    client.setNotificationHandler(ProgressNotificationSchema, (n) => {
+      progress.push(n.params);
+    });
     const small = await client.callTool({
       name: "transfer_funds",
       arguments: { amount: "10.00", to: "ACME" },
     });
     const balance = await client.callTool({ name: "get_balance", arguments: {} }, undefined, {
-      onprogress: (p) => progress.push(p),
+      onprogress: () => {},
     });
     const direct = await gateway.upstream.callTool({ name: "get_balance", arguments: {} });
     expect(balance).toEqual(direct);
     expect(balance._meta).toEqual({ currency: "USD" });
+    const token = (progress[0] as { progressToken?: unknown } | undefined)?.progressToken;
     expect(progress).toEqual([
-      { progress: 1, total: 2, message: "step 1" },
-      { progress: 2, total: 2, message: "step 2" },
+      { progressToken: token, progress: 1, total: 2, message: "step 1" },
+      { progressToken: token, progress: 2, total: 2, message: "step 2" },
     ]);
+    expect(typeof token).toBe("number"); // the client's own token, not the gateway's
     expect(small.structuredContent).toEqual({ amount: "10.00", to: "ACME" });
     expect(reviewer.answers).toEqual([]);
   });
@@ -110,6 +128,21 @@ describe("approval gateway over Streamable HTTP, decided in the inbox", () => {
     expect(through).toEqual(await gateway.upstream.callTool(failing));
     const invalid = { name: "refund", arguments: { id: 5 } };
     expect(await client.callTool(invalid)).toEqual(await gateway.upstream.callTool(invalid));
+    const unknown = { name: "no_such_tool", arguments: {} };
+    const directly = await gateway.upstream.callTool(unknown).catch((e: unknown) => e);
+    expect(await client.callTool(unknown).catch((e: unknown) => e)).toEqual(directly);
+  });
+
+  it("a call that cannot be filed (the inbox refuses the gateway's agent id) is refused, not run", async () => {
+    const { handler } = await inboxHandler(defer, "other-bot"); // its key acts for other-bot
+    const { client, transfers } = await httpGateway(defer, { handler });
+    const result = await client.callTool(transfer);
+    expect(result.isError).toBe(true);
+    const text = (result.content as { text: string }[])[0]?.text;
+    expect(text).toContain("could not be filed");
+    expect(text).toContain("403");
+    expect(result._meta?.["safeguards/status"]).toBe("failed");
+    expect(transfers()).toEqual([]);
   });
 
   it("resources and prompts pass through unchanged", async () => {
@@ -120,5 +153,13 @@ describe("approval gateway over Streamable HTTP, decided in the inbox", () => {
     expect(await client.listPrompts()).toEqual(await gateway.upstream.listPrompts());
     const prompt = await client.getPrompt({ name: "pay_invoice", arguments: { invoice: "INV-7" } });
     expect(prompt.messages[0]?.content).toEqual({ type: "text", text: "Pay invoice INV-7" });
+    let changed = 0;
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
+      changed += 1;
+    });
+    await client.callTool({ name: "add_resource", arguments: {} });
+    await eventually(() => changed > 0);
+    const uris = (await client.listResources()).resources.map((r) => r.uri);
+    expect(uris).toContain("payments://limits");
   });
 });

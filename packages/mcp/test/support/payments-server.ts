@@ -42,8 +42,6 @@ server.registerTool(
           params: { progressToken: token, progress, total: 2, message: `step ${progress}` },
         });
       }
-      // The SDK writes a handler's notifications asynchronously: let them out before the answer.
-      await new Promise((resolve) => setTimeout(resolve, 5));
     }
     return { content: [{ type: "text", text: "Balance: 10000.00" }], _meta: { currency: "USD" } };
   },
@@ -63,6 +61,13 @@ server.registerTool("add_tool", { inputSchema: {} }, async () => {
     content: [{ type: "text", text: "audit ok" }],
   }));
   return { content: [{ type: "text", text: "added audit_log" }] };
+});
+
+server.registerTool("add_resource", { inputSchema: {} }, async () => {
+  server.registerResource("limits", "payments://limits", {}, async (uri) => ({
+    contents: [{ uri: uri.href, text: "5000.00" }],
+  }));
+  return { content: [{ type: "text", text: "added payments://limits" }] };
 });
 
 server.registerResource(

@@ -15,4 +15,6 @@ export default definePolicies({
   crash: false,
   add_tool: false,
   audit_log: false,
+  add_resource: false,
+  no_such_tool: false,
 });
