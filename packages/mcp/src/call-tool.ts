@@ -105,6 +105,8 @@ async function reviewHeld(
   const id = `mcp_${randomUUID().replaceAll("-", "")}`;
   const inClient = verdict.channel === IN_CLIENT_CHANNEL && canElicit(call.server);
   const handler = inClient ? tools.inClient.handler : tools.handler;
+  // Ends the question in the client once the action is settled any other way (its deadline).
+  const asked = new AbortController();
   const unregister = inClient
     ? tools.inClient.register(id, {
         server: call.server,
@@ -112,7 +114,7 @@ async function reviewHeld(
         allowed: held.allowedDecisions,
         args,
         timeoutMs: (verdict.timeoutSeconds ?? handler.timeoutSeconds) * 1000,
-        signal: call.signal,
+        signal: AbortSignal.any([call.signal, asked.signal]),
       })
     : () => undefined;
   progress.startWaiting(`Waiting for a human decision: ${verdict.title} (action ${id})`);
@@ -130,6 +132,7 @@ async function reviewHeld(
     });
   } finally {
     progress.stopWaiting();
+    asked.abort();
     unregister();
   }
 }

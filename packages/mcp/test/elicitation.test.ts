@@ -9,8 +9,8 @@ import {
   ElicitRequestSchema,
   type ElicitResult,
 } from "@modelcontextprotocol/sdk/types.js";
-import { type ApprovalRequest, definePolicies } from "@safeguards/core";
-import { approvals, deferCleanup } from "@safeguards/test-support";
+import { type ApprovalRequest, createManualClock, definePolicies } from "@safeguards/core";
+import { approvals, deferCleanup, eventually } from "@safeguards/test-support";
 import { describe, expect, it } from "vitest";
 import { IN_CLIENT_CHANNEL, IN_CLIENT_REVIEWER } from "../src/index.js";
 import { httpGateway } from "./support/gateway-fixture.js";
@@ -98,6 +98,35 @@ describe("in-client approval by elicitation", () => {
     expect(texts[0]).toContain("choose modify");
     expect(texts[1]).toContain("not today");
     expect(texts[2]).toContain("declined");
+    expect(transfers()).toEqual([]);
+  });
+
+  it("nobody answers in time: the call times out as the policy says, nothing runs", async () => {
+    const clock = createManualClock(Date.now());
+    let asked = false;
+    const { client, transfers } = await httpGateway(defer, {
+      handler: approvals().handler,
+      clock,
+      policies: definePolicies({
+        transfer_funds: { channel: IN_CLIENT_CHANNEL, timeoutSeconds: 60 },
+      }),
+      clientOptions: { capabilities: { elicitation: { form: {} } } },
+      setup: (c) =>
+        c.setRequestHandler(
+          ElicitRequestSchema,
+          () =>
+            new Promise<ElicitResult>(() => {
+              asked = true; // the person never answers
+            }),
+        ),
+    });
+    const answer = client.callTool(transfer);
+    await eventually(() => asked && clock.pendingTimers() > 0);
+    clock.advance(60_000);
+    clock.advance(5_000);
+    const result = await answer;
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain("No human decided in time");
     expect(transfers()).toEqual([]);
   });
 
