@@ -83,15 +83,30 @@ describe("safeguards-mcp over stdio", () => {
     await closed;
   });
 
-  it("refuses a bad command line with a clear message and exit code 2", async () => {
-    const { command, args } = tsProcess(CLI, ["--upstream-url", "http://127.0.0.1:1/mcp"]);
-    const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (c: Buffer) => {
-      err += c.toString();
+  it("refuses a bad command line or policies file with a clear message and exit code 2", async () => {
+    const run = async (args: string[]) => {
+      const { command, args: nodeArgs } = tsProcess(CLI, args);
+      const child = spawn(command, nodeArgs, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+      let err = "";
+      child.stderr.on("data", (c: Buffer) => {
+        err += c.toString();
+      });
+      const code = await new Promise((resolve) => child.on("exit", resolve));
+      return { code, err };
+    };
+    const upstream = ["--upstream-url", "http://127.0.0.1:1/mcp"];
+    const missing = await run(upstream);
+    expect(missing).toEqual({
+      code: 2,
+      err: expect.stringContaining("--policies <file> is required"),
     });
-    const code = await new Promise((resolve) => child.on("exit", resolve));
-    expect(code).toBe(2);
-    expect(err).toContain("--policies <file> is required");
+    const bad = await run([
+      ...upstream,
+      "--policies",
+      "./no-such-policies.js",
+      "--approve-in-terminal",
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--policies ./no-such-policies.js could not be loaded");
   });
 });
