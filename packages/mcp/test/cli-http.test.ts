@@ -60,7 +60,7 @@ async function startCli(args: string[]): Promise<{ url: string; child: ChildProc
   return { url, child };
 }
 
-describe("safeguards-mcp --http --upstream-url", () => {
+describe("safeguards-mcp --http --upstream-url", { timeout: 60_000 }, () => {
   it("serves Streamable HTTP clients in front of a Streamable HTTP upstream", async () => {
     const upstream = await httpUpstream();
     const { url: inboxUrl, reviewer } = await inboxWithReviewer(defer, "bank-bot", () => [

@@ -49,7 +49,8 @@ async function stdioGateway(decide: (record: InboxRecord) => unknown[]) {
   return { client, reviewer, transfers: log.read };
 }
 
-describe("safeguards-mcp over stdio", () => {
+// Two processes start per test (the gateway and the upstream, each through tsx): slow on a busy machine.
+describe("safeguards-mcp over stdio", { timeout: 60_000 }, () => {
   it("approves, rejects and passes calls through as the inbox and the policies say", async () => {
     const { client, transfers, reviewer } = await stdioGateway((record) =>
       record.action?.args.to === "ACME"

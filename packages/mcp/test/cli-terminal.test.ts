@@ -27,7 +27,7 @@ const hasTmux = (() => {
 })();
 const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
 
-describe("safeguards-mcp --approve-in-terminal", () => {
+describe("safeguards-mcp --approve-in-terminal", { timeout: 60_000 }, () => {
   // Skipped only where tmux is missing, never in CI.
   it.skipIf(!hasTmux && !process.env.CI)(
     "asks at the terminal; typing a approves the call",
