@@ -4,7 +4,8 @@
  * a `HumanInTheLoopChannel` to it and a `HumanActionHandler`, all closed by `defer`.
  */
 import { HumanActionHandler, HumanInTheLoopChannel } from "@safeguards/core";
-import { startTestInbox } from "./test-inbox.js";
+import { type InboxRecord, inboxReviewer } from "./inbox-reviewer.js";
+import { REVIEWER_TOKEN, startTestInbox } from "./test-inbox.js";
 
 /** Starts the inbox, the channel (polling every 0.2 s) and the handler for `agentId`. */
 export async function inboxHandler(
@@ -20,4 +21,19 @@ export async function inboxHandler(
   const handler = new HumanActionHandler(channel, { onError: () => {} });
   defer(() => handler.shutdown());
   return { url, handler };
+}
+
+/**
+ * {@link inboxHandler} with a scripted reviewer deciding over the inbox's API
+ * (`inboxReviewer` with the alice token), stopped by `defer`.
+ */
+export async function inboxWithReviewer(
+  defer: (cleanup: () => unknown) => void,
+  agentId: string,
+  decide: (record: InboxRecord) => unknown[],
+) {
+  const { url, handler } = await inboxHandler(defer, agentId);
+  const reviewer = inboxReviewer(url, REVIEWER_TOKEN, decide);
+  defer(() => reviewer.stop());
+  return { url, handler, reviewer };
 }

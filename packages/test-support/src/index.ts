@@ -8,7 +8,7 @@
  */
 export { bankingPolicies, expectTransferRequest, transferArgsSchema } from "./banking.js";
 export { approvals } from "./in-process-approvals.js";
-export { inboxHandler } from "./inbox-handler.js";
+export { inboxHandler, inboxWithReviewer } from "./inbox-handler.js";
 export type { DecisionAnswer, InboxRecord } from "./inbox-reviewer.js";
 export { inboxReviewer } from "./inbox-reviewer.js";
 export { deferCleanup, inboxPerTest } from "./per-test.js";

@@ -1,0 +1,74 @@
+/**
+ * @module bench/overhead
+ * What the gateway costs an un-flagged `tools/call` over stdio: an SDK client calling the
+ * payments server's `get_balance` and a 250.00 `transfer_funds` (its policy evaluated,
+ * not flagged) straight over stdio, against the same calls through the gateway process
+ * (client -> gateway -> upstream, both hops stdio), and through a process that only copies
+ * bytes (the floor of any extra hop). Measured side by side, interleaved
+ * (`bench/compare.ts`). Run through `pnpm bench mcp-gateway`.
+ */
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { compare, fmt, median, ratioOf, ratioTable, verdict } from "../../../bench/compare.js";
+import { PAYMENTS_SERVER, tsProcess } from "../test/support/gateway-fixture.js";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const CALLS = Number(process.env.BENCH_CALLS ?? 200);
+const GATEWAY = fileURLToPath(new URL("./stdio-gateway.ts", import.meta.url));
+const RELAY = fileURLToPath(new URL("./stdio-relay.ts", import.meta.url));
+
+async function connect(file: string): Promise<Client> {
+  const client = new Client({ name: "bench", version: "1.0.0" });
+  await client.connect(new StdioClientTransport({ ...tsProcess(file), stderr: "ignore" }));
+  return client;
+}
+
+/** Runs the comparison and returns the printed table. */
+export async function run(): Promise<string> {
+  const direct = await connect(PAYMENTS_SERVER);
+  const gateway = await connect(GATEWAY);
+  const relay = await connect(RELAY);
+  const balance = { name: "get_balance", arguments: {} };
+  const transfer = { name: "transfer_funds", arguments: { amount: "250.00", to: "ACME" } };
+  try {
+    const samples = await compare(
+      {
+        directBalance: () => direct.callTool(balance),
+        gatewayBalance: () => gateway.callTool(balance),
+        relayBalance: () => relay.callTool(balance),
+        directTransfer: () => direct.callTool(transfer),
+        gatewayTransfer: () => gateway.callTool(transfer),
+      },
+      CALLS,
+      ROUNDS,
+    );
+    const s = samples as Record<string, number[]>;
+    return ratioTable(
+      `MCP gateway overhead, un-flagged tools/call over stdio (interleaved rounds of ${CALLS} calls (${ROUNDS} rounds); times: medians; ratios: medians of the per-round ratios)`,
+      [
+        ["get_balance straight to the upstream", fmt(median(s.directBalance!)), ""],
+        [
+          "get_balance through the gateway (policy false)",
+          fmt(median(s.gatewayBalance!)),
+          verdict(ratioOf(s.gatewayBalance!, s.directBalance!), 1.2),
+        ],
+        [
+          "get_balance through a byte relay (the extra hop's floor)",
+          fmt(median(s.relayBalance!)),
+          `${ratioOf(s.relayBalance!, s.directBalance!).toFixed(3)}; gateway over relay: ${ratioOf(s.gatewayBalance!, s.relayBalance!).toFixed(3)}`,
+        ],
+        ["transfer_funds 250.00 straight to the upstream", fmt(median(s.directTransfer!)), ""],
+        [
+          "transfer_funds 250.00 through the gateway (Decimal policy, not flagged)",
+          fmt(median(s.gatewayTransfer!)),
+          verdict(ratioOf(s.gatewayTransfer!, s.directTransfer!), 1.2),
+        ],
+      ],
+    );
+  } finally {
+    await direct.close();
+    await gateway.close();
+    await relay.close();
+  }
+}
