@@ -159,6 +159,23 @@ BEGIN
 END $$;
 `,
   },
+  {
+    version: 5,
+    name: "leases of owed callbacks",
+    sql: `
+-- The inbox instance sending an owed callback, and until when (ms) its lease holds.
+ALTER TABLE actions ADD COLUMN callback_lease_owner TEXT;
+ALTER TABLE actions ADD COLUMN callback_lease_until BIGINT;
+`,
+  },
+  {
+    version: 6,
+    name: "audit entries that are not status changes (agent_timeout)",
+    sql: `
+-- Set for entries that are not status changes (from_status = to_status), e.g. 'agent_timeout'.
+ALTER TABLE audit_log ADD COLUMN event TEXT;
+`,
+  },
 ];
 
 /** What {@link migratePostgres} did. */

@@ -23,6 +23,8 @@ import { InvalidConfigError } from "@safeguards/core";
 import pg from "pg";
 import type {
   ActionStore,
+  AgentTimeoutInput,
+  AgentTimeoutResult,
   AuditEntry,
   CreateResult,
   ListPage,
@@ -32,6 +34,7 @@ import type {
   TransitionInput,
   TransitionResult,
 } from "./action-store.js";
+import { agentTimeoutStep } from "./agent-timeout.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
 import { migratePostgres } from "./postgres-migrations.js";
 import {
@@ -39,6 +42,7 @@ import {
   type AuditRow,
   actionFromRow,
   auditEntryFromRow,
+  byDecisionSeq,
   type CountRow,
   countFromRow,
   insertValues,
@@ -177,6 +181,35 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
     return { ok: true, action: { ...current, record, decisionSeq: Number(seq) } };
   };
 
+  /**
+   * One statement: the record changes only while terminal and without a report, and the
+   * audit entry is written with it (or neither is).
+   */
+  const recordAgentTimeout = async (input: AgentTimeoutInput): Promise<AgentTimeoutResult> => {
+    const read = async () => {
+      const row = await getRow(pool, input.id);
+      return agentTimeoutStep(row && actionFromRow(row), input);
+    };
+    const step = await read();
+    if ("answer" in step) return step.answer;
+    const { rowCount } = await pool.query(
+      `WITH upd AS (
+         UPDATE actions SET record = $2 WHERE id = $1 AND status <> 'pending'
+           AND (record::jsonb ->> 'agent_timeout') IS NULL
+         RETURNING id, status)
+       INSERT INTO audit_log (action_id, from_status, to_status, actor, at, event)
+       SELECT id, status, status, $3, $4, 'agent_timeout' FROM upd`,
+      [input.id, JSON.stringify(step.record), `agent:${input.agentId}`, input.at],
+    );
+    if (rowCount === 0) {
+      const again = await read();
+      return "answer" in again ? again.answer : { ok: false, reason: "conflict" };
+    }
+    const row = await getRow(pool, input.id);
+    if (!row) throw new Error(`action ${input.id} vanished`);
+    return { ok: true, recorded: true, action: actionFromRow(row) };
+  };
+
   const list = async (query: ListQuery): Promise<ListPage> => {
     if (unstorable(query.agentId) || unstorable(query.status)) {
       return { actions: [], nextCursor: null };
@@ -224,6 +257,7 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
     },
     list,
     transition,
+    recordAgentTimeout,
     async decisionsSince(query) {
       if (unstorable(query.agentId)) return [];
       const { rows } = await pool.query<ActionRow>(
@@ -283,6 +317,38 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
       await pool.query(
         "UPDATE actions SET callback_state = $1 WHERE id = $2 AND callback_state = 'pending'",
         [outcome, actionId],
+      );
+    },
+    async leaseCallbacks(query) {
+      if (unstorable(query.owner) || unstorable(query.actionId)) return [];
+      // SKIP LOCKED: a row another instance is leasing right now is left to it; the subquery's
+      // conditions are checked again on the row's latest version once it is locked.
+      const { rows } = await pool.query<ActionRow>(
+        `UPDATE actions SET callback_lease_owner = $1, callback_lease_until = $2
+         WHERE id IN (SELECT id FROM actions WHERE callback_state = 'pending'
+           AND (callback_lease_until IS NULL OR callback_lease_until <= $3)
+           AND ($4::text IS NULL OR id = $4::text)
+           ORDER BY decision_seq LIMIT $5 FOR UPDATE SKIP LOCKED)
+         RETURNING ${COLS}`,
+        [query.owner, query.untilMs, query.nowMs, query.actionId ?? null, query.limit],
+      );
+      return rows.map(actionFromRow).sort(byDecisionSeq);
+    },
+    async renewCallbackLeases(owner, untilMs) {
+      if (unstorable(owner)) return 0;
+      const { rowCount } = await pool.query(
+        `UPDATE actions SET callback_lease_until = $1
+         WHERE callback_lease_owner = $2 AND callback_state = 'pending'`,
+        [untilMs, owner],
+      );
+      return rowCount ?? 0;
+    },
+    async releaseCallbackLeases(owner) {
+      if (unstorable(owner)) return;
+      await pool.query(
+        `UPDATE actions SET callback_lease_owner = NULL, callback_lease_until = NULL
+         WHERE callback_lease_owner = $1 AND callback_state = 'pending'`,
+        [owner],
       );
     },
     async close() {

@@ -11,6 +11,12 @@
  * trigger would copy the previous change's values; `actor` is NOT NULL, so an insert
  * without them fails).
  *
+ * Version 5 (from 4): `audit_log.event`, set for entries that are not status changes
+ * (`agent_timeout`, written by the store itself, not by a trigger).
+ *
+ * Version 4 (from 3): `callback_lease_owner` and `callback_lease_until` (ms), the lease an
+ * inbox instance holds on an owed callback while it sends it (`leaseCallbacks`).
+ *
  * Version 3 (from 2): `callback_state`, set to `'pending'` by the decision of an action with
  * a callback URL (in the same statement) and to `'delivered'` or `'failed'` when delivery
  * ends, so callbacks still owed are sent again after a restart.
@@ -25,7 +31,7 @@ import { InvalidConfigError } from "@safeguards/core";
 import type Database from "better-sqlite3";
 
 /** `PRAGMA user_version` of a file with the current schema. */
-export const SQLITE_SCHEMA_VERSION = 3;
+export const SQLITE_SCHEMA_VERSION = 5;
 
 const AUDIT_TRIGGERS = `
 CREATE TRIGGER IF NOT EXISTS actions_audit_insert AFTER INSERT ON actions
@@ -87,8 +93,24 @@ ALTER TABLE actions ADD COLUMN callback_state TEXT;
 CREATE INDEX actions_pending_callbacks ON actions (decision_seq) WHERE callback_state = 'pending';
 `;
 
+/** From version 3: the lease of an owed callback (who sends it, until when). */
+const MIGRATE_V3_TO_V4 = `
+ALTER TABLE actions ADD COLUMN callback_lease_owner TEXT;
+ALTER TABLE actions ADD COLUMN callback_lease_until INTEGER;
+`;
+
+/** From version 4: audit entries that are not status changes. */
+const MIGRATE_V4_TO_V5 = `
+ALTER TABLE audit_log ADD COLUMN event TEXT;
+`;
+
 /** The step from each version to the next. */
-const STEPS: Record<number, string> = { 1: MIGRATE_V1_TO_V2, 2: MIGRATE_V2_TO_V3 };
+const STEPS: Record<number, string> = {
+  1: MIGRATE_V1_TO_V2,
+  2: MIGRATE_V2_TO_V3,
+  3: MIGRATE_V3_TO_V4,
+  4: MIGRATE_V4_TO_V5,
+};
 
 /**
  * Brings the file to {@link SQLITE_SCHEMA_VERSION}: creates the schema in an empty file,

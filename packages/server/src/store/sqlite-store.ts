@@ -13,6 +13,8 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type {
   ActionStore,
+  AgentTimeoutInput,
+  AgentTimeoutResult,
   AuditEntry,
   CreateResult,
   ListQuery,
@@ -22,12 +24,14 @@ import type {
   TransitionInput,
   TransitionResult,
 } from "./action-store.js";
+import { agentTimeoutStep } from "./agent-timeout.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
 import {
   type ActionRow,
   type AuditRow,
   actionFromRow,
   auditEntryFromRow,
+  byDecisionSeq,
   type CountRow,
   countFromRow,
   insertValues,
@@ -144,6 +148,34 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     settleCallback: db.prepare<[string, string]>(
       "UPDATE actions SET callback_state = ? WHERE id = ? AND callback_state = 'pending'",
     ),
+    // One statement: SQLite's single writer makes the check and the lease atomic.
+    leaseCallbacks: db.prepare<
+      [string, number, number, string | null, string | null, number],
+      ActionRow
+    >(
+      `UPDATE actions SET callback_lease_owner = ?, callback_lease_until = ?
+       WHERE id IN (SELECT id FROM actions WHERE callback_state = 'pending'
+         AND (callback_lease_until IS NULL OR callback_lease_until <= ?)
+         AND (? IS NULL OR id = ?) ORDER BY decision_seq LIMIT ?)
+       RETURNING ${cols}`,
+    ),
+    renewLeases: db.prepare<[number, string]>(
+      `UPDATE actions SET callback_lease_until = ?
+       WHERE callback_lease_owner = ? AND callback_state = 'pending'`,
+    ),
+    releaseLeases: db.prepare<[string]>(
+      `UPDATE actions SET callback_lease_owner = NULL, callback_lease_until = NULL
+       WHERE callback_lease_owner = ? AND callback_state = 'pending'`,
+    ),
+    // Only a terminal record without a report changes (the status trigger does not fire).
+    setAgentTimeout: db.prepare<[string, string]>(
+      `UPDATE actions SET record = ? WHERE id = ? AND status <> 'pending'
+         AND json_extract(record, '$.agent_timeout') IS NULL`,
+    ),
+    auditEvent: db.prepare<[string, string, string, string, string, string]>(
+      `INSERT INTO audit_log (action_id, from_status, to_status, actor, at, event)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
     pendingCounts: db.prepare<[], CountRow>(
       `SELECT agent_id, json_extract(record, '$.action.name') AS tool,
          json_extract(record, '$.severity') AS severity, COUNT(*) AS n
@@ -212,6 +244,26 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
         decisionSeq: updated.decision_seq,
       },
     };
+  };
+
+  /** Runs inside a group commit (in a savepoint: two statements). */
+  const recordAgentTimeout = (input: AgentTimeoutInput): AgentTimeoutResult => {
+    const read = () => {
+      const row = q.get.get(input.id);
+      return agentTimeoutStep(row && actionFromRow(row), input);
+    };
+    const step = read();
+    if ("answer" in step) return step.answer;
+    if (q.setAgentTimeout.run(JSON.stringify(step.record), input.id).changes === 0) {
+      const again = read();
+      return "answer" in again ? again.answer : { ok: false, reason: "conflict" };
+    }
+    const { status } = step.record;
+    const actor = `agent:${input.agentId}`;
+    q.auditEvent.run(input.id, status, status, actor, input.at, "agent_timeout");
+    const row = q.get.get(input.id);
+    if (!row) throw new Error(`action ${input.id} vanished`);
+    return { ok: true, recorded: true, action: actionFromRow(row) };
   };
 
   const list = (query: ListQuery) => {
@@ -285,6 +337,25 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       return groupCommit.run(() => void q.settleCallback.run(outcome, actionId), {
         singleStatement: true,
       });
+    },
+    recordAgentTimeout(input) {
+      return groupCommit.run(() => recordAgentTimeout(input));
+    },
+    async leaseCallbacks(query) {
+      const id = query.actionId ?? null;
+      const rows = await groupCommit.run(
+        () => q.leaseCallbacks.all(query.owner, query.untilMs, query.nowMs, id, id, query.limit),
+        { singleStatement: true },
+      );
+      return rows.map(actionFromRow).sort(byDecisionSeq);
+    },
+    renewCallbackLeases(owner, untilMs) {
+      return groupCommit.run(() => q.renewLeases.run(untilMs, owner).changes, {
+        singleStatement: true,
+      });
+    },
+    releaseCallbackLeases(owner) {
+      return groupCommit.run(() => void q.releaseLeases.run(owner), { singleStatement: true });
     },
     async close() {
       if (!db.open) return;

@@ -24,10 +24,11 @@ export interface InboxProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `safeguards-inbox --database-url url --port 0` with `env` (keys, secret). */
+/** Starts `safeguards-inbox --database-url url --port 0 ...args` with `env` (keys, secret). */
 export async function startInboxProcess(
   databaseUrl: string,
   env: Record<string, string>,
+  args: string[] = [],
 ): Promise<InboxProcess> {
   // Node itself with tsx as a loader (not the tsx wrapper, which would leave its child
   // running when killed): SIGKILL must hit the process that serves.
@@ -42,6 +43,7 @@ export async function startInboxProcess(
       "0",
       "--database-url",
       databaseUrl,
+      ...args,
     ],
     { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
