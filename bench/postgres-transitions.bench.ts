@@ -24,6 +24,7 @@ const { Pool } = createRequire(new URL("../packages/server/package.json", import
 const CALLERS = 16;
 const TRANSITIONS = Number(process.env.BENCH_PG_TRANSITIONS ?? 3_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const AGENT_COUNTS = (process.env.BENCH_PG_AGENTS ?? "1,16").split(",").map(Number);
 
 type Schema = { label: string; upTo: number };
 const schemas: Schema[] = [
@@ -119,8 +120,11 @@ try {
     await decideAll(pool, await fileActions(pool, "warm", 500, CALLERS));
   }
   for (let round = 0; round < ROUNDS; round += 1) {
-    for (const agents of [1, 16]) {
-      for (const [k, schema] of schemas.entries()) {
+    for (const agents of AGENT_COUNTS) {
+      // Each round in the other order, so neither schema always runs first.
+      const order = round % 2 === 0 ? [0, 1] : [1, 0];
+      for (const k of order) {
+        const schema = schemas[k] as Schema;
         const pool = pools[k] as PgPool;
         const ids = await fileActions(pool, `r${round}_a${agents}`, TRANSITIONS, agents);
         const rate = await decideAll(pool, ids);
@@ -139,7 +143,7 @@ try {
 }
 
 const rows: string[][] = [];
-for (const agents of [1, 16]) {
+for (const agents of AGENT_COUNTS) {
   const baseline = median(results.get(`${agents}|${schemas[1]?.label}`) ?? []);
   for (const schema of schemas) {
     const rates = results.get(`${agents}|${schema.label}`) ?? [];
