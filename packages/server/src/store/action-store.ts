@@ -268,3 +268,13 @@ export interface ActionStore {
   /** Releases resources (connections, file handles). */
   close(): Promise<void>;
 }
+
+/** The owed-callback part of {@link ActionStore} (one file per SQL store implements it). */
+export type CallbackState = Pick<
+  ActionStore,
+  | "pendingCallbacks"
+  | "settleCallback"
+  | "leaseCallbacks"
+  | "renewCallbackLeases"
+  | "releaseCallbackLeases"
+>;

@@ -36,13 +36,13 @@ import type {
 } from "./action-store.js";
 import { agentTimeoutStep } from "./agent-timeout.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
+import { COLS, postgresCallbackState, unstorable } from "./postgres-callbacks.js";
 import { migratePostgres } from "./postgres-migrations.js";
 import {
   type ActionRow,
   type AuditRow,
   actionFromRow,
   auditEntryFromRow,
-  byDecisionSeq,
   type CountRow,
   countFromRow,
   insertValues,
@@ -59,14 +59,6 @@ export interface PostgresStoreOptions {
   /** Run schema migrations in `init()`. @default true */
   migrate?: boolean;
 }
-
-const COLS = "seq, record, request_hash, callback_url, decision_seq";
-
-/**
- * PostgreSQL text cannot hold U+0000 (the query fails), and no stored id or agent id holds
- * one, so a lookup key with it matches nothing (a hostile URL must not cause a 500).
- */
-const unstorable = (value: string | undefined) => value?.includes("\u0000") === true;
 
 /**
  * First key of the per-agent advisory locks of quota-checked filings (the second is a hash of
@@ -305,52 +297,7 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
       );
       return rows.map(countFromRow);
     },
-    async pendingCallbacks(limit) {
-      const { rows } = await pool.query<ActionRow>(
-        `SELECT ${COLS} FROM actions WHERE callback_state = 'pending'
-         ORDER BY decision_seq LIMIT $1`,
-        [limit],
-      );
-      return rows.map(actionFromRow);
-    },
-    async settleCallback(actionId, outcome) {
-      await pool.query(
-        "UPDATE actions SET callback_state = $1 WHERE id = $2 AND callback_state = 'pending'",
-        [outcome, actionId],
-      );
-    },
-    async leaseCallbacks(query) {
-      if (unstorable(query.owner) || unstorable(query.actionId)) return [];
-      // SKIP LOCKED: a row another instance is leasing right now is left to it; the subquery's
-      // conditions are checked again on the row's latest version once it is locked.
-      const { rows } = await pool.query<ActionRow>(
-        `UPDATE actions SET callback_lease_owner = $1, callback_lease_until = $2
-         WHERE id IN (SELECT id FROM actions WHERE callback_state = 'pending'
-           AND (callback_lease_until IS NULL OR callback_lease_until <= $3)
-           AND ($4::text IS NULL OR id = $4::text)
-           ORDER BY decision_seq LIMIT $5 FOR UPDATE SKIP LOCKED)
-         RETURNING ${COLS}`,
-        [query.owner, query.untilMs, query.nowMs, query.actionId ?? null, query.limit],
-      );
-      return rows.map(actionFromRow).sort(byDecisionSeq);
-    },
-    async renewCallbackLeases(owner, untilMs) {
-      if (unstorable(owner)) return 0;
-      const { rowCount } = await pool.query(
-        `UPDATE actions SET callback_lease_until = $1
-         WHERE callback_lease_owner = $2 AND callback_state = 'pending'`,
-        [untilMs, owner],
-      );
-      return rowCount ?? 0;
-    },
-    async releaseCallbackLeases(owner) {
-      if (unstorable(owner)) return;
-      await pool.query(
-        `UPDATE actions SET callback_lease_owner = NULL, callback_lease_until = NULL
-         WHERE callback_lease_owner = $1 AND callback_state = 'pending'`,
-        [owner],
-      );
-    },
+    ...postgresCallbackState(pool),
     async close() {
       if (closed) return;
       closed = true;

@@ -31,11 +31,11 @@ import {
   type AuditRow,
   actionFromRow,
   auditEntryFromRow,
-  byDecisionSeq,
   type CountRow,
   countFromRow,
   insertValues,
 } from "./sql-rows.js";
+import { sqliteCallbackState } from "./sqlite-callbacks.js";
 import { watchCheckpoints } from "./sqlite-checkpointer.js";
 import { createGroupCommit } from "./sqlite-group-commit.js";
 import { migrateSqlite } from "./sqlite-schema.js";
@@ -141,31 +141,6 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     ),
     nextExpiry: db.prepare<[], { at: number | null }>(
       "SELECT MIN(expires_ms) AS at FROM actions WHERE status = 'pending'",
-    ),
-    pendingCallbacks: db.prepare<[number], ActionRow>(
-      `SELECT ${cols} FROM actions WHERE callback_state = 'pending' ORDER BY decision_seq LIMIT ?`,
-    ),
-    settleCallback: db.prepare<[string, string]>(
-      "UPDATE actions SET callback_state = ? WHERE id = ? AND callback_state = 'pending'",
-    ),
-    // One statement: SQLite's single writer makes the check and the lease atomic.
-    leaseCallbacks: db.prepare<
-      [string, number, number, string | null, string | null, number],
-      ActionRow
-    >(
-      `UPDATE actions SET callback_lease_owner = ?, callback_lease_until = ?
-       WHERE id IN (SELECT id FROM actions WHERE callback_state = 'pending'
-         AND (callback_lease_until IS NULL OR callback_lease_until <= ?)
-         AND (? IS NULL OR id = ?) ORDER BY decision_seq LIMIT ?)
-       RETURNING ${cols}`,
-    ),
-    renewLeases: db.prepare<[number, string]>(
-      `UPDATE actions SET callback_lease_until = ?
-       WHERE callback_lease_owner = ? AND callback_state = 'pending'`,
-    ),
-    releaseLeases: db.prepare<[string]>(
-      `UPDATE actions SET callback_lease_owner = NULL, callback_lease_until = NULL
-       WHERE callback_lease_owner = ? AND callback_state = 'pending'`,
     ),
     // Only a terminal record without a report changes (the status trigger does not fire).
     setAgentTimeout: db.prepare<[string, string]>(
@@ -330,33 +305,10 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     async pendingCounts() {
       return q.pendingCounts.all().map(countFromRow);
     },
-    async pendingCallbacks(limit) {
-      return q.pendingCallbacks.all(limit).map(actionFromRow);
-    },
-    settleCallback(actionId, outcome) {
-      return groupCommit.run(() => void q.settleCallback.run(outcome, actionId), {
-        singleStatement: true,
-      });
-    },
     recordAgentTimeout(input) {
       return groupCommit.run(() => recordAgentTimeout(input));
     },
-    async leaseCallbacks(query) {
-      const id = query.actionId ?? null;
-      const rows = await groupCommit.run(
-        () => q.leaseCallbacks.all(query.owner, query.untilMs, query.nowMs, id, id, query.limit),
-        { singleStatement: true },
-      );
-      return rows.map(actionFromRow).sort(byDecisionSeq);
-    },
-    renewCallbackLeases(owner, untilMs) {
-      return groupCommit.run(() => q.renewLeases.run(untilMs, owner).changes, {
-        singleStatement: true,
-      });
-    },
-    releaseCallbackLeases(owner) {
-      return groupCommit.run(() => void q.releaseLeases.run(owner), { singleStatement: true });
-    },
+    ...sqliteCallbackState(db, groupCommit),
     async close() {
       if (!db.open) return;
       unwatch();
