@@ -102,11 +102,11 @@ describe.runIf(PG_TEST_URL)("owed callbacks leased across two CLI instances (Pos
     receiver.accept();
     await startPair(receiver.origin, 60_000);
     const expected = new Map(ids.map((id) => [`msg_${id}`, 1]));
-    await eventually(() => receiver.accepted.size === ids.length, 20_000);
+    await eventually(() => receiver.accepted.size === ids.length, 40_000);
     // Both instances scan again every 20 s; a second send would show up here.
     await new Promise((r) => setTimeout(r, 1500));
     expect(receiver.accepted).toEqual(expected);
-  }, 90_000);
+  }, 150_000);
 
   it("a SIGKILLed instance's leases lapse and the other instance sends its callbacks", async () => {
     const receiver = await countingReceiver(cleanups);
@@ -117,9 +117,9 @@ describe.runIf(PG_TEST_URL)("owed callbacks leased across two CLI instances (Pos
     receiver.accept();
     const [c] = await startPair(receiver.origin, 1_500);
     expect(c?.alive()).toBe(true);
-    await eventually(() => receiver.accepted.size === ids.length, 20_000);
+    await eventually(() => receiver.accepted.size === ids.length, 40_000);
     expect(new Set(receiver.accepted.values())).toEqual(new Set([1]));
-  }, 90_000);
+  }, 150_000);
 
   it("two live instances: the one retrying keeps the lease; the other sends only after it closes", async () => {
     const receiver = await countingReceiver(cleanups);
