@@ -69,5 +69,5 @@ export function auditTrail(entries: AuditEntry[]): SafeHtml {
 export function agentTimeoutNotice(record: StoredRecord): SafeHtml | string {
   const reported = record.agent_timeout;
   if (!reported) return "";
-  return html`<p class="agent-timeout" role="note"><strong>The agent did not act on this decision.</strong> It gave up waiting at <time datetime="${reported.timed_out_at}">${reported.timed_out_at}</time> (its own deadline passed while it could not reach the inbox) and reported this at <time datetime="${reported.reported_at}">${reported.reported_at}</time>.</p>`;
+  return html`<p class="agent-timeout" role="note"><strong>The agent did not act on this decision.</strong> It gave up waiting at <time datetime="${reported.timed_out_at}">${reported.timed_out_at}</time> (its own deadline passed before it heard a decision, e.g. while it could not reach the inbox) and reported this at <time datetime="${reported.reported_at}">${reported.reported_at}</time>.</p>`;
 }
