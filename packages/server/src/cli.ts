@@ -38,6 +38,8 @@ Options:
                  callback_url gets 422 callback_url_not_allowed   default $SAFEGUARDS_CALLBACK_URLS
                  (without a list: public addresses only, never loopback/private/link-local)
   --callback-concurrency <n>  most callbacks in flight at once (others wait)   default 16
+  --callback-lease-ms <n>  how long an instance's lease on an owed callback holds without
+                 renewal; a dead instance's callbacks are sent by another after it   default 60000
   --trust-proxy  the inbox is behind one TLS proxy: honour its X-Forwarded-Proto (Secure
                  cookies, HSTS) and X-Forwarded-For (sign-in throttle); never when clients
                  can reach the inbox directly                  default off
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
       "max-pending-per-agent": { type: "string" },
       "max-waits-per-agent": { type: "string" },
       "callback-concurrency": { type: "string", default: "16" },
+      "callback-lease-ms": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -154,6 +157,7 @@ async function main(): Promise<void> {
     ...positiveFlag("max-pending-per-agent", "maxPendingPerAgent", values),
     ...positiveFlag("max-waits-per-agent", "maxWaitsPerAgent", values),
     callbackConcurrency,
+    ...positiveFlag("callback-lease-ms", "callbackLeaseMs", values),
     ...(values["public-url"] ? { publicUrl: values["public-url"] } : {}),
     ...(values["trust-proxy"] ? { trustProxy: true } : {}),
     ...(values.reviewers

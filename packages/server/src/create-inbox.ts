@@ -127,6 +127,7 @@ export function createInbox(options: InboxOptions): Inbox {
         maxConcurrent: config.callbackConcurrency,
         toWire: (record) => toWire(record),
         onError,
+        leaseMs: config.callbackLeaseMs,
       })
     : undefined;
 
@@ -246,7 +247,7 @@ export function createInbox(options: InboxOptions): Inbox {
         shutdown.abort();
         await ready.catch(() => {});
         await sweeper.stop();
-        callbacks?.close();
+        await callbacks?.release().catch(onError);
         await reviewers?.close();
         // Long polls and event streams were released above; what is left gets 1 s to finish.
         if (server) await closeServer(server, 1000);

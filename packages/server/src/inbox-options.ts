@@ -78,6 +78,11 @@ export interface InboxOptions {
   maxWaitsPerAgent?: number;
   /** Most callback attempts in flight at once (the rest wait). @default 16 */
   callbackConcurrency?: number;
+  /**
+   * How long this instance's lease on an owed callback holds without renewal (ms): it renews
+   * its leases and takes lapsed ones (a dead instance's) every third of it. @default 60000
+   */
+  callbackLeaseMs?: number;
   /** Resolves callback host names (tests inject one). @default `dns.promises.lookup` */
   callbackLookup?: CallbackLookup;
   /** Longest sleep of the expiry sweeper (ms). @default 30000 */
@@ -119,6 +124,7 @@ export const optionsSchema = z.strictObject({
   maxPendingPerAgent: z.number().int().positive().optional(),
   maxWaitsPerAgent: z.number().int().positive().optional(),
   callbackConcurrency: z.number().int().positive().optional(),
+  callbackLeaseMs: z.number().int().min(30).optional(),
   callbackLookup: fn<CallbackLookup>().optional(),
   expirySweepMs: z.number().int().positive().optional(),
   onError: fn<(error: unknown) => void>().optional(),

@@ -1,7 +1,13 @@
-import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "@safeguards/test-support";
+import {
+  createTestDatabase,
+  eventually,
+  PG_TEST_URL,
+  type TestDatabase,
+} from "@safeguards/test-support";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ActionStore } from "../src/store/action-store.js";
+import { DECISION_AGENT_LOCK_NAMESPACE } from "../src/store/postgres-migrations.js";
 import { createPostgresStore } from "../src/store/postgres-store.js";
 import { decide, file } from "./store-contract.js";
 
@@ -126,6 +132,43 @@ describe.runIf(PG_TEST_URL)("PostgreSQL store under concurrency (two Pools)", ()
       expect(stream.map((x) => x.record.id)).toEqual(["slow", "fast"]);
     } finally {
       await slow.end();
+    }
+  });
+
+  it("orders per agent: one agent's open transition does not hold up another agent's", async () => {
+    await file(a, "x-1", "agent-x");
+    await file(a, "y-1", "agent-y");
+    const held = new pg.Client({ connectionString: db.url });
+    await held.connect();
+    try {
+      const hashes = await held.query<{ x: number; y: number }>(
+        "SELECT hashtext('agent-x') AS x, hashtext('agent-y') AS y",
+      );
+      expect(hashes.rows[0]?.x).not.toBe(hashes.rows[0]?.y);
+      // Agent X's decision lock held by a transaction that has not committed yet.
+      await held.query("BEGIN");
+      await held.query("SELECT pg_advisory_xact_lock($1, hashtext('agent-x'))", [
+        DECISION_AGENT_LOCK_NAMESPACE,
+      ]);
+      let xDone = false;
+      const x = b.transition(decide("x-1")).then((r) => {
+        xDone = true;
+        return r;
+      });
+      // Agent Y's transition completes while X's waits for its agent's lock.
+      expect(await a.transition(decide("y-1"))).toMatchObject({ ok: true });
+      await eventually(async () => {
+        const { rows } = await held.query(
+          "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1",
+          [DECISION_AGENT_LOCK_NAMESPACE],
+        );
+        return rows.length === 1;
+      });
+      expect(xDone).toBe(false);
+      await held.query("COMMIT");
+      expect(await x).toMatchObject({ ok: true });
+    } finally {
+      await held.end();
     }
   });
 

@@ -11,6 +11,8 @@ import type {
   StoredRecord,
   TransitionInput,
 } from "../src/store/action-store.js";
+import { checkAgentTimeout, checkParallelAgentTimeouts } from "./store-agent-timeout-contract.js";
+import { checkCallbackLeases, checkParallelLeases } from "./store-lease-contract.js";
 import { checkCountsAndDecided, checkPendingQuota } from "./store-quota-contract.js";
 
 /** Makes a fresh, initialised, empty store; `dispose` closes and removes it. */
@@ -299,6 +301,18 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       expect(await store.nextExpiry()).toBe(T0 + 2000);
       expect(await store.dueForExpiry(T0 + 5000, 10)).toEqual(["e2", "e3"]);
     });
+
+    it("records an agent's local timeout on its own decided action once, with an audit entry", () =>
+      checkAgentTimeout(store, agent()));
+
+    it("records exactly one of parallel local-timeout reports", () =>
+      checkParallelAgentTimeouts(store, agent()));
+
+    it("leases an owed callback to one owner at a time; leases end, renew and release", () =>
+      checkCallbackLeases(store, agent()));
+
+    it("leases each owed callback exactly once under parallel claims", () =>
+      checkParallelLeases(store, agent()));
 
     it("owes the callback of a decided action with a callback URL until it is settled", async () => {
       const a = agent();

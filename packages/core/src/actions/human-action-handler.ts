@@ -291,20 +291,30 @@ export class HumanActionHandler {
         earlier = undefined;
       }
     }
-    this.#settle(
-      id,
-      earlier ?? { status: ActionStatus.TIMED_OUT, decidedAt: new Date(this.#clock.now()) },
-    );
+    if (earlier) {
+      this.#settle(id, earlier);
+      return;
+    }
+    const decidedAt = new Date(this.#clock.now());
+    // Only a timeout that settled the action here is one the agent will not go back on.
+    if (!this.#settle(id, { status: ActionStatus.TIMED_OUT, decidedAt })) return;
+    try {
+      this.#channel.reportLocalTimeout?.(id, decidedAt);
+    } catch (error) {
+      this.#onError(error, { actionId: id, phase: "expire" });
+    }
   }
 
-  #settle(id: string, decision: ApprovalDecision): void {
+  /** Settles a tracked action; `false` when it was not tracked or already settled. */
+  #settle(id: string, decision: ApprovalDecision): boolean {
     const tracked = this.#pending.get(id);
-    if (!tracked || !settleHumanAction(tracked.action, decision)) return;
+    if (!tracked || !settleHumanAction(tracked.action, decision)) return false;
     this.#untrack(id);
     this.#finished.add(id, tracked.action);
     const status = tracked.action.status;
     for (const waiter of tracked.waiters) waiter.resolve(status);
     const report = (error: unknown) => this.#onError(error, { actionId: id, phase: "callback" });
     for (const callback of tracked.callbacks) runCallback(callback, tracked.action, report);
+    return true;
   }
 }

@@ -42,6 +42,12 @@ export interface ApprovalChannel<Config = never> extends NotificationChannel<Con
   expireRequest(actionId: string): Promise<ApprovalDecision | undefined>;
   /** The request and its decision so far, for resuming after a restart; `undefined` if unknown. */
   getRecord(actionId: string): Promise<ApprovalRecord | undefined>;
+  /**
+   * Optional: the handler timed out locally at `timedOutAt` (the channel gave no decision
+   * from before the deadline), so it will not act on any decision recorded elsewhere. A
+   * channel backed by a shared record tells it (fire and forget); it must never throw.
+   */
+  reportLocalTimeout?(actionId: string, timedOutAt: Date): void;
 }
 
 /** True when `channel` implements {@link ApprovalChannel}. */

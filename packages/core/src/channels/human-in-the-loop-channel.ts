@@ -184,6 +184,21 @@ export class HumanInTheLoopChannel implements ApprovalChannel<HumanInTheLoopChan
     }
   }
 
+  /**
+   * The handler gave up waiting on its own deadline (the inbox could not be reached, or had no
+   * decision for it then): reported to the inbox once it answers (`POST
+   * /actions/{id}/agent-timeout`), so its record and audit show that the agent did not act on
+   * whatever the inbox recorded meanwhile. Never throws; retried with backoff.
+   */
+  reportLocalTimeout(actionId: string, timedOutAt: Date): void {
+    this.#running?.timeouts.report(actionId, timedOutAt);
+  }
+
+  /** Local timeouts not yet reported to the inbox (0 before `initialize`). */
+  get unreportedTimeouts(): number {
+    return this.#running?.timeouts.queued ?? 0;
+  }
+
   /** `GET /actions/{id}`: the request and its decision; `undefined` for 404. Tracks it while pending. */
   async getRecord(actionId: string): Promise<ApprovalRecord | undefined> {
     const running = this.#require();
@@ -230,6 +245,7 @@ export class HumanInTheLoopChannel implements ApprovalChannel<HumanInTheLoopChan
     this.#pending.clear();
     if (!running) return;
     running.stream.close();
+    running.timeouts.close();
     await Promise.all([running.client.close(), ...running.servers.map(closeServer)]);
   }
 

@@ -100,6 +100,21 @@ export const wireDecisionSchema = z.object({
 export type WireDecision = z.infer<typeof wireDecisionSchema>;
 
 /** The action record the inbox answers with. */
+/**
+ * `agent_timeout` of a record (PROTOCOL.md, extensions): the agent gave up waiting at
+ * `timed_out_at` (its own deadline, while it could not reach the inbox) and so did not act on
+ * the decision; it told the inbox at `reported_at`.
+ */
+export const agentTimeoutSchema = z.object({
+  timed_out_at: isoDate,
+  reported_at: isoDate,
+});
+export type AgentTimeout = z.infer<typeof agentTimeoutSchema>;
+
+/** Body of `POST /actions/{id}/agent-timeout` (agent): when its own deadline passed. */
+export const agentTimeoutBodySchema = z.strictObject({ timed_out_at: isoDate });
+export type AgentTimeoutBody = z.infer<typeof agentTimeoutBodySchema>;
+
 export const actionRecordSchema = z.object({
   id: actionIdSchema,
   status: statusSchema,
@@ -114,6 +129,8 @@ export const actionRecordSchema = z.object({
   created_at: isoDate,
   expires_at: isoDate,
   decision: wireDecisionSchema.nullable(),
+  /** Absent (or null) unless the agent reported that it timed out locally. */
+  agent_timeout: agentTimeoutSchema.nullable().optional(),
   review_url: z.string().optional(),
 });
 export type ActionRecord = z.infer<typeof actionRecordSchema>;
@@ -165,6 +182,7 @@ export const WireErrorCode = {
   CALLBACK_URL_NOT_ALLOWED: "callback_url_not_allowed",
   TOO_MANY_PENDING: "too_many_pending",
   TOO_MANY_WAITS: "too_many_waits",
+  STILL_PENDING: "still_pending",
   INTERNAL: "internal_error",
 } as const;
 export type WireErrorCode = (typeof WireErrorCode)[keyof typeof WireErrorCode];

@@ -25,6 +25,7 @@ export const WIRE_ERROR_STATUS: Record<WireErrorCode, number> = {
   [WireErrorCode.CALLBACK_URL_NOT_ALLOWED]: 422,
   [WireErrorCode.TOO_MANY_PENDING]: 429,
   [WireErrorCode.TOO_MANY_WAITS]: 429,
+  [WireErrorCode.STILL_PENDING]: 409,
   [WireErrorCode.INTERNAL]: 500,
 };
 
@@ -46,6 +47,7 @@ export const ERROR_CODE_OF_WIRE: Record<WireErrorCode, ErrorCode> = {
   [WireErrorCode.CALLBACK_URL_NOT_ALLOWED]: ErrorCode.INVALID_ARGUMENT,
   [WireErrorCode.TOO_MANY_PENDING]: ErrorCode.QUOTA_EXCEEDED,
   [WireErrorCode.TOO_MANY_WAITS]: ErrorCode.QUOTA_EXCEEDED,
+  [WireErrorCode.STILL_PENDING]: ErrorCode.CONFLICT,
   [WireErrorCode.INTERNAL]: ErrorCode.PROTOCOL,
 };
 

@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import { InboxError } from "../inbox/inbox-error.js";
+import { agentTimeout } from "./agent-timeout.js";
 import { cancel } from "./cancel.js";
 import type { HttpContext } from "./context.js";
 import { decide } from "./decide.js";
@@ -45,6 +46,8 @@ export function createApp(ctx: HttpContext, options: CreateAppOptions): Hono {
   app.all(`${api}/actions/:id/decision`, notAllowed);
   app.post(`${api}/actions/:id/cancel`, cancel(ctx));
   app.all(`${api}/actions/:id/cancel`, notAllowed);
+  app.post(`${api}/actions/:id/agent-timeout`, agentTimeout(ctx));
+  app.all(`${api}/actions/:id/agent-timeout`, notAllowed);
   app.notFound(() => errorResponse("not_found", "No such endpoint"));
   app.onError(createErrorHandler(options.onError));
   return app;

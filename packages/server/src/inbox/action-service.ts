@@ -24,6 +24,7 @@ import type {
   StoredAction,
   StoredRecord,
 } from "../store/action-store.js";
+import { reportAgentTimeout } from "./agent-timeout-report.js";
 import type { CallbackUrlCheck } from "./callback-allowlist.js";
 import type { CallbackSender } from "./callback-sender.js";
 import type { DecisionNotifier } from "./decision-notifier.js";
@@ -97,6 +98,8 @@ export interface ActionService {
     guard?: DecisionGuard,
   ): Promise<StoredAction>;
   cancel(id: string, agentId: string): Promise<StoredAction>;
+  /** Records that the agent timed out locally on its own decided action (see `agent-timeout-report`). */
+  reportAgentTimeout(id: string, agentId: string, timedOutAt: string): Promise<StoredAction>;
   /** Times out a pending action (no-op when it is already terminal). */
   expire(id: string): Promise<void>;
 }
@@ -295,6 +298,9 @@ export function createActionService(options: ActionServiceOptions): ActionServic
       if (result.ok) return result.action;
       return refuseSettled(result.action ?? action);
     },
+
+    reportAgentTimeout: (id, agentId, timedOutAt) =>
+      reportAgentTimeout({ store, get, now: () => clock.now() }, id, agentId, timedOutAt),
 
     async cancel(id, agentId) {
       const action = await store.get(id);

@@ -16,7 +16,10 @@
  * - the audit log is append-only and records every transition with actor and time;
  * - a terminal transition of an action with a `callback_url` marks its callback pending, in
  *   the same transaction, until the inbox records it delivered or given up, so callbacks
- *   still owed survive a restart of the inbox.
+ *   still owed survive a restart of the inbox;
+ * - an owed callback is sent by the instance holding its lease (`leaseCallbacks`): a lease is
+ *   taken atomically and only when the callback has none or its lease has expired, so two live
+ *   instances never hold the same one, and a dead instance's leases lapse for others to take.
  */
 import type { protocol, TerminalStatus } from "@safeguards/core";
 import type { ReviewerStateStore } from "./reviewer-state.js";
@@ -95,6 +98,19 @@ export interface TransitionInput {
 /** How delivering a decided action's callback ended. */
 export type CallbackOutcome = "delivered" | "failed";
 
+/** Query of {@link ActionStore.leaseCallbacks}. */
+export interface CallbackLeaseQuery {
+  /** Who takes the leases: one id per inbox instance. */
+  owner: string;
+  /** Now (ms since the epoch): a lease ending at or before it has expired. */
+  nowMs: number;
+  /** When the leases taken end unless renewed (ms since the epoch). */
+  untilMs: number;
+  limit: number;
+  /** Only this action's callback (the deciding instance leasing what it just decided). */
+  actionId?: string;
+}
+
 /** Why {@link ActionStore.transition} did not apply. */
 export type TransitionRefusal = "not_found" | "not_pending" | "expired";
 
@@ -146,7 +162,45 @@ export interface AuditEntry {
   actor: string;
   /** ISO 8601 time of the transition. */
   at: string;
+  /**
+   * What happened when it is not a status change (`fromStatus` = `toStatus`):
+   * `agent_timeout`, the agent reported that it timed out locally and did not act on the
+   * decision. Absent for transitions.
+   */
+  event?: AuditEvent;
 }
+
+/** Audit entries that are not status changes. */
+export type AuditEvent = "agent_timeout";
+
+/** Input of {@link ActionStore.recordAgentTimeout}. */
+export interface AgentTimeoutInput {
+  id: string;
+  /** The reporting agent: another agent's action is `not_found`. */
+  agentId: string;
+  /** ISO 8601 time the agent's own deadline passed. */
+  timedOutAt: string;
+  /** ISO 8601 time of the report (the audit entry's time). */
+  at: string;
+}
+
+/** Answer of {@link ActionStore.recordAgentTimeout}. */
+export type AgentTimeoutResult =
+  | {
+      ok: true;
+      /** `false` when the same report was already recorded (nothing written). */
+      recorded: boolean;
+      action: StoredAction;
+    }
+  | {
+      ok: false;
+      /**
+       * `still_pending`: nothing to report on yet; `conflict`: another time was already
+       * reported (the record keeps the first).
+       */
+      reason: "not_found" | "still_pending" | "conflict";
+      action?: StoredAction;
+    };
 
 /**
  * Persistence of actions, decisions and the audit log. All methods are async so that
@@ -202,6 +256,23 @@ export interface ActionStore {
    * outside this package: without it the inbox keeps them in process memory.
    */
   slackMessages?(): SlackMessageStore;
+  /**
+   * Leases owed callbacks to `owner` until `untilMs`, atomically (across processes sharing the
+   * database): only those without a lease or whose lease ended at or before `nowMs`. Answers
+   * the ones leased now, oldest decision first; one leased by anyone (even `owner`) and not
+   * expired is not answered again.
+   */
+  leaseCallbacks(query: CallbackLeaseQuery): Promise<StoredAction[]>;
+  /** Extends `owner`'s leases of callbacks still owed to `untilMs`; answers how many. */
+  renewCallbackLeases(owner: string, untilMs: number): Promise<number>;
+  /** Ends `owner`'s leases of callbacks still owed, so another instance takes them at once. */
+  releaseCallbackLeases(owner: string): Promise<void>;
+  /**
+   * Records on a terminal action that its agent timed out locally (`record.agent_timeout`)
+   * and appends an `agent_timeout` audit entry, atomically and once: the same report again
+   * writes nothing, another time is a `conflict`.
+   */
+  recordAgentTimeout(input: AgentTimeoutInput): Promise<AgentTimeoutResult>;
   /** Releases resources (connections, file handles). */
   close(): Promise<void>;
   /**
@@ -211,3 +282,13 @@ export interface ActionStore {
    */
   reviewerState?: ReviewerStateStore;
 }
+
+/** The owed-callback part of {@link ActionStore} (one file per SQL store implements it). */
+export type CallbackState = Pick<
+  ActionStore,
+  | "pendingCallbacks"
+  | "settleCallback"
+  | "leaseCallbacks"
+  | "renewCallbackLeases"
+  | "releaseCallbackLeases"
+>;

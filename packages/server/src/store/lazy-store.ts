@@ -44,6 +44,11 @@ export function lazyStore(load: () => Promise<ActionStore>): ActionStore {
     pendingCallbacks: async (limit) => (inner ?? (await get())).pendingCallbacks(limit),
     settleCallback: async (actionId, outcome) =>
       (inner ?? (await get())).settleCallback(actionId, outcome),
+    recordAgentTimeout: async (input) => (inner ?? (await get())).recordAgentTimeout(input),
+    leaseCallbacks: async (query) => (inner ?? (await get())).leaseCallbacks(query),
+    renewCallbackLeases: async (owner, untilMs) =>
+      (inner ?? (await get())).renewCallbackLeases(owner, untilMs),
+    releaseCallbackLeases: async (owner) => (inner ?? (await get())).releaseCallbackLeases(owner),
     async close() {
       if (!loading) return;
       const store = await loading.catch(() => undefined);

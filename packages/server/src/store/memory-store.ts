@@ -17,6 +17,7 @@ import type {
   TransitionInput,
   TransitionResult,
 } from "./action-store.js";
+import { agentTimeoutStep } from "./agent-timeout.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
 import { createMemoryReviewerState } from "./memory-reviewer-state.js";
 import { createMemorySlackMessages } from "./slack-message-store.js";
@@ -26,6 +27,8 @@ interface Row {
   action: StoredAction;
   /** Set by a terminal transition when the action has a callback URL. */
   callback?: "pending" | CallbackOutcome;
+  /** Who holds the owed callback's lease, and until when (ms). */
+  lease?: { owner: string; until: number };
 }
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -116,6 +119,53 @@ export function createMemoryStore(): ActionStore {
     async settleCallback(actionId, outcome) {
       const row = rows.get(actionId);
       if (row?.callback === "pending") row.callback = outcome;
+    },
+
+    async leaseCallbacks(query) {
+      const leased = [...rows.values()]
+        .filter(
+          (r) =>
+            r.callback === "pending" &&
+            (query.actionId === undefined || r.action.record.id === query.actionId) &&
+            (r.lease === undefined || r.lease.until <= query.nowMs),
+        )
+        .sort((a, b) => (a.action.decisionSeq ?? 0) - (b.action.decisionSeq ?? 0))
+        .slice(0, query.limit);
+      for (const r of leased) r.lease = { owner: query.owner, until: query.untilMs };
+      return leased.map((r) => clone(r.action));
+    },
+
+    async renewCallbackLeases(owner, untilMs) {
+      let renewed = 0;
+      for (const r of rows.values()) {
+        if (r.callback !== "pending" || r.lease?.owner !== owner) continue;
+        r.lease.until = untilMs;
+        renewed += 1;
+      }
+      return renewed;
+    },
+
+    async releaseCallbackLeases(owner) {
+      for (const r of rows.values()) {
+        if (r.callback === "pending" && r.lease?.owner === owner) delete r.lease;
+      }
+    },
+
+    async recordAgentTimeout(input) {
+      const row = rows.get(input.id);
+      const step = agentTimeoutStep(row && clone(row.action), input);
+      if ("answer" in step) return step.answer;
+      if (!row) throw new Error("unreachable: a record without its row");
+      row.action.record = step.record;
+      appendAudit({
+        actionId: input.id,
+        fromStatus: step.record.status,
+        toStatus: step.record.status,
+        actor: `agent:${input.agentId}`,
+        at: input.at,
+        event: "agent_timeout",
+      });
+      return { ok: true, recorded: true, action: clone(row.action) };
     },
 
     async transition(input: TransitionInput): Promise<TransitionResult> {

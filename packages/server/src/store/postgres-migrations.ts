@@ -20,8 +20,17 @@ export interface PostgresMigration {
 export const ADVISORY_LOCK_NAMESPACE = 0x5afe9d;
 /** Second advisory-lock key held while migrating. */
 export const MIGRATION_LOCK_KEY = 1;
-/** Second advisory-lock key held from `nextval('decision_seq')` to COMMIT. */
+/**
+ * Second advisory-lock key once held database-wide from `nextval('decision_seq')` to COMMIT
+ * (schema versions 1-5); from version 6 the lock is per agent ({@link DECISION_AGENT_LOCK_NAMESPACE}).
+ */
 export const DECISION_LOCK_KEY = 2;
+/**
+ * First key of the per-agent decision locks (the second is `hashtext(agent_id)`): held from
+ * `nextval('decision_seq')` to COMMIT, so each agent's decision numbers become visible in
+ * order. Two agents whose ids hash alike only wait for each other.
+ */
+export const DECISION_AGENT_LOCK_NAMESPACE = 0x5afe_0003;
 
 /** The schema, oldest first. */
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
@@ -166,6 +175,54 @@ CREATE TABLE reviewer_sign_in_failures (
   expires_ms       BIGINT NOT NULL
 );
 CREATE INDEX reviewer_sign_in_failures_expiry ON reviewer_sign_in_failures (expires_ms);
+`,
+  },
+  {
+    version: 6,
+    name: "decision ordering lock per agent, not per database",
+    sql: `
+-- As version 2, but the ordering lock is the action's agent's, not one for the database: a
+-- /decisions cursor only reads one agent's stream, so numbers need to become visible in
+-- order within each agent only, and two agents' transitions no longer wait for each other.
+-- agent_id never changes, so reading it before the lock is safe.
+CREATE OR REPLACE FUNCTION safeguards_decide(p_id TEXT, p_status TEXT, p_record TEXT,
+  p_not_expired_at BIGINT, p_actor TEXT, p_at TEXT) RETURNS BIGINT LANGUAGE plpgsql AS $$
+DECLARE
+  v_seq BIGINT;
+  v_agent TEXT;
+BEGIN
+  SELECT agent_id INTO v_agent FROM actions WHERE id = p_id;
+  IF v_agent IS NULL THEN
+    RETURN NULL;
+  END IF;
+  PERFORM pg_advisory_xact_lock(${DECISION_AGENT_LOCK_NAMESPACE}, hashtext(v_agent));
+  UPDATE actions SET status = p_status, record = p_record, decision_seq = nextval('decision_seq'),
+      callback_state = CASE WHEN callback_url IS NULL THEN NULL ELSE 'pending' END
+    WHERE id = p_id AND status = 'pending' AND expires_ms > p_not_expired_at
+    RETURNING decision_seq INTO v_seq;
+  IF v_seq IS NOT NULL THEN
+    INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
+      VALUES (p_id, 'pending', p_status, p_actor, p_at);
+  END IF;
+  RETURN v_seq;
+END $$;
+`,
+  },
+  {
+    version: 7,
+    name: "leases of owed callbacks",
+    sql: `
+-- The inbox instance sending an owed callback, and until when (ms) its lease holds.
+ALTER TABLE actions ADD COLUMN callback_lease_owner TEXT;
+ALTER TABLE actions ADD COLUMN callback_lease_until BIGINT;
+`,
+  },
+  {
+    version: 8,
+    name: "audit entries that are not status changes (agent_timeout)",
+    sql: `
+-- Set for entries that are not status changes (from_status = to_status), e.g. 'agent_timeout'.
+ALTER TABLE audit_log ADD COLUMN event TEXT;
 `,
   },
 ];

@@ -23,6 +23,8 @@ import { InvalidConfigError } from "@safeguards/core";
 import pg from "pg";
 import type {
   ActionStore,
+  AgentTimeoutInput,
+  AgentTimeoutResult,
   AuditEntry,
   CreateResult,
   ListPage,
@@ -32,7 +34,9 @@ import type {
   TransitionInput,
   TransitionResult,
 } from "./action-store.js";
+import { agentTimeoutStep } from "./agent-timeout.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
+import { COLS, postgresCallbackState, unstorable } from "./postgres-callbacks.js";
 import { migratePostgres } from "./postgres-migrations.js";
 import { createPostgresReviewerState } from "./postgres-reviewer-state.js";
 import { createPostgresSlackMessages } from "./postgres-slack-messages.js";
@@ -58,14 +62,6 @@ export interface PostgresStoreOptions {
   /** Run schema migrations in `init()`. @default true */
   migrate?: boolean;
 }
-
-const COLS = "seq, record, request_hash, callback_url, decision_seq";
-
-/**
- * PostgreSQL text cannot hold U+0000 (the query fails), and no stored id or agent id holds
- * one, so a lookup key with it matches nothing (a hostile URL must not cause a 500).
- */
-const unstorable = (value: string | undefined) => value?.includes("\u0000") === true;
 
 /**
  * First key of the per-agent advisory locks of quota-checked filings (the second is a hash of
@@ -169,6 +165,35 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
     return { ok: true, action: { ...current, record, decisionSeq: Number(seq) } };
   };
 
+  /**
+   * One statement: the record changes only while terminal and without a report, and the
+   * audit entry is written with it (or neither is).
+   */
+  const recordAgentTimeout = async (input: AgentTimeoutInput): Promise<AgentTimeoutResult> => {
+    const read = async () => {
+      const row = await getRow(pool, input.id);
+      return agentTimeoutStep(row && actionFromRow(row), input);
+    };
+    const step = await read();
+    if ("answer" in step) return step.answer;
+    const { rowCount } = await pool.query(
+      `WITH upd AS (
+         UPDATE actions SET record = $2 WHERE id = $1 AND status <> 'pending'
+           AND (record::jsonb ->> 'agent_timeout') IS NULL
+         RETURNING id, status)
+       INSERT INTO audit_log (action_id, from_status, to_status, actor, at, event)
+       SELECT id, status, status, $3, $4, 'agent_timeout' FROM upd`,
+      [input.id, JSON.stringify(step.record), `agent:${input.agentId}`, input.at],
+    );
+    if (rowCount === 0) {
+      const again = await read();
+      return "answer" in again ? again.answer : { ok: false, reason: "conflict" };
+    }
+    const row = await getRow(pool, input.id);
+    if (!row) throw new Error(`action ${input.id} vanished`);
+    return { ok: true, recorded: true, action: actionFromRow(row) };
+  };
+
   const list = async (query: ListQuery): Promise<ListPage> => {
     if (unstorable(query.agentId) || unstorable(query.status)) {
       return { actions: [], nextCursor: null };
@@ -219,6 +244,7 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
     },
     list,
     transition,
+    recordAgentTimeout,
     async decisionsSince(query) {
       if (unstorable(query.agentId)) return [];
       const { rows } = await pool.query<ActionRow>(
@@ -266,20 +292,7 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
       );
       return rows.map(countFromRow);
     },
-    async pendingCallbacks(limit) {
-      const { rows } = await pool.query<ActionRow>(
-        `SELECT ${COLS} FROM actions WHERE callback_state = 'pending'
-         ORDER BY decision_seq LIMIT $1`,
-        [limit],
-      );
-      return rows.map(actionFromRow);
-    },
-    async settleCallback(actionId, outcome) {
-      await pool.query(
-        "UPDATE actions SET callback_state = $1 WHERE id = $2 AND callback_state = 'pending'",
-        [outcome, actionId],
-      );
-    },
+    ...postgresCallbackState(pool),
     async close() {
       if (closed) return;
       closed = true;

@@ -29,6 +29,8 @@ export interface AuditRow {
   to_status: string;
   actor: string;
   at: string;
+  /** Null for transitions (and absent from rows written before the column existed). */
+  event?: string | null;
 }
 
 /** The stored action a row holds. */
@@ -50,6 +52,7 @@ export function auditEntryFromRow(row: AuditRow): AuditEntry {
     toStatus: row.to_status as AuditEntry["toStatus"],
     actor: row.actor,
     at: row.at,
+    ...(row.event ? { event: row.event as AuditEntry["event"] & string } : {}),
   };
 }
 
@@ -89,3 +92,7 @@ export function countFromRow(row: CountRow): PendingCount {
     count: Number(row.n),
   };
 }
+
+/** Sorts stored actions oldest decision first (`RETURNING` promises no order). */
+export const byDecisionSeq = (a: StoredAction, b: StoredAction) =>
+  (a.decisionSeq ?? 0) - (b.decisionSeq ?? 0);

@@ -1,7 +1,7 @@
 /**
  * @module store/sqlite-reviewer-state
  * The {@link ReviewerStateStore} of the SQLite store, on its connection and its group
- * commit (tables of schema version 4, `sqlite-schema.ts`). Every write runs in the shared
+ * commit (tables of schema version 5, `sqlite-schema.ts`). Every write runs in the shared
  * `BEGIN IMMEDIATE` transaction, so it is atomic across the processes on one file: a token
  * insert that finds the token already there wrote nothing, and a counter update reads and
  * writes its rows with no other writer in between.

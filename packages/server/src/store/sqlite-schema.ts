@@ -1,6 +1,6 @@
 /**
  * @module store/sqlite-schema
- * Schema (version 5) of the SQLite store, and the migration of older files to it.
+ * Schema (version 7) of the SQLite store, and the migration of older files to it.
  *
  * Every state change of an action is ONE statement: the `INSERT` or `UPDATE` of the
  * `actions` row names its actor and time (`changed_by`, `changed_at`), and triggers append
@@ -10,6 +10,12 @@
  * Statements that change `status` MUST set `changed_by` and `changed_at` (otherwise the
  * trigger would copy the previous change's values; `actor` is NOT NULL, so an insert
  * without them fails).
+ *
+ * Version 7 (from 6): `audit_log.event`, set for entries that are not status changes
+ * (`agent_timeout`, written by the store itself, not by a trigger).
+ *
+ * Version 6 (from 5): `callback_lease_owner` and `callback_lease_until` (ms), the lease an
+ * inbox instance holds on an owed callback while it sends it (`leaseCallbacks`).
  *
  * Version 5 (from 4): the reviewer state (`sqlite-reviewer-state.ts`): revoked sessions,
  * per-reviewer session cut-offs and credential fingerprints, used email-link tokens and
@@ -32,7 +38,7 @@ import { InvalidConfigError } from "@safeguards/core";
 import type Database from "better-sqlite3";
 
 /** `PRAGMA user_version` of a file with the current schema. */
-export const SQLITE_SCHEMA_VERSION = 5;
+export const SQLITE_SCHEMA_VERSION = 7;
 
 const AUDIT_TRIGGERS = `
 CREATE TRIGGER IF NOT EXISTS actions_audit_insert AFTER INSERT ON actions
@@ -136,12 +142,25 @@ CREATE TABLE reviewer_sign_in_failures (
 CREATE INDEX reviewer_sign_in_failures_expiry ON reviewer_sign_in_failures (expires_ms);
 `;
 
+/** From version 5: the lease of an owed callback (who sends it, until when). */
+const MIGRATE_V5_TO_V6 = `
+ALTER TABLE actions ADD COLUMN callback_lease_owner TEXT;
+ALTER TABLE actions ADD COLUMN callback_lease_until INTEGER;
+`;
+
+/** From version 6: audit entries that are not status changes. */
+const MIGRATE_V6_TO_V7 = `
+ALTER TABLE audit_log ADD COLUMN event TEXT;
+`;
+
 /** The step from each version to the next. */
 const STEPS: Record<number, string> = {
   1: MIGRATE_V1_TO_V2,
   2: MIGRATE_V2_TO_V3,
   3: MIGRATE_V3_TO_V4,
   4: MIGRATE_V4_TO_V5,
+  5: MIGRATE_V5_TO_V6,
+  6: MIGRATE_V6_TO_V7,
 };
 
 /**

@@ -13,6 +13,8 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type {
   ActionStore,
+  AgentTimeoutInput,
+  AgentTimeoutResult,
   AuditEntry,
   CreateResult,
   ListQuery,
@@ -22,6 +24,7 @@ import type {
   TransitionInput,
   TransitionResult,
 } from "./action-store.js";
+import { agentTimeoutStep } from "./agent-timeout.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
 import {
   type ActionRow,
@@ -32,6 +35,7 @@ import {
   countFromRow,
   insertValues,
 } from "./sql-rows.js";
+import { sqliteCallbackState } from "./sqlite-callbacks.js";
 import { watchCheckpoints } from "./sqlite-checkpointer.js";
 import { createGroupCommit } from "./sqlite-group-commit.js";
 import { createSqliteReviewerState } from "./sqlite-reviewer-state.js";
@@ -140,11 +144,14 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     nextExpiry: db.prepare<[], { at: number | null }>(
       "SELECT MIN(expires_ms) AS at FROM actions WHERE status = 'pending'",
     ),
-    pendingCallbacks: db.prepare<[number], ActionRow>(
-      `SELECT ${cols} FROM actions WHERE callback_state = 'pending' ORDER BY decision_seq LIMIT ?`,
+    // Only a terminal record without a report changes (the status trigger does not fire).
+    setAgentTimeout: db.prepare<[string, string]>(
+      `UPDATE actions SET record = ? WHERE id = ? AND status <> 'pending'
+         AND json_extract(record, '$.agent_timeout') IS NULL`,
     ),
-    settleCallback: db.prepare<[string, string]>(
-      "UPDATE actions SET callback_state = ? WHERE id = ? AND callback_state = 'pending'",
+    auditEvent: db.prepare<[string, string, string, string, string, string]>(
+      `INSERT INTO audit_log (action_id, from_status, to_status, actor, at, event)
+       VALUES (?, ?, ?, ?, ?, ?)`,
     ),
     pendingCounts: db.prepare<[], CountRow>(
       `SELECT agent_id, json_extract(record, '$.action.name') AS tool,
@@ -216,6 +223,26 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     };
   };
 
+  /** Runs inside a group commit (in a savepoint: two statements). */
+  const recordAgentTimeout = (input: AgentTimeoutInput): AgentTimeoutResult => {
+    const read = () => {
+      const row = q.get.get(input.id);
+      return agentTimeoutStep(row && actionFromRow(row), input);
+    };
+    const step = read();
+    if ("answer" in step) return step.answer;
+    if (q.setAgentTimeout.run(JSON.stringify(step.record), input.id).changes === 0) {
+      const again = read();
+      return "answer" in again ? again.answer : { ok: false, reason: "conflict" };
+    }
+    const { status } = step.record;
+    const actor = `agent:${input.agentId}`;
+    q.auditEvent.run(input.id, status, status, actor, input.at, "agent_timeout");
+    const row = q.get.get(input.id);
+    if (!row) throw new Error(`action ${input.id} vanished`);
+    return { ok: true, recorded: true, action: actionFromRow(row) };
+  };
+
   const list = (query: ListQuery) => {
     const before = decodeListCursor(query.cursor);
     const where: string[] = [];
@@ -284,14 +311,10 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     async pendingCounts() {
       return q.pendingCounts.all().map(countFromRow);
     },
-    async pendingCallbacks(limit) {
-      return q.pendingCallbacks.all(limit).map(actionFromRow);
+    recordAgentTimeout(input) {
+      return groupCommit.run(() => recordAgentTimeout(input));
     },
-    settleCallback(actionId, outcome) {
-      return groupCommit.run(() => void q.settleCallback.run(outcome, actionId), {
-        singleStatement: true,
-      });
-    },
+    ...sqliteCallbackState(db, groupCommit),
     async close() {
       if (!db.open) return;
       unwatch();

@@ -58,8 +58,16 @@ export function decider(record: StoredRecord): string {
 
 /** The audit trail as a list. */
 export function auditTrail(entries: AuditEntry[]): SafeHtml {
-  return html`<ol class="audit">${entries.map(
-    (e) =>
-      html`<li><time datetime="${e.at}">${e.at}</time> <code>${e.fromStatus ?? "(new)"}</code> → <code>${e.toStatus}</code> by <strong>${e.actor}</strong></li>`,
+  return html`<ol class="audit">${entries.map((e) =>
+    e.event === "agent_timeout"
+      ? html`<li class="audit-agent-timeout"><time datetime="${e.at}">${e.at}</time> <code>agent_timeout</code>: the agent did not act on the decision (it had timed out locally), reported by <strong>${e.actor}</strong></li>`
+      : html`<li><time datetime="${e.at}">${e.at}</time> <code>${e.fromStatus ?? "(new)"}</code> → <code>${e.toStatus}</code> by <strong>${e.actor}</strong></li>`,
   )}</ol>`;
+}
+
+/** The notice that the agent did not act on the decision (it timed out locally), if it said so. */
+export function agentTimeoutNotice(record: StoredRecord): SafeHtml | string {
+  const reported = record.agent_timeout;
+  if (!reported) return "";
+  return html`<p class="agent-timeout" role="note"><strong>The agent did not act on this decision.</strong> It gave up waiting at <time datetime="${reported.timed_out_at}">${reported.timed_out_at}</time> (its own deadline passed before it heard a decision, e.g. while it could not reach the inbox) and reported this at <time datetime="${reported.reported_at}">${reported.reported_at}</time>.</p>`;
 }

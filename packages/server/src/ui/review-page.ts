@@ -6,7 +6,14 @@
  * JSON data block (never executed).
  */
 import type { AuditEntry, StoredRecord } from "../store/action-store.js";
-import { argsTable, auditTrail, decider, severityBadge, timeLeft } from "./action-view.js";
+import {
+  agentTimeoutNotice,
+  argsTable,
+  auditTrail,
+  decider,
+  severityBadge,
+  timeLeft,
+} from "./action-view.js";
 import { html, jsonData } from "./html.js";
 import { layout, type PageContext } from "./layout.js";
 
@@ -31,6 +38,7 @@ ${
   decision
     ? html`<section class="decision"><h2>Decision</h2>
 <p><strong>${record.status}</strong> by <strong class="decider">${decider(record)}</strong> at <time datetime="${decision.decided_at}">${decision.decided_at}</time></p>
+${agentTimeoutNotice(record)}
 ${decision.comments ? html`<p>Reason / comments: <q class="comments">${decision.comments}</q></p>` : ""}
 ${decision.response_data ? argsTable(decision.response_data, "Changed fields") : ""}
 </section>`

@@ -4,12 +4,15 @@
  * SIGKILLed and started again (twice, one each), PostgreSQL is restarted (`pg_ctl restart -m
  * fast`), the agents' connections are cut mid-wait (twice), and callbacks are delayed,
  * duplicated and failed on purpose by a relay. Afterwards: nothing lost, nothing decided
- * twice, nothing run without approval, the audit log agrees, nothing pending.
+ * twice, nothing run without approval, the audit log agrees, nothing pending, and a
+ * `/decisions` reader per agent that followed its cursor throughout saw each of that agent's
+ * decisions exactly once (no cursor skipped one; decisions are ordered per agent).
  */
 
 import { PG_TEST_URL } from "@safeguards/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CallbackRelay, startCallbackRelay } from "./callback-relay.js";
+import { decidedIds, watchDecisions } from "./cursor-watch.js";
 import { type InboxProcess, startInboxProcess } from "./inbox-process.js";
 import { checkInvariants, waitUntilNothingPending } from "./invariants.js";
 import { Ledger } from "./ledger.js";
@@ -17,6 +20,7 @@ import { startTcpBalancer, type TcpBalancer } from "./net-faults.js";
 import { type PgCluster, startPgCluster } from "./pg-cluster.js";
 import { FAULT_ACTIONS, SEED, seededRandom, sleep } from "./reliability-env.js";
 import {
+  agentKey,
   SOAK_REVIEWER_TOKEN,
   SOAK_SECRET,
   type SoakAgent,
@@ -113,6 +117,9 @@ describe.runIf(PG_TEST_URL)(
         [0.65, () => kill(1)],
         [0.8, cut],
       ];
+      const watchers = Array.from({ length: AGENTS }, (_, i) =>
+        watchDecisions(() => live().map((p) => p.url), agentKey(i).key),
+      );
       let faults = Promise.resolve();
       const started = performance.now();
       await runSoak({
@@ -141,6 +148,14 @@ describe.runIf(PG_TEST_URL)(
       expect(agents.map((a) => a.handler.pendingCount)).toEqual(agents.map(() => 0));
       await waitUntilNothingPending(databaseUrl, 45_000);
       const verdict = await checkInvariants(databaseUrl, ledger, { exactlyOneReviewerWin: false });
+      for (const [i, watcher] of watchers.entries()) {
+        const seen = await watcher.stop();
+        expect(watcher.problems).toEqual([]);
+        expect(seen.length).toBe(new Set(seen).size); // none twice
+        expect([...seen].sort()).toEqual(
+          (await decidedIds(databaseUrl, agentKey(i).agentId)).sort(),
+        );
+      }
       ledger.figures.faults["callbacks delayed (ms total)"] = relay.stats.delayedMs;
       ledger.figures.faults["callbacks duplicated"] = relay.stats.duplicated;
       ledger.figures.faults["callbacks failed on purpose"] = relay.stats.failedOnPurpose;
@@ -156,6 +171,7 @@ describe.runIf(PG_TEST_URL)(
         callbacksReplayedIgnored: replayed,
         finalStates: verdict.byStatus,
         auditEntries: verdict.auditEntries,
+        agentTimeoutsReported: verdict.agentTimeouts,
         problems: verdict.problems.length,
       });
       expect(verdict.problems.slice(0, 20)).toEqual([]);

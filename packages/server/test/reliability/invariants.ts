@@ -21,6 +21,7 @@ interface AuditRow {
   from_status: string | null;
   to_status: string;
   actor: string;
+  event: string | null;
 }
 
 /** Problems found (empty when every invariant holds) and counts by final state. */
@@ -28,6 +29,8 @@ export interface Verdict {
   problems: string[];
   byStatus: Record<string, number>;
   auditEntries: number;
+  /** Local timeouts the agents reported (`agent_timeout` audit entries). */
+  agentTimeouts: number;
 }
 
 /** Checks the ledger against the database at `url`. */
@@ -44,7 +47,7 @@ export async function checkInvariants(
     rows = (await client.query<Row>("SELECT id, status, record, decision_seq FROM actions")).rows;
     audit = (
       await client.query<AuditRow>(
-        "SELECT action_id, from_status, to_status, actor FROM audit_log ORDER BY seq",
+        "SELECT action_id, from_status, to_status, actor, event FROM audit_log ORDER BY seq",
       )
     ).rows;
   } finally {
@@ -76,7 +79,15 @@ export async function checkInvariants(
     } else if (terminal[0]?.to_status !== row.status) {
       say(`audit log says ${terminal[0]?.to_status}`);
     }
-    if (trail.length !== created.length + terminal.length) say("unexpected audit entries");
+    // An agent that timed out locally (the inbox unreachable at its deadline) reports it once.
+    const reports = trail.filter((a) => a.event === "agent_timeout");
+    if (reports.length > 1) say(`${reports.length} agent_timeout entries`);
+    if (reports.length > 0 && entry.waited !== "timed_out") {
+      say(`agent_timeout reported but the agent's wait resolved with ${entry.waited}`);
+    }
+    if (trail.length !== created.length + terminal.length + reports.length) {
+      say("unexpected audit entries");
+    }
     if (entry.waited !== row.status) say(`the agent's wait resolved with ${entry.waited}`);
     if (entry.heard.length !== 1 || entry.heard[0] !== row.status) {
       say(`the agent heard [${entry.heard.join(", ")}]`);
@@ -111,7 +122,8 @@ export async function checkInvariants(
     (n, e) => n + e.executions.length,
     0,
   );
-  return { problems, byStatus, auditEntries: audit.length };
+  const agentTimeouts = audit.filter((a) => a.event === "agent_timeout").length;
+  return { problems, byStatus, auditEntries: audit.length, agentTimeouts };
 }
 
 function checkExecutions(

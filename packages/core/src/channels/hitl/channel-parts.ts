@@ -2,7 +2,8 @@
  * @module hitl/channel-parts
  * Builds what an initialised `HumanInTheLoopChannel` runs on: the inbox client, the one
  * decision stream and, with `callbackUrl`, the callback receiver, whose callbacks only wake
- * a read of the record from the inbox (`callback-wakeup`).
+ * a read of the record from the inbox (`callback-wakeup`), and the reporter of local
+ * timeouts (`timeout-reporter`).
  */
 import type { Server } from "node:http";
 import type * as protocol from "../../protocol/index.js";
@@ -13,12 +14,15 @@ import { createCallbackWakeup } from "./callback-wakeup.js";
 import { DecisionStream } from "./decision-stream.js";
 import type { HitlConfig } from "./hitl-config.js";
 import { InboxClient } from "./inbox-client.js";
+import { createTimeoutReporter, type TimeoutReporter } from "./timeout-reporter.js";
 
 /** The running parts of one channel. */
 export interface ChannelParts {
   config: HitlConfig;
   client: InboxClient;
   stream: DecisionStream;
+  /** Reports the handler's local timeouts once the inbox answers. */
+  timeouts: TimeoutReporter;
   callbacks?: CallbackListener;
   /** Callback servers started by `listenForCallbacks` (closed on shutdown). */
   servers: Server[];
@@ -71,7 +75,14 @@ export function createChannelParts(config: HitlConfig, options: ChannelPartsOpti
     onError: (error) => options.onStreamError?.(error),
     cursor: config.decisionsCursor,
   });
-  const parts: ChannelParts = { config, client, stream, servers: [] };
+  const timeouts = createTimeoutReporter({
+    client,
+    sleep,
+    backoffMs,
+    random: options.random,
+    onError: (error) => options.onStreamError?.(error),
+  });
+  const parts: ChannelParts = { config, client, stream, timeouts, servers: [] };
   if (config.signingSecret && config.callbackUrl) {
     let wake: (actionId: string) => void = () => {};
     parts.callbacks = createCallbackListener({
