@@ -57,7 +57,10 @@ export interface Inbox {
   listen(options?: { port?: number; host?: string }): Promise<{ url: string }>;
   /** Stops listening, releases long polls, stops timers, closes the store it opened. */
   close(): Promise<void>;
-  /** Subscribes to `action.created`, `action.decided`, `callback.failed` (Slack, email, logs). */
+  /**
+   * Subscribes to `action.created`, `action.updated` (an approval, modification or escalation
+   * recorded while pending), `action.escalated`, `action.decided`, `callback.failed`.
+   */
   on: InboxEvents["on"];
   /** The Hono app, to add routes (e.g. a reviewer UI) next to the API. */
   app: Hono;
