@@ -8,7 +8,7 @@
 import type pg from "pg";
 import type { ActionStore, StoredAction, StoredRecord, TransitionResult } from "./action-store.js";
 import { nextEscalationMs } from "./next-escalation.js";
-import { type ActionRow, actionFromRow } from "./sql-rows.js";
+import { type ActionRow, actionFromRow, changedAction } from "./sql-rows.js";
 
 /** What {@link createPostgresPendingChanges} answers. */
 export interface PostgresPendingChanges
@@ -77,16 +77,7 @@ export function createPostgresPendingChanges(
     );
     const updated = rows[0];
     if (!updated) return whyNot(input.id, input.revision, input);
-    return {
-      ok: true,
-      action: {
-        record,
-        requestHash: updated.request_hash,
-        callbackUrl: updated.callback_url,
-        decisionSeq: null,
-        revision: Number(updated.revision),
-      },
-    };
+    return changedAction(record, updated);
   };
 
   /** Why a conditional change did not apply, from the row as it is now. */

@@ -9,7 +9,7 @@
 import type Database from "better-sqlite3";
 import type { StoredRecord, TransitionResult, UpdateInput } from "./action-store.js";
 import { nextEscalationMs } from "./next-escalation.js";
-import { type ActionRow, actionFromRow } from "./sql-rows.js";
+import { type ActionRow, actionFromRow, changedAction } from "./sql-rows.js";
 
 /** The SQLite store's pending-record changes. */
 export interface SqlitePendingChanges {
@@ -60,16 +60,7 @@ export function createSqlitePendingChanges(
       input.revision,
     );
     if (!updated) return whyNot(input.id, input.revision);
-    return {
-      ok: true,
-      action: {
-        record,
-        requestHash: updated.request_hash,
-        callbackUrl: updated.callback_url,
-        decisionSeq: null,
-        revision: updated.revision,
-      },
-    };
+    return changedAction(record, updated);
   };
 
   /** Why a conditional change of `id` did not apply (read after the refused statement). */

@@ -30,6 +30,7 @@ import {
   actionFromRow,
   auditEntryFromRow,
   type CountRow,
+  changedAction,
   countFromRow,
   insertValues,
 } from "./sql-rows.js";
@@ -188,16 +189,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       input.revision ?? null,
     );
     if (!updated) return pending.whyNot(input.id, input.revision);
-    return {
-      ok: true,
-      action: {
-        record,
-        requestHash: updated.request_hash,
-        callbackUrl: updated.callback_url,
-        decisionSeq: updated.decision_seq,
-        revision: updated.revision,
-      },
-    };
+    return changedAction(record, updated);
   };
 
   const list = (query: ListQuery) => {
