@@ -72,7 +72,24 @@ describe.each(STORE_KINDS)("escalation ($name store)", (kind) => {
     expect(approved.body.escalations).toHaveLength(2);
   });
 
-  it("does not escalate an action settled or expired before the step", async () => {
+  it("applies the steps of more actions than one sweep page holds", async () => {
+    const clock = createManualClock(Date.now());
+    const { inbox } = await startQuorumInbox(await kind.location(defer), defer, { clock });
+    const events: Escalated[] = [];
+    inbox.on("action.escalated", (e) => void events.push(e));
+    const ids: string[] = [];
+    for (let i = 0; i < 130; i++) {
+      const body = quorumRequest(clock, { assignees: ["alice"], escalation: [PLAN[0]] } as object);
+      ids.push(body.id);
+      await inbox.service.submit(body.agent_id, body);
+    }
+    clock.advance(60_000);
+    await inbox.sweepExpired();
+    expect(new Set(events.map((e) => e.action.id))).toEqual(new Set(ids));
+    expect(events).toHaveLength(130);
+  });
+
+  it("does not escalate an action settled before the step", async () => {
     const clock = createManualClock(Date.now());
     const { url, inbox } = await startQuorumInbox(await kind.location(defer), defer, { clock });
     const events: Escalated[] = [];
