@@ -6,16 +6,13 @@
  */
 import type pg from "pg";
 import type { ActionStore, CallbackState } from "./action-store.js";
-import { type ActionRow, actionFromRow, byDecisionSeq } from "./sql-rows.js";
-
-/** The columns of `actions` the store reads. */
-export const COLS = "seq, record, request_hash, callback_url, decision_seq";
-
-/**
- * PostgreSQL text cannot hold U+0000 (the query fails), and no stored id or agent id holds
- * one, so a lookup key with it matches nothing (a hostile URL must not cause a 500).
- */
-export const unstorable = (value: string | undefined) => value?.includes("\u0000") === true;
+import { unstorable } from "./postgres-text.js";
+import {
+  type ActionRow,
+  actionFromRow,
+  byDecisionSeq,
+  ACTION_COLUMNS as COLS,
+} from "./sql-rows.js";
 
 /** The callback methods of the PostgreSQL {@link ActionStore} on `pool`. */
 export function postgresCallbackState(pool: pg.Pool): CallbackState {

@@ -5,6 +5,7 @@
  * callers on any number of instances, PostgreSQL lets exactly one delete the row.
  */
 import type pg from "pg";
+import { unstorable } from "./postgres-text.js";
 import type { SlackMessageEntry, SlackMessageStore } from "./slack-message-store.js";
 
 interface Row {
@@ -12,9 +13,6 @@ interface Row {
   ts: string;
   expires_ms: string;
 }
-
-/** PostgreSQL text cannot hold U+0000; no stored action id holds one. */
-const unstorable = (id: string) => id.includes("\u0000");
 
 /** Creates the PostgreSQL {@link SlackMessageStore} on `pool` (migrated by the store's `init()`). */
 export function createPostgresSlackMessages(pool: pg.Pool): SlackMessageStore {

@@ -36,12 +36,15 @@ import type {
 } from "./action-store.js";
 import { agentTimeoutStep } from "./agent-timeout.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
-import { COLS, postgresCallbackState, unstorable } from "./postgres-callbacks.js";
+import { postgresCallbackState } from "./postgres-callbacks.js";
 import { migratePostgres } from "./postgres-migrations.js";
+import { createPostgresPendingChanges, refuse } from "./postgres-pending-changes.js";
 import { createPostgresReviewerState } from "./postgres-reviewer-state.js";
 import { createPostgresSlackMessages } from "./postgres-slack-messages.js";
+import { unstorable } from "./postgres-text.js";
 import { inTransaction } from "./postgres-transaction.js";
 import {
+  ACTION_COLUMNS,
   type ActionRow,
   type AuditRow,
   actionFromRow,
@@ -63,6 +66,8 @@ export interface PostgresStoreOptions {
   migrate?: boolean;
 }
 
+const COLS = ACTION_COLUMNS;
+
 /**
  * First key of the per-agent advisory locks of quota-checked filings (the second is a hash of
  * the agent id); distinct from the namespace of the schema's own locks.
@@ -71,8 +76,10 @@ const PENDING_QUOTA_LOCK_NAMESPACE = 0x5afe_0002;
 
 /** The filing statement: insert + `created` audit entry; `condition` may guard the insert. */
 const insertSql = (condition: string) => `WITH ins AS (
-    INSERT INTO actions (id, agent_id, status, expires_ms, request_hash, callback_url, record)
-    SELECT $1::text, $2::text, $3::text, $4::bigint, $5::text, $6::text, $7::text ${condition}
+    INSERT INTO actions
+      (id, agent_id, status, expires_ms, request_hash, callback_url, record, escalate_ms)
+    SELECT $1::text, $2::text, $3::text, $4::bigint, $5::text, $6::text, $7::text, $10::bigint
+      ${condition}
     ON CONFLICT (id) DO NOTHING
     RETURNING id, status)
   INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
@@ -126,43 +133,49 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
       ]);
       const { rowCount } = await client.query(
         insertSql(
-          "WHERE (SELECT COUNT(*) FROM actions WHERE agent_id = $2 AND status = 'pending') < $10::bigint",
+          "WHERE (SELECT COUNT(*) FROM actions WHERE agent_id = $2 AND status = 'pending') < $11::bigint",
         ),
         [...values, max],
       );
       return rowCount;
     });
 
+  /**
+   * One terminal transition (the `safeguards_decide` statement). Without the caller's
+   * revision it reads the row and decides on that revision, reading again (a few times)
+   * when an approval or escalation changed the record in between, so nothing is overwritten.
+   */
+  const pendingChanges = createPostgresPendingChanges(pool, getRow);
+  const { whyNot } = pendingChanges;
+
   const transition = async (input: TransitionInput): Promise<TransitionResult> => {
-    const row = await getRow(pool, input.id);
-    if (!row) return { ok: false, reason: "not_found" };
-    const current = actionFromRow(row);
-    const notExpiredAt = input.notExpiredAt ?? Number.MIN_SAFE_INTEGER;
-    if (current.record.status !== "pending") {
-      return { ok: false, reason: "not_pending", action: current };
+    for (let attempt = 0; ; attempt++) {
+      const row = await getRow(pool, input.id);
+      if (!row) return { ok: false, reason: "not_found" };
+      const current = actionFromRow(row);
+      const refusal = refuse(current, input);
+      if (refusal) return refusal;
+      const pinned = input.revision !== undefined;
+      const base = pinned && input.record ? input.record : current.record;
+      const record: StoredRecord = { ...base, status: input.status, decision: input.decision };
+      const { rows } = await pool.query<{ seq: string | null }>(
+        "SELECT safeguards_decide($1, $2, $3, $4, $5, $6, $7) AS seq",
+        [
+          input.id,
+          input.status,
+          JSON.stringify(record),
+          input.notExpiredAt ?? Number.MIN_SAFE_INTEGER,
+          input.actor,
+          input.at,
+          input.revision ?? current.revision,
+        ],
+      );
+      const seq = rows[0]?.seq ?? null;
+      if (seq !== null)
+        return { ok: true, action: { ...current, record, decisionSeq: Number(seq) } };
+      const result = await whyNot(input.id, input.revision ?? current.revision, input);
+      if (result.reason !== "stale" || pinned || attempt >= 8) return result;
     }
-    if (Date.parse(current.record.expires_at) <= notExpiredAt) {
-      return { ok: false, reason: "expired", action: current };
-    }
-    // Only a terminal transition changes the record, once: while the row is still pending,
-    // the record read above is its current content.
-    const record: StoredRecord = {
-      ...current.record,
-      status: input.status,
-      decision: input.decision,
-    };
-    const { rows } = await pool.query<{ seq: string | null }>(
-      "SELECT safeguards_decide($1, $2, $3, $4, $5, $6) AS seq",
-      [input.id, input.status, JSON.stringify(record), notExpiredAt, input.actor, input.at],
-    );
-    const seq = rows[0]?.seq ?? null;
-    if (seq === null) {
-      const now = await getRow(pool, input.id);
-      const latest = now ? actionFromRow(now) : current;
-      const reason = latest.record.status === "pending" ? "expired" : "not_pending";
-      return { ok: false, reason, action: latest };
-    }
-    return { ok: true, action: { ...current, record, decisionSeq: Number(seq) } };
   };
 
   /**
@@ -245,6 +258,7 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
     list,
     transition,
     recordAgentTimeout,
+    ...pendingChanges,
     async decisionsSince(query) {
       if (unstorable(query.agentId)) return [];
       const { rows } = await pool.query<ActionRow>(
@@ -287,8 +301,9 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
     async pendingCounts() {
       const { rows } = await pool.query<CountRow>(
         `SELECT agent_id, record::jsonb #>> '{action,name}' AS tool,
-           record::jsonb ->> 'severity' AS severity, COUNT(*) AS n
-         FROM actions WHERE status = 'pending' GROUP BY 1, 2, 3`,
+           record::jsonb ->> 'severity' AS severity, record::jsonb ->> 'assignees' AS assignees,
+           COUNT(*) AS n
+         FROM actions WHERE status = 'pending' GROUP BY 1, 2, 3, 4`,
       );
       return rows.map(countFromRow);
     },

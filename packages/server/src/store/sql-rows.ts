@@ -10,7 +10,9 @@ import type {
   PendingCount,
   StoredAction,
   StoredRecord,
+  TransitionResult,
 } from "./action-store.js";
+import { nextEscalationMs } from "./next-escalation.js";
 
 /** A row of `actions` (the columns the stores select). */
 export interface ActionRow {
@@ -19,7 +21,11 @@ export interface ActionRow {
   request_hash: string;
   callback_url: string | null;
   decision_seq: number | string | null;
+  revision: number | string;
 }
+
+/** The columns of `actions` that {@link actionFromRow} reads. */
+export const ACTION_COLUMNS = "seq, record, request_hash, callback_url, decision_seq, revision";
 
 /** A row of `audit_log`. */
 export interface AuditRow {
@@ -40,6 +46,30 @@ export function actionFromRow(row: ActionRow): StoredAction {
     requestHash: row.request_hash,
     callbackUrl: row.callback_url,
     decisionSeq: row.decision_seq === null ? null : Number(row.decision_seq),
+    revision: Number(row.revision),
+  };
+}
+
+/** What a conditional change's `RETURNING` clause answers. */
+export interface ChangedRow {
+  request_hash: string;
+  callback_url: string | null;
+  revision: number | string;
+  decision_seq?: number | string | null;
+}
+
+/** The successful answer of a change that wrote `record` and returned `row`. */
+export function changedAction(record: StoredRecord, row: ChangedRow): TransitionResult {
+  const seq = row.decision_seq;
+  return {
+    ok: true,
+    action: {
+      record,
+      requestHash: row.request_hash,
+      callbackUrl: row.callback_url,
+      decisionSeq: seq === null || seq === undefined ? null : Number(seq),
+      revision: Number(row.revision),
+    },
   };
 }
 
@@ -58,7 +88,7 @@ export function auditEntryFromRow(row: AuditRow): AuditEntry {
 
 /**
  * The values of a filing, in the column order both SQL stores insert: id, agent_id, status,
- * expires_ms, request_hash, callback_url, record (JSON), actor, at.
+ * expires_ms, request_hash, callback_url, record (JSON), actor, at, escalate_ms.
  */
 export function insertValues(input: NewAction) {
   const r = input.record;
@@ -72,7 +102,19 @@ export function insertValues(input: NewAction) {
     JSON.stringify(r),
     input.actor,
     input.at,
-  ] as [string, string, string, number, string, string | null, string, string, string];
+    nextEscalationMs(r),
+  ] as [
+    string,
+    string,
+    string,
+    number,
+    string,
+    string | null,
+    string,
+    string,
+    string,
+    number | null,
+  ];
 }
 
 /** A row of the pending-counts query. */
@@ -80,6 +122,8 @@ export interface CountRow {
   agent_id: string;
   tool: string | null;
   severity: string;
+  /** The JSON text of the record's `assignees` (`NULL` when none). */
+  assignees: string | null;
   n: number | string;
 }
 
@@ -89,6 +133,7 @@ export function countFromRow(row: CountRow): PendingCount {
     agentId: row.agent_id,
     tool: row.tool,
     severity: row.severity as PendingCount["severity"],
+    ...(row.assignees ? { assignees: JSON.parse(row.assignees) as string[] } : {}),
     count: Number(row.n),
   };
 }

@@ -6,10 +6,13 @@
  */
 import type Database from "better-sqlite3";
 import type { ActionStore, CallbackState } from "./action-store.js";
-import { type ActionRow, actionFromRow, byDecisionSeq } from "./sql-rows.js";
+import {
+  type ActionRow,
+  actionFromRow,
+  byDecisionSeq,
+  ACTION_COLUMNS as cols,
+} from "./sql-rows.js";
 import type { GroupCommit } from "./sqlite-group-commit.js";
-
-const cols = "seq, record, request_hash, callback_url, decision_seq";
 
 /** The callback methods of the SQLite {@link ActionStore} on `db`, writing through `groupCommit`. */
 export function sqliteCallbackState(

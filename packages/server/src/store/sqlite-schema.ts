@@ -1,6 +1,6 @@
 /**
  * @module store/sqlite-schema
- * Schema (version 7) of the SQLite store, and the migration of older files to it.
+ * Schema (version 8) of the SQLite store, and the migration of older files to it.
  *
  * Every state change of an action is ONE statement: the `INSERT` or `UPDATE` of the
  * `actions` row names its actor and time (`changed_by`, `changed_at`), and triggers append
@@ -10,6 +10,10 @@
  * Statements that change `status` MUST set `changed_by` and `changed_at` (otherwise the
  * trigger would copy the previous change's values; `actor` is NOT NULL, so an insert
  * without them fails).
+ *
+ * Version 8 (from 7): `revision` (compare-and-set of a pending record's changes: approvals,
+ * modifications, escalation steps) and `escalate_ms` (when the next escalation step is
+ * due, indexed over pending actions).
  *
  * Version 7 (from 6): `audit_log.event`, set for entries that are not status changes
  * (`agent_timeout`, written by the store itself, not by a trigger).
@@ -38,7 +42,7 @@ import { InvalidConfigError } from "@safeguards/core";
 import type Database from "better-sqlite3";
 
 /** `PRAGMA user_version` of a file with the current schema. */
-export const SQLITE_SCHEMA_VERSION = 7;
+export const SQLITE_SCHEMA_VERSION = 8;
 
 const AUDIT_TRIGGERS = `
 CREATE TRIGGER IF NOT EXISTS actions_audit_insert AFTER INSERT ON actions
@@ -153,6 +157,14 @@ const MIGRATE_V6_TO_V7 = `
 ALTER TABLE audit_log ADD COLUMN event TEXT;
 `;
 
+/** From version 7: quorum approvals and escalation. */
+const MIGRATE_V7_TO_V8 = `
+ALTER TABLE actions ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE actions ADD COLUMN escalate_ms INTEGER;
+CREATE INDEX actions_pending_escalation ON actions (escalate_ms)
+  WHERE status = 'pending' AND escalate_ms IS NOT NULL;
+`;
+
 /** The step from each version to the next. */
 const STEPS: Record<number, string> = {
   1: MIGRATE_V1_TO_V2,
@@ -161,6 +173,7 @@ const STEPS: Record<number, string> = {
   4: MIGRATE_V4_TO_V5,
   5: MIGRATE_V5_TO_V6,
   6: MIGRATE_V6_TO_V7,
+  7: MIGRATE_V7_TO_V8,
 };
 
 /**

@@ -27,17 +27,20 @@ import type {
 import { agentTimeoutStep } from "./agent-timeout.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
 import {
+  ACTION_COLUMNS,
   type ActionRow,
   type AuditRow,
   actionFromRow,
   auditEntryFromRow,
   type CountRow,
+  changedAction,
   countFromRow,
   insertValues,
 } from "./sql-rows.js";
 import { sqliteCallbackState } from "./sqlite-callbacks.js";
 import { watchCheckpoints } from "./sqlite-checkpointer.js";
 import { createGroupCommit } from "./sqlite-group-commit.js";
+import { createSqlitePendingChanges } from "./sqlite-pending-changes.js";
 import { createSqliteReviewerState } from "./sqlite-reviewer-state.js";
 import { migrateSqlite } from "./sqlite-schema.js";
 import { createSqliteSlackMessages } from "./sqlite-slack-messages.js";
@@ -86,49 +89,34 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     });
   }
 
-  const cols = "seq, record, request_hash, callback_url, decision_seq";
+  const cols = ACTION_COLUMNS;
+  type InsertValues = ReturnType<typeof insertValues>;
   const q = {
     get: db.prepare<[string], ActionRow>(`SELECT ${cols} FROM actions WHERE id = ?`),
     // The audit entries are written by triggers from changed_by / changed_at.
-    insert: db.prepare<
-      [string, string, string, number, string, string | null, string, string, string]
-    >(
-      `INSERT INTO actions
-         (id, agent_id, status, expires_ms, request_hash, callback_url, record, changed_by, changed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    insert: db.prepare<InsertValues>(
+      `INSERT INTO actions (id, agent_id, status, expires_ms, request_hash, callback_url, record,
+         changed_by, changed_at, escalate_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ),
     // The same insert, applied only while the agent has fewer than `max` pending actions:
     // one statement, so the count and the insert are atomic (SQLite has one writer).
-    insertUnderQuota: db.prepare<
-      [
-        string,
-        string,
-        string,
-        number,
-        string,
-        string | null,
-        string,
-        string,
-        string,
-        string,
-        number,
-      ]
-    >(
-      `INSERT INTO actions
-         (id, agent_id, status, expires_ms, request_hash, callback_url, record, changed_by, changed_at)
-       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
+    insertUnderQuota: db.prepare<[...InsertValues, string, number]>(
+      `INSERT INTO actions (id, agent_id, status, expires_ms, request_hash, callback_url, record,
+         changed_by, changed_at, escalate_ms)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
        WHERE (SELECT COUNT(*) FROM actions WHERE agent_id = ? AND status = 'pending') < ?
        ON CONFLICT (id) DO NOTHING`,
     ),
     decide: db.prepare<
-      [string, string, string, string, string, number],
-      { decision_seq: number; request_hash: string; callback_url: string | null }
+      [string, string, string, string, string, number, number | null],
+      { decision_seq: number; request_hash: string; callback_url: string | null; revision: number }
     >(
       `UPDATE actions SET status = ?, record = ?, changed_by = ?, changed_at = ?,
          decision_seq = (SELECT COALESCE(MAX(decision_seq), 0) + 1 FROM actions),
-         callback_state = IIF(callback_url IS NULL, NULL, 'pending')
-       WHERE id = ? AND status = 'pending' AND expires_ms > ?
-       RETURNING decision_seq, request_hash, callback_url`,
+         callback_state = IIF(callback_url IS NULL, NULL, 'pending'), escalate_ms = NULL
+       WHERE id = ? AND status = 'pending' AND expires_ms > ? AND revision = COALESCE(?, revision)
+       RETURNING decision_seq, request_hash, callback_url, revision`,
     ),
     decisions: db.prepare<[string, number, number], ActionRow>(
       `SELECT ${cols} FROM actions WHERE agent_id = ? AND decision_seq > ?
@@ -155,8 +143,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     ),
     pendingCounts: db.prepare<[], CountRow>(
       `SELECT agent_id, json_extract(record, '$.action.name') AS tool,
-         json_extract(record, '$.severity') AS severity, COUNT(*) AS n
-       FROM actions WHERE status = 'pending' GROUP BY 1, 2, 3`,
+         json_extract(record, '$.severity') AS severity,
+         json_extract(record, '$.assignees') AS assignees, COUNT(*) AS n
+       FROM actions WHERE status = 'pending' GROUP BY 1, 2, 3, 4`,
     ),
     auditLog: db.prepare<[string], AuditRow>(
       "SELECT * FROM audit_log WHERE action_id = ? ORDER BY seq",
@@ -164,6 +153,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
   };
 
   const groupCommit = createGroupCommit(db);
+  const pending = createSqlitePendingChanges(db, (id) => q.get.get(id));
 
   /** Runs inside a group commit; writes with one statement. */
   const create = (input: NewAction): CreateResult => {
@@ -185,6 +175,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       requestHash: input.requestHash,
       callbackUrl: input.callbackUrl,
       decisionSeq: null,
+      revision: 0,
     };
     return { created: true, action };
   };
@@ -204,23 +195,10 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       input.at,
       input.id,
       input.notExpiredAt ?? Number.MIN_SAFE_INTEGER,
+      input.revision ?? null,
     );
-    if (!updated) {
-      const now = row ?? q.get.get(input.id);
-      if (!now) return { ok: false, reason: "not_found" };
-      const current = actionFromRow(now);
-      const reason = current.record.status === "pending" ? "expired" : "not_pending";
-      return { ok: false, reason, action: current };
-    }
-    return {
-      ok: true,
-      action: {
-        record,
-        requestHash: updated.request_hash,
-        callbackUrl: updated.callback_url,
-        decisionSeq: updated.decision_seq,
-      },
-    };
+    if (!updated) return pending.whyNot(input.id, input.revision);
+    return changedAction(record, updated);
   };
 
   /** Runs inside a group commit (in a savepoint: two statements). */
@@ -293,6 +271,11 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     transition(input) {
       return groupCommit.run(() => transition(input), { singleStatement: true });
     },
+    update(input) {
+      return groupCommit.run(() => pending.update(input), { singleStatement: true });
+    },
+    dueForEscalation: async (nowMs, limit) => pending.dueForEscalation(nowMs, limit),
+    nextEscalation: async () => pending.nextEscalation(),
     async decisionsSince(query) {
       return q.decisions.all(query.agentId, query.after, query.limit).map(actionFromRow);
     },
