@@ -99,6 +99,7 @@ export function mountSlackApprovals(
     api,
     fromSlack,
     track,
+    reviewUrl,
   });
   const idle = async () => {
     while (inFlight.size) await Promise.allSettled([...inFlight]);

@@ -12,7 +12,8 @@ import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import { readBody } from "../http/read-body.js";
 import { InboxError } from "../inbox/inbox-error.js";
 import type { SlackApi } from "./slack-api.js";
-import { outcomeMessage, SLACK_ACTION } from "./slack-message.js";
+import { approvalProgress, waitingText } from "../ui/quorum-view.js";
+import { outcomeMessage, requestMessage, SLACK_ACTION } from "./slack-message.js";
 import { verifySlackSignature } from "./slack-signature.js";
 
 /** Largest interaction body accepted (bytes). */
@@ -37,6 +38,8 @@ export function mountSlackInteractions(
     api: SlackApi;
     fromSlack: Set<string>;
     track: (work: Promise<unknown>) => void;
+    /** The web inbox's review page of an action (the message's "Review / modify" link). */
+    reviewUrl: (id: string) => string;
   },
 ): void {
   const handle = async (payload: BlockActionsPayload) => {
@@ -78,10 +81,18 @@ export function mountSlackInteractions(
       }
       return;
     }
-    await deps.api.postTo(responseUrl, {
-      replace_original: true,
-      ...outcomeMessage(action.record),
-    });
+    const { record } = action;
+    if (record.status === "pending") {
+      // One approval of a quorum: the message keeps its buttons and shows the count.
+      deps.fromSlack.delete(id);
+      await tell(`Your approval is recorded: ${approvalProgress(record)}; ${waitingText(record)}.`);
+      await deps.api.postTo(responseUrl, {
+        replace_original: true,
+        ...requestMessage(record, deps.reviewUrl(id)),
+      });
+      return;
+    }
+    await deps.api.postTo(responseUrl, { replace_original: true, ...outcomeMessage(record) });
   };
 
   app.post(`${deps.base}/slack/interactions`, async (c) => {

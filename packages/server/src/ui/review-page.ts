@@ -9,10 +9,13 @@ import type { AuditEntry, StoredRecord } from "../store/action-store.js";
 import { argsTable, auditTrail, decider, severityBadge, timeLeft } from "./action-view.js";
 import { html, jsonData } from "./html.js";
 import { layout, type PageContext } from "./layout.js";
+import { approvalsSection, hasApproved, waitingText } from "./quorum-view.js";
 
 /** The review page of `record`. */
 export function reviewPage(ctx: PageContext, record: StoredRecord, audit: AuditEntry[]): string {
   const pending = record.status === "pending";
+  // A reviewer whose approval is counted waits for the others instead of deciding again.
+  const approved = pending && ctx.reviewer !== undefined && hasApproved(record, ctx.reviewer);
   const allowed = new Set(record.allowed_decisions);
   const target = record.action ? record.action.args : record.metadata;
   const decision = record.decision;
@@ -27,6 +30,7 @@ export function reviewPage(ctx: PageContext, record: StoredRecord, audit: AuditE
 <section><h2>Description</h2><pre class="description">${record.description}</pre></section>
 ${record.action ? argsTable(record.action.args, "Arguments") : ""}
 ${argsTable(record.metadata, "Metadata")}
+${approvalsSection(record, ctx.reviewer)}
 ${
   decision
     ? html`<section class="decision"><h2>Decision</h2>
@@ -37,7 +41,13 @@ ${decision.response_data ? argsTable(decision.response_data, "Changed fields") :
     : ""
 }
 ${
-  pending
+  approved
+    ? html`<section class="decide" id="decide"><h2>Decide</h2>
+<p class="waiting" id="waiting" role="status">You approved; ${waitingText(record)}.</p></section>`
+    : ""
+}
+${
+  pending && !approved
     ? html`<section class="decide" id="decide">
 <h2>Decide</h2>
 <p class="error" id="decide-error" role="alert" hidden></p>

@@ -1,0 +1,116 @@
+/**
+ * @module ui/quorum-view
+ * The approval rules of an action as the reviewer pages show them: the approvals so far
+ * ("1 of 2 approvals (alice)"), who it is assigned to, the escalation timeline (steps
+ * applied with their times, the next step and a countdown to it), and whether the signed-in
+ * reviewer has already approved (then the page says "waiting for N more approvals" instead
+ * of offering the buttons again).
+ */
+import type { StoredRecord } from "../store/action-store.js";
+import { html, type SafeHtml } from "./html.js";
+
+/** How many distinct approvals the action needs (1 when the request said nothing). */
+export const requiredApprovals = (record: StoredRecord): number => record.required_approvals ?? 1;
+
+/** The distinct reviewers who approved the arguments currently under review. */
+export const approvers = (record: StoredRecord): string[] => [
+  ...new Set((record.approvals ?? []).map((a) => a.reviewer)),
+];
+
+/** Approvals still missing before the action settles (0 once it is decided). */
+export const missingApprovals = (record: StoredRecord): number =>
+  record.status === "pending"
+    ? Math.max(0, requiredApprovals(record) - approvers(record).length)
+    : 0;
+
+/** Whether `reviewer` has approved the arguments currently under review. */
+export const hasApproved = (record: StoredRecord, reviewer: string): boolean =>
+  approvers(record).includes(reviewer);
+
+/** "1 of 2 approvals (alice)"; `""` for an action that needs one approval and has none. */
+export function approvalProgress(record: StoredRecord): string {
+  const needed = requiredApprovals(record);
+  const who = approvers(record);
+  if (needed <= 1 && who.length === 0) return "";
+  const names = who.length ? ` (${who.join(", ")})` : "";
+  return `${who.length} of ${needed} approval${needed === 1 ? "" : "s"}${names}`;
+}
+
+/** "waiting for 1 more approval" (what a reviewer who already approved reads). */
+export function waitingText(record: StoredRecord): string {
+  const n = missingApprovals(record);
+  return `waiting for ${n} more approval${n === 1 ? "" : "s"}`;
+}
+
+/** The assignees as a reviewer reads them (`group:finance` stays as written). */
+export function assigneesText(record: StoredRecord): string {
+  const list = record.assignees ?? [];
+  return list.length ? list.join(", ") : "every reviewer with the right to it";
+}
+
+/** One step of the escalation plan, with its due time (ISO) and whether it was applied. */
+export interface EscalationStep {
+  dueAt: string;
+  assignees: string[];
+  appliedAt: string | null;
+}
+
+/** The escalation plan of the action, in order, each step with its time and state. */
+export function escalationSteps(record: StoredRecord): EscalationStep[] {
+  const created = Date.parse(record.created_at);
+  const applied = record.escalations ?? [];
+  return (record.escalation ?? []).map((step, i) => ({
+    dueAt: new Date(created + step.after_seconds * 1000).toISOString(),
+    assignees: step.assignees,
+    appliedAt: applied.find((a) => a.step === i)?.escalated_at ?? null,
+  }));
+}
+
+/** The next escalation step still to come while the action is pending, if any. */
+export function nextEscalation(record: StoredRecord): EscalationStep | undefined {
+  if (record.status !== "pending") return undefined;
+  return escalationSteps(record).find((s) => s.appliedAt === null);
+}
+
+/** The "Approvals" section of the review page (nothing for a plain one-approval action). */
+export function approvalsSection(record: StoredRecord, reviewer: string | undefined): SafeHtml {
+  const steps = escalationSteps(record);
+  const progress = approvalProgress(record);
+  if (!progress && !record.assignees?.length && steps.length === 0) return html``;
+  const next = nextEscalation(record);
+  const mine = reviewer !== undefined && hasApproved(record, reviewer);
+  return html`<section class="approvals" id="approvals" aria-labelledby="approvals-title">
+<h2 id="approvals-title">Approvals</h2>
+<p class="quorum" data-approvals="${approvers(record).length}" data-required="${requiredApprovals(record)}">${
+    progress || `0 of ${requiredApprovals(record)} approvals`
+  }${mine && record.status === "pending" ? html` · <span class="mine">you approved</span>` : ""}</p>
+${
+  (record.approvals ?? []).length
+    ? html`<ul class="approval-list">${(record.approvals ?? []).map(
+        (a) =>
+          html`<li><strong>${a.reviewer}</strong> at <time datetime="${a.decided_at}">${a.decided_at}</time>${
+            a.comments ? html`: <q>${a.comments}</q>` : ""
+          }</li>`,
+      )}</ul>`
+    : ""
+}
+<p class="assignees">Assigned to <strong>${assigneesText(record)}</strong></p>
+${
+  steps.length
+    ? html`<h3>Escalation</h3>
+<ol class="escalation">${steps.map(
+        (s) =>
+          html`<li class="${s.appliedAt ? "applied" : s === next ? "next" : "later"}">${
+            s.appliedAt
+              ? html`escalated to <strong>${s.assignees.join(", ")}</strong> at <time datetime="${s.appliedAt}">${s.appliedAt}</time>`
+              : html`to <strong>${s.assignees.join(", ")}</strong> at <time datetime="${s.dueAt}">${s.dueAt}</time>${
+                  s === next
+                    ? html` (next: <time class="escalates" data-until="${s.dueAt}" datetime="${s.dueAt}">at ${s.dueAt}</time>)`
+                    : ""
+                }`
+          }</li>`,
+      )}</ol>`
+    : ""
+}
+</section>`;
+}
