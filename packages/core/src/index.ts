@@ -16,9 +16,11 @@ export {
 } from "./actions/action-status.js";
 export type {
   ActionCall,
+  Approval,
   ApprovalDecision,
   ApprovalRecord,
   ApprovalRequest,
+  EscalationStep,
 } from "./actions/approval-request.js";
 export { HumanAction } from "./actions/human-action.js";
 export type {

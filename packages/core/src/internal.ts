@@ -5,6 +5,21 @@
  * and `testing` subpaths).
  */
 export { statusForDecision } from "./actions/action-status.js";
+export type {
+  ApprovalLike,
+  QuorumOutcome,
+  QuorumState,
+  QuorumVote,
+} from "./actions/approval-quorum.js";
+export { approvalsMissing, castVote, hasApproved } from "./actions/approval-quorum.js";
+export type { ReviewerIdentity, StepTiming } from "./actions/assignees.js";
+export {
+  addAssignees,
+  dueEscalationSteps,
+  escalationDueAt,
+  isAssignee,
+  nextEscalationAt,
+} from "./actions/assignees.js";
 export { assertDecisionAllowed } from "./actions/check-decision.js";
 export { DeadlineScheduler } from "./actions/deadlines.js";
 export {

@@ -17,6 +17,23 @@ export interface ActionCall {
   argsSchema?: JsonObject;
 }
 
+/** One reviewer's approval of the arguments under review (quorum). */
+export interface Approval {
+  reviewer: string;
+  decidedAt: Date;
+  comments?: string;
+}
+
+/**
+ * One escalation step: when the action is still pending `afterSeconds` after its creation,
+ * `assignees` are added to who may decide (the earlier ones keep their right) and told.
+ */
+export interface EscalationStep {
+  afterSeconds: number;
+  /** Reviewer names and `group:<name>` entries. */
+  assignees: string[];
+}
+
 /** Everything a channel needs to ask a human about one action. */
 export interface ApprovalRequest {
   id: string;
@@ -31,6 +48,12 @@ export interface ApprovalRequest {
   allowedDecisions: DecisionType[];
   createdAt: Date;
   expiresAt: Date;
+  /** Reviewer names and `group:<name>` entries who may decide; absent: every reviewer. */
+  assignees?: string[];
+  /** How many distinct eligible reviewers must approve. @default 1 */
+  requiredApprovals?: number;
+  /** Who is added, and when, while nobody decides (increasing, each before `expiresAt`). */
+  escalation?: EscalationStep[];
 }
 
 /** The final outcome of an action, as a channel reports it. */
@@ -42,6 +65,8 @@ export interface ApprovalDecision {
   /** The authenticated reviewer; absent for timeouts and cancellations. */
   reviewer?: string;
   decidedAt: Date;
+  /** Who approved: the approvals that settled it (approved, modified), else those made before. */
+  approvals?: Approval[];
 }
 
 /** The request and, if decided, the decision, as a channel knows them now. */

@@ -4,5 +4,6 @@
  */
 export * from "./constants.js";
 export * from "./convert.js";
+export * from "./quorum-schemas.js";
 export * from "./schemas.js";
 export * from "./wire-errors.js";

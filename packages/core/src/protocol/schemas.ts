@@ -6,6 +6,14 @@
  */
 import { z } from "zod";
 import { findJsonValueIssue } from "./json-value-check.js";
+import {
+  assigneeListSchema,
+  escalationSchema,
+  escalationTimingIssue,
+  requiredApprovalsSchema,
+  wireApprovalSchema,
+  wireEscalationSchema,
+} from "./quorum-schemas.js";
 
 /** Largest request body the inbox accepts (bytes); larger bodies get 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -70,8 +78,25 @@ export const approvalRequestBodySchema = z
       .url({ protocol: /^https?$/ })
       .max(2000)
       .optional(),
+    assignees: assigneeListSchema.optional(),
+    required_approvals: requiredApprovalsSchema.optional(),
+    escalation: escalationSchema.optional(),
   })
   .superRefine((body, ctx) => {
+    if (body.escalation && body.created_at) {
+      const issue = escalationTimingIssue(
+        body.escalation,
+        Date.parse(body.created_at),
+        Date.parse(body.expires_at),
+      );
+      if (issue) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["escalation", issue.index, "after_seconds"],
+          message: issue.message,
+        });
+      }
+    }
     if (body.action !== undefined && body.args_hash === undefined) {
       ctx.addIssue({
         code: "custom",
@@ -96,6 +121,8 @@ export const wireDecisionSchema = z.object({
   comments: z.string().nullable().optional(),
   reviewer: z.string().nullable().optional(),
   decided_at: isoDate,
+  /** The approvals that settled it (approve, modify), or those made before it (others). */
+  approvals: z.array(wireApprovalSchema).optional(),
 });
 export type WireDecision = z.infer<typeof wireDecisionSchema>;
 
@@ -115,6 +142,24 @@ export const actionRecordSchema = z.object({
   expires_at: isoDate,
   decision: wireDecisionSchema.nullable(),
   review_url: z.string().optional(),
+  /** Who may decide now (escalations included); `null`: every reviewer with rights. */
+  assignees: z.array(z.string()).nullable().optional(),
+  required_approvals: z.number().int().min(1).optional(),
+  /** Approvals so far of the arguments under review. */
+  approvals: z.array(wireApprovalSchema).optional(),
+  /** The planned escalation steps, as filed (`null` when none). */
+  escalation: z
+    .array(z.object({ after_seconds: z.number(), assignees: z.array(z.string()) }))
+    .nullable()
+    .optional(),
+  /** The escalation steps applied so far. */
+  escalations: z.array(wireEscalationSchema).optional(),
+  /**
+   * The changes reviewers' `modify` decisions made so far (field -> new value, relative to
+   * `action.args`, or `metadata` without an action): the arguments under review are
+   * `action.args` with these applied. `null` while nobody modified.
+   */
+  proposed_changes: jsonObjectSchema.nullable().optional(),
 });
 export type ActionRecord = z.infer<typeof actionRecordSchema>;
 
@@ -155,6 +200,8 @@ export const WireErrorCode = {
   NOT_FOUND: "not_found",
   CONFLICT: "conflict",
   ALREADY_DECIDED: "already_decided",
+  /** The reviewer has already approved the arguments under review (quorum). */
+  ALREADY_APPROVED: "already_approved",
   EXPIRED: "expired",
   INVALID_MODIFICATION: "invalid_modification",
   DECISION_NOT_ALLOWED: "decision_not_allowed",
