@@ -1,14 +1,17 @@
 /**
  * @module email/email-approvals
- * Email approvals: when an action is filed, each reviewer with an email address and the
- * right to the action gets a message with personal Approve / Reject links (signed,
- * single-use, expiring) and a Review link. Links lead to a confirmation page (GET decides
+ * Email approvals: when an action is filed, each reviewer with an email address, the right
+ * to the action and (when it names assignees) a place among them gets a message with
+ * personal Approve / Reject links (signed, single-use, expiring) and a Review link; when an
+ * escalation step adds assignees, the reviewers it adds are mailed the same way. Links lead to a confirmation page (GET decides
  * nothing, so mail scanners that prefetch links cannot approve); only the confirming POST
  * decides, through the reviewer gate and the action service.
  */
 import { type Clock, InvalidConfigError, type protocol } from "@safeguards/core";
 import type { Hono } from "hono";
 import nodemailer from "nodemailer";
+import { hasApproved, isAssignee } from "@safeguards/core/internal";
+import type { ReviewerAccount } from "../auth/reviewer-account.js";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import type { InboxEvents } from "../inbox/inbox-events.js";
@@ -93,18 +96,27 @@ export function mountEmailApprovals(
   mountEmailRoutes(app, { ...deps, tokens });
   const inFlight = new Set<Promise<unknown>>();
 
-  const notify = (record: protocol.ActionRecord) => {
+  /** Mails `recipients` (eligible reviewers) their personal links to `record`. */
+  const mail = (
+    record: protocol.ActionRecord,
+    recipients: ReviewerAccount[],
+    escalatedTo?: readonly string[],
+  ) => {
     const expires = Math.min(Date.parse(record.expires_at), deps.clock.now() + ttlMs);
     const link = (decision: "approve" | "reject", reviewer: string) =>
       `${deps.publicUrl}/email/${tokens.issue(record.id, decision, reviewer, expires)}`;
-    for (const reviewer of deps.directory.reviewersOf(record)) {
+    for (const reviewer of recipients) {
       if (!reviewer.email) continue;
       const allowed = new Set(record.allowed_decisions);
-      const message = requestEmail(record, {
-        ...(allowed.has("approve") ? { approve: link("approve", reviewer.name) } : {}),
-        ...(allowed.has("reject") ? { reject: link("reject", reviewer.name) } : {}),
-        review: `${deps.publicUrl}/review/${encodeURIComponent(record.id)}`,
-      });
+      const message = requestEmail(
+        record,
+        {
+          ...(allowed.has("approve") ? { approve: link("approve", reviewer.name) } : {}),
+          ...(allowed.has("reject") ? { reject: link("reject", reviewer.name) } : {}),
+          review: `${deps.publicUrl}/review/${encodeURIComponent(record.id)}`,
+        },
+        escalatedTo,
+      );
       const sending = transport
         .sendMail({ from: options.from, to: reviewer.email, ...message })
         .catch(deps.onError)
@@ -112,14 +124,29 @@ export function mountEmailApprovals(
       inFlight.add(sending);
     }
   };
-  const off = deps.events.on("action.created", (event) => notify(event.action));
+  // Only reviewers the action is assigned to (with the right to its agent and tool).
+  const eligible = (record: protocol.ActionRecord) =>
+    deps.directory.reviewersOf(record).filter((a) => deps.gate.canSee(a.name, record));
+  const offs = [
+    deps.events.on("action.created", ({ action }) => mail(action, eligible(action))),
+    // An escalation step mails the reviewers it added (its entries), unless they approved.
+    deps.events.on("action.escalated", ({ action, assignees }) =>
+      mail(
+        action,
+        eligible(action).filter(
+          (a) => isAssignee(a, assignees) && !hasApproved(action.approvals ?? [], a.name),
+        ),
+        assignees,
+      ),
+    ),
+  ];
   const idle = async () => {
     while (inFlight.size) await Promise.allSettled([...inFlight]);
   };
   return {
     idle,
     async close() {
-      off();
+      for (const off of offs) off();
       await idle();
       transport.close();
     },

@@ -14,7 +14,7 @@ import { argsTable, severityBadge } from "../ui/action-view.js";
 import { html } from "../ui/html.js";
 import { messagePage } from "../ui/login-page.js";
 import { readForm } from "../ui/read-form.js";
-import { approvalProgress, hasApproved, waitingText } from "../ui/quorum-view.js";
+import { approvalProgress, approvedBy, waitingText } from "../ui/quorum-view.js";
 import { setSecurityHeaders } from "../ui/security-headers.js";
 import type { EmailTokens } from "./email-tokens.js";
 
@@ -66,7 +66,7 @@ export function mountEmailRoutes(
           409,
         );
       }
-      if (decision === "approve" && hasApproved(record, reviewer)) {
+      if (decision === "approve" && approvedBy(record, reviewer)) {
         return c.html(
           messagePage(ctx, "Already approved", `You approved this action; ${waitingText(record)}.`),
           409,

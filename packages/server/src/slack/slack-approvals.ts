@@ -5,7 +5,8 @@
  * verifies Slack's signature and timestamp before parsing, answers 200 at once, maps the
  * Slack user to a reviewer (unknown users are refused), decides through the reviewer gate,
  * and replaces the buttons with the outcome (via `response_url`). Decisions made elsewhere
- * update the posted message with `chat.update`.
+ * update the posted message with `chat.update`, and so does an escalation step (the message
+ * then says who it went to; without a message to update, a new one is posted).
  */
 import { type Clock, InvalidConfigError, type protocol } from "@safeguards/core";
 import type { Hono } from "hono";
@@ -68,7 +69,8 @@ export function mountSlackApprovals(
   };
   const reviewUrl = (id: string) => `${deps.publicUrl}/review/${encodeURIComponent(id)}`;
 
-  const offCreated = deps.events.on("action.created", ({ action }) => {
+  /** Posts the request message of `action` (and remembers it for later updates). */
+  const post = (action: protocol.ActionRecord) => {
     const message = requestMessage(action, reviewUrl(action.id));
     if (options.botToken && options.channel) {
       const ref = api.postMessage(options.channel, message);
@@ -80,6 +82,18 @@ export function mountSlackApprovals(
     } else if (options.webhookUrl) {
       track(api.postTo(options.webhookUrl, message));
     }
+  };
+  const offCreated = deps.events.on("action.created", ({ action }) => post(action));
+  // An escalation step says who it went to: the posted message is updated (assignees and
+  // the step); without one (a webhook, or posted by another instance) a new one is posted.
+  const offEscalated = deps.events.on("action.escalated", ({ action }) => {
+    const ref = posted.get(action.id);
+    if (!ref) return post(action);
+    track(
+      ref.then((r) =>
+        r ? api.update(r, requestMessage(action, reviewUrl(action.id))) : post(action),
+      ),
+    );
   });
   const offDecided = deps.events.on("action.decided", ({ action }) => {
     const viaSlack = fromSlack.delete(action.id); // then updated through response_url
@@ -108,6 +122,7 @@ export function mountSlackApprovals(
     idle,
     async close() {
       offCreated();
+      offEscalated();
       offDecided();
       await idle();
     },

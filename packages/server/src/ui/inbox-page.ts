@@ -5,6 +5,7 @@
  * page) and links to older and newest pages. The `#live` section is also served alone so
  * the script can swap it in when the event stream says something changed.
  */
+import { isAssignee, type ReviewerIdentity } from "@safeguards/core/internal";
 import type { StoredRecord } from "../store/action-store.js";
 import { severityBadge, timeLeft } from "./action-view.js";
 import { html, type SafeHtml } from "./html.js";
@@ -40,9 +41,14 @@ export const inboxQuery = (filter: InboxFilter, cursor?: string) => {
   return s ? `?${s}` : "";
 };
 
-/** Whether a record passes the severity filter (the agent filter goes to the store). */
-export const matchesSeverity = (filter: InboxFilter) => (r: StoredRecord) =>
-  !filter.severity || r.severity === filter.severity;
+/** Whether `assignees` name `reviewer` or one of their groups (`null`: nobody in particular). */
+export const assignedTo = (assignees: StoredRecord["assignees"], reviewer: ReviewerIdentity) =>
+  assignees != null && isAssignee(reviewer, assignees);
+
+/** Whether a record passes the severity and assignment filters (the agent filter goes to the store). */
+export const matchesFilter = (filter: InboxFilter, reviewer: ReviewerIdentity) => (r: StoredRecord) =>
+  (!filter.severity || r.severity === filter.severity) &&
+  (!filter.assigned || assignedTo(r.assignees, reviewer));
 
 /** " · 1 of 2 approvals (alice)" on a row of an action that needs more than one. */
 const quorumBadge = (r: StoredRecord) => {

@@ -8,7 +8,9 @@
  */
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import type { ActionService } from "../inbox/action-service.js";
+import type { ReviewerIdentity } from "@safeguards/core/internal";
 import type { ListQuery, PendingCount, StoredRecord } from "../store/action-store.js";
+import { assignedTo, type InboxFilter } from "./inbox-page.js";
 
 /** Records per page of the pending list and of the history. */
 export const PAGE_SIZE = 50;
@@ -57,16 +59,17 @@ export interface PendingSummary {
 
 /**
  * Sums the store's grouped pending counts over what `reviewer` may see. Rights depend on an
- * action's agent and tool only, so each group is checked once, on a record of its shape.
+ * action's agent, tool and current assignees only, so each group is checked once, on a
+ * record of its shape.
  */
 export async function pendingSummary(
   service: ActionService,
   gate: ReviewerGate,
-  reviewer: string,
-  filter: { agent?: string; severity?: string },
+  reviewer: ReviewerIdentity,
+  filter: InboxFilter,
 ): Promise<PendingSummary> {
   const visible = (await service.pendingCounts()).filter((c) =>
-    gate.canSee(reviewer, groupRecord(c)),
+    gate.canSee(reviewer.name, groupRecord(c)),
   );
   const bySeverity: Record<string, number> = {};
   let total = 0;
@@ -76,7 +79,8 @@ export async function pendingSummary(
     bySeverity[c.severity] = (bySeverity[c.severity] ?? 0) + c.count;
     if (
       (!filter.agent || c.agentId === filter.agent) &&
-      (!filter.severity || c.severity === filter.severity)
+      (!filter.severity || c.severity === filter.severity) &&
+      (!filter.assigned || assignedTo(c.assignees, reviewer))
     )
       matching += c.count;
   }
@@ -84,12 +88,13 @@ export async function pendingSummary(
   return { total, bySeverity, agents, matching };
 }
 
-/** A stand-in record with a group's agent, tool and severity, for the rights check. */
+/** A stand-in record with a group's agent, tool, severity and assignees, for the rights check. */
 function groupRecord(c: PendingCount): StoredRecord {
   return {
     agent_id: c.agentId,
     severity: c.severity,
     status: "pending",
     action: c.tool === null ? null : { name: c.tool, args: {} },
+    assignees: c.assignees,
   } as StoredRecord;
 }

@@ -6,31 +6,35 @@
  * reviewer has already approved (then the page says "waiting for N more approvals" instead
  * of offering the buttons again).
  */
+import { approvalsMissing, escalationDueAt, hasApproved } from "@safeguards/core/internal";
 import type { StoredRecord } from "../store/action-store.js";
 import { html, type SafeHtml } from "./html.js";
 
 /** How many distinct approvals the action needs (1 when the request said nothing). */
 export const requiredApprovals = (record: StoredRecord): number => record.required_approvals ?? 1;
 
-/** The distinct reviewers who approved the arguments currently under review. */
-export const approvers = (record: StoredRecord): string[] => [
-  ...new Set((record.approvals ?? []).map((a) => a.reviewer)),
-];
-
 /** Approvals still missing before the action settles (0 once it is decided). */
 export const missingApprovals = (record: StoredRecord): number =>
   record.status === "pending"
-    ? Math.max(0, requiredApprovals(record) - approvers(record).length)
+    ? approvalsMissing({
+        requiredApprovals: requiredApprovals(record),
+        approvals: record.approvals ?? [],
+        proposedChanges: null,
+      })
     : 0;
 
-/** Whether `reviewer` has approved the arguments currently under review. */
-export const hasApproved = (record: StoredRecord, reviewer: string): boolean =>
-  approvers(record).includes(reviewer);
+/** Whether `reviewer`'s approval of the arguments under review is counted (still pending). */
+export const approvedBy = (record: StoredRecord, reviewer: string): boolean =>
+  record.status === "pending" && hasApproved(record.approvals ?? [], reviewer);
+
+/** The approvals shown: those so far, or once decided, those the decision carries. */
+const shownApprovals = (record: StoredRecord) =>
+  record.status === "pending" ? (record.approvals ?? []) : (record.decision?.approvals ?? []);
 
 /** "1 of 2 approvals (alice)"; `""` for an action that needs one approval and has none. */
 export function approvalProgress(record: StoredRecord): string {
   const needed = requiredApprovals(record);
-  const who = approvers(record);
+  const who = shownApprovals(record).map((a) => a.reviewer);
   if (needed <= 1 && who.length === 0) return "";
   const names = who.length ? ` (${who.join(", ")})` : "";
   return `${who.length} of ${needed} approval${needed === 1 ? "" : "s"}${names}`;
@@ -60,7 +64,7 @@ export function escalationSteps(record: StoredRecord): EscalationStep[] {
   const created = Date.parse(record.created_at);
   const applied = record.escalations ?? [];
   return (record.escalation ?? []).map((step, i) => ({
-    dueAt: new Date(created + step.after_seconds * 1000).toISOString(),
+    dueAt: new Date(escalationDueAt(created, { afterSeconds: step.after_seconds })).toISOString(),
     assignees: step.assignees,
     appliedAt: applied.find((a) => a.step === i)?.escalated_at ?? null,
   }));
@@ -78,15 +82,15 @@ export function approvalsSection(record: StoredRecord, reviewer: string | undefi
   const progress = approvalProgress(record);
   if (!progress && !record.assignees?.length && steps.length === 0) return html``;
   const next = nextEscalation(record);
-  const mine = reviewer !== undefined && hasApproved(record, reviewer);
+  const mine = reviewer !== undefined && approvedBy(record, reviewer);
   return html`<section class="approvals" id="approvals" aria-labelledby="approvals-title">
 <h2 id="approvals-title">Approvals</h2>
-<p class="quorum" data-approvals="${approvers(record).length}" data-required="${requiredApprovals(record)}">${
-    progress || `0 of ${requiredApprovals(record)} approvals`
-  }${mine && record.status === "pending" ? html` · <span class="mine">you approved</span>` : ""}</p>
+<p class="quorum">${progress || `0 of ${requiredApprovals(record)} approvals`}${
+    mine ? html` · <span class="mine">you approved</span>` : ""
+  }</p>
 ${
-  (record.approvals ?? []).length
-    ? html`<ul class="approval-list">${(record.approvals ?? []).map(
+  shownApprovals(record).length
+    ? html`<ul class="approval-list">${shownApprovals(record).map(
         (a) =>
           html`<li><strong>${a.reviewer}</strong> at <time datetime="${a.decided_at}">${a.decided_at}</time>${
             a.comments ? html`: <q>${a.comments}</q>` : ""

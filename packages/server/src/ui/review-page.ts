@@ -9,15 +9,17 @@ import type { AuditEntry, StoredRecord } from "../store/action-store.js";
 import { argsTable, auditTrail, decider, severityBadge, timeLeft } from "./action-view.js";
 import { html, jsonData } from "./html.js";
 import { layout, type PageContext } from "./layout.js";
-import { approvalsSection, hasApproved, waitingText } from "./quorum-view.js";
+import { approvalsSection, approvedBy, waitingText } from "./quorum-view.js";
 
 /** The review page of `record`. */
 export function reviewPage(ctx: PageContext, record: StoredRecord, audit: AuditEntry[]): string {
   const pending = record.status === "pending";
   // A reviewer whose approval is counted waits for the others instead of deciding again.
-  const approved = pending && ctx.reviewer !== undefined && hasApproved(record, ctx.reviewer);
+  const approved = ctx.reviewer !== undefined && approvedBy(record, ctx.reviewer);
   const allowed = new Set(record.allowed_decisions);
-  const target = record.action ? record.action.args : record.metadata;
+  const filed = record.action ? record.action.args : record.metadata;
+  // The arguments under review: as filed, with the changes earlier modifications proposed.
+  const target = { ...filed, ...(pending ? (record.proposed_changes ?? {}) : {}) };
   const decision = record.decision;
   const body = html`<article class="review" id="review" data-id="${record.id}" data-status="${record.status}"
  data-decision-url="${ctx.base}/review/${encodeURIComponent(record.id)}/decision"
@@ -30,6 +32,7 @@ export function reviewPage(ctx: PageContext, record: StoredRecord, audit: AuditE
 <section><h2>Description</h2><pre class="description">${record.description}</pre></section>
 ${record.action ? argsTable(record.action.args, "Arguments") : ""}
 ${argsTable(record.metadata, "Metadata")}
+${pending && record.proposed_changes ? argsTable(record.proposed_changes, "Proposed changes (under review: approving approves them)") : ""}
 ${approvalsSection(record, ctx.reviewer)}
 ${
   decision
