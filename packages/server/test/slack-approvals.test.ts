@@ -2,15 +2,13 @@
  * Slack approvals against a local server playing Slack (chat.postMessage, chat.update,
  * response_url, incoming webhook), with interaction payloads signed as Slack signs them.
  */
-import { createManualClock } from "@safeguards/core";
-import { eventually, freePort, type SlackDouble, startSlackDouble } from "@safeguards/test-support";
+import { eventually, type SlackDouble } from "@safeguards/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { slackSignature, verifySlackSignature } from "../src/slack/slack-signature.js";
 import { AGENT_B, AGENT_B_KEY, call, file, requestBody } from "./helpers.js";
-import { ALICE_API_TOKEN, startReviewerInbox } from "./ui-helpers.js";
-
-const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+import { click, SIGNING_SECRET, startSlackInbox } from "./slack-helpers.js";
+import { ALICE_API_TOKEN } from "./ui-helpers.js";
 
 describe("Slack request signature (Slack's documented example)", () => {
   const body =
@@ -55,54 +53,12 @@ afterEach(async () => {
 });
 
 async function setup(mode: "bot" | "webhook" = "bot") {
-  slack = await startSlackDouble();
-  const clock = createManualClock(Date.parse("2026-11-29T12:00:00Z"));
-  const port = await freePort();
-  const started = await startReviewerInbox(
-    {
-      publicUrl: `http://127.0.0.1:${port}`,
-      slack:
-        mode === "bot"
-          ? {
-              signingSecret: SIGNING_SECRET,
-              botToken: "xoxb-test-token",
-              channel: "C123",
-              apiUrl: `${slack.url}/api`,
-            }
-          : { signingSecret: SIGNING_SECRET, webhookUrl: `${slack.url}/webhook` },
-    },
-    { clock },
-    port,
-  );
+  const started = await startSlackInbox(mode);
   inbox = started.inbox;
-  return { ...started, clock, slack };
+  slack = started.slack;
+  return started;
 }
 
-/** Sends a button click as Slack would (form-encoded `payload`, signed). */
-async function click(
-  root: string,
-  clock: { now(): number },
-  options: { user: string; actionId: string; id: string; responseUrl: string },
-  tamper: { timestamp?: number; signature?: string } = {},
-) {
-  const payload = {
-    type: "block_actions",
-    user: { id: options.user },
-    response_url: options.responseUrl,
-    actions: [{ action_id: options.actionId, value: options.id }],
-  };
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  const ts = String(tamper.timestamp ?? Math.floor(clock.now() / 1000));
-  return fetch(`${root}/slack/interactions`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-slack-request-timestamp": ts,
-      "x-slack-signature": tamper.signature ?? slackSignature(SIGNING_SECRET, ts, body),
-    },
-    body,
-  });
-}
 const get = async (url: string, id: string) =>
   (await call(url, `/actions/${id}`, { token: ALICE_API_TOKEN })).body;
 

@@ -10,7 +10,7 @@
 import { type Clock, InvalidConfigError, type protocol } from "@safeguards/core";
 import type { Hono } from "hono";
 import nodemailer from "nodemailer";
-import { hasApproved, isAssignee } from "@safeguards/core/internal";
+import { hasApproved } from "@safeguards/core/internal";
 import type { ReviewerAccount } from "../auth/reviewer-account.js";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
@@ -124,18 +124,16 @@ export function mountEmailApprovals(
       inFlight.add(sending);
     }
   };
-  // Only reviewers the action is assigned to (with the right to its agent and tool).
-  const eligible = (record: protocol.ActionRecord) =>
-    deps.directory.reviewersOf(record).filter((a) => deps.gate.canSee(a.name, record));
   const offs = [
-    deps.events.on("action.created", ({ action }) => mail(action, eligible(action))),
-    // An escalation step mails the reviewers it added (its entries), unless they approved.
+    // reviewersOf: rights to the agent and tool, and an assignee of the action.
+    deps.events.on("action.created", ({ action }) => mail(action, deps.directory.reviewersOf(action))),
+    // An escalation step mails the reviewers its entries add (not those who approved).
     deps.events.on("action.escalated", ({ action, assignees }) =>
       mail(
         action,
-        eligible(action).filter(
-          (a) => isAssignee(a, assignees) && !hasApproved(action.approvals ?? [], a.name),
-        ),
+        deps.directory
+          .reviewersOf(action, assignees)
+          .filter((a) => !hasApproved(action.approvals ?? [], a.name)),
         assignees,
       ),
     ),

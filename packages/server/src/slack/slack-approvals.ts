@@ -87,13 +87,21 @@ export function mountSlackApprovals(
   // An escalation step says who it went to: the posted message is updated (assignees and
   // the step); without one (a webhook, or posted by another instance) a new one is posted.
   const offEscalated = deps.events.on("action.escalated", ({ action }) => {
+    if (!refresh(action)) post(action);
+  });
+  /** Replaces the posted message of a pending action (its count, assignees, escalations). */
+  const refresh = (action: protocol.ActionRecord) => {
     const ref = posted.get(action.id);
-    if (!ref) return post(action);
+    if (!ref) return false;
     track(
-      ref.then((r) =>
-        r ? api.update(r, requestMessage(action, reviewUrl(action.id))) : post(action),
-      ),
+      ref.then((r) => (r ? api.update(r, requestMessage(action, reviewUrl(action.id))) : undefined)),
     );
+    return true;
+  };
+  // An approval made elsewhere (web, email, API) updates the count; Slack's own clicks
+  // replace the message through response_url, and escalations are handled below.
+  const offUpdated = deps.events.on("action.updated", ({ action, actor }) => {
+    if (!fromSlack.has(action.id) && actor.startsWith("reviewer:")) refresh(action);
   });
   const offDecided = deps.events.on("action.decided", ({ action }) => {
     const viaSlack = fromSlack.delete(action.id); // then updated through response_url
@@ -123,6 +131,7 @@ export function mountSlackApprovals(
     async close() {
       offCreated();
       offEscalated();
+      offUpdated();
       offDecided();
       await idle();
     },

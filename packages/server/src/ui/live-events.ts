@@ -1,8 +1,9 @@
 /**
  * @module ui/live-events
  * `GET /ui/events`: a Server-Sent Events stream telling a signed-in reviewer's page that an
- * action it may see was filed, decided or expired (`change` events carrying only the id and
- * status); the page then fetches the fresh, server-rendered list.
+ * action it may see was filed, decided or expired, got an approval or was escalated (`change`
+ * events carrying only the id and status); the page then fetches the fresh, server-rendered
+ * list.
  */
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
@@ -32,6 +33,9 @@ export function liveEvents(
     const offs = [
       options.events.on("action.created", (e) => push(e.action)),
       options.events.on("action.decided", (e) => push(e.action)),
+      // Approvals recorded and escalation steps (which may make the action visible).
+      options.events.on("action.updated", (e) => push(e.action)),
+      options.events.on("action.escalated", (e) => push(e.action)),
     ];
     const signal = AbortSignal.any([c.req.raw.signal, options.shutdown]);
     const stop = () => wake?.();

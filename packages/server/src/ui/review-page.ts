@@ -5,6 +5,8 @@
  * The Modify form is built by the script from the action's `args_schema`, carried in a
  * JSON data block (never executed).
  */
+import type { JsonObject } from "@safeguards/core";
+import { applyModification } from "@safeguards/core/internal";
 import type { AuditEntry, StoredRecord } from "../store/action-store.js";
 import { argsTable, auditTrail, decider, severityBadge, timeLeft } from "./action-view.js";
 import { html, jsonData } from "./html.js";
@@ -19,7 +21,8 @@ export function reviewPage(ctx: PageContext, record: StoredRecord, audit: AuditE
   const allowed = new Set(record.allowed_decisions);
   const filed = record.action ? record.action.args : record.metadata;
   // The arguments under review: as filed, with the changes earlier modifications proposed.
-  const target = { ...filed, ...(pending ? (record.proposed_changes ?? {}) : {}) };
+  const changes = pending ? (record.proposed_changes as JsonObject | null | undefined) : null;
+  const target = changes ? applyModification(filed as JsonObject, changes) : filed;
   const decision = record.decision;
   const body = html`<article class="review" id="review" data-id="${record.id}" data-status="${record.status}"
  data-decision-url="${ctx.base}/review/${encodeURIComponent(record.id)}/decision"
@@ -32,7 +35,7 @@ export function reviewPage(ctx: PageContext, record: StoredRecord, audit: AuditE
 <section><h2>Description</h2><pre class="description">${record.description}</pre></section>
 ${record.action ? argsTable(record.action.args, "Arguments") : ""}
 ${argsTable(record.metadata, "Metadata")}
-${pending && record.proposed_changes ? argsTable(record.proposed_changes, "Proposed changes (under review: approving approves them)") : ""}
+${changes ? argsTable(changes, "Proposed changes (under review: approving approves them)") : ""}
 ${approvalsSection(record, ctx.reviewer)}
 ${
   decision
