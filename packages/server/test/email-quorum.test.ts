@@ -15,7 +15,7 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { AGENT_B_KEY, call, file } from "./helpers.js";
-import { DAVE, ESCALATE_AFTER_SECONDS, quorumAccounts, quorumBody } from "./quorum-helpers.js";
+import { DAVE, ESCALATE_AFTER_SECONDS, quorumAccounts, quorumBody } from "./reviewer-quorum-helpers.js";
 import { linkIn } from "./reviewer-net-helpers.js";
 import { ALICE_API_TOKEN, startReviewerInbox } from "./ui-helpers.js";
 

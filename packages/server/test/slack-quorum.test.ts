@@ -10,7 +10,7 @@ import { eventually, type SlackCall, type SlackDouble } from "@safeguards/test-s
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { AGENT_B_KEY, call, file } from "./helpers.js";
-import { DAVE, ESCALATE_AFTER_SECONDS, quorumAccounts, quorumBody } from "./quorum-helpers.js";
+import { DAVE, ESCALATE_AFTER_SECONDS, quorumAccounts, quorumBody } from "./reviewer-quorum-helpers.js";
 import { click, startSlackInbox } from "./slack-helpers.js";
 import { ALICE_API_TOKEN } from "./ui-helpers.js";
 

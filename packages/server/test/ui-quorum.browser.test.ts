@@ -13,7 +13,7 @@ import type { Inbox } from "../src/index.js";
 import { launchChromium, runBrowserTests, signInPage, watchForScripts } from "./browser-helpers.js";
 import { agentChannel } from "./e2e-helpers.js";
 import { AGENT_B, AGENT_B_KEY, file } from "./helpers.js";
-import { quorumAccounts, quorumBody } from "./quorum-helpers.js";
+import { quorumAccounts, quorumBody } from "./reviewer-quorum-helpers.js";
 import { PASSWORDS, startReviewerInbox } from "./ui-helpers.js";
 
 describe.runIf(runBrowserTests)("four-eyes review page in Chromium", { timeout: 60_000 }, () => {

@@ -9,7 +9,7 @@ import { createManualClock } from "@safeguards/core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { AGENT_B_KEY, call, file, requestBody } from "./helpers.js";
-import { DAVE, ESCALATE_AFTER_SECONDS, quorumAccounts, quorumBody } from "./quorum-helpers.js";
+import { DAVE, ESCALATE_AFTER_SECONDS, quorumAccounts, quorumBody } from "./reviewer-quorum-helpers.js";
 import {
   ALICE_API_TOKEN,
   BOB_API_TOKEN,
