@@ -15,8 +15,13 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { AGENT_B_KEY, call, file } from "./helpers.js";
-import { DAVE, ESCALATE_AFTER_SECONDS, quorumAccounts, quorumBody } from "./reviewer-quorum-helpers.js";
 import { linkIn } from "./reviewer-net-helpers.js";
+import {
+  DAVE,
+  ESCALATE_AFTER_SECONDS,
+  quorumAccounts,
+  quorumBody,
+} from "./reviewer-quorum-helpers.js";
 import { ALICE_API_TOKEN, startReviewerInbox } from "./ui-helpers.js";
 
 let inbox: Inbox | undefined;
@@ -56,8 +61,7 @@ const confirm = async (link: string) => {
   });
   return { status: res.status, text: await res.text() };
 };
-const mailTo = (to: string) =>
-  sink!.mails.filter((m) => m.envelope.to.includes(to)) as SunkMail[];
+const mailTo = (to: string) => sink!.mails.filter((m) => m.envelope.to.includes(to)) as SunkMail[];
 const record = async (url: string, id: string) =>
   (await call(url, `/actions/${id}`, { token: ALICE_API_TOKEN })).body;
 

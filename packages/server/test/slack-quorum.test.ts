@@ -10,7 +10,12 @@ import { eventually, type SlackCall, type SlackDouble } from "@safeguards/test-s
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { AGENT_B_KEY, call, file } from "./helpers.js";
-import { DAVE, ESCALATE_AFTER_SECONDS, quorumAccounts, quorumBody } from "./reviewer-quorum-helpers.js";
+import {
+  DAVE,
+  ESCALATE_AFTER_SECONDS,
+  quorumAccounts,
+  quorumBody,
+} from "./reviewer-quorum-helpers.js";
 import { click, startSlackInbox } from "./slack-helpers.js";
 import { ALICE_API_TOKEN } from "./ui-helpers.js";
 
@@ -101,10 +106,14 @@ describe("Slack approvals of four-eyes actions", () => {
       token: ALICE_API_TOKEN,
       body: { type: "approve" },
     });
+    // alice's approval, made in the API, updates the count in the posted message.
+    await eventually(() => slack!.calls.some((c) => c.path === "/api/chat.update"));
+    expect(blocksText(callTo("/api/chat.update").body)).toContain("1 of 2 approvals (alice)");
     clock.advance(ESCALATE_AFTER_SECONDS * 1000 + 1);
     await inbox!.sweepExpired();
-    await eventually(() => slack!.calls.some((c) => c.path === "/api/chat.update"));
-    const update = callTo("/api/chat.update").body;
+    const updates = () => slack!.calls.filter((c) => c.path === "/api/chat.update");
+    await eventually(() => updates().length === 2);
+    const update = updates()[1]!.body;
     expect(update.ts).toBe("1700000000.000100");
     expect(hasButtons(update)).toBe(true);
     expect(blocksText(update)).toContain("Escalated to group:cfo at 2026-11-29T12:01:00");

@@ -60,9 +60,7 @@ describe.runIf(runBrowserTests)("four-eyes review page in Chromium", { timeout: 
     await alice.page.goto(`${root}/review/${body.id}`);
     const quorum = alice.page.locator("#approvals .quorum");
     expect(await quorum.textContent()).toContain("0 of 2 approvals");
-    expect(await alice.page.locator("#approvals .assignees").textContent()).toContain(
-      "alice, bob",
-    );
+    expect(await alice.page.locator("#approvals .assignees").textContent()).toContain("alice, bob");
     // The countdown to the escalation step is live text, e.g. "in 59s".
     await expect
       .poll(() => alice.page.locator("time.escalates").textContent())

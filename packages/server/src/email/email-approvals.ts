@@ -8,9 +8,9 @@
  * decides, through the reviewer gate and the action service.
  */
 import { type Clock, InvalidConfigError, type protocol } from "@safeguards/core";
+import { hasApproved } from "@safeguards/core/internal";
 import type { Hono } from "hono";
 import nodemailer from "nodemailer";
-import { hasApproved } from "@safeguards/core/internal";
 import type { ReviewerAccount } from "../auth/reviewer-account.js";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
@@ -126,7 +126,9 @@ export function mountEmailApprovals(
   };
   const offs = [
     // reviewersOf: rights to the agent and tool, and an assignee of the action.
-    deps.events.on("action.created", ({ action }) => mail(action, deps.directory.reviewersOf(action))),
+    deps.events.on("action.created", ({ action }) =>
+      mail(action, deps.directory.reviewersOf(action)),
+    ),
     // An escalation step mails the reviewers its entries add (not those who approved).
     deps.events.on("action.escalated", ({ action, assignees }) =>
       mail(

@@ -13,8 +13,8 @@ import { InboxError } from "../inbox/inbox-error.js";
 import { argsTable, severityBadge } from "../ui/action-view.js";
 import { html } from "../ui/html.js";
 import { messagePage } from "../ui/login-page.js";
-import { readForm } from "../ui/read-form.js";
 import { approvalProgress, approvedBy, waitingText } from "../ui/quorum-view.js";
+import { readForm } from "../ui/read-form.js";
 import { setSecurityHeaders } from "../ui/security-headers.js";
 import type { EmailTokens } from "./email-tokens.js";
 

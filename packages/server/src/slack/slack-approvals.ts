@@ -94,7 +94,9 @@ export function mountSlackApprovals(
     const ref = posted.get(action.id);
     if (!ref) return false;
     track(
-      ref.then((r) => (r ? api.update(r, requestMessage(action, reviewUrl(action.id))) : undefined)),
+      ref.then((r) =>
+        r ? api.update(r, requestMessage(action, reviewUrl(action.id))) : undefined,
+      ),
     );
     return true;
   };

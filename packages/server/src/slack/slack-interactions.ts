@@ -11,8 +11,8 @@ import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import { readBody } from "../http/read-body.js";
 import { InboxError } from "../inbox/inbox-error.js";
-import type { SlackApi } from "./slack-api.js";
 import { approvalProgress, waitingText } from "../ui/quorum-view.js";
+import type { SlackApi } from "./slack-api.js";
 import { outcomeMessage, requestMessage, SLACK_ACTION } from "./slack-message.js";
 import { verifySlackSignature } from "./slack-signature.js";
 

@@ -57,7 +57,12 @@ const approvalFields = (record: protocol.ActionRecord): Block[] => {
   const progress = approvalProgress(record);
   return [
     ...(record.assignees?.length
-      ? [{ type: "mrkdwn", text: `*Assigned to*\n${escapeSlackMrkdwn(cut(assigneesText(record), 500))}` }]
+      ? [
+          {
+            type: "mrkdwn",
+            text: `*Assigned to*\n${escapeSlackMrkdwn(cut(assigneesText(record), 500))}`,
+          },
+        ]
       : []),
     ...(progress
       ? [{ type: "mrkdwn", text: `*Approvals*\n${escapeSlackMrkdwn(cut(progress, 500))}` }]

@@ -146,12 +146,17 @@ export interface ListPage {
   nextCursor: string | null;
 }
 
-/** Pending actions of one agent, tool and severity (see {@link ActionStore.pendingCounts}). */
+/**
+ * Pending actions of one agent, tool, severity and list of assignees (see
+ * {@link ActionStore.pendingCounts}).
+ */
 export interface PendingCount {
   agentId: string;
   /** `action.name`, `null` for an action without a tool. */
   tool: string | null;
   severity: protocol.ActionRecord["severity"];
+  /** The current `assignees` (escalations included), `null` when everyone may decide. */
+  assignees: string[] | null;
   count: number;
 }
 
@@ -194,7 +199,7 @@ export interface ActionStore {
   /** A page of actions, newest first. */
   list(query: ListQuery): Promise<ListPage>;
   /**
-   * How many actions are pending, per agent, tool and severity (the web inbox's true counts,
+   * How many actions are pending, per agent, tool, severity and assignees (the web inbox's true counts,
    * without reading the records).
    */
   pendingCounts(): Promise<PendingCount[]>;

@@ -95,6 +95,8 @@ export interface CountRow {
   agent_id: string;
   tool: string | null;
   severity: string;
+  /** `assignees` as JSON text, `null` when the action has none (everyone). */
+  assignees: string | null;
   n: number | string;
 }
 
@@ -104,6 +106,7 @@ export function countFromRow(row: CountRow): PendingCount {
     agentId: row.agent_id,
     tool: row.tool,
     severity: row.severity as PendingCount["severity"],
+    assignees: row.assignees === null ? null : (JSON.parse(row.assignees) as string[]),
     count: Number(row.n),
   };
 }

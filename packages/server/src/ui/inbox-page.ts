@@ -46,9 +46,10 @@ export const assignedTo = (assignees: StoredRecord["assignees"], reviewer: Revie
   assignees != null && isAssignee(reviewer, assignees);
 
 /** Whether a record passes the severity and assignment filters (the agent filter goes to the store). */
-export const matchesFilter = (filter: InboxFilter, reviewer: ReviewerIdentity) => (r: StoredRecord) =>
-  (!filter.severity || r.severity === filter.severity) &&
-  (!filter.assigned || assignedTo(r.assignees, reviewer));
+export const matchesFilter =
+  (filter: InboxFilter, reviewer: ReviewerIdentity) => (r: StoredRecord) =>
+    (!filter.severity || r.severity === filter.severity) &&
+    (!filter.assigned || assignedTo(r.assignees, reviewer));
 
 /** " · 1 of 2 approvals (alice)" on a row of an action that needs more than one. */
 const quorumBadge = (r: StoredRecord) => {

@@ -70,18 +70,12 @@ export function escalationSteps(record: StoredRecord): EscalationStep[] {
   }));
 }
 
-/** The next escalation step still to come while the action is pending, if any. */
-export function nextEscalation(record: StoredRecord): EscalationStep | undefined {
-  if (record.status !== "pending") return undefined;
-  return escalationSteps(record).find((s) => s.appliedAt === null);
-}
-
 /** The "Approvals" section of the review page (nothing for a plain one-approval action). */
 export function approvalsSection(record: StoredRecord, reviewer: string | undefined): SafeHtml {
   const steps = escalationSteps(record);
   const progress = approvalProgress(record);
   if (!progress && !record.assignees?.length && steps.length === 0) return html``;
-  const next = nextEscalation(record);
+  const next = record.status === "pending" ? steps.find((s) => s.appliedAt === null) : undefined;
   const mine = reviewer !== undefined && approvedBy(record, reviewer);
   return html`<section class="approvals" id="approvals" aria-labelledby="approvals-title">
 <h2 id="approvals-title">Approvals</h2>

@@ -140,7 +140,8 @@ function checkQuorum(
     decision: { approvals?: { reviewer: string }[] } | null;
   };
   const required = record.required_approvals ?? 1;
-  if (!entry.quorum && (interim.length > 0 || required !== 1)) say("a plain action has quorum entries");
+  if (!entry.quorum && (interim.length > 0 || required !== 1))
+    say("a plain action has quorum entries");
   const escalated = interim.filter((a) => a.actor === "system:escalation").length;
   const steps = record.escalations ?? [];
   if (escalated !== steps.length || new Set(steps.map((s) => s.step)).size !== steps.length)

@@ -73,7 +73,9 @@ export async function decideConcurrently(
   entry: LedgerEntry,
   bodies: ({ body: DecisionBody } & SendOptions)[],
 ): Promise<void> {
-  const answers = await Promise.all(bodies.map((b) => sendDecision(urls, token, entry.id, b.body, b)));
+  const answers = await Promise.all(
+    bodies.map((b) => sendDecision(urls, token, entry.id, b.body, b)),
+  );
   for (const a of answers) {
     if (a === "won") entry.decisionWins += 1;
     else if (a === "counted") entry.approvalsCounted += 1;
