@@ -120,7 +120,10 @@ describe("email approvals of four-eyes actions", () => {
 
   it("an escalation step mails the reviewers it adds; their link counts", async () => {
     const { url, clock } = await setup();
-    const body = quorumBody(clock);
+    // The step names alice too, who has approved by then: only dave is mailed.
+    const body = quorumBody(clock, {
+      escalation: [{ after_seconds: ESCALATE_AFTER_SECONDS, assignees: ["group:cfo", "alice"] }],
+    });
     await file(url, body, AGENT_B_KEY);
     await eventually(() => sink!.mails.length >= 2);
     await confirm(linkIn(mailTo("alice@example.test")[0]!, "Approve"));
@@ -135,7 +138,7 @@ describe("email approvals of four-eyes actions", () => {
     expect(sink!.mails).toHaveLength(3);
     const notice = mailTo(DAVE.email)[0]!;
     expect(notice.parsed.subject).toContain("Escalated to you");
-    expect(notice.parsed.text).toContain("Escalated to group:cfo");
+    expect(notice.parsed.text).toContain("Escalated to group:cfo, alice");
     expect(notice.parsed.text).toContain("1 of 2 approvals (alice)");
     const settled = await confirm(linkIn(notice, "Approve"));
     expect(settled.status).toBe(200);

@@ -1,12 +1,13 @@
 /**
  * @module test/ui-helpers
  * Fixtures of the reviewer-side tests: an inbox with reviewer accounts (alice sees all,
- * bob only the other agent, carol only the tool `delete_customer`), and a tiny browser-like
- * HTTP client with a cookie jar.
+ * bob only the other agent, carol only the tool `delete_customer`), a tiny browser-like
+ * HTTP client with a cookie jar, and a reader of the web inbox's live events.
  */
 
 import { AGENT_B, REVIEWER_TOKEN, startTestInbox, type TestInbox } from "@safeguards/test-support";
 import bcrypt from "bcryptjs";
+import { expect } from "vitest";
 import type { ReviewerAccount } from "../src/auth/reviewer-account.js";
 import type { ReviewersOptions } from "../src/create-reviewers.js";
 import type { InboxOptions } from "../src/index.js";
@@ -113,4 +114,27 @@ export class Browser {
       body: JSON.stringify(body),
     });
   }
+}
+
+/** Reads SSE `change` events from the UI stream. */
+export async function openEvents(b: Browser) {
+  const res = await b.fetch("/ui/events");
+  expect(res.headers.get("content-type")).toContain("text/event-stream");
+  const reader = res.body!.getReader();
+  let buffer = "";
+  return {
+    async next(): Promise<{ id: string; status: string }> {
+      for (;;) {
+        const match = /event: change\ndata: (.*)\n/.exec(buffer);
+        if (match) {
+          buffer = buffer.slice((match.index ?? 0) + match[0].length);
+          return JSON.parse(match[1]!);
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error("stream ended");
+        buffer += new TextDecoder().decode(value);
+      }
+    },
+    close: () => reader.cancel(),
+  };
 }

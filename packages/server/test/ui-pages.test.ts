@@ -7,7 +7,13 @@ import { createManualClock } from "@safeguards/core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { AGENT_B, AGENT_B_KEY, call, file, requestBody } from "./helpers.js";
-import { ALICE_API_TOKEN, Browser, PASSWORDS, startReviewerInbox } from "./ui-helpers.js";
+import {
+  ALICE_API_TOKEN,
+  Browser,
+  openEvents,
+  PASSWORDS,
+  startReviewerInbox,
+} from "./ui-helpers.js";
 
 let inbox: Inbox | undefined;
 afterEach(async () => {
@@ -23,29 +29,6 @@ async function signedIn(name: keyof typeof PASSWORDS, c = clock()) {
   const b = new Browser(started.root);
   expect((await b.signIn(name, PASSWORDS[name])).status).toBe(303);
   return { ...started, b, clock: c };
-}
-
-/** Reads SSE `change` events from the UI stream. */
-async function openEvents(b: Browser) {
-  const res = await b.fetch("/ui/events");
-  expect(res.headers.get("content-type")).toContain("text/event-stream");
-  const reader = res.body!.getReader();
-  let buffer = "";
-  return {
-    async next(): Promise<{ id: string; status: string }> {
-      for (;;) {
-        const match = /event: change\ndata: (.*)\n/.exec(buffer);
-        if (match) {
-          buffer = buffer.slice((match.index ?? 0) + match[0].length);
-          return JSON.parse(match[1]!);
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error("stream ended");
-        buffer += new TextDecoder().decode(value);
-      }
-    },
-    close: () => reader.cancel(),
-  };
 }
 
 describe("inbox list, review page and history", () => {

@@ -2,9 +2,10 @@
  * The review page's four-eyes state in a real browser (Debian Chromium): alice and bob
  * approve in turn, each in their own session. Alice reads "0 of 2 approvals", the assignees
  * and a live countdown to the escalation; after her click the page shows "waiting for 1 more
- * approval" instead of the buttons; bob reads "1 of 2 approvals (alice)" and his approval
- * settles the action, which the agent (HumanActionHandler over HumanInTheLoopChannel) hears
- * as approved, with both approvers. No script is blocked by the CSP, none is injected.
+ * approval" instead of the buttons; bob's open page follows her approval live ("1 of 2
+ * approvals (alice)"), and his approval settles the action, which the agent
+ * (HumanActionHandler over HumanInTheLoopChannel) hears as approved. No script is blocked by
+ * the CSP, none is injected.
  */
 import { ActionStatus, HumanActionHandler, type HumanInTheLoopChannel } from "@safeguards/core";
 import type { Browser, Page } from "playwright-core";
@@ -65,6 +66,10 @@ describe.runIf(runBrowserTests)("four-eyes review page in Chromium", { timeout: 
     await expect
       .poll(() => alice.page.locator("time.escalates").textContent())
       .toMatch(/^in (\d+m )?\d+s$/);
+    // bob has the page open while alice approves: it follows her approval live.
+    const bob = await session("bob");
+    await bob.page.goto(`${root}/review/${body.id}`);
+    expect(await bob.page.locator("#approvals .quorum").textContent()).toContain("0 of 2");
     await approveOn(alice.page);
     await alice.page.locator("#waiting", { hasText: "waiting for 1 more approval" }).waitFor();
     expect(await alice.page.locator("#approve, #reject, #modify").count()).toBe(0);
@@ -72,11 +77,7 @@ describe.runIf(runBrowserTests)("four-eyes review page in Chromium", { timeout: 
     expect(await quorum.textContent()).toContain("1 of 2 approvals (alice)");
     expect(action.isFinal).toBe(false);
 
-    const bob = await session("bob");
-    await bob.page.goto(`${root}/review/${body.id}`);
-    expect(await bob.page.locator("#approvals .quorum").textContent()).toContain(
-      "1 of 2 approvals (alice)",
-    );
+    await bob.page.locator("#approvals .quorum", { hasText: "1 of 2 approvals (alice)" }).waitFor();
     // The a-a shortcut approves here too.
     await bob.page.keyboard.press("a");
     await Promise.all([bob.page.waitForEvent("load"), bob.page.keyboard.press("a")]);

@@ -19,6 +19,7 @@ import {
   ALICE_API_TOKEN,
   BOB_API_TOKEN,
   Browser,
+  openEvents,
   PASSWORDS,
   startReviewerInbox,
 } from "./ui-helpers.js";
@@ -67,6 +68,9 @@ describe("four-eyes review page", () => {
     expect(first.body.status).toBe("pending");
     const bobPage = await text(bob, `/review/${body.id}`);
     expect(bobPage.body).toContain("1 of 2 approvals (alice)");
+    expect(bobPage.body).toContain(
+      '<li><strong>alice</strong> at <time datetime="2026-11-29T12:00:00.000Z">2026-11-29T12:00:00.000Z</time>: <q>fine</q></li>',
+    );
     expect(bobPage.body).toContain('id="approve"');
 
     const alice = await signIn("alice", PASSWORDS.alice);
@@ -112,8 +116,12 @@ describe("four-eyes review page", () => {
     expect(hidden.status).toBe(403);
     expect(hidden.body).not.toContain(body.title);
 
+    const events = await openEvents(dave);
     clock.advance(ESCALATE_AFTER_SECONDS * 1000 + 1);
     await inbox!.sweepExpired();
+    // The step reaches dave's open inbox live.
+    expect(await events.next()).toEqual({ id: body.id, status: "pending" });
+    await events.close();
     const page = await text(dave, `/review/${body.id}`);
     expect(page.status).toBe(200);
     expect(page.body).toContain("Assigned to <strong>alice, bob, group:cfo</strong>");
@@ -123,6 +131,27 @@ describe("four-eyes review page", () => {
     expect(page.body).not.toContain("data-until"); // no step left
     expect((await text(dave, "/inbox")).body).toContain(body.id);
     expect((await approve(url, body.id, DAVE.token)).status).toBe(200);
+  });
+});
+
+describe("modifications under review", () => {
+  it("shows the proposed changes and starts the Modify form from them", async () => {
+    const { url, clock, signIn } = await setup();
+    const body = quorumBody(clock);
+    await file(url, body, AGENT_B_KEY);
+    const modified = await call(url, `/actions/${body.id}/decision`, {
+      token: ALICE_API_TOKEN,
+      body: { type: "modify", response_data: { amount: "1800.00" } },
+    });
+    expect(modified.body.status).toBe("pending");
+    const bob = await signIn("bob", PASSWORDS.bob);
+    const page = (await text(bob, `/review/${body.id}`)).body;
+    expect(page).toContain(
+      "<caption>Proposed changes (under review: approving approves them)</caption>",
+    );
+    expect(page).toContain('<code class="value">&quot;1800.00&quot;</code>');
+    expect(page).toContain('{"target":{"amount":"1800.00","to":"ACME"}');
+    expect(page).toContain("1 of 2 approvals (alice)");
   });
 });
 
@@ -159,9 +188,17 @@ describe("inbox list and assignees", () => {
     expect(page.body).not.toContain(bobsOnly.title);
     const csrf = await alice.csrf();
     expect((await alice.decide(bobsOnly.id, { type: "approve" }, csrf)).status).toBe(403);
-    // bob sees and decides it.
+    // Live events: alice hears of the action filed next, never of bob's.
+    const events = await openEvents(alice);
     const bob = await signIn("bob", PASSWORDS.bob);
     expect((await text(bob, "/inbox")).body).toContain(bobsOnly.id);
     expect((await approve(url, bobsOnly.id, BOB_API_TOKEN)).body.status).toBe("approved");
+    const open = quorumBody(clock, { assignees: undefined, escalation: undefined });
+    await file(url, open, AGENT_B_KEY);
+    expect(await events.next()).toEqual({ id: open.id, status: "pending" });
+    await events.close();
+    // Nor is it in her history once decided; it is in bob's.
+    expect((await text(alice, "/history")).body).not.toContain(bobsOnly.id);
+    expect((await text(bob, "/history")).body).toContain(bobsOnly.id);
   });
 });

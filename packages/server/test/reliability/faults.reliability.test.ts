@@ -4,7 +4,8 @@
  * SIGKILLed and started again (twice, one each), PostgreSQL is restarted (`pg_ctl restart -m
  * fast`), the agents' connections are cut mid-wait (twice), and callbacks are delayed,
  * duplicated and failed on purpose by a relay. Afterwards: nothing lost, nothing decided
- * twice, nothing run without approval, the audit log agrees, nothing pending.
+ * twice, nothing run without approval (four-eyes actions: never with fewer distinct approvers
+ * than required, each escalation step applied once), the audit log agrees, nothing pending.
  */
 
 import { PG_TEST_URL } from "@safeguards/test-support";
@@ -17,10 +18,10 @@ import { startTcpBalancer, type TcpBalancer } from "./net-faults.js";
 import { type PgCluster, startPgCluster } from "./pg-cluster.js";
 import { FAULT_ACTIONS, SEED, seededRandom, sleep } from "./reliability-env.js";
 import {
-  SOAK_REVIEWER_TOKEN,
   SOAK_SECRET,
   type SoakAgent,
   soakApiKeys,
+  soakReviewerTokens,
   startSoakAgent,
 } from "./soak-agent.js";
 import { runSoak } from "./soak-driver.js";
@@ -59,7 +60,9 @@ describe.runIf(PG_TEST_URL)(
         SAFEGUARDS_API_KEYS: Object.entries(soakApiKeys(AGENTS))
           .map(([k, a]) => `${k}=${a}`)
           .join(","),
-        SAFEGUARDS_REVIEWER_TOKENS: `${SOAK_REVIEWER_TOKEN}=alice`,
+        SAFEGUARDS_REVIEWER_TOKENS: Object.entries(soakReviewerTokens())
+          .map(([token, name]) => `${token}=${name}`)
+          .join(","),
         SAFEGUARDS_SIGNING_SECRET: SOAK_SECRET,
         // The relay is on 127.0.0.1: internal, so it needs an allowlist entry.
         SAFEGUARDS_CALLBACK_URLS: `${new URL(relay.urlFor(0)).origin}/cb/`,
@@ -124,6 +127,7 @@ describe.runIf(PG_TEST_URL)(
         reviewerUrls: () => live().map((p) => p.url),
         expireSeconds: 3,
         idPrefix: `fault_${SEED}`,
+        quorumRate: 0.2, // four-eyes actions whose escalation steps meet the kills and restart
         onProgress: (done) => {
           if (done % Math.ceil(FAULT_ACTIONS / 10) === 0) {
             console.log(`faults soak: ${done}/${FAULT_ACTIONS} actions final`);
@@ -162,6 +166,8 @@ describe.runIf(PG_TEST_URL)(
       expect(ledger.figures.losses).toBe(0);
       expect(ledger.figures.decidedTwice).toBe(0);
       expect(ledger.figures.unapprovedExecutions).toBe(0);
+      expect(ledger.figures.underApproved).toBe(0);
+      expect(ledger.figures.quorumActions).toBeGreaterThan(0);
       // the faults reached the agents: long polls failed and were resumed from their cursor
       expect(streamErrors).toBeGreaterThan(0);
       expect(relay.stats.duplicated).toBeGreaterThan(0);
