@@ -101,7 +101,7 @@ ${
           html`<li class="${s.appliedAt ? "applied" : s === next ? "next" : "later"}">${
             s.appliedAt
               ? html`escalated to <strong>${s.assignees.join(", ")}</strong> at <time datetime="${s.appliedAt}">${s.appliedAt}</time>`
-              : html`to <strong>${s.assignees.join(", ")}</strong> at <time datetime="${s.dueAt}">${s.dueAt}</time>${
+              : html`escalates to <strong>${s.assignees.join(", ")}</strong> at <time datetime="${s.dueAt}">${s.dueAt}</time>${
                   s === next
                     ? html` (next: <time class="escalates" data-until="${s.dueAt}" datetime="${s.dueAt}">at ${s.dueAt}</time>)`
                     : ""

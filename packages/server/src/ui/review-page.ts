@@ -1,7 +1,10 @@
 /**
  * @module ui/review-page
  * One action: title, severity, agent, time left, the description as text, the arguments
- * exactly, the audit trail, and (while pending) Approve, Reject with a reason and Modify.
+ * exactly, the changes earlier modifications proposed, the approvals, assignees and
+ * escalation timeline (`quorum-view.ts`), the audit trail, and (while pending) Approve,
+ * Reject with a reason and Modify, or, for a reviewer whose approval is counted, "waiting
+ * for N more approvals".
  * The Modify form is built by the script from the action's `args_schema`, carried in a
  * JSON data block (never executed).
  */
