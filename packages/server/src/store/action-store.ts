@@ -147,7 +147,7 @@ export interface ListPage {
 }
 
 /**
- * Pending actions of one agent, tool, severity and list of assignees (see
+ * Pending actions of one agent, tool, severity and assignee list (see
  * {@link ActionStore.pendingCounts}).
  */
 export interface PendingCount {
@@ -155,8 +155,8 @@ export interface PendingCount {
   /** `action.name`, `null` for an action without a tool. */
   tool: string | null;
   severity: protocol.ActionRecord["severity"];
-  /** The current `assignees` (escalations included), `null` when everyone may decide. */
-  assignees: string[] | null;
+  /** The current `assignees` of these actions; absent when they have none (everyone). */
+  assignees?: string[];
   count: number;
 }
 
@@ -199,8 +199,8 @@ export interface ActionStore {
   /** A page of actions, newest first. */
   list(query: ListQuery): Promise<ListPage>;
   /**
-   * How many actions are pending, per agent, tool, severity and assignees (the web inbox's true counts,
-   * without reading the records).
+   * How many actions are pending, per agent, tool, severity and assignee list (the web
+   * inbox's true counts, without reading the records).
    */
   pendingCounts(): Promise<PendingCount[]>;
   /**

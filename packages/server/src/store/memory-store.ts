@@ -102,7 +102,7 @@ export function createMemoryStore(): ActionStore {
             agentId: record.agent_id,
             tool,
             severity: record.severity,
-            assignees: assignees && [...assignees],
+            ...(assignees ? { assignees: [...assignees] } : {}),
             count: 1,
           });
       }

@@ -95,7 +95,7 @@ export interface CountRow {
   agent_id: string;
   tool: string | null;
   severity: string;
-  /** `assignees` as JSON text, `null` when the action has none (everyone). */
+  /** The JSON text of the record's `assignees` (`NULL` when none). */
   assignees: string | null;
   n: number | string;
 }
@@ -106,7 +106,7 @@ export function countFromRow(row: CountRow): PendingCount {
     agentId: row.agent_id,
     tool: row.tool,
     severity: row.severity as PendingCount["severity"],
-    assignees: row.assignees === null ? null : (JSON.parse(row.assignees) as string[]),
+    ...(row.assignees ? { assignees: JSON.parse(row.assignees) as string[] } : {}),
     count: Number(row.n),
   };
 }

@@ -6,10 +6,9 @@
  * touches at most {@link SCAN_BUDGET} stored rows; a page cut short by that budget still
  * links on. Counts come from the store's grouped counts, never from what a page read.
  */
-
-import type { ReviewerIdentity } from "@safeguards/core/internal";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import type { ActionService } from "../inbox/action-service.js";
+import type { ReviewerIdentity } from "@safeguards/core/internal";
 import type { ListQuery, PendingCount, StoredRecord } from "../store/action-store.js";
 import { assignedTo, type InboxFilter } from "./inbox-page.js";
 
@@ -59,9 +58,9 @@ export interface PendingSummary {
 }
 
 /**
- * Sums the store's grouped pending counts over what `reviewer` may see. Rights depend on an
- * action's agent, tool and current assignees only, so each group is checked once, on a
- * record of its shape.
+ * Sums the store's grouped pending counts over what `reviewer` may see. Rights and
+ * eligibility depend on an action's agent, tool and assignees only, so each group is
+ * checked once, on a record of its shape.
  */
 export async function pendingSummary(
   service: ActionService,
@@ -89,13 +88,13 @@ export async function pendingSummary(
   return { total, bySeverity, agents, matching };
 }
 
-/** A stand-in record with a group's agent, tool, severity and assignees, for the rights check. */
+/** A stand-in record with a group's agent, tool and severity, for the rights check. */
 function groupRecord(c: PendingCount): StoredRecord {
   return {
     agent_id: c.agentId,
     severity: c.severity,
     status: "pending",
     action: c.tool === null ? null : { name: c.tool, args: {} },
-    assignees: c.assignees,
+    assignees: c.assignees ?? null,
   } as StoredRecord;
 }
