@@ -6,9 +6,10 @@
  * touches at most {@link SCAN_BUDGET} stored rows; a page cut short by that budget still
  * links on. Counts come from the store's grouped counts, never from what a page read.
  */
+
+import type { ReviewerIdentity } from "@safeguards/core/internal";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import type { ActionService } from "../inbox/action-service.js";
-import type { ReviewerIdentity } from "@safeguards/core/internal";
 import type { ListQuery, PendingCount, StoredRecord } from "../store/action-store.js";
 import { assignedTo, type InboxFilter } from "./inbox-page.js";
 
