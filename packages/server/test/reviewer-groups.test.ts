@@ -3,16 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isSafeguardsError } from "@safeguards/core";
 import { describe, expect, it } from "vitest";
-import { loadReviewerAccounts } from "../src/auth/reviewer-account.js";
+import { loadReviewerAccounts, type ReviewerAccount } from "../src/auth/reviewer-account.js";
 import { createReviewerDirectory } from "../src/auth/reviewer-directory.js";
 import type { StoredRecord } from "../src/store/action-store.js";
 
-const account = (extra: object) => ({
-  name: "alice",
-  token: "t".repeat(16),
-  agents: "*",
-  ...extra,
-});
+/** An account with `extra` (hostile values included, so typed loosely). */
+const account = (extra: object) =>
+  ({ name: "alice", token: "t".repeat(16), agents: "*", ...extra }) as ReviewerAccount;
 
 describe("reviewer accounts: groups", () => {
   it("reads groups from code and from the accounts file (as the CLI does)", () => {
