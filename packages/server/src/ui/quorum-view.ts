@@ -31,11 +31,11 @@ export const approvedBy = (record: StoredRecord, reviewer: string): boolean =>
 const shownApprovals = (record: StoredRecord) =>
   record.status === "pending" ? (record.approvals ?? []) : (record.decision?.approvals ?? []);
 
-/** "1 of 2 approvals (alice)"; `""` for an action that needs one approval and has none. */
+/** "1 of 2 approvals (alice)"; `""` for an action that needs one approval (nothing to count). */
 export function approvalProgress(record: StoredRecord): string {
   const needed = requiredApprovals(record);
   const who = shownApprovals(record).map((a) => a.reviewer);
-  if (needed <= 1 && who.length === 0) return "";
+  if (needed <= 1) return "";
   const names = who.length ? ` (${who.join(", ")})` : "";
   return `${who.length} of ${needed} approval${needed === 1 ? "" : "s"}${names}`;
 }
@@ -79,7 +79,7 @@ export function approvalsSection(record: StoredRecord, reviewer: string | undefi
   const mine = reviewer !== undefined && approvedBy(record, reviewer);
   return html`<section class="approvals" id="approvals" aria-labelledby="approvals-title">
 <h2 id="approvals-title">Approvals</h2>
-<p class="quorum">${progress || `0 of ${requiredApprovals(record)} approvals`}${
+<p class="quorum">${progress || "One approval settles it"}${
     mine ? html` · <span class="mine">you approved</span>` : ""
   }</p>
 ${
