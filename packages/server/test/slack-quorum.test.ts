@@ -97,6 +97,16 @@ describe("Slack approvals of four-eyes actions", () => {
     expect(blocksText(outcome)).toContain("2 of 2 approvals (alice, bob)");
   });
 
+  it("escapes assignee names (the agent's words) in mrkdwn", async () => {
+    const { url, clock } = await setup();
+    const body = quorumBody(clock, { assignees: ["bob", "<!channel>"] });
+    await file(url, body, AGENT_B_KEY);
+    await eventually(() => slack!.calls.length === 1);
+    const text = blocksText(slack!.calls[0]!.body);
+    expect(text).toContain("bob, &lt;!channel&gt;");
+    expect(text).not.toContain("<!channel>");
+  });
+
   it("an escalation updates the posted message to say who it went to; they can settle it", async () => {
     const { url, root, clock } = await setup();
     const body = quorumBody(clock);

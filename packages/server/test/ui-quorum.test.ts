@@ -155,6 +155,23 @@ describe("modifications under review", () => {
   });
 });
 
+describe("hostile assignee names", () => {
+  it("render as text on the review page (names are the agent's words)", async () => {
+    const { url, clock, signIn } = await setup();
+    const body = quorumBody(clock, {
+      assignees: ["bob", "<img/src=x/onerror=alert(1)>"],
+      escalation: [{ after_seconds: 60, assignees: ["<script>alert(2)</script>"] }],
+    });
+    expect((await file(url, body, AGENT_B_KEY)).status).toBe(201);
+    const bob = await signIn("bob", PASSWORDS.bob);
+    const page = (await text(bob, `/review/${body.id}`)).body;
+    expect(page).toContain("bob, &lt;img/src=x/onerror=alert(1)&gt;");
+    expect(page).toContain("&lt;script&gt;alert(2)&lt;/script&gt;");
+    expect(page).not.toContain("<img/src");
+    expect(page).not.toContain("<script>alert");
+  });
+});
+
 describe("inbox list and assignees", () => {
   it('"assigned to me" keeps the actions naming the reviewer or a group of theirs, with true counts', async () => {
     const { url, clock, signIn } = await setup();
