@@ -3,9 +3,10 @@
  * Email approvals: when an action is filed, each reviewer with an email address, the right
  * to the action and (when it names assignees) a place among them gets a message with
  * personal Approve / Reject links (signed, single-use, expiring) and a Review link; when an
- * escalation step adds assignees, the reviewers it adds are mailed the same way. Links lead to a confirmation page (GET decides
- * nothing, so mail scanners that prefetch links cannot approve); only the confirming POST
- * decides, through the reviewer gate and the action service.
+ * escalation step adds assignees, the reviewers it adds are mailed the same way. Links lead
+ * to a confirmation page (GET decides nothing, so mail scanners that prefetch links cannot
+ * approve); only the confirming POST decides, through the reviewer gate and the action
+ * service, and an Approve counts as one approval of that reviewer.
  */
 import { type Clock, InvalidConfigError, type protocol } from "@safeguards/core";
 import { hasApproved } from "@safeguards/core/internal";

@@ -84,24 +84,28 @@ export function mountSlackApprovals(
     }
   };
   const offCreated = deps.events.on("action.created", ({ action }) => post(action));
+  /**
+   * Replaces the posted message of a pending action (its count, assignees, escalations).
+   * Updates of one message are chained, so a later one (e.g. the outcome) always lands last.
+   */
+  const refresh = (action: protocol.ActionRecord) => {
+    const ref = posted.get(action.id);
+    if (!ref) return false;
+    const updated = ref.then(async (r) => {
+      if (r) await api.update(r, requestMessage(action, reviewUrl(action.id))).catch(deps.onError);
+      return r;
+    });
+    posted.set(action.id, updated);
+    track(updated);
+    return true;
+  };
   // An escalation step says who it went to: the posted message is updated (assignees and
   // the step); without one (a webhook, or posted by another instance) a new one is posted.
   const offEscalated = deps.events.on("action.escalated", ({ action }) => {
     if (!refresh(action)) post(action);
   });
-  /** Replaces the posted message of a pending action (its count, assignees, escalations). */
-  const refresh = (action: protocol.ActionRecord) => {
-    const ref = posted.get(action.id);
-    if (!ref) return false;
-    track(
-      ref.then((r) =>
-        r ? api.update(r, requestMessage(action, reviewUrl(action.id))) : undefined,
-      ),
-    );
-    return true;
-  };
   // An approval made elsewhere (web, email, API) updates the count; Slack's own clicks
-  // replace the message through response_url, and escalations are handled below.
+  // replace the message through response_url, and escalations are handled above.
   const offUpdated = deps.events.on("action.updated", ({ action, actor }) => {
     if (!fromSlack.has(action.id) && actor.startsWith("reviewer:")) refresh(action);
   });
