@@ -2,17 +2,14 @@
  * Slack approvals against a local server playing Slack (chat.postMessage, chat.update,
  * response_url, incoming webhook), with interaction payloads signed as Slack signs them.
  */
-import { createManualClock } from "@safeguards/core";
-import { eventually, freePort, type SlackDouble, startSlackDouble } from "@safeguards/test-support";
+import { eventually, type SlackDouble } from "@safeguards/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { slackSignature, verifySlackSignature } from "../src/slack/slack-signature.js";
 import { SLACK_MESSAGE_KEEP_MS } from "../src/slack/slack-updates.js";
 import { AGENT_B, AGENT_B_KEY, call, file, requestBody, tempDbPath } from "./helpers.js";
-import { clickSlackButton, type SlackClick } from "./slack-click.js";
-import { ALICE_API_TOKEN, startReviewerInbox } from "./ui-helpers.js";
-
-const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+import { click, SIGNING_SECRET, startSlackInbox } from "./slack-helpers.js";
+import { ALICE_API_TOKEN } from "./ui-helpers.js";
 
 describe("Slack request signature (Slack's documented example)", () => {
   const body =
@@ -57,36 +54,12 @@ afterEach(async () => {
 });
 
 async function setup(mode: "bot" | "webhook" = "bot", overrides: { store?: string } = {}) {
-  slack ??= await startSlackDouble();
-  const clock = createManualClock(Date.parse("2026-11-29T12:00:00Z"));
-  const port = await freePort();
-  const started = await startReviewerInbox(
-    {
-      publicUrl: `http://127.0.0.1:${port}`,
-      slack:
-        mode === "bot"
-          ? {
-              signingSecret: SIGNING_SECRET,
-              botToken: "xoxb-test-token",
-              channel: "C123",
-              apiUrl: `${slack.url}/api`,
-            }
-          : { signingSecret: SIGNING_SECRET, webhookUrl: `${slack.url}/webhook` },
-    },
-    { clock, ...overrides },
-    port,
-  );
+  const started = await startSlackInbox(mode, {}, overrides, slack);
   inbox = started.inbox;
-  return { ...started, clock, slack };
+  slack = started.slack;
+  return started;
 }
 
-/** Sends a button click as Slack would (form-encoded `payload`, signed). */
-const click = (
-  root: string,
-  clock: { now(): number },
-  options: SlackClick,
-  tamper: { timestamp?: number; signature?: string } = {},
-) => clickSlackButton(root, SIGNING_SECRET, clock.now(), options, tamper);
 const get = async (url: string, id: string) =>
   (await call(url, `/actions/${id}`, { token: ALICE_API_TOKEN })).body;
 

@@ -1,12 +1,13 @@
 /**
  * @module test/ui-helpers
  * Fixtures of the reviewer-side tests: an inbox with reviewer accounts (alice sees all,
- * bob only the other agent, carol only the tool `delete_customer`), and a tiny browser-like
- * HTTP client with a cookie jar.
+ * bob only the other agent, carol only the tool `delete_customer`), a tiny browser-like
+ * HTTP client with a cookie jar, and a reader of the web inbox's live events.
  */
 
 import { AGENT_B, REVIEWER_TOKEN, startTestInbox, type TestInbox } from "@safeguards/test-support";
 import bcrypt from "bcryptjs";
+import { expect } from "vitest";
 import type { ReviewerAccount } from "../src/auth/reviewer-account.js";
 import type { ReviewersOptions } from "../src/create-reviewers.js";
 import type { InboxOptions } from "../src/index.js";

@@ -1,14 +1,18 @@
 /**
  * @module email/email-approvals
- * Email approvals: when an action is filed, each reviewer with an email address and the
- * right to the action gets a message with personal Approve / Reject links (signed,
- * single-use, expiring) and a Review link. Links lead to a confirmation page (GET decides
- * nothing, so mail scanners that prefetch links cannot approve); only the confirming POST
- * decides, through the reviewer gate and the action service.
+ * Email approvals: when an action is filed, each reviewer with an email address, the right
+ * to the action and (when it names assignees) a place among them gets a message with
+ * personal Approve / Reject links (signed, single-use, expiring) and a Review link; when an
+ * escalation step adds assignees, the reviewers it adds are mailed the same way. Links lead
+ * to a confirmation page (GET decides nothing, so mail scanners that prefetch links cannot
+ * approve); only the confirming POST decides, through the reviewer gate and the action
+ * service, and an Approve counts as one approval of that reviewer.
  */
 import { type Clock, InvalidConfigError, type protocol } from "@safeguards/core";
+import { hasApproved } from "@safeguards/core/internal";
 import type { Hono } from "hono";
 import nodemailer from "nodemailer";
+import type { ReviewerAccount } from "../auth/reviewer-account.js";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import type { InboxEvents } from "../inbox/inbox-events.js";
@@ -96,18 +100,27 @@ export function mountEmailApprovals(
   mountEmailRoutes(app, { ...deps, tokens });
   const inFlight = new Set<Promise<unknown>>();
 
-  const notify = (record: protocol.ActionRecord) => {
+  /** Mails `recipients` (eligible reviewers) their personal links to `record`. */
+  const mail = (
+    record: protocol.ActionRecord,
+    recipients: ReviewerAccount[],
+    escalatedTo?: readonly string[],
+  ) => {
     const expires = Math.min(Date.parse(record.expires_at), deps.clock.now() + ttlMs);
     const link = (decision: "approve" | "reject", reviewer: string) =>
       `${deps.publicUrl}/email/${tokens.issue(record.id, decision, reviewer, expires)}`;
-    for (const reviewer of deps.directory.reviewersOf(record)) {
+    for (const reviewer of recipients) {
       if (!reviewer.email) continue;
       const allowed = new Set(record.allowed_decisions);
-      const message = requestEmail(record, {
-        ...(allowed.has("approve") ? { approve: link("approve", reviewer.name) } : {}),
-        ...(allowed.has("reject") ? { reject: link("reject", reviewer.name) } : {}),
-        review: `${deps.publicUrl}/review/${encodeURIComponent(record.id)}`,
-      });
+      const message = requestEmail(
+        record,
+        {
+          ...(allowed.has("approve") ? { approve: link("approve", reviewer.name) } : {}),
+          ...(allowed.has("reject") ? { reject: link("reject", reviewer.name) } : {}),
+          review: `${deps.publicUrl}/review/${encodeURIComponent(record.id)}`,
+        },
+        escalatedTo,
+      );
       const sending = transport
         .sendMail({ from: options.from, to: reviewer.email, ...message })
         .catch(deps.onError)
@@ -115,14 +128,29 @@ export function mountEmailApprovals(
       inFlight.add(sending);
     }
   };
-  const off = deps.events.on("action.created", (event) => notify(event.action));
+  const offs = [
+    // reviewersOf: rights to the agent and tool, and an assignee of the action.
+    deps.events.on("action.created", ({ action }) =>
+      mail(action, deps.directory.reviewersOf(action)),
+    ),
+    // An escalation step mails the reviewers its entries add (not those who approved).
+    deps.events.on("action.escalated", ({ action, assignees }) =>
+      mail(
+        action,
+        deps.directory
+          .reviewersOf(action, assignees)
+          .filter((a) => !hasApproved(action.approvals ?? [], a.name)),
+        assignees,
+      ),
+    ),
+  ];
   const idle = async () => {
     while (inFlight.size) await Promise.allSettled([...inFlight]);
   };
   return {
     idle,
     async close() {
-      off();
+      for (const off of offs) off();
       await idle();
       transport.close();
     },

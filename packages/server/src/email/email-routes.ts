@@ -13,6 +13,7 @@ import { InboxError } from "../inbox/inbox-error.js";
 import { argsTable, severityBadge } from "../ui/action-view.js";
 import { html } from "../ui/html.js";
 import { messagePage } from "../ui/login-page.js";
+import { approvalProgress, approvedBy, waitingText } from "../ui/quorum-view.js";
 import { readForm } from "../ui/read-form.js";
 import { setSecurityHeaders } from "../ui/security-headers.js";
 import type { EmailTokens } from "./email-tokens.js";
@@ -65,11 +66,19 @@ export function mountEmailRoutes(
           409,
         );
       }
+      if (decision === "approve" && approvedBy(record, reviewer)) {
+        return c.html(
+          messagePage(ctx, "Already approved", `You approved this action; ${waitingText(record)}.`),
+          409,
+        );
+      }
       const verb = decision === "approve" ? "Approve" : "Reject";
+      const progress = approvalProgress(record);
       const body = html`<p>${severityBadge(record.severity)} agent <b>${record.agent_id}</b>${record.action ? html` · tool <code>${record.action.name}</code>` : ""}</p>
 <h2 class="title">${record.title}</h2>
 <pre class="description">${record.description}</pre>
 ${record.action ? argsTable(record.action.args, "Arguments") : ""}
+${progress ? html`<p class="quorum">${progress}</p>` : ""}
 <form method="post" class="confirm">
 ${decision === "reject" ? html`<label>Reason <textarea name="comments" maxlength="2000"></textarea></label>` : ""}
 <button type="submit" class="${decision}" id="confirm">${verb} as ${reviewer}</button>
@@ -107,11 +116,22 @@ ${decision === "reject" ? html`<label>Reason <textarea name="comments" maxlength
         used = !(await deps.tokens.consume(payload));
         if (used) throw new InboxError("conflict", "This link was already used");
       });
+      const { record } = action;
+      if (record.status === "pending") {
+        // One approval of a quorum: counted, the action waits for the others.
+        return c.html(
+          messagePage(
+            ctx,
+            "Approval recorded",
+            `${approvalProgress(record)}: action ${record.id} is ${waitingText(record)}.`,
+          ),
+        );
+      }
       return c.html(
         messagePage(
           ctx,
           decision === "approve" ? "Approved" : "Rejected",
-          `Action ${action.record.id} is now ${action.record.status}; the agent has been told.`,
+          `Action ${record.id} is now ${record.status}; the agent has been told.`,
         ),
       );
     } catch (error) {

@@ -16,7 +16,8 @@ import type { InboxEvents } from "./inbox-events.js";
 /** A change heard by the {@link ActionFeed}. */
 export type FeedEvent =
   | {
-      type: "created" | "decided";
+      /** `updated`: an approval recorded or an escalation step applied (this instance only). */
+      type: "created" | "decided" | "updated";
       record: StoredRecord;
       /** True when it was made through another instance. */
       remote: boolean;
@@ -66,6 +67,12 @@ export function createActionFeed(deps: ActionFeedDeps): ActionFeed {
       ),
       deps.events.on("action.decided", (e) =>
         tell({ type: "decided", record: e.action, remote: false }),
+      ),
+      deps.events.on("action.updated", (e) =>
+        tell({ type: "updated", record: e.action, remote: false }),
+      ),
+      deps.events.on("action.escalated", (e) =>
+        tell({ type: "updated", record: e.action, remote: false }),
       ),
       deps.notifier.watchChanges?.((change) => {
         fromRemote(change).catch(deps.onError);

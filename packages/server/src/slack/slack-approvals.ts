@@ -6,9 +6,11 @@
  * Slack user to a reviewer (unknown users are refused), decides through the reviewer gate,
  * and replaces the buttons with the outcome (via `response_url`). Decisions made elsewhere,
  * through this instance or another one sharing the database, update the posted message
- * with `chat.update`, once (`slack-updates.ts`).
+ * with `chat.update`, once (`slack-updates.ts`), and so do approvals and escalation steps
+ * (the message then shows the count and who it went to; without a message to update, an
+ * escalation posts a new one).
  */
-import { type Clock, InvalidConfigError } from "@safeguards/core";
+import { type Clock, InvalidConfigError, type protocol } from "@safeguards/core";
 import type { Hono } from "hono";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
@@ -79,13 +81,32 @@ export function mountSlackApprovals(
   const reviewUrl = (id: string) => `${deps.publicUrl}/review/${encodeURIComponent(id)}`;
 
   const botChannel = options.botToken && options.channel;
-  const offCreated = deps.events.on("action.created", ({ action }) => {
+  /** Posts the request message of `action` (kept in the store for later updates). */
+  const post = (action: protocol.ActionRecord) => {
     const message = requestMessage(action, reviewUrl(action.id));
     if (botChannel) {
       track(api.postMessage(botChannel, message).then((ref) => updates.posted(action, ref)));
     } else if (options.webhookUrl) {
       track(api.postTo(options.webhookUrl, message));
     }
+  };
+  const offCreated = deps.events.on("action.created", ({ action }) => post(action));
+  /**
+   * Replaces the posted message of a pending action (its count, assignees, escalations).
+   * Updates of one message are chained, so a later one (e.g. the outcome) always lands last.
+   */
+  const refresh = async (action: protocol.ActionRecord) =>
+    Boolean(botChannel) && updates.refresh(action, requestMessage(action, reviewUrl(action.id)));
+  // An escalation step says who it went to: the posted message is updated (assignees and
+  // the step); without one (a webhook, or none stored) a new one is posted.
+  const offEscalated = deps.events.on("action.escalated", ({ action }) => {
+    track(refresh(action).then((done) => done || post(action)));
+  });
+  // An approval made elsewhere (web, email, API) updates the count; Slack's own clicks
+  // replace the message through response_url, and escalations are handled above.
+  const offUpdated = deps.events.on("action.updated", ({ action, actor }) => {
+    // (A Slack click holds the message's claim while it decides, so this finds nothing then.)
+    if (actor.startsWith("reviewer:")) track(refresh(action));
   });
   // A webhook's messages cannot be updated (no ts): only bot messages are kept and updated.
   const offDecided = botChannel
@@ -100,6 +121,7 @@ export function mountSlackApprovals(
     api,
     claim: updates.claimForSlack,
     track,
+    reviewUrl,
   });
   const idle = async () => {
     while (inFlight.size) await Promise.allSettled([...inFlight]);
@@ -108,6 +130,8 @@ export function mountSlackApprovals(
     idle,
     async close() {
       offCreated();
+      offEscalated();
+      offUpdated();
       offDecided();
       await idle();
     },

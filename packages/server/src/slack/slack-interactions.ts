@@ -11,8 +11,9 @@ import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import { readBody } from "../http/read-body.js";
 import { InboxError } from "../inbox/inbox-error.js";
+import { approvalProgress, waitingText } from "../ui/quorum-view.js";
 import type { SlackApi } from "./slack-api.js";
-import { outcomeMessage, SLACK_ACTION } from "./slack-message.js";
+import { outcomeMessage, requestMessage, SLACK_ACTION } from "./slack-message.js";
 import { verifySlackSignature } from "./slack-signature.js";
 
 /** Largest interaction body accepted (bytes). */
@@ -38,6 +39,8 @@ export function mountSlackInteractions(
     /** Claims the action's message before deciding (see `slack-updates.ts`); answers the release. */
     claim: (actionId: string) => Promise<() => Promise<void>>;
     track: (work: Promise<unknown>) => void;
+    /** The web inbox's review page of an action (the message's "Review / modify" link). */
+    reviewUrl: (id: string) => string;
   },
 ): void {
   const handle = async (payload: BlockActionsPayload) => {
@@ -83,10 +86,17 @@ export function mountSlackInteractions(
       }
       return;
     }
-    await deps.api.postTo(responseUrl, {
-      replace_original: true,
-      ...outcomeMessage(action.record),
-    });
+    const { record } = action;
+    if (record.status === "pending") {
+      // One approval of a quorum: the message keeps its buttons and shows the count.
+      await tell(`Your approval is recorded: ${approvalProgress(record)}; ${waitingText(record)}.`);
+      await deps.api.postTo(responseUrl, {
+        replace_original: true,
+        ...requestMessage(record, deps.reviewUrl(id)),
+      });
+      return;
+    }
+    await deps.api.postTo(responseUrl, { replace_original: true, ...outcomeMessage(record) });
   };
 
   app.post(`${deps.base}/slack/interactions`, async (c) => {

@@ -5,6 +5,7 @@
  */
 import type { protocol } from "@safeguards/core";
 import { escapeSlackMrkdwn } from "@safeguards/core/internal";
+import { approvalProgress, assigneesText, escalationSteps } from "../ui/quorum-view.js";
 
 /** `action_id`s of the buttons. */
 export const SLACK_ACTION = {
@@ -34,6 +35,7 @@ const details = (record: protocol.ActionRecord): Block[] => [
         ? [{ type: "mrkdwn", text: `*Tool*\n${escapeSlackMrkdwn(cut(record.action.name, 200))}` }]
         : []),
       { type: "mrkdwn", text: `*Expires*\n${record.expires_at}` },
+      ...approvalFields(record),
     ],
   },
   ...(record.description ? [{ type: "section", text: md(record.description) }] : []),
@@ -50,6 +52,38 @@ const details = (record: protocol.ActionRecord): Block[] => [
     : []),
 ];
 
+/** Who the action is assigned to and the approvals so far ("1 of 2 approvals (alice)"). */
+const approvalFields = (record: protocol.ActionRecord): Block[] => {
+  const progress = approvalProgress(record);
+  return [
+    ...(record.assignees?.length
+      ? [
+          {
+            type: "mrkdwn",
+            text: `*Assigned to*\n${escapeSlackMrkdwn(cut(assigneesText(record), 500))}`,
+          },
+        ]
+      : []),
+    ...(progress
+      ? [{ type: "mrkdwn", text: `*Approvals*\n${escapeSlackMrkdwn(cut(progress, 500))}` }]
+      : []),
+  ];
+};
+
+/** The escalation steps applied so far ("Escalated to group:cfo at ..."), as a context block. */
+const escalationNote = (record: protocol.ActionRecord): Block[] => {
+  const applied = escalationSteps(record).filter((s) => s.appliedAt);
+  if (applied.length === 0) return [];
+  const lines = applied.map((s) => `Escalated to ${s.assignees.join(", ")} at ${s.appliedAt}`);
+  return [
+    {
+      type: "context",
+      block_id: "safeguards_escalation",
+      elements: [md(lines.join("\n"), 2000)],
+    },
+  ];
+};
+
 /** The request message with its buttons. */
 export function requestMessage(record: protocol.ActionRecord, reviewUrl: string) {
   const allowed = new Set(record.allowed_decisions);
@@ -64,6 +98,7 @@ export function requestMessage(record: protocol.ActionRecord, reviewUrl: string)
     text: escapeSlackMrkdwn(cut(`Approval needed: ${record.title}`, 3000)),
     blocks: [
       ...details(record),
+      ...escalationNote(record),
       {
         type: "actions",
         block_id: "safeguards_decide",

@@ -31,6 +31,12 @@ export interface SlackUpdates {
   /** Replaces the message of a decided action with its outcome, if this call claims it. */
   settle(record: StoredRecord): Promise<void>;
   /**
+   * Replaces the message of a pending action with `message` (its approvals, assignees,
+   * escalations) while holding its claim, then gives the claim back (settling it if the action
+   * was decided meanwhile). Answers `false` when no message was there to claim.
+   */
+  refresh(record: StoredRecord, message: object): Promise<boolean>;
+  /**
    * Claims the message of an action about to be decided from Slack; answers the release to
    * call when nothing was decided. Never throws.
    */
@@ -61,6 +67,17 @@ export function createSlackUpdates(deps: SlackUpdatesDeps): SlackUpdates {
   };
   return {
     settle,
+    async refresh(record, message) {
+      const entry = await deps.messages.take(record.id);
+      if (!entry) return false;
+      try {
+        await deps.api.update(entry, message);
+      } finally {
+        await deps.messages.save(record.id, entry);
+        await settleIfDecided(record.id);
+      }
+      return true;
+    },
     async posted(record, ref) {
       const expiresAtMs = Date.parse(record.expires_at) + SLACK_MESSAGE_KEEP_MS;
       await deps.messages.save(record.id, { channel: ref.channel, ts: ref.ts, expiresAtMs });

@@ -48,8 +48,11 @@ export function timeLeft(record: StoredRecord): SafeHtml {
   return html`<time class="left" data-expires="${record.expires_at}" datetime="${record.expires_at}">expires ${record.expires_at}</time>`;
 }
 
-/** Who decided, for display. */
+/** Who decided, for display (every approver of an action that needed several). */
 export function decider(record: StoredRecord): string {
+  const approvals = record.decision?.approvals ?? [];
+  const settledByQuorum = record.status === "approved" || record.status === "modified";
+  if (settledByQuorum && approvals.length > 1) return approvals.map((a) => a.reviewer).join(", ");
   if (record.decision?.reviewer) return record.decision.reviewer;
   if (record.status === "timed_out") return "(expired)";
   if (record.status === "cancelled") return `(agent ${record.agent_id})`;

@@ -5,16 +5,20 @@
  * page) and links to older and newest pages. The `#live` section is also served alone so
  * the script can swap it in when the event stream says something changed.
  */
+import { isAssignee, type ReviewerIdentity } from "@safeguards/core/internal";
 import type { StoredRecord } from "../store/action-store.js";
 import { severityBadge, timeLeft } from "./action-view.js";
 import { html, type SafeHtml } from "./html.js";
 import { layout, type PageContext } from "./layout.js";
 import type { PendingSummary, RecordPage } from "./list-pages.js";
+import { approvalProgress } from "./quorum-view.js";
 
-/** The list filter (query parameters `agent` and `severity`). */
+/** The list filter (query parameters `agent`, `severity` and `assigned=me`). */
 export interface InboxFilter {
   agent?: string;
   severity?: string;
+  /** Only actions whose assignees name the reviewer or one of their groups. */
+  assigned?: "me";
 }
 
 /** What the list shows: one page, the counts, and the page's cursor (absent: newest). */
@@ -31,14 +35,27 @@ export const inboxQuery = (filter: InboxFilter, cursor?: string) => {
   const q = new URLSearchParams();
   if (filter.agent) q.set("agent", filter.agent);
   if (filter.severity) q.set("severity", filter.severity);
+  if (filter.assigned) q.set("assigned", filter.assigned);
   if (cursor) q.set("cursor", cursor);
   const s = q.toString();
   return s ? `?${s}` : "";
 };
 
-/** Whether a record passes the severity filter (the agent filter goes to the store). */
-export const matchesSeverity = (filter: InboxFilter) => (r: StoredRecord) =>
-  !filter.severity || r.severity === filter.severity;
+/** Whether `assignees` name `reviewer` or one of their groups (`null`: nobody in particular). */
+export const assignedTo = (assignees: StoredRecord["assignees"], reviewer: ReviewerIdentity) =>
+  assignees != null && isAssignee(reviewer, assignees);
+
+/** Whether a record passes the severity and assignment filters (the agent filter goes to the store). */
+export const matchesFilter =
+  (filter: InboxFilter, reviewer: ReviewerIdentity) => (r: StoredRecord) =>
+    (!filter.severity || r.severity === filter.severity) &&
+    (!filter.assigned || assignedTo(r.assignees, reviewer));
+
+/** " · 1 of 2 approvals (alice)" on a row of an action that needs more than one. */
+const quorumBadge = (r: StoredRecord) => {
+  const progress = approvalProgress(r);
+  return progress ? html` · <span class="quorum">${progress}</span>` : "";
+};
 
 /** The live part: true counts, one page of the list, and the page links. */
 export function inboxFragment(ctx: PageContext, view: InboxView, filter: InboxFilter): SafeHtml {
@@ -57,7 +74,7 @@ ${
         (r) => html`<li class="row" data-id="${r.id}">
 <a href="${ctx.base}/review/${encodeURIComponent(r.id)}">
 <span class="title">${r.title}</span>
-<span class="meta">${severityBadge(r.severity)} <span class="agent">${r.agent_id}</span>${r.action ? html` · <code>${r.action.name}</code>` : ""} · ${timeLeft(r)}</span>
+<span class="meta">${severityBadge(r.severity)} <span class="agent">${r.agent_id}</span>${r.action ? html` · <code>${r.action.name}</code>` : ""} · ${timeLeft(r)}${quorumBadge(r)}</span>
 </a></li>`,
       )}</ul>`
 }
@@ -96,6 +113,9 @@ export function inboxPage(ctx: PageContext, view: InboxView, filter: InboxFilter
   <label>Severity <select name="severity"><option value="">all</option>${SEVERITIES.map(
     (s) => html`<option value="${s}"${s === filter.severity ? html` selected` : ""}>${s}</option>`,
   )}</select></label>
+  <label>Assigned <select name="assigned"><option value="">to anyone</option><option value="me"${
+    filter.assigned === "me" ? html` selected` : ""
+  }>to me</option></select></label>
   <noscript><button type="submit">Filter</button></noscript>
 </form>
 <div id="inbox" data-rows-url="${ctx.base}/ui/rows${inboxQuery(filter, view.cursor)}" data-events-url="${ctx.base}/ui/events">

@@ -6,9 +6,12 @@
  * touches at most {@link SCAN_BUDGET} stored rows; a page cut short by that budget still
  * links on. Counts come from the store's grouped counts, never from what a page read.
  */
+
+import type { ReviewerIdentity } from "@safeguards/core/internal";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import type { ActionService } from "../inbox/action-service.js";
 import type { ListQuery, PendingCount, StoredRecord } from "../store/action-store.js";
+import { assignedTo, type InboxFilter } from "./inbox-page.js";
 
 /** Records per page of the pending list and of the history. */
 export const PAGE_SIZE = 50;
@@ -63,11 +66,11 @@ export interface PendingSummary {
 export async function pendingSummary(
   service: ActionService,
   gate: ReviewerGate,
-  reviewer: string,
-  filter: { agent?: string; severity?: string },
+  reviewer: ReviewerIdentity,
+  filter: InboxFilter,
 ): Promise<PendingSummary> {
   const visible = (await service.pendingCounts()).filter((c) =>
-    gate.canSee(reviewer, groupRecord(c)),
+    gate.canSee(reviewer.name, groupRecord(c)),
   );
   const bySeverity: Record<string, number> = {};
   let total = 0;
@@ -77,7 +80,8 @@ export async function pendingSummary(
     bySeverity[c.severity] = (bySeverity[c.severity] ?? 0) + c.count;
     if (
       (!filter.agent || c.agentId === filter.agent) &&
-      (!filter.severity || c.severity === filter.severity)
+      (!filter.severity || c.severity === filter.severity) &&
+      (!filter.assigned || assignedTo(c.assignees, reviewer))
     )
       matching += c.count;
   }

@@ -1,10 +1,15 @@
 /**
  * @module ui/review-page
  * One action: title, severity, agent, time left, the description as text, the arguments
- * exactly, the audit trail, and (while pending) Approve, Reject with a reason and Modify.
+ * exactly, the changes earlier modifications proposed, the approvals, assignees and
+ * escalation timeline (`quorum-view.ts`), the audit trail, and (while pending) Approve,
+ * Reject with a reason and Modify, or, for a reviewer whose approval is counted, "waiting
+ * for N more approvals".
  * The Modify form is built by the script from the action's `args_schema`, carried in a
  * JSON data block (never executed).
  */
+import type { JsonObject } from "@safeguards/core";
+import { applyModification } from "@safeguards/core/internal";
 import type { AuditEntry, StoredRecord } from "../store/action-store.js";
 import {
   agentTimeoutNotice,
@@ -16,12 +21,18 @@ import {
 } from "./action-view.js";
 import { html, jsonData } from "./html.js";
 import { layout, type PageContext } from "./layout.js";
+import { approvalsSection, approvedBy, waitingText } from "./quorum-view.js";
 
 /** The review page of `record`. */
 export function reviewPage(ctx: PageContext, record: StoredRecord, audit: AuditEntry[]): string {
   const pending = record.status === "pending";
+  // A reviewer whose approval is counted waits for the others instead of deciding again.
+  const approved = ctx.reviewer !== undefined && approvedBy(record, ctx.reviewer);
   const allowed = new Set(record.allowed_decisions);
-  const target = record.action ? record.action.args : record.metadata;
+  const filed = record.action ? record.action.args : record.metadata;
+  // The arguments under review: as filed, with the changes earlier modifications proposed.
+  const changes = pending ? (record.proposed_changes as JsonObject | null | undefined) : null;
+  const target = changes ? applyModification(filed as JsonObject, changes) : filed;
   const decision = record.decision;
   const body = html`<article class="review" id="review" data-id="${record.id}" data-status="${record.status}"
  data-decision-url="${ctx.base}/review/${encodeURIComponent(record.id)}/decision"
@@ -34,6 +45,8 @@ export function reviewPage(ctx: PageContext, record: StoredRecord, audit: AuditE
 <section><h2>Description</h2><pre class="description">${record.description}</pre></section>
 ${record.action ? argsTable(record.action.args, "Arguments") : ""}
 ${argsTable(record.metadata, "Metadata")}
+${changes ? argsTable(changes, "Proposed changes (under review: approving approves them)") : ""}
+${approvalsSection(record, ctx.reviewer)}
 ${
   decision
     ? html`<section class="decision"><h2>Decision</h2>
@@ -45,7 +58,13 @@ ${decision.response_data ? argsTable(decision.response_data, "Changed fields") :
     : ""
 }
 ${
-  pending
+  approved
+    ? html`<section class="decide" id="decide"><h2>Decide</h2>
+<p class="waiting" id="waiting" role="status">You approved; ${waitingText(record)}.</p></section>`
+    : ""
+}
+${
+  pending && !approved
     ? html`<section class="decide" id="decide">
 <h2>Decide</h2>
 <p class="error" id="decide-error" role="alert" hidden></p>

@@ -27,7 +27,7 @@ import {
   type InboxView,
   inboxFragment,
   inboxPage,
-  matchesSeverity,
+  matchesFilter,
 } from "./inbox-page.js";
 import type { PageContext } from "./layout.js";
 import { pendingSummary, readPage } from "./list-pages.js";
@@ -115,9 +115,12 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
     const cursor = c.req.query("cursor");
     return cursor && isListCursor(cursor) ? cursor : undefined;
   };
+  /** The reviewer as the assignee rule sees them (name and the account's groups). */
+  const identity = (name: string) => ({ name, groups: deps.directory.get(name)?.groups ?? [] });
   /** One page of the pending list and the true counts, for the reviewer `name`. */
   const inboxView = async (c: Context, name: string): Promise<InboxView> => {
     const filter = filterOf(c);
+    const reviewer = identity(name);
     const cursor = cursorOf(c);
     const query = {
       status: "pending" as const,
@@ -125,8 +128,8 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
       ...(cursor ? { cursor } : {}),
     };
     const [page, summary] = await Promise.all([
-      readPage(gate, name, query, matchesSeverity(filter)),
-      pendingSummary(deps.service, gate, name, filter),
+      readPage(gate, name, query, matchesFilter(filter, reviewer)),
+      pendingSummary(deps.service, gate, reviewer, filter),
     ]);
     return { page, summary, ...(cursor ? { cursor } : {}) };
   };
@@ -136,6 +139,7 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
     return {
       ...(agent ? { agent } : {}),
       ...(severity && protocol.severitySchema.safeParse(severity).success ? { severity } : {}),
+      ...(c.req.query("assigned") === "me" ? { assigned: "me" as const } : {}),
     };
   };
 

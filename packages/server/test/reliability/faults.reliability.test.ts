@@ -4,9 +4,10 @@
  * SIGKILLed and started again (twice, one each), PostgreSQL is restarted (`pg_ctl restart -m
  * fast`), the agents' connections are cut mid-wait (twice), and callbacks are delayed,
  * duplicated and failed on purpose by a relay. Afterwards: nothing lost, nothing decided
- * twice, nothing run without approval, the audit log agrees, nothing pending, and a
- * `/decisions` reader per agent that followed its cursor throughout saw each of that agent's
- * decisions exactly once (no cursor skipped one; decisions are ordered per agent).
+ * twice, nothing run without approval (four-eyes actions: never with fewer distinct approvers
+ * than required, each escalation step applied once), the audit log agrees, nothing pending,
+ * and a `/decisions` reader per agent that followed its cursor throughout saw each of that
+ * agent's decisions exactly once (no cursor skipped one; decisions are ordered per agent).
  */
 
 import { PG_TEST_URL } from "@safeguards/test-support";
@@ -25,6 +26,7 @@ import {
   SOAK_SECRET,
   type SoakAgent,
   soakApiKeys,
+  soakReviewerTokens,
   startSoakAgent,
 } from "./soak-agent.js";
 import { runSoak } from "./soak-driver.js";
@@ -63,7 +65,9 @@ describe.runIf(PG_TEST_URL)(
         SAFEGUARDS_API_KEYS: Object.entries(soakApiKeys(AGENTS))
           .map(([k, a]) => `${k}=${a}`)
           .join(","),
-        SAFEGUARDS_REVIEWER_TOKENS: `${SOAK_REVIEWER_TOKEN}=alice`,
+        SAFEGUARDS_REVIEWER_TOKENS: Object.entries(soakReviewerTokens())
+          .map(([token, name]) => `${token}=${name}`)
+          .join(","),
         SAFEGUARDS_SIGNING_SECRET: SOAK_SECRET,
         // The relay is on 127.0.0.1: internal, so it needs an allowlist entry.
         SAFEGUARDS_CALLBACK_URLS: `${new URL(relay.urlFor(0)).origin}/cb/`,
@@ -131,6 +135,7 @@ describe.runIf(PG_TEST_URL)(
         reviewerUrls: () => live().map((p) => p.url),
         expireSeconds: 3,
         idPrefix: `fault_${SEED}`,
+        quorumRate: 0.2, // four-eyes actions whose escalation steps meet the kills and restart
         onProgress: (done) => {
           if (done % Math.ceil(FAULT_ACTIONS / 10) === 0) {
             console.log(`faults soak: ${done}/${FAULT_ACTIONS} actions final`);
@@ -178,6 +183,8 @@ describe.runIf(PG_TEST_URL)(
       expect(ledger.figures.losses).toBe(0);
       expect(ledger.figures.decidedTwice).toBe(0);
       expect(ledger.figures.unapprovedExecutions).toBe(0);
+      expect(ledger.figures.underApproved).toBe(0);
+      expect(ledger.figures.quorumActions).toBeGreaterThan(0);
       // the faults reached the agents: long polls failed and were resumed from their cursor
       expect(streamErrors).toBeGreaterThan(0);
       expect(relay.stats.duplicated).toBeGreaterThan(0);

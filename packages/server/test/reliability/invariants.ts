@@ -4,6 +4,8 @@
  * terminal state, the agent heard exactly that state once, the audit log holds exactly one
  * creation and one terminal transition per action (to that state), nothing is pending, and
  * only approved or modified actions were executed, exactly once, with the approved values.
+ * Four-eyes actions also: one audit entry per counted approval and per escalation step (each
+ * step applied once), and never approved with fewer distinct approvers than required.
  */
 import { canonicalJson, type JsonObject } from "@safeguards/core";
 import pg from "pg";
@@ -71,7 +73,10 @@ export async function checkInvariants(
     if (row.status === "pending" || row.decision_seq === null) say("still pending");
     const trail = audits.get(row.id) ?? [];
     const created = trail.filter((a) => a.from_status === null && a.to_status === "pending");
-    const terminal = trail.filter((a) => a.from_status === "pending");
+    const terminal = trail.filter((a) => a.from_status === "pending" && a.to_status !== "pending");
+    // Four-eyes actions: each counted approval and each escalation step is a pending ->
+    // pending entry (reviewer:<name> or system:escalation).
+    const interim = trail.filter((a) => a.from_status === "pending" && a.to_status === "pending");
     if (created.length !== 1) say(`${created.length} creation entries in the audit log`);
     if (terminal.length !== 1) {
       say(`${terminal.length} terminal transitions in the audit log (decided twice?)`);
@@ -85,9 +90,10 @@ export async function checkInvariants(
     if (reports.length > 0 && entry.waited !== "timed_out") {
       say(`agent_timeout reported but the agent's wait resolved with ${entry.waited}`);
     }
-    if (trail.length !== created.length + terminal.length + reports.length) {
+    if (trail.length !== created.length + terminal.length + interim.length + reports.length) {
       say("unexpected audit entries");
     }
+    checkQuorum(row, entry, interim, say, ledger, options.exactlyOneReviewerWin);
     if (entry.waited !== row.status) say(`the agent's wait resolved with ${entry.waited}`);
     if (entry.heard.length !== 1 || entry.heard[0] !== row.status) {
       say(`the agent heard [${entry.heard.join(", ")}]`);
@@ -124,6 +130,42 @@ export async function checkInvariants(
   );
   const agentTimeouts = audit.filter((a) => a.event === "agent_timeout").length;
   return { problems, byStatus, auditEntries: audit.length, agentTimeouts };
+}
+
+/**
+ * A four-eyes action: its escalation steps were applied once each, every counted approval
+ * has its audit entry, and an approved or modified action had as many distinct approvers
+ * (`decision.approvals`) as it required. Plain actions have no interim entries.
+ */
+function checkQuorum(
+  row: Row,
+  entry: { quorum?: boolean; approvalsCounted: number },
+  interim: AuditRow[],
+  say: (what: string) => void,
+  ledger: Ledger,
+  countsKnown: boolean,
+): void {
+  const record = JSON.parse(row.record) as {
+    required_approvals?: number;
+    escalations?: { step: number }[];
+    decision: { approvals?: { reviewer: string }[] } | null;
+  };
+  const required = record.required_approvals ?? 1;
+  if (!entry.quorum && (interim.length > 0 || required !== 1))
+    say("a plain action has quorum entries");
+  const escalated = interim.filter((a) => a.actor === "system:escalation").length;
+  const steps = record.escalations ?? [];
+  if (escalated !== steps.length || new Set(steps.map((s) => s.step)).size !== steps.length)
+    say(`${escalated} escalation audit entries for steps [${steps.map((s) => s.step)}]`);
+  const approvals = interim.filter((a) => a.actor.startsWith("reviewer:")).length;
+  if (countsKnown && approvals !== entry.approvalsCounted)
+    say(`${approvals} approval audit entries, ${entry.approvalsCounted} approvals answered 200`);
+  if (row.status !== "approved" && row.status !== "modified") return;
+  const approvers = new Set((record.decision?.approvals ?? []).map((a) => a.reviewer));
+  if (approvers.size < required) {
+    say(`${row.status} with ${approvers.size} distinct approver(s), ${required} required`);
+    ledger.figures.underApproved += 1;
+  }
 }
 
 function checkExecutions(

@@ -27,6 +27,10 @@ export interface LedgerEntry {
   decisionWins: number;
   /** 409 answers to reviewer decisions (a duplicate or a race that lost). */
   decisionRefusals: number;
+  /** Four-eyes actions: 200 answers that counted one approval and left it pending. */
+  approvalsCounted: number;
+  /** Filed with `required_approvals` and escalation (quorum-soak.ts). */
+  quorum?: boolean;
 }
 
 /** Counters reported at the end of a run. */
@@ -45,6 +49,11 @@ export interface Figures {
   losses: number;
   decidedTwice: number;
   unapprovedExecutions: number;
+  /** Four-eyes actions filed, and approvals by a reviewer an escalation step added. */
+  quorumActions: number;
+  escalatedApprovals: number;
+  /** Approved or modified actions with fewer distinct approvers than they required. */
+  underApproved: number;
 }
 
 /** The ledger of one run. */
@@ -64,6 +73,9 @@ export class Ledger {
     losses: 0,
     decidedTwice: 0,
     unapprovedExecutions: 0,
+    quorumActions: 0,
+    escalatedApprovals: 0,
+    underApproved: 0,
   };
 
   /** Starts the entry of a new action. */
@@ -76,6 +88,7 @@ export class Ledger {
       executions: [],
       decisionWins: 0,
       decisionRefusals: 0,
+      approvalsCounted: 0,
     };
     this.entries.set(id, entry);
     this.figures.actions += 1;

@@ -14,8 +14,20 @@ export type DecisionBody = {
   comments?: string;
 };
 
-/** Outcome of one decision request. */
-export type Answer = "won" | "refused";
+/**
+ * Outcome of one decision request: `won` settled the action, `counted` was one approval of
+ * several needed (200, still pending), `refused` got 409.
+ */
+export type Answer = "won" | "counted" | "refused";
+
+/** Options of {@link sendDecision}. */
+export interface SendOptions {
+  attempts?: number;
+  /** Index of the instance tried first. */
+  prefer?: number;
+  /** Retry 403 too: the reviewer is assigned only once an escalation step reaches them. */
+  waitForAssignment?: boolean;
+}
 
 /** Sends one decision, retrying through `urls()` until an answer that is not a 5xx. */
 export async function sendDecision(
@@ -23,7 +35,7 @@ export async function sendDecision(
   token: string,
   id: string,
   body: DecisionBody,
-  options: { attempts?: number; prefer?: number } = {},
+  options: SendOptions = {},
 ): Promise<Answer> {
   const attempts = options.attempts ?? 40;
   let last = "";
@@ -38,9 +50,12 @@ export async function sendDecision(
         body: JSON.stringify(body),
       });
       const text = await res.text();
-      if (res.status === 200) return "won";
+      if (res.status === 200)
+        return (JSON.parse(text) as { status?: string }).status === "pending" ? "counted" : "won";
       if (res.status === 409) return "refused";
-      if (res.status < 500) throw new Error(`decision on ${id} refused: ${res.status} ${text}`);
+      const waiting = res.status === 403 && options.waitForAssignment;
+      if (res.status < 500 && !waiting)
+        throw new Error(`decision on ${id} refused: ${res.status} ${text}`);
       last = `${res.status} ${text.slice(0, 200)}`;
     } catch (error) {
       if ((error as Error).message.startsWith("decision on")) throw error;
@@ -56,13 +71,14 @@ export async function decideConcurrently(
   urls: () => string[],
   token: string,
   entry: LedgerEntry,
-  bodies: { body: DecisionBody; prefer: number }[],
+  bodies: ({ body: DecisionBody } & SendOptions)[],
 ): Promise<void> {
   const answers = await Promise.all(
-    bodies.map((b) => sendDecision(urls, token, entry.id, b.body, { prefer: b.prefer })),
+    bodies.map((b) => sendDecision(urls, token, entry.id, b.body, b)),
   );
   for (const a of answers) {
     if (a === "won") entry.decisionWins += 1;
+    else if (a === "counted") entry.approvalsCounted += 1;
     else entry.decisionRefusals += 1;
   }
 }

@@ -21,6 +21,19 @@ import { sleep } from "./reliability-env.js";
 export const SOAK_SECRET = `whsec_${Buffer.from("soak-secret-0123456789abcdef0123").toString("base64")}`;
 /** The reviewer token of every soak inbox. */
 export const SOAK_REVIEWER_TOKEN = "soak-reviewer-token-alice";
+/** Reviewer tokens of the quorum actions' reviewers (`alice` is {@link SOAK_REVIEWER_TOKEN}). */
+export const SOAK_REVIEWERS = {
+  alice: SOAK_REVIEWER_TOKEN,
+  bob: "soak-reviewer-token-bob",
+  carol: "soak-reviewer-token-carol",
+  dave: "soak-reviewer-token-dave",
+} as const;
+/** A soak reviewer's name. */
+export type SoakReviewer = keyof typeof SOAK_REVIEWERS;
+
+/** `reviewerTokens` of createInbox for every soak reviewer. */
+export const soakReviewerTokens = (): Record<string, string> =>
+  Object.fromEntries(Object.entries(SOAK_REVIEWERS).map(([name, token]) => [token, name]));
 
 /** API key and agent id of agent `i`. */
 export const agentKey = (i: number) => ({ key: `soak-agent-key-${i}`, agentId: `soak_agent_${i}` });
@@ -56,6 +69,9 @@ export interface SoakAgentOptions {
 /** A running soak agent. */
 export interface SoakAgent {
   agentId: string;
+  /** Its API key and the inbox URL it files through (for requests filed over plain HTTP). */
+  key: string;
+  webhookUrl: string;
   handler: HumanActionHandler;
   channel: HumanInTheLoopChannel;
   /** Errors the handler reported (invalid decisions, failed expiry reads). */
@@ -97,6 +113,8 @@ export async function startSoakAgent(options: SoakAgentOptions): Promise<SoakAge
   });
   return {
     agentId,
+    key,
+    webhookUrl: options.webhookUrl,
     handler,
     channel,
     errors,

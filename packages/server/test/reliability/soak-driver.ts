@@ -5,6 +5,7 @@
  * once (duplicate) or racing a different decision or a cancel.
  */
 import { FATES, type Fate, type Ledger, type LedgerEntry } from "./ledger.js";
+import { decideQuorum, fileQuorumAction } from "./quorum-soak.js";
 import { pick, sleep } from "./reliability-env.js";
 import { type DecisionBody, decideConcurrently } from "./reviewer.js";
 import {
@@ -29,6 +30,11 @@ export interface SoakOptions {
   expireSeconds: number;
   /** Prefix of action ids. */
   idPrefix: string;
+  /**
+   * Share of actions filed as four-eyes actions with escalation (quorum-soak.ts); their
+   * reviewers' tokens must be known to the inbox (`soakReviewerTokens`). @default 0
+   */
+  quorumRate?: number;
   /** Called after each finished action with the number finished (fault injection). */
   onProgress?: (done: number) => void;
 }
@@ -53,12 +59,22 @@ export async function runSoak(o: SoakOptions): Promise<void> {
     const fate: Fate = pick(o.random, FATES);
     const entry = o.ledger.open(`${o.idPrefix}_${i}`, agent.agentId, fate);
     const timeout = fate === "expire" ? o.expireSeconds : 600;
-    const action = await fileAction(agent, entry, o.ledger, timeout);
+    entry.quorum = (o.quorumRate ?? 0) > 0 && o.random() < (o.quorumRate ?? 0);
+    if (entry.quorum) {
+      o.ledger.figures.quorumActions += 1;
+      await fileQuorumAction(agent, entry, o.ledger, timeout);
+    }
+    const action = entry.quorum
+      ? agent.handler.getAction(entry.id)
+      : await fileAction(agent, entry, o.ledger, timeout);
+    if (!action) return; // a four-eyes filing refused late: never stored, never run
     const finished = awaitAndExecute(agent, action, entry);
     await sleep(Math.floor(o.random() * 30));
     const roll = o.random();
     const side = o.random() < 0.5 ? 0 : 1;
-    if (fate === "approve" || fate === "modify" || fate === "reject") {
+    if (entry.quorum && (fate === "approve" || fate === "modify" || fate === "reject")) {
+      await decideQuorum(entry, fate, { random: o.random, ledger: o.ledger, urls: o.reviewerUrls });
+    } else if (fate === "approve" || fate === "modify" || fate === "reject") {
       const body = bodyFor(fate);
       if (roll < 0.15) {
         o.ledger.figures.duplicateDecisions += 1;

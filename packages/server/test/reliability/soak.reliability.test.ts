@@ -2,9 +2,12 @@
  * Soak: many concurrent agents (each a HumanActionHandler + HumanInTheLoopChannel with its
  * own API key) file SAFEGUARDS_SOAK_ACTIONS actions against two inbox instances sharing one
  * PostgreSQL database; decisions go to either instance (duplicates and races included),
- * filings are retried after lost answers. Then the database is checked: one terminal state
- * per action, heard once by its agent, one terminal audit entry, nothing pending, and only
- * approved/modified actions executed, once.
+ * filings are retried after lost answers. 30% are four-eyes actions (two of alice, bob and
+ * carol must approve; dave is added by escalation after a second), played by several
+ * reviewers with duplicate and racing approvals. Then the database is checked: one terminal
+ * state per action, heard once by its agent, one terminal audit entry, nothing pending, only
+ * approved/modified actions executed, once, and never with fewer distinct approvers than
+ * required.
  */
 
 import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "@safeguards/test-support";
@@ -15,16 +18,18 @@ import { Ledger } from "./ledger.js";
 import { type LossyFront, startLossyFront } from "./net-faults.js";
 import { SEED, SOAK_ACTIONS, seededRandom, sleep } from "./reliability-env.js";
 import {
-  SOAK_REVIEWER_TOKEN,
   SOAK_SECRET,
   type SoakAgent,
   soakApiKeys,
+  soakReviewerTokens,
   startSoakAgent,
 } from "./soak-agent.js";
 import { runSoak } from "./soak-driver.js";
 
 const AGENTS = 8;
 const CONCURRENCY = 64;
+/** Share of four-eyes actions (required_approvals 2, escalation after 1 s). */
+const QUORUM_RATE = 0.3;
 
 describe.runIf(PG_TEST_URL)("soak on two inbox instances sharing PostgreSQL", () => {
   let db: TestDatabase | undefined;
@@ -48,7 +53,7 @@ describe.runIf(PG_TEST_URL)("soak on two inbox instances sharing PostgreSQL", ()
         createInbox({
           store: db.url,
           apiKeys: soakApiKeys(AGENTS),
-          reviewerTokens: { [SOAK_REVIEWER_TOKEN]: "alice" },
+          reviewerTokens: soakReviewerTokens(),
           signingSecret: SOAK_SECRET,
           onError: (e) => inboxErrors.push(e),
         }),
@@ -71,6 +76,7 @@ describe.runIf(PG_TEST_URL)("soak on two inbox instances sharing PostgreSQL", ()
       reviewerUrls: () => urls,
       expireSeconds: 3,
       idPrefix: `soak_${SEED}`,
+      quorumRate: QUORUM_RATE,
     });
     const seconds = (performance.now() - started) / 1000;
     await sleep(200); // let late duplicate deliveries arrive: they must change nothing
@@ -96,6 +102,10 @@ describe.runIf(PG_TEST_URL)("soak on two inbox instances sharing PostgreSQL", ()
     expect(ledger.figures.losses).toBe(0);
     expect(ledger.figures.decidedTwice).toBe(0);
     expect(ledger.figures.unapprovedExecutions).toBe(0);
+    expect(ledger.figures.underApproved).toBe(0);
+    // four-eyes actions were mixed in, and some were settled by a reviewer escalated to
+    expect(ledger.figures.quorumActions).toBeGreaterThan(0);
+    expect(ledger.figures.escalatedApprovals).toBeGreaterThan(0);
     expect(agents.flatMap((a) => a.errors)).toEqual([]);
     expect(inboxErrors).toEqual([]);
     // every fate happened, so each path was exercised

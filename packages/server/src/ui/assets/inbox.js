@@ -20,11 +20,16 @@
     const r = s % 60;
     return `${h ? `${h}h ` : ""}${h || m ? `${m}m ` : ""}${r}s left`;
   };
+  // Time to the next escalation step: "in 9m 59s", then "due now" until the inbox applies it.
+  const fmtUntil = (ms) => (ms <= 0 ? "due now" : `in ${fmtLeft(ms).replace(/ left$/, "")}`);
   const tick = () => {
     for (const t of $$("time[data-expires]")) {
       const left = Date.parse(t.dataset.expires) - Date.now();
       t.textContent = fmtLeft(left);
       t.classList.toggle("soon", left < 60_000);
+    }
+    for (const t of $$("time[data-until]")) {
+      t.textContent = fmtUntil(Date.parse(t.dataset.until) - Date.now());
     }
   };
   tick();

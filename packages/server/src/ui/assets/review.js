@@ -24,8 +24,15 @@
   // ---- review page ------------------------------------------------------------------
   const review = $("#review");
   if (!review) return;
+  // A decision reloads the page. A change while pending (another reviewer's approval, an
+  // escalation) reloads it too, unless the reviewer is typing: then a note says so.
+  const busy = () =>
+    $$("#reject-form, #modify-form, #modify-diff").some((f) => !f.hidden) ||
+    Boolean($("#comments")?.value);
   listen(review.dataset.eventsUrl, (change) => {
-    if (change.id === review.dataset.id && change.status !== "pending") location.reload();
+    if (change.id !== review.dataset.id) return;
+    if (change.status !== "pending" || !busy()) return location.reload();
+    showError($("#decide-hint"), "Another reviewer acted on this action; reload to see it.");
   });
   const dataEl = $("#action-data");
   if (!dataEl) return;

@@ -1,0 +1,155 @@
+/**
+ * Slack approvals of four-eyes actions against the local Slack double: the message says who
+ * the action is assigned to and how many approvals it has; a button approval counts once
+ * (the message keeps its buttons and shows "1 of 2 approvals (alice)"), the same reviewer
+ * again and a reviewer who is not assigned are refused; an escalation step updates the
+ * posted message (bot) or posts a new one (webhook) saying who it went to, after which the
+ * reviewer it added can settle the action from Slack.
+ */
+import { eventually, type SlackCall, type SlackDouble } from "@safeguards/test-support";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Inbox } from "../src/index.js";
+import { AGENT_B_KEY, call, file } from "./helpers.js";
+import {
+  DAVE,
+  ESCALATE_AFTER_SECONDS,
+  quorumAccounts,
+  quorumBody,
+} from "./reviewer-quorum-helpers.js";
+import { click, startSlackInbox } from "./slack-helpers.js";
+import { ALICE_API_TOKEN } from "./ui-helpers.js";
+
+let inbox: Inbox | undefined;
+let slack: SlackDouble | undefined;
+afterEach(async () => {
+  await inbox?.close();
+  await slack?.close();
+  inbox = slack = undefined;
+});
+
+async function setup(mode: "bot" | "webhook" = "bot") {
+  const started = await startSlackInbox(mode, { accounts: quorumAccounts() });
+  inbox = started.inbox;
+  slack = started.slack;
+  return started;
+}
+
+const record = async (url: string, id: string) =>
+  (await call(url, `/actions/${id}`, { token: ALICE_API_TOKEN })).body;
+/** The text of every block of a message (fields included), for assertions. */
+const blocksText = (body: { blocks: unknown[] }) => JSON.stringify(body.blocks);
+const hasButtons = (body: { blocks: Array<{ type: string }> }) =>
+  body.blocks.some((b) => b.type === "actions");
+const callTo = (path: string) => slack!.calls.find((c) => c.path === path) as SlackCall;
+
+describe("Slack approvals of four-eyes actions", () => {
+  it("says who it is assigned to; a click counts once; the second reviewer settles it", async () => {
+    const { url, root, clock } = await setup();
+    const body = quorumBody(clock);
+    await file(url, body, AGENT_B_KEY);
+    await eventually(() => slack!.calls.length === 1);
+    const posted = slack!.calls[0]!.body;
+    expect(blocksText(posted)).toContain("*Assigned to*\\nalice, bob");
+    expect(blocksText(posted)).toContain("*Approvals*\\n0 of 2 approvals");
+
+    const approve = (user: string, n: string) =>
+      click(root, clock, {
+        user,
+        actionId: "safeguards_approve",
+        id: body.id,
+        responseUrl: `${slack!.url}/response/${n}`,
+      });
+    expect((await approve("UALICE", "1")).status).toBe(200);
+    await inbox!.notificationsIdle();
+    const told = slack!.calls.filter((c) => c.path === "/response/1");
+    // An ephemeral note to alice, and the message replaced: still with buttons, with the count.
+    expect(told.find((c) => c.body.response_type === "ephemeral")?.body.text).toContain(
+      "waiting for 1 more approval",
+    );
+    const replaced = told.find((c) => c.body.replace_original === true)!.body;
+    expect(hasButtons(replaced)).toBe(true);
+    expect(blocksText(replaced)).toContain("1 of 2 approvals (alice)");
+    expect((await record(url, body.id)).status).toBe("pending");
+
+    // alice again: already_approved, nothing changes.
+    await approve("UALICE", "2");
+    await inbox!.notificationsIdle();
+    expect(callTo("/response/2").body.text).toContain("already approved");
+    // dave is not assigned (yet): refused, nothing decided.
+    await approve(DAVE.slackUserId, "3");
+    await inbox!.notificationsIdle();
+    expect(callTo("/response/3").body.text).toContain("Nothing was decided");
+    expect((await record(url, body.id)).approvals).toHaveLength(1);
+
+    await approve("UBOB", "4");
+    await inbox!.notificationsIdle();
+    const done = await record(url, body.id);
+    expect(done.status).toBe("approved");
+    expect(done.decision.approvals.map((a: { reviewer: string }) => a.reviewer)).toEqual([
+      "alice",
+      "bob",
+    ]);
+    const outcome = slack!.calls.find(
+      (c) => c.path === "/response/4" && c.body.replace_original === true,
+    )!.body;
+    expect(hasButtons(outcome)).toBe(false);
+    expect(blocksText(outcome)).toContain("APPROVED* by bob");
+    expect(blocksText(outcome)).toContain("2 of 2 approvals (alice, bob)");
+  });
+
+  it("escapes assignee names (the agent's words) in mrkdwn", async () => {
+    const { url, clock } = await setup();
+    const body = quorumBody(clock, { assignees: ["bob", "<!channel>"] });
+    await file(url, body, AGENT_B_KEY);
+    await eventually(() => slack!.calls.length === 1);
+    const text = blocksText(slack!.calls[0]!.body);
+    expect(text).toContain("bob, &lt;!channel&gt;");
+    expect(text).not.toContain("<!channel>");
+  });
+
+  it("an escalation updates the posted message to say who it went to; they can settle it", async () => {
+    const { url, root, clock } = await setup();
+    const body = quorumBody(clock);
+    await file(url, body, AGENT_B_KEY);
+    await eventually(() => slack!.calls.length === 1);
+    await call(url, `/actions/${body.id}/decision`, {
+      token: ALICE_API_TOKEN,
+      body: { type: "approve" },
+    });
+    // alice's approval, made in the API, updates the count in the posted message.
+    await eventually(() => slack!.calls.some((c) => c.path === "/api/chat.update"));
+    expect(blocksText(callTo("/api/chat.update").body)).toContain("1 of 2 approvals (alice)");
+    clock.advance(ESCALATE_AFTER_SECONDS * 1000 + 1);
+    await inbox!.sweepExpired();
+    const updates = () => slack!.calls.filter((c) => c.path === "/api/chat.update");
+    await eventually(() => updates().length === 2);
+    const update = updates()[1]!.body;
+    expect(update.ts).toBe("1700000000.000100");
+    expect(hasButtons(update)).toBe(true);
+    expect(blocksText(update)).toContain("Escalated to group:cfo at 2026-11-29T12:01:00");
+    expect(blocksText(update)).toContain("*Assigned to*\\nalice, bob, group:cfo");
+    expect(blocksText(update)).toContain("1 of 2 approvals (alice)");
+
+    await click(root, clock, {
+      user: DAVE.slackUserId,
+      actionId: "safeguards_approve",
+      id: body.id,
+      responseUrl: `${slack!.url}/response/dave`,
+    });
+    await eventually(async () => (await record(url, body.id)).status === "approved");
+    expect((await record(url, body.id)).decision.reviewer).toBe(DAVE.name);
+  });
+
+  it("with an incoming webhook, an escalation posts a new message saying who it went to", async () => {
+    const { url, clock } = await setup("webhook");
+    const body = quorumBody(clock);
+    await file(url, body, AGENT_B_KEY);
+    await eventually(() => slack!.calls.length === 1);
+    clock.advance(ESCALATE_AFTER_SECONDS * 1000 + 1);
+    await inbox!.sweepExpired();
+    await eventually(() => slack!.calls.length === 2);
+    const second = slack!.calls[1]!;
+    expect(second.path).toBe("/webhook");
+    expect(blocksText(second.body)).toContain("Escalated to group:cfo");
+  });
+});
