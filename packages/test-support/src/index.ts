@@ -7,6 +7,12 @@
  * never load).
  */
 export { bankingPolicies, expectTransferRequest, transferArgsSchema } from "./banking.js";
+export {
+  expectFourEyesRequest,
+  FINANCE_REVIEWERS,
+  FOUR_EYES,
+  fourEyesReview,
+} from "./four-eyes.js";
 export { approvals } from "./in-process-approvals.js";
 export { inboxHandler } from "./inbox-handler.js";
 export type { DecisionAnswer, InboxRecord } from "./inbox-reviewer.js";
