@@ -28,8 +28,10 @@ import { type ActionService, createActionService } from "./inbox/action-service.
 import { createCallbackUrlCheck } from "./inbox/callback-allowlist.js";
 import { createCallbackDelivery } from "./inbox/callback-delivery.js";
 import { createLocalNotifier } from "./inbox/decision-notifier.js";
+import { createEscalator } from "./inbox/escalation.js";
 import { createExpirySweeper } from "./inbox/expiry-sweeper.js";
 import { createInboxEvents, type InboxEvents } from "./inbox/inbox-events.js";
+import { withQuorumDefaults } from "./inbox/quorum-decision.js";
 import { signingSecrets } from "./inbox/signing-secrets.js";
 import {
   createWaitLimiter,
@@ -55,7 +57,10 @@ export interface Inbox {
   listen(options?: { port?: number; host?: string }): Promise<{ url: string }>;
   /** Stops listening, releases long polls, stops timers, closes the store it opened. */
   close(): Promise<void>;
-  /** Subscribes to `action.created`, `action.decided`, `callback.failed` (Slack, email, logs). */
+  /**
+   * Subscribes to `action.created`, `action.updated` (an approval, modification or escalation
+   * recorded while pending), `action.escalated`, `action.decided`, `callback.failed`.
+   */
   on: InboxEvents["on"];
   /** The Hono app, to add routes (e.g. a reviewer UI) next to the API. */
   app: Hono;
@@ -107,7 +112,8 @@ export function createInbox(options: InboxOptions): Inbox {
   };
   const toWire = (record: StoredRecord, requestUrl?: string): protocol.ActionRecord => {
     const url = reviewUrl(record.id, requestUrl);
-    return url ? { ...record, review_url: url } : { ...record };
+    const full = withQuorumDefaults(record);
+    return url ? { ...full, review_url: url } : full;
   };
 
   const callbacks = config.signingSecret
@@ -143,6 +149,13 @@ export function createInbox(options: InboxOptions): Inbox {
     store,
     clock,
     expire: (id) => service.expire(id),
+    escalate: createEscalator({
+      store,
+      clock,
+      events,
+      updatePending: service.updatePending,
+      toWire: (record) => toWire(record),
+    }),
     ...(config.expirySweepMs ? { maxSleepMs: config.expirySweepMs } : {}),
     onError,
   });
@@ -152,7 +165,11 @@ export function createInbox(options: InboxOptions): Inbox {
   const bearer = createBearerCheck({ apiKeys: config.apiKeys, reviewerTokens });
   const extra = config.authenticate;
   // The one rights check of every reviewer path (API tokens, web, email, Slack).
-  const gate = createReviewerGate(service, reviewers?.rights(config.reviewerTokens ?? {}));
+  const gate = createReviewerGate(
+    service,
+    reviewers?.rights(config.reviewerTokens ?? {}),
+    (name) => reviewers?.directory.get(name)?.groups,
+  );
   const ctx: HttpContext = {
     service,
     gate,

@@ -99,11 +99,22 @@ describe("SQLite schema", () => {
     expect(
       (await store.list({ status: "pending", limit: 10 })).actions.map((a) => a.record.id),
     ).toEqual(["act_old"]);
+    // An action filed before version 4 starts at revision 0 and takes quorum updates.
+    expect((await store.get("act_old"))?.revision).toBe(0);
+    const updated = await store.update({
+      id: "act_old",
+      record: { ...pendingRecord("act_old", "bot"), approvals: [] },
+      revision: 0,
+      actor: "system:escalation",
+      at: pendingRecord("act_old", "bot").created_at,
+    });
+    expect(updated).toMatchObject({ ok: true, action: { revision: 1 } });
     const decided = await store.transition(decide("act_old", "approved"));
     expect(decided).toMatchObject({ ok: true, action: { decisionSeq: 2 } });
     await file(store, "act_new", "bot");
     expect((await store.auditLog("act_old")).map((e) => e.actor)).toEqual([
       "agent:bot",
+      "system:escalation",
       "reviewer:alice",
     ]);
     expect((await store.auditLog("act_done")).map((e) => e.toStatus)).toEqual([
@@ -119,6 +130,7 @@ describe("SQLite schema", () => {
       expect(indexes(db)).toEqual([
         "actions_agent_decisions",
         "actions_pending_callbacks",
+        "actions_pending_escalation",
         "actions_pending_expiry",
         "actions_pending_seq",
         "audit_log_action",

@@ -11,6 +11,11 @@ import type {
   StoredRecord,
   TransitionInput,
 } from "../src/store/action-store.js";
+import {
+  checkEscalationDue,
+  checkPinnedTransitions,
+  checkUpdates,
+} from "./store-quorum-contract.js";
 import { checkCountsAndDecided, checkPendingQuota } from "./store-quota-contract.js";
 
 /** Makes a fresh, initialised, empty store; `dispose` closes and removes it. */
@@ -130,6 +135,15 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
 
     it("counts pending actions per agent, tool and severity, and lists decided ones", () =>
       checkCountsAndDecided(store, agent()));
+
+    it("changes a pending record compare-and-set on its revision, with its audit entry", () =>
+      checkUpdates(store, agent()));
+
+    it("settles once among concurrent transitions pinned to one revision", () =>
+      checkPinnedTransitions(store, agent()));
+
+    it("finds pending actions whose next escalation step is due", () =>
+      checkEscalationDue(store, agent()));
 
     it("applies the first terminal transition only", async () => {
       const a = agent();

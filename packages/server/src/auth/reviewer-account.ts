@@ -2,10 +2,12 @@
  * @module auth/reviewer-account
  * Reviewer accounts, configured in code or in a JSON file: a name, a credential (bcrypt
  * password hash and/or API token), optional Slack user id and email address, and rights
- * (which agents and which tools the reviewer may see and decide, `"*"` for all).
+ * (which agents and which tools the reviewer may see and decide, `"*"` for all), and the
+ * groups the reviewer belongs to (an action assigned to `group:finance` may be decided by
+ * the members of `finance`).
  */
 import { readFileSync } from "node:fs";
-import { InvalidConfigError } from "@safeguards/core";
+import { InvalidConfigError, protocol } from "@safeguards/core";
 import { z } from "zod";
 import type { StoredRecord } from "../store/action-store.js";
 
@@ -14,11 +16,8 @@ const rights = z.union([z.literal("*"), z.array(z.string().min(1)).min(1)]);
 /** Schema of one reviewer account (as written in code or in the JSON file). */
 export const reviewerAccountSchema = z
   .strictObject({
-    name: z
-      .string()
-      .min(1)
-      .max(100)
-      .regex(/^[^\s:]+( [^\s:]+)*$/, "name must not contain ':' or leading/trailing spaces"),
+    /** The protocol's reviewer name rule (no `:`, no control characters, single spaces). */
+    name: protocol.reviewerNameSchema,
     passwordHash: z
       .string()
       .regex(/^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/, "passwordHash must be a bcrypt hash")
@@ -28,6 +27,12 @@ export const reviewerAccountSchema = z
     email: z.email().optional(),
     agents: rights.optional(),
     tools: rights.optional(),
+    /** Groups (`finance`, ...): the reviewer may decide actions assigned to `group:<name>`. */
+    groups: z
+      .array(protocol.groupNameSchema)
+      .max(protocol.MAX_ASSIGNEES)
+      .refine((g) => new Set(g).size === g.length, "groups must not repeat")
+      .optional(),
   })
   .refine((a) => a.passwordHash !== undefined || a.token !== undefined, {
     message: "give a passwordHash (web sign-in) and/or a token (API)",

@@ -6,6 +6,7 @@
  * time.
  */
 import { randomBytes } from "node:crypto";
+import { isAssignee } from "@safeguards/core/internal";
 import bcrypt from "bcryptjs";
 import type { StoredRecord } from "../store/action-store.js";
 import { mayReview, type ReviewerAccount } from "./reviewer-account.js";
@@ -24,8 +25,12 @@ export interface ReviewerDirectory {
    * account; a name without an account (e.g. a removed reviewer's old email link) may not.
    */
   canAccess(name: string, record: StoredRecord): boolean;
-  /** Accounts allowed to review `record`. */
-  reviewersOf(record: StoredRecord): ReviewerAccount[];
+  /**
+   * Accounts that may decide `record`: rights to its agent and tool, and an assignee of it
+   * (core's `isAssignee`, by name or group). With `assignees`, those entries are matched
+   * instead of the record's (an escalation step's, to tell only the reviewers it added).
+   */
+  reviewersOf(record: StoredRecord, assignees?: readonly string[] | null): ReviewerAccount[];
   /** Account API tokens as `token -> name` (merged into the inbox's reviewer tokens). */
   tokens(): Record<string, string>;
   /** Warnings about the accounts (bcrypt costs below {@link MIN_BCRYPT_COST}). */
@@ -70,7 +75,8 @@ export function createReviewerDirectory(accounts: ReviewerAccount[]): ReviewerDi
       const account = byName.get(name);
       return account ? mayReview(account, record) : false;
     },
-    reviewersOf: (record) => accounts.filter((a) => mayReview(a, record)),
+    reviewersOf: (record, assignees = record.assignees) =>
+      accounts.filter((a) => mayReview(a, record) && isAssignee(a, assignees)),
     tokens: () =>
       Object.fromEntries(accounts.filter((a) => a.token).map((a) => [a.token as string, a.name])),
   };

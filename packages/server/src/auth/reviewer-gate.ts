@@ -5,9 +5,12 @@
  * `ActionService.decide`, the inbox's one decision path, checking rights on the action that
  * decision reads (one store read per decision). An action the reviewer may not see is
  * answered exactly like a missing one (404 `not_found`, same message), so rights never
- * reveal which ids exist.
+ * reveal which ids exist. An action the reviewer has rights to but is not an assignee of
+ * (core's `isAssignee`: not named, in none of its groups, not escalated to yet) is 403
+ * `forbidden` to read or decide, and left out of lists.
  */
 import type { protocol } from "@safeguards/core";
+import { isAssignee } from "@safeguards/core/internal";
 import type { ActionService, DecisionGuard } from "../inbox/action-service.js";
 import { InboxError } from "../inbox/inbox-error.js";
 import type { ListPage, ListQuery, StoredAction, StoredRecord } from "../store/action-store.js";
@@ -15,9 +18,12 @@ import type { ListPage, ListQuery, StoredAction, StoredRecord } from "../store/a
 /** Per-reviewer rights; without one, every reviewer sees and decides everything. */
 export type ReviewerRights = (reviewer: string, record: StoredRecord) => boolean;
 
+/** The groups of a reviewer (none for a name without an account). */
+export type ReviewerGroups = (reviewer: string) => readonly string[] | undefined;
+
 /** Reads, lists and decides actions on behalf of a named reviewer. */
 export interface ReviewerGate {
-  /** Whether `reviewer` may see and decide `record`. */
+  /** Whether `reviewer` may see and decide `record` (rights, and an assignee of it). */
   canSee(reviewer: string, record: StoredRecord): boolean;
   /** The action, or throws 404 `not_found` (unknown, or no right to it: the same answer). */
   view(reviewer: string, id: string): Promise<StoredAction>;
@@ -38,11 +44,28 @@ export interface ReviewerGate {
 /** The one refusal for a missing action and for one the reviewer may not see. */
 export const notFound = (id: string) => new InboxError("not_found", `No action ${id}`);
 
-/** Creates a {@link ReviewerGate} over the service; `rights` absent = full access. */
-export function createReviewerGate(service: ActionService, rights?: ReviewerRights): ReviewerGate {
-  const canSee = (reviewer: string, record: StoredRecord) => !rights || rights(reviewer, record);
+/**
+ * Creates a {@link ReviewerGate} over the service; `rights` absent = full access to every
+ * agent and tool; `groupsOf` answers a reviewer's groups for `group:<name>` assignees.
+ */
+export function createReviewerGate(
+  service: ActionService,
+  rights?: ReviewerRights,
+  groupsOf: ReviewerGroups = () => undefined,
+): ReviewerGate {
+  const hasRights = (reviewer: string, record: StoredRecord) => !rights || rights(reviewer, record);
+  const assigned = (reviewer: string, record: StoredRecord) =>
+    isAssignee({ name: reviewer, groups: groupsOf(reviewer) ?? [] }, record.assignees);
+  const canSee = (reviewer: string, record: StoredRecord) =>
+    hasRights(reviewer, record) && assigned(reviewer, record);
   const check = (reviewer: string, action: StoredAction) => {
-    if (!canSee(reviewer, action.record)) throw notFound(action.record.id);
+    if (!hasRights(reviewer, action.record)) throw notFound(action.record.id);
+    if (!assigned(reviewer, action.record)) {
+      throw new InboxError(
+        "forbidden",
+        `You are not an assignee of action ${action.record.id} (not named, in none of its groups, not escalated to)`,
+      );
+    }
   };
   return {
     canSee,

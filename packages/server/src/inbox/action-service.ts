@@ -13,7 +13,6 @@ import {
   type protocol,
   type TerminalStatus,
 } from "@safeguards/core";
-import { assertDecisionAllowed, statusForDecision } from "@safeguards/core/internal";
 import type {
   ActionStore,
   AuditEntry,
@@ -23,22 +22,28 @@ import type {
   PendingCount,
   StoredAction,
   StoredRecord,
+  TransitionResult,
 } from "../store/action-store.js";
+import { nextEscalationMs } from "../store/next-escalation.js";
 import type { CallbackUrlCheck } from "./callback-allowlist.js";
 import type { CallbackSender } from "./callback-sender.js";
 import type { DecisionNotifier } from "./decision-notifier.js";
 import { InboxError } from "./inbox-error.js";
 import type { InboxEvents } from "./inbox-events.js";
-import { applyModification } from "./modification.js";
+import { planDecision } from "./quorum-decision.js";
 import {
   checkNewRequest,
   idempotentRetry,
   pendingRecordOf,
   tooManyPending,
 } from "./request-checks.js";
+import { createStateChanges } from "./state-changes.js";
 
 /** Audit actor of expiries. */
 export const EXPIRY_ACTOR = "system:expiry";
+
+/** How often a decision is planned again when a concurrent change made it stale. */
+const MAX_STALE_RETRIES = 8;
 
 /** Dependencies of {@link createActionService}. */
 export interface ActionServiceOptions {
@@ -52,7 +57,10 @@ export interface ActionServiceOptions {
   checkCallbackUrl?: CallbackUrlCheck;
   /** Turns a stored record into the wire record sent in events and callbacks. */
   toWire: (record: StoredRecord) => protocol.ActionRecord;
-  /** Told about each new pending action's deadline (ms), so expiry can be scheduled. */
+  /**
+   * Told about each new pending action's deadline and first escalation step (ms), so the
+   * sweeper can wake up in time.
+   */
   onPending?: (expiresAtMs: number) => void;
   /** Most pending actions per agent; a filing over it is 429 `too_many_pending`. */
   maxPendingPerAgent?: number;
@@ -99,6 +107,16 @@ export interface ActionService {
   cancel(id: string, agentId: string): Promise<StoredAction>;
   /** Times out a pending action (no-op when it is already terminal). */
   expire(id: string): Promise<void>;
+  /**
+   * Changes a pending action's record (conditional on `revision`, see `ActionStore.update`)
+   * and emits `action.updated`; escalation steps use it too.
+   */
+  updatePending(
+    id: string,
+    record: StoredRecord,
+    revision: number,
+    actor: string,
+  ): Promise<TransitionResult>;
 }
 
 const iso = (value: string | number) => new Date(value).toISOString();
@@ -112,46 +130,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
     ...(options.checkCallbackUrl ? { checkCallbackUrl: options.checkCallbackUrl } : {}),
   };
 
-  const announce = (action: StoredAction, actor: string) => {
-    if (action.decisionSeq !== null) {
-      void Promise.resolve(
-        options.notifier.publish({
-          agentId: action.record.agent_id,
-          actionId: action.record.id,
-          decisionSeq: action.decisionSeq,
-        }),
-      ).catch(() => {});
-    }
-    const listened = options.events.has("action.decided");
-    const callback = action.callbackUrl && options.callbacks;
-    if (!listened && !callback) return;
-    const wire = options.toWire(action.record);
-    if (listened) options.events.emit({ type: "action.decided", action: wire, actor });
-    if (action.callbackUrl && options.callbacks)
-      options.callbacks.deliver(action.callbackUrl, wire);
-  };
-
-  const transition = async (
-    id: string,
-    status: TerminalStatus,
-    decision: NonNullable<StoredRecord["decision"]>,
-    actor: string,
-    guardExpiry: boolean,
-    pending?: StoredRecord,
-  ) => {
-    const now = clock.now();
-    const result = await store.transition({
-      id,
-      status,
-      decision,
-      actor,
-      at: iso(now),
-      ...(guardExpiry ? { notExpiredAt: now } : {}),
-      ...(pending ? { record: { ...pending, status, decision } } : {}),
-    });
-    if (result.ok) announce(result.action, actor);
-    return result;
-  };
+  const { transition, updatePending } = createStateChanges(options);
 
   /** The decision of an expiry or a cancellation (no reviewer, no data). */
   const systemDecision = (type: "timeout" | "cancel") => ({
@@ -209,6 +188,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
   return {
     get,
     expire,
+    updatePending,
     async list(query) {
       await expireDue();
       return store.list(query);
@@ -258,38 +238,33 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         });
       }
       options.onPending?.(Date.parse(record.expires_at));
+      const escalateAt = nextEscalationMs(record);
+      if (escalateAt !== null) options.onPending?.(escalateAt);
       return result;
     },
 
     async decide(id, reviewer, body, guard) {
-      const action = await store.get(id);
-      if (!action) throw new InboxError("not_found", `No action ${id}`);
-      guard?.(action);
-      if (action.record.status !== "pending" || isDue(action)) return refuseSettled(action);
-      const { record } = action;
-      try {
-        assertDecisionAllowed(record.allowed_decisions, body.type, `action ${id}`);
-      } catch (error) {
-        throw new InboxError("decision_not_allowed", (error as Error).message, {
-          allowed_decisions: record.allowed_decisions,
-        });
+      for (let attempt = 0; ; attempt++) {
+        const action = await store.get(id);
+        if (!action) throw new InboxError("not_found", `No action ${id}`);
+        guard?.(action);
+        if (action.record.status !== "pending" || isDue(action)) return refuseSettled(action);
+        const plan = await planDecision(action.record, reviewer, body, iso(clock.now()));
+        const actor = `reviewer:${reviewer}`;
+        const result =
+          plan.kind === "settle"
+            ? await transition(id, plan.status, plan.decision, actor, true, {
+                record: plan.record,
+                revision: action.revision,
+              })
+            : await updatePending(id, plan.record, action.revision, actor);
+        if (result.ok) return result.action;
+        if (result.reason !== "stale") return refuseSettled(result.action ?? action);
+        // An approval, modification or escalation landed in between: plan again on it.
+        if (attempt >= MAX_STALE_RETRIES) {
+          throw new InboxError("conflict", `Action ${id} is changing fast; decide again`);
+        }
       }
-      if (body.type !== "modify" && body.response_data && Object.keys(body.response_data).length) {
-        throw new InboxError("invalid_request", "response_data is only allowed with type modify");
-      }
-      if (body.type === "modify") await applyModification(record, body.response_data as JsonObject);
-      const decision = {
-        type: body.type,
-        response_data: body.type === "modify" ? (body.response_data ?? null) : null,
-        comments: body.comments ?? null,
-        reviewer,
-        decided_at: iso(clock.now()),
-      };
-      const actor = `reviewer:${reviewer}`;
-      const status = statusForDecision(body.type);
-      const result = await transition(id, status, decision, actor, true, record);
-      if (result.ok) return result.action;
-      return refuseSettled(result.action ?? action);
     },
 
     async cancel(id, agentId) {
@@ -300,7 +275,8 @@ export function createActionService(options: ActionServiceOptions): ActionServic
       if (action.record.status !== "pending" || isDue(action)) return refuseSettled(action);
       const actor = `agent:${agentId}`;
       const decision = systemDecision("cancel");
-      const result = await transition(id, "cancelled", decision, actor, true, action.record);
+      // Not pinned to the revision read: an approval recorded meanwhile does not stop it.
+      const result = await transition(id, "cancelled", decision, actor, true);
       if (result.ok) return result.action;
       return refuseSettled(result.action ?? action);
     },

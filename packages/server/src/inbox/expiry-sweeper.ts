@@ -3,7 +3,10 @@
  * One timer for every pending deadline: it sleeps until the earliest `expires_at` in the
  * store (at most `maxSleepMs`, so actions filed by other instances on the same database are
  * seen too), times out every due action, and sleeps again. It sweeps on start, so deadlines
- * that passed while the inbox was down are applied after a restart.
+ * that passed while the inbox was down are applied after a restart. With `escalate`, it
+ * applies due escalation steps the same way (the store's `dueForEscalation` and
+ * `nextEscalation`), on time, after a restart, and once with several instances (each step
+ * is a conditional store change).
  */
 import type { Clock } from "@safeguards/core";
 import type { ActionStore } from "../store/action-store.js";
@@ -14,6 +17,8 @@ export interface ExpirySweeperOptions {
   clock: Clock;
   /** Times out one action (conditional on it still being pending). */
   expire: (id: string) => Promise<void>;
+  /** Applies one action's due escalation steps (conditional, each step once). */
+  escalate?: (id: string) => Promise<unknown>;
   /** Longest sleep between sweeps (ms). @default 30000 */
   maxSleepMs?: number;
   /** Receives sweep failures (the sweeper retries after `maxSleepMs`). */
@@ -65,8 +70,17 @@ export function createExpirySweeper(options: ExpirySweeperOptions): ExpirySweepe
         for (const id of due) await options.expire(id);
         if (due.length < 100) break;
       }
+      let nextEscalation: number | null = null;
+      if (options.escalate) {
+        for (;;) {
+          const due = await store.dueForEscalation(clock.now(), 100);
+          for (const id of due) await options.escalate(id);
+          if (due.length < 100) break;
+        }
+        nextEscalation = await store.nextEscalation();
+      }
       const next = await store.nextExpiry();
-      arm(next ?? Number.POSITIVE_INFINITY);
+      arm(Math.min(next ?? Number.POSITIVE_INFINITY, nextEscalation ?? Number.POSITIVE_INFINITY));
     } catch (error) {
       options.onError?.(error);
       arm(clock.now() + maxSleep);

@@ -1,7 +1,8 @@
 /**
  * @module inbox/inbox-events
- * Extension point: listeners called when an action is created or decided (Slack and email
- * notifiers, metrics, logging attach here). Listener errors are reported, never thrown into
+ * Extension point: listeners called when an action is created, changes while pending (an
+ * approval or modification recorded, an escalation step applied) or is decided (Slack and
+ * email notifiers, metrics, logging attach here). Listener errors are reported, never thrown into
  * the request that caused the event.
  */
 import type { protocol } from "@safeguards/core";
@@ -10,6 +11,19 @@ import type { protocol } from "@safeguards/core";
 export type InboxEvent =
   | { type: "action.created"; action: protocol.ActionRecord }
   | { type: "action.decided"; action: protocol.ActionRecord; actor: string }
+  /** A pending action's record changed (an approval or modification recorded, an escalation). */
+  | { type: "action.updated"; action: protocol.ActionRecord; actor: string }
+  /**
+   * An escalation step was applied: `assignees` are the step's entries (the reviewers and
+   * groups to tell); `action.assignees` is everyone who may decide now.
+   */
+  | {
+      type: "action.escalated";
+      action: protocol.ActionRecord;
+      /** Index of the step in `action.escalation`. */
+      step: number;
+      assignees: string[];
+    }
   | { type: "callback.failed"; actionId: string; url: string; attempts: number; error: string };
 
 /** The `type` of an {@link InboxEvent}. */

@@ -3,13 +3,7 @@
  * What a new approval request must satisfy before it is stored (400/422 otherwise), and
  * the idempotency rule for a request whose id is already stored.
  */
-import {
-  ALL_DECISIONS,
-  type Clock,
-  hashArgs,
-  type JsonObject,
-  type protocol,
-} from "@safeguards/core";
+import { ALL_DECISIONS, type Clock, hashArgs, type JsonObject, protocol } from "@safeguards/core";
 import { validateJsonSchemaAsync } from "@safeguards/core/internal";
 import type { StoredAction, StoredRecord } from "../store/action-store.js";
 import type { CallbackUrlCheck } from "./callback-allowlist.js";
@@ -47,6 +41,21 @@ export async function checkNewRequest(
     throw new InboxError("invalid_request", "expires_at must be in the future", {
       expires_at: body.expires_at,
     });
+  }
+  if (body.escalation) {
+    const createdAt = body.created_at ? Date.parse(body.created_at) : options.clock.now();
+    const issue = protocol.escalationTimingIssue(
+      body.escalation,
+      createdAt,
+      Date.parse(body.expires_at),
+    );
+    if (issue) {
+      throw new InboxError("invalid_request", `Invalid request body: ${issue.message}`, {
+        issues: [
+          { path: ["escalation", String(issue.index), "after_seconds"], message: issue.message },
+        ],
+      });
+    }
   }
   if (body.callback_url && !options.canSignCallbacks) {
     throw new InboxError(
@@ -100,5 +109,11 @@ export function pendingRecordOf(body: protocol.ApprovalRequestBody, nowMs: numbe
     created_at: iso(body.created_at ?? nowMs),
     expires_at: iso(body.expires_at),
     decision: null,
+    assignees: body.assignees ?? null,
+    required_approvals: body.required_approvals ?? 1,
+    approvals: [],
+    escalation: body.escalation ?? null,
+    escalations: [],
+    proposed_changes: null,
   };
 }

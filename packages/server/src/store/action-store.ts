@@ -16,7 +16,11 @@
  * - the audit log is append-only and records every transition with actor and time;
  * - a terminal transition of an action with a `callback_url` marks its callback pending, in
  *   the same transaction, until the inbox records it delivered or given up, so callbacks
- *   still owed survive a restart of the inbox.
+ *   still owed survive a restart of the inbox;
+ * - a pending action's record changes only through {@link ActionStore.update} (an approval
+ *   recorded, a modification, an escalation step), each one compare-and-set on the action's
+ *   `revision` with its audit entry in the same transaction, so concurrent changes never
+ *   overwrite each other: one applies, the others are told `stale` and read again.
  */
 import type { protocol, TerminalStatus } from "@safeguards/core";
 
@@ -32,6 +36,8 @@ export interface StoredAction {
   callbackUrl: string | null;
   /** Position in the decision sequence once terminal, else `null`. */
   decisionSeq: number | null;
+  /** How many times {@link ActionStore.update} changed the pending record (0 when filed). */
+  revision: number;
 }
 
 /** Input of {@link ActionStore.create}. */
@@ -85,16 +91,39 @@ export interface TransitionInput {
    * The record after the transition (`status` and `decision` set), built from the pending
    * record the caller has just read. A pending record never changes apart from those two
    * fields, and the transition only applies while pending, so a store may write this
-   * instead of reading the row again; stores are free to ignore it.
+   * instead of reading the row again. With `revision` a store must write it.
    */
   record?: StoredRecord;
+  /**
+   * When set, the transition applies only while the stored revision equals it (refused
+   * `stale` otherwise): a settling approval counts the approvals it read, nothing newer.
+   */
+  revision?: number;
+}
+
+/**
+ * Input of {@link ActionStore.update}: a change of a pending action that keeps it pending
+ * (an approval recorded, a modification, an escalation step applied).
+ */
+export interface UpdateInput {
+  id: string;
+  /** The whole record after the change (`status` stays `pending`). */
+  record: StoredRecord;
+  /** The revision the change was computed from; it applies only while it is still current. */
+  revision: number;
+  /** Who caused it, e.g. `reviewer:alice`, `system:escalation` (for the audit log). */
+  actor: string;
+  /** ISO 8601 time of the change (for the audit log). */
+  at: string;
+  /** As for {@link TransitionInput.notExpiredAt}. */
+  notExpiredAt?: number;
 }
 
 /** How delivering a decided action's callback ended. */
 export type CallbackOutcome = "delivered" | "failed";
 
 /** Why {@link ActionStore.transition} did not apply. */
-export type TransitionRefusal = "not_found" | "not_pending" | "expired";
+export type TransitionRefusal = "not_found" | "not_pending" | "expired" | "stale";
 
 /** Answer of {@link ActionStore.transition}. */
 export type TransitionResult =
@@ -174,6 +203,18 @@ export interface ActionStore {
    * and appends the audit entry, in one transaction, conditional on `status = 'pending'`.
    */
   transition(input: TransitionInput): Promise<TransitionResult>;
+  /**
+   * Changes a pending action's record and appends its audit entry (`pending` -> `pending`)
+   * in one transaction, conditional on `status = 'pending'`, on `revision` being current
+   * (else `stale`, with the current action) and on `notExpiredAt`; the revision then grows
+   * by one. The store derives when the next escalation step is due from the record
+   * (`nextEscalationMs`).
+   */
+  update(input: UpdateInput): Promise<TransitionResult>;
+  /** Ids of pending actions whose next escalation step is due at or before `nowMs`, soonest first. */
+  dueForEscalation(nowMs: number, limit: number): Promise<string[]>;
+  /** When the earliest escalation step of any pending action is due (ms), or `null`. */
+  nextEscalation(): Promise<number | null>;
   /** Terminal actions of one agent with a decision sequence after `after`, oldest first. */
   decisionsSince(query: DecisionsQuery): Promise<StoredAction[]>;
   /**

@@ -20,6 +20,10 @@ export function lazyStore(load: () => Promise<ActionStore>): ActionStore {
     get: async (id) => (inner ?? (await get())).get(id),
     list: async (query) => (inner ?? (await get())).list(query),
     transition: async (input) => (inner ?? (await get())).transition(input),
+    update: async (input) => (inner ?? (await get())).update(input),
+    dueForEscalation: async (nowMs, limit) =>
+      (inner ?? (await get())).dueForEscalation(nowMs, limit),
+    nextEscalation: async () => (inner ?? (await get())).nextEscalation(),
     decisionsSince: async (query) => (inner ?? (await get())).decisionsSince(query),
     latestDecisionSeq: async (agentId) => (inner ?? (await get())).latestDecisionSeq(agentId),
     dueForExpiry: async (nowMs, limit) => (inner ?? (await get())).dueForExpiry(nowMs, limit),

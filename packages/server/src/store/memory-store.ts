@@ -16,8 +16,10 @@ import type {
   StoredAction,
   TransitionInput,
   TransitionResult,
+  UpdateInput,
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
+import { nextEscalationMs } from "./next-escalation.js";
 
 interface Row {
   seq: number;
@@ -57,6 +59,7 @@ export function createMemoryStore(): ActionStore {
         requestHash: input.requestHash,
         callbackUrl: input.callbackUrl,
         decisionSeq: null,
+        revision: 0,
       };
       rows.set(action.record.id, { seq: ++rowSeq, action });
       pendingCount.set(agent, pendingOf(agent) + 1);
@@ -114,17 +117,10 @@ export function createMemoryStore(): ActionStore {
 
     async transition(input: TransitionInput): Promise<TransitionResult> {
       const row = rows.get(input.id);
-      if (!row) return { ok: false, reason: "not_found" };
+      const refusal = refuse(row, input);
+      if (refusal || !row) return refusal ?? { ok: false, reason: "not_found" };
       const { action } = row;
-      if (action.record.status !== "pending") {
-        return { ok: false, reason: "not_pending", action: clone(action) };
-      }
-      if (
-        input.notExpiredAt !== undefined &&
-        Date.parse(action.record.expires_at) <= input.notExpiredAt
-      ) {
-        return { ok: false, reason: "expired", action: clone(action) };
-      }
+      if (input.revision !== undefined && input.record) action.record = clone(input.record);
       action.record.status = input.status;
       action.record.decision = clone(input.decision);
       action.decisionSeq = ++decisionSeq;
@@ -138,6 +134,40 @@ export function createMemoryStore(): ActionStore {
         at: input.at,
       });
       return { ok: true, action: clone(action) };
+    },
+
+    async update(input: UpdateInput): Promise<TransitionResult> {
+      const row = rows.get(input.id);
+      const refusal = refuse(row, input);
+      if (refusal || !row) return refusal ?? { ok: false, reason: "not_found" };
+      row.action.record = { ...clone(input.record), status: "pending", decision: null };
+      row.action.revision += 1;
+      appendAudit({
+        actionId: input.id,
+        fromStatus: "pending",
+        toStatus: "pending",
+        actor: input.actor,
+        at: input.at,
+      });
+      return { ok: true, action: clone(row.action) };
+    },
+
+    async dueForEscalation(nowMs, limit) {
+      return pending(rows)
+        .map((a) => ({ id: a.record.id, at: nextEscalationMs(a.record) }))
+        .filter((e): e is { id: string; at: number } => e.at !== null && e.at <= nowMs)
+        .sort((a, b) => a.at - b.at)
+        .slice(0, limit)
+        .map((e) => e.id);
+    },
+
+    async nextEscalation() {
+      let next: number | null = null;
+      for (const a of pending(rows)) {
+        const at = nextEscalationMs(a.record);
+        if (at !== null && (next === null || at < next)) next = at;
+      }
+      return next;
     },
 
     async decisionsSince(query: DecisionsQuery) {
@@ -186,6 +216,28 @@ export function createMemoryStore(): ActionStore {
 
     async close() {},
   };
+}
+
+/** Why a change of `row` cannot apply (not found, not pending, expired, stale), if it cannot. */
+function refuse(
+  row: Row | undefined,
+  input: { notExpiredAt?: number; revision?: number },
+): TransitionResult | undefined {
+  if (!row) return { ok: false, reason: "not_found" };
+  const { action } = row;
+  if (action.record.status !== "pending") {
+    return { ok: false, reason: "not_pending", action: clone(action) };
+  }
+  if (
+    input.notExpiredAt !== undefined &&
+    Date.parse(action.record.expires_at) <= input.notExpiredAt
+  ) {
+    return { ok: false, reason: "expired", action: clone(action) };
+  }
+  if (input.revision !== undefined && input.revision !== action.revision) {
+    return { ok: false, reason: "stale", action: clone(action) };
+  }
+  return undefined;
 }
 
 function matches(action: StoredAction, query: ListQuery): boolean {

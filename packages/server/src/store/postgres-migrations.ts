@@ -119,6 +119,39 @@ END $$;
 CREATE INDEX actions_agent_pending ON actions (agent_id) WHERE status = 'pending';
 `,
   },
+  {
+    version: 4,
+    name: "quorum approvals and escalation (revision, escalate_ms)",
+    sql: `
+-- A pending record changes (approvals, modifications, escalation steps) by compare-and-set
+-- on revision; escalate_ms is when its next escalation step is due.
+ALTER TABLE actions ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE actions ADD COLUMN escalate_ms BIGINT;
+CREATE INDEX actions_pending_escalation ON actions (escalate_ms)
+  WHERE status = 'pending' AND escalate_ms IS NOT NULL;
+-- As version 2's, and only while the revision is p_revision (NULL: any). A new overload, so
+-- instances of the previous release keep calling theirs during a rolling upgrade.
+CREATE FUNCTION safeguards_decide(p_id TEXT, p_status TEXT, p_record TEXT,
+  p_not_expired_at BIGINT, p_actor TEXT, p_at TEXT, p_revision INTEGER)
+  RETURNS BIGINT LANGUAGE plpgsql AS $$
+DECLARE
+  v_seq BIGINT;
+BEGIN
+  PERFORM pg_advisory_xact_lock(${ADVISORY_LOCK_NAMESPACE}, ${DECISION_LOCK_KEY});
+  UPDATE actions SET status = p_status, record = p_record, decision_seq = nextval('decision_seq'),
+      callback_state = CASE WHEN callback_url IS NULL THEN NULL ELSE 'pending' END,
+      escalate_ms = NULL
+    WHERE id = p_id AND status = 'pending' AND expires_ms > p_not_expired_at
+      AND (p_revision IS NULL OR revision = p_revision)
+    RETURNING decision_seq INTO v_seq;
+  IF v_seq IS NOT NULL THEN
+    INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
+      VALUES (p_id, 'pending', p_status, p_actor, p_at);
+  END IF;
+  RETURN v_seq;
+END $$;
+`,
+  },
 ];
 
 /** What {@link migratePostgres} did. */

@@ -28,13 +28,17 @@ import type {
   ListPage,
   ListQuery,
   NewAction,
+  StoredAction,
   StoredRecord,
   TransitionInput,
   TransitionResult,
+  UpdateInput,
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
+import { nextEscalationMs } from "./next-escalation.js";
 import { migratePostgres } from "./postgres-migrations.js";
 import {
+  ACTION_COLUMNS,
   type ActionRow,
   type AuditRow,
   actionFromRow,
@@ -56,7 +60,7 @@ export interface PostgresStoreOptions {
   migrate?: boolean;
 }
 
-const COLS = "seq, record, request_hash, callback_url, decision_seq";
+const COLS = ACTION_COLUMNS;
 
 /**
  * PostgreSQL text cannot hold U+0000 (the query fails), and no stored id or agent id holds
@@ -72,12 +76,31 @@ const PENDING_QUOTA_LOCK_NAMESPACE = 0x5afe_0002;
 
 /** The filing statement: insert + `created` audit entry; `condition` may guard the insert. */
 const insertSql = (condition: string) => `WITH ins AS (
-    INSERT INTO actions (id, agent_id, status, expires_ms, request_hash, callback_url, record)
-    SELECT $1::text, $2::text, $3::text, $4::bigint, $5::text, $6::text, $7::text ${condition}
+    INSERT INTO actions
+      (id, agent_id, status, expires_ms, request_hash, callback_url, record, escalate_ms)
+    SELECT $1::text, $2::text, $3::text, $4::bigint, $5::text, $6::text, $7::text, $10::bigint
+      ${condition}
     ON CONFLICT (id) DO NOTHING
     RETURNING id, status)
   INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
   SELECT id, NULL, status, $8, $9 FROM ins`;
+
+/** Why a change of `current` cannot apply (not pending, expired, stale), if it cannot. */
+function refuse(
+  current: StoredAction,
+  input: { notExpiredAt?: number; revision?: number },
+): (TransitionResult & { ok: false }) | undefined {
+  if (current.record.status !== "pending") {
+    return { ok: false, reason: "not_pending", action: current };
+  }
+  if (Date.parse(current.record.expires_at) <= (input.notExpiredAt ?? Number.MIN_SAFE_INTEGER)) {
+    return { ok: false, reason: "expired", action: current };
+  }
+  if (input.revision !== undefined && input.revision !== current.revision) {
+    return { ok: false, reason: "stale", action: current };
+  }
+  return undefined;
+}
 
 /** Creates a PostgreSQL-backed {@link ActionStore}. Call `init()` before use. */
 export function createPostgresStore(options: PostgresStoreOptions): ActionStore {
@@ -130,7 +153,7 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
       ]);
       const { rowCount } = await client.query(
         insertSql(
-          "WHERE (SELECT COUNT(*) FROM actions WHERE agent_id = $2 AND status = 'pending') < $10::bigint",
+          "WHERE (SELECT COUNT(*) FROM actions WHERE agent_id = $2 AND status = 'pending') < $11::bigint",
         ),
         [...values, max],
       );
@@ -145,36 +168,93 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
     }
   };
 
+  /**
+   * One terminal transition (the `safeguards_decide` statement). Without the caller's
+   * revision it reads the row and decides on that revision, reading again (a few times)
+   * when an approval or escalation changed the record in between, so nothing is overwritten.
+   */
   const transition = async (input: TransitionInput): Promise<TransitionResult> => {
-    const row = await getRow(pool, input.id);
+    for (let attempt = 0; ; attempt++) {
+      const row = await getRow(pool, input.id);
+      if (!row) return { ok: false, reason: "not_found" };
+      const current = actionFromRow(row);
+      const refusal = refuse(current, input);
+      if (refusal) return refusal;
+      const pinned = input.revision !== undefined;
+      const base = pinned && input.record ? input.record : current.record;
+      const record: StoredRecord = { ...base, status: input.status, decision: input.decision };
+      const { rows } = await pool.query<{ seq: string | null }>(
+        "SELECT safeguards_decide($1, $2, $3, $4, $5, $6, $7) AS seq",
+        [
+          input.id,
+          input.status,
+          JSON.stringify(record),
+          input.notExpiredAt ?? Number.MIN_SAFE_INTEGER,
+          input.actor,
+          input.at,
+          input.revision ?? current.revision,
+        ],
+      );
+      const seq = rows[0]?.seq ?? null;
+      if (seq !== null)
+        return { ok: true, action: { ...current, record, decisionSeq: Number(seq) } };
+      const result = await whyNot(input.id, input.revision ?? current.revision, input);
+      if (result.reason !== "stale" || pinned || attempt >= 8) return result;
+    }
+  };
+
+  const update = async (input: UpdateInput): Promise<TransitionResult> => {
+    if (unstorable(input.id)) return { ok: false, reason: "not_found" };
+    const record: StoredRecord = { ...input.record, status: "pending", decision: null };
+    const { rows } = await pool.query<{
+      revision: number;
+      request_hash: string;
+      callback_url: string | null;
+    }>(
+      `WITH upd AS (
+         UPDATE actions SET record = $2, escalate_ms = $3, revision = revision + 1
+         WHERE id = $1 AND status = 'pending' AND expires_ms > $4 AND revision = $5
+         RETURNING id, revision, request_hash, callback_url),
+       audit AS (
+         INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
+         SELECT id, 'pending', 'pending', $6, $7 FROM upd)
+       SELECT revision, request_hash, callback_url FROM upd`,
+      [
+        input.id,
+        JSON.stringify(record),
+        nextEscalationMs(record),
+        input.notExpiredAt ?? Number.MIN_SAFE_INTEGER,
+        input.revision,
+        input.actor,
+        input.at,
+      ],
+    );
+    const updated = rows[0];
+    if (!updated) return whyNot(input.id, input.revision, input);
+    return {
+      ok: true,
+      action: {
+        record,
+        requestHash: updated.request_hash,
+        callbackUrl: updated.callback_url,
+        decisionSeq: null,
+        revision: Number(updated.revision),
+      },
+    };
+  };
+
+  /** Why a conditional change did not apply, from the row as it is now. */
+  const whyNot = async (
+    id: string,
+    revision: number,
+    input: { notExpiredAt?: number },
+  ): Promise<TransitionResult & { ok: false }> => {
+    const row = await getRow(pool, id);
     if (!row) return { ok: false, reason: "not_found" };
     const current = actionFromRow(row);
-    const notExpiredAt = input.notExpiredAt ?? Number.MIN_SAFE_INTEGER;
-    if (current.record.status !== "pending") {
-      return { ok: false, reason: "not_pending", action: current };
-    }
-    if (Date.parse(current.record.expires_at) <= notExpiredAt) {
-      return { ok: false, reason: "expired", action: current };
-    }
-    // Only a terminal transition changes the record, once: while the row is still pending,
-    // the record read above is its current content.
-    const record: StoredRecord = {
-      ...current.record,
-      status: input.status,
-      decision: input.decision,
-    };
-    const { rows } = await pool.query<{ seq: string | null }>(
-      "SELECT safeguards_decide($1, $2, $3, $4, $5, $6) AS seq",
-      [input.id, input.status, JSON.stringify(record), notExpiredAt, input.actor, input.at],
+    return (
+      refuse(current, { ...input, revision }) ?? { ok: false, reason: "stale", action: current }
     );
-    const seq = rows[0]?.seq ?? null;
-    if (seq === null) {
-      const now = await getRow(pool, input.id);
-      const latest = now ? actionFromRow(now) : current;
-      const reason = latest.record.status === "pending" ? "expired" : "not_pending";
-      return { ok: false, reason, action: latest };
-    }
-    return { ok: true, action: { ...current, record, decisionSeq: Number(seq) } };
   };
 
   const list = async (query: ListQuery): Promise<ListPage> => {
@@ -224,6 +304,23 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
     },
     list,
     transition,
+    update,
+    async dueForEscalation(nowMs, limit) {
+      const { rows } = await pool.query<{ id: string }>(
+        `SELECT id FROM actions WHERE status = 'pending' AND escalate_ms IS NOT NULL
+           AND escalate_ms <= $1 ORDER BY escalate_ms LIMIT $2`,
+        [nowMs, limit],
+      );
+      return rows.map((r) => r.id);
+    },
+    async nextEscalation() {
+      const { rows } = await pool.query<{ at: string | null }>(
+        `SELECT MIN(escalate_ms) AS at FROM actions
+         WHERE status = 'pending' AND escalate_ms IS NOT NULL`,
+      );
+      const at = rows[0]?.at;
+      return at === null || at === undefined ? null : Number(at);
+    },
     async decisionsSince(query) {
       if (unstorable(query.agentId)) return [];
       const { rows } = await pool.query<ActionRow>(

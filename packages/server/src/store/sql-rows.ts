@@ -11,6 +11,7 @@ import type {
   StoredAction,
   StoredRecord,
 } from "./action-store.js";
+import { nextEscalationMs } from "./next-escalation.js";
 
 /** A row of `actions` (the columns the stores select). */
 export interface ActionRow {
@@ -19,7 +20,11 @@ export interface ActionRow {
   request_hash: string;
   callback_url: string | null;
   decision_seq: number | string | null;
+  revision: number | string;
 }
+
+/** The columns of `actions` that {@link actionFromRow} reads. */
+export const ACTION_COLUMNS = "seq, record, request_hash, callback_url, decision_seq, revision";
 
 /** A row of `audit_log`. */
 export interface AuditRow {
@@ -38,6 +43,7 @@ export function actionFromRow(row: ActionRow): StoredAction {
     requestHash: row.request_hash,
     callbackUrl: row.callback_url,
     decisionSeq: row.decision_seq === null ? null : Number(row.decision_seq),
+    revision: Number(row.revision),
   };
 }
 
@@ -55,7 +61,7 @@ export function auditEntryFromRow(row: AuditRow): AuditEntry {
 
 /**
  * The values of a filing, in the column order both SQL stores insert: id, agent_id, status,
- * expires_ms, request_hash, callback_url, record (JSON), actor, at.
+ * expires_ms, request_hash, callback_url, record (JSON), actor, at, escalate_ms.
  */
 export function insertValues(input: NewAction) {
   const r = input.record;
@@ -69,7 +75,19 @@ export function insertValues(input: NewAction) {
     JSON.stringify(r),
     input.actor,
     input.at,
-  ] as [string, string, string, number, string, string | null, string, string, string];
+    nextEscalationMs(r),
+  ] as [
+    string,
+    string,
+    string,
+    number,
+    string,
+    string | null,
+    string,
+    string,
+    string,
+    number | null,
+  ];
 }
 
 /** A row of the pending-counts query. */

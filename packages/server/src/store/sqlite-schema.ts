@@ -11,6 +11,10 @@
  * trigger would copy the previous change's values; `actor` is NOT NULL, so an insert
  * without them fails).
  *
+ * Version 4 (from 3): `revision` (compare-and-set of a pending record's changes: approvals,
+ * modifications, escalation steps) and `escalate_ms` (when the next escalation step is
+ * due, indexed over pending actions).
+ *
  * Version 3 (from 2): `callback_state`, set to `'pending'` by the decision of an action with
  * a callback URL (in the same statement) and to `'delivered'` or `'failed'` when delivery
  * ends, so callbacks still owed are sent again after a restart.
@@ -25,7 +29,7 @@ import { InvalidConfigError } from "@safeguards/core";
 import type Database from "better-sqlite3";
 
 /** `PRAGMA user_version` of a file with the current schema. */
-export const SQLITE_SCHEMA_VERSION = 3;
+export const SQLITE_SCHEMA_VERSION = 4;
 
 const AUDIT_TRIGGERS = `
 CREATE TRIGGER IF NOT EXISTS actions_audit_insert AFTER INSERT ON actions
@@ -87,8 +91,20 @@ ALTER TABLE actions ADD COLUMN callback_state TEXT;
 CREATE INDEX actions_pending_callbacks ON actions (decision_seq) WHERE callback_state = 'pending';
 `;
 
+/** From version 3: quorum approvals and escalation. */
+const MIGRATE_V3_TO_V4 = `
+ALTER TABLE actions ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE actions ADD COLUMN escalate_ms INTEGER;
+CREATE INDEX actions_pending_escalation ON actions (escalate_ms)
+  WHERE status = 'pending' AND escalate_ms IS NOT NULL;
+`;
+
 /** The step from each version to the next. */
-const STEPS: Record<number, string> = { 1: MIGRATE_V1_TO_V2, 2: MIGRATE_V2_TO_V3 };
+const STEPS: Record<number, string> = {
+  1: MIGRATE_V1_TO_V2,
+  2: MIGRATE_V2_TO_V3,
+  3: MIGRATE_V3_TO_V4,
+};
 
 /**
  * Brings the file to {@link SQLITE_SCHEMA_VERSION}: creates the schema in an empty file,

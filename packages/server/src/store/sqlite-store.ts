@@ -21,9 +21,12 @@ import type {
   StoredRecord,
   TransitionInput,
   TransitionResult,
+  UpdateInput,
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
+import { nextEscalationMs } from "./next-escalation.js";
 import {
+  ACTION_COLUMNS,
   type ActionRow,
   type AuditRow,
   actionFromRow,
@@ -80,49 +83,52 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     });
   }
 
-  const cols = "seq, record, request_hash, callback_url, decision_seq";
+  const cols = ACTION_COLUMNS;
+  type InsertValues = ReturnType<typeof insertValues>;
   const q = {
     get: db.prepare<[string], ActionRow>(`SELECT ${cols} FROM actions WHERE id = ?`),
     // The audit entries are written by triggers from changed_by / changed_at.
-    insert: db.prepare<
-      [string, string, string, number, string, string | null, string, string, string]
-    >(
-      `INSERT INTO actions
-         (id, agent_id, status, expires_ms, request_hash, callback_url, record, changed_by, changed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    insert: db.prepare<InsertValues>(
+      `INSERT INTO actions (id, agent_id, status, expires_ms, request_hash, callback_url, record,
+         changed_by, changed_at, escalate_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ),
     // The same insert, applied only while the agent has fewer than `max` pending actions:
     // one statement, so the count and the insert are atomic (SQLite has one writer).
-    insertUnderQuota: db.prepare<
-      [
-        string,
-        string,
-        string,
-        number,
-        string,
-        string | null,
-        string,
-        string,
-        string,
-        string,
-        number,
-      ]
-    >(
-      `INSERT INTO actions
-         (id, agent_id, status, expires_ms, request_hash, callback_url, record, changed_by, changed_at)
-       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
+    insertUnderQuota: db.prepare<[...InsertValues, string, number]>(
+      `INSERT INTO actions (id, agent_id, status, expires_ms, request_hash, callback_url, record,
+         changed_by, changed_at, escalate_ms)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
        WHERE (SELECT COUNT(*) FROM actions WHERE agent_id = ? AND status = 'pending') < ?
        ON CONFLICT (id) DO NOTHING`,
     ),
     decide: db.prepare<
-      [string, string, string, string, string, number],
-      { decision_seq: number; request_hash: string; callback_url: string | null }
+      [string, string, string, string, string, number, number | null],
+      { decision_seq: number; request_hash: string; callback_url: string | null; revision: number }
     >(
       `UPDATE actions SET status = ?, record = ?, changed_by = ?, changed_at = ?,
          decision_seq = (SELECT COALESCE(MAX(decision_seq), 0) + 1 FROM actions),
-         callback_state = IIF(callback_url IS NULL, NULL, 'pending')
-       WHERE id = ? AND status = 'pending' AND expires_ms > ?
-       RETURNING decision_seq, request_hash, callback_url`,
+         callback_state = IIF(callback_url IS NULL, NULL, 'pending'), escalate_ms = NULL
+       WHERE id = ? AND status = 'pending' AND expires_ms > ? AND revision = COALESCE(?, revision)
+       RETURNING decision_seq, request_hash, callback_url, revision`,
+    ),
+    // status is SET (to itself) so the audit trigger writes the pending -> pending entry.
+    update: db.prepare<
+      [string, number | null, string, string, string, number, number],
+      { request_hash: string; callback_url: string | null; revision: number }
+    >(
+      `UPDATE actions SET status = 'pending', record = ?, escalate_ms = ?, revision = revision + 1,
+         changed_by = ?, changed_at = ?
+       WHERE id = ? AND status = 'pending' AND expires_ms > ? AND revision = ?
+       RETURNING request_hash, callback_url, revision`,
+    ),
+    dueEscalation: db.prepare<[number, number], { id: string }>(
+      `SELECT id FROM actions WHERE status = 'pending' AND escalate_ms IS NOT NULL
+         AND escalate_ms <= ? ORDER BY escalate_ms LIMIT ?`,
+    ),
+    nextEscalation: db.prepare<[], { at: number | null }>(
+      `SELECT MIN(escalate_ms) AS at FROM actions
+       WHERE status = 'pending' AND escalate_ms IS NOT NULL`,
     ),
     decisions: db.prepare<[string, number, number], ActionRow>(
       `SELECT ${cols} FROM actions WHERE agent_id = ? AND decision_seq > ?
@@ -176,6 +182,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       requestHash: input.requestHash,
       callbackUrl: input.callbackUrl,
       decisionSeq: null,
+      revision: 0,
     };
     return { created: true, action };
   };
@@ -195,14 +202,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       input.at,
       input.id,
       input.notExpiredAt ?? Number.MIN_SAFE_INTEGER,
+      input.revision ?? null,
     );
-    if (!updated) {
-      const now = row ?? q.get.get(input.id);
-      if (!now) return { ok: false, reason: "not_found" };
-      const current = actionFromRow(now);
-      const reason = current.record.status === "pending" ? "expired" : "not_pending";
-      return { ok: false, reason, action: current };
-    }
+    if (!updated) return whyNot(input.id, input.revision);
     return {
       ok: true,
       action: {
@@ -210,8 +212,46 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
         requestHash: updated.request_hash,
         callbackUrl: updated.callback_url,
         decisionSeq: updated.decision_seq,
+        revision: updated.revision,
       },
     };
+  };
+
+  /** Runs inside a group commit; writes with one statement (audit entry by trigger). */
+  const update = (input: UpdateInput): TransitionResult => {
+    const record: StoredRecord = { ...input.record, status: "pending", decision: null };
+    const updated = q.update.get(
+      JSON.stringify(record),
+      nextEscalationMs(record),
+      input.actor,
+      input.at,
+      input.id,
+      input.notExpiredAt ?? Number.MIN_SAFE_INTEGER,
+      input.revision,
+    );
+    if (!updated) return whyNot(input.id, input.revision);
+    return {
+      ok: true,
+      action: {
+        record,
+        requestHash: updated.request_hash,
+        callbackUrl: updated.callback_url,
+        decisionSeq: null,
+        revision: updated.revision,
+      },
+    };
+  };
+
+  /** Why a conditional change of `id` did not apply (read after the refused statement). */
+  const whyNot = (id: string, revision: number | undefined): TransitionResult => {
+    const now = q.get.get(id);
+    if (!now) return { ok: false, reason: "not_found" };
+    const current = actionFromRow(now);
+    if (current.record.status !== "pending") {
+      return { ok: false, reason: "not_pending", action: current };
+    }
+    const stale = revision !== undefined && current.revision !== revision;
+    return { ok: false, reason: stale ? "stale" : "expired", action: current };
   };
 
   const list = (query: ListQuery) => {
@@ -259,6 +299,15 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     },
     transition(input) {
       return groupCommit.run(() => transition(input), { singleStatement: true });
+    },
+    update(input) {
+      return groupCommit.run(() => update(input), { singleStatement: true });
+    },
+    async dueForEscalation(nowMs, limit) {
+      return q.dueEscalation.all(nowMs, limit).map((r) => r.id);
+    },
+    async nextEscalation() {
+      return q.nextEscalation.get()?.at ?? null;
     },
     async decisionsSince(query) {
       return q.decisions.all(query.agentId, query.after, query.limit).map(actionFromRow);
