@@ -5,8 +5,11 @@
  */
 import {
   bankingPolicies,
+  deferCleanup,
   expectFourEyesRequest,
   FOUR_EYES,
+  fourEyesInbox,
+  fourEyesInboxReviewers,
   fourEyesReview,
 } from "@safeguards/test-support";
 import { generateText, isStepCount } from "ai";
@@ -15,6 +18,7 @@ import { decideApprovalRequests, guardTools } from "../src/index.js";
 import { firstTurn } from "./support/approval-turns.js";
 import { bankingTools, scriptedModel, toolResultsSeen } from "./support/scripted.js";
 
+const defer = deferCleanup();
 const transfer = { id: "call_1", name: "transfer_funds", input: { amount: "2500.00", to: "ACME" } };
 
 describe("four eyes with the AI SDK", () => {
@@ -47,5 +51,23 @@ describe("four eyes with the AI SDK", () => {
     expect(responses).toMatchObject([{ type: "tool-approval-response", approved: true }]);
     await t.answer(responses);
     expect(t.ran).toEqual([{ tool: "transfer_funds", input: { amount: "2500.00", to: "ACME" } }]);
+  });
+});
+
+describe("four eyes with the AI SDK, through a real inbox over HTTP", () => {
+  it("guardTools files the approvers with the inbox; the tool runs after alice and bob", async () => {
+    const { url, handler } = await fourEyesInbox(defer);
+    const { ran, tools } = bankingTools();
+    const reviewers = fourEyesInboxReviewers(url, () => ran.length);
+    defer(() => reviewers.stop());
+    const guarded = guardTools(tools, bankingPolicies(FOUR_EYES), { handler, agentId: "bank-bot" });
+    await generateText({
+      model: scriptedModel([transfer]),
+      tools: guarded,
+      prompt: "pay",
+      stopWhen: isStepCount(3),
+    });
+    await reviewers.expectFourEyes();
+    expect(ran).toHaveLength(1);
   });
 });

@@ -9,9 +9,12 @@ import { fakeModel } from "@langchain/core/testing";
 import { MemorySaver } from "@langchain/langgraph";
 import { ErrorCode, isSafeguardsError } from "@safeguards/core";
 import {
+  deferCleanup,
   expectFourEyesRequest,
   FINANCE_REVIEWERS,
   FOUR_EYES,
+  fourEyesInbox,
+  fourEyesInboxReviewers,
   fourEyesReview,
 } from "@safeguards/test-support";
 import { createAgent } from "langchain";
@@ -24,6 +27,7 @@ import {
 } from "../src/index.js";
 import { approvals, bankingPolicies, bankingTools } from "./support/banking.js";
 
+const defer = deferCleanup();
 const transfer = { name: "transfer_funds", args: { amount: "2500.00", to: "ACME" }, id: "t1" };
 
 describe("four eyes in LangChain", () => {
@@ -84,5 +88,26 @@ describe("four eyes in LangChain", () => {
     expect(ran).toEqual([]);
     await resumeApprovals(agent, config, { t1: { type: "approve", approvals: ["alice", "bob"] } });
     expect(ran).toHaveLength(1);
+  });
+});
+
+describe("four eyes in LangChain, through a real inbox over HTTP", () => {
+  it("withApproval files the approvers with the inbox, which counts alice and bob once each", async () => {
+    const { url, handler } = await fourEyesInbox(defer);
+    const { transferFunds, ran } = bankingTools();
+    const reviewers = fourEyesInboxReviewers(url, () => ran.length);
+    defer(() => reviewers.stop());
+    const guarded = withApproval(transferFunds, bankingPolicies(FOUR_EYES), {
+      handler,
+      agentId: "bank-bot",
+    });
+    const result = await guarded.invoke({ ...transfer, type: "tool_call" });
+    await reviewers.expectFourEyes();
+    expect((result as ToolMessage).content).toBe("Transferred 2500.00 to ACME");
+    const action = handler.getAction(String(reviewers.records[0]?.id));
+    expect(action?.approvals.map((a) => [a.reviewer, a.comments])).toEqual([
+      ["alice", "ok"],
+      ["bob", undefined],
+    ]);
   });
 });

@@ -13,11 +13,18 @@ import {
   InProcessApprovalChannel,
   isSafeguardsError,
 } from "@safeguards/core";
+import {
+  deferCleanup,
+  eventually,
+  fourEyesInbox,
+  fourEyesInboxReviewers,
+} from "@safeguards/test-support";
 import { describe, expect, it } from "vitest";
 import { createInboxBridge } from "../src/inbox-bridge.js";
 import { listPendingApprovals } from "../src/resume.js";
 import { buildPaymentsGraph, plannedCalls, type RunLog } from "./fixtures/payments-graph.js";
 
+const defer = deferCleanup();
 const fourEyes = definePolicies({
   transfer_funds: {
     when: ({ args }) => Number(args.amount) > 1000,
@@ -133,6 +140,24 @@ describe("four eyes through the inbox bridge", () => {
       }),
       config,
     );
+    expect(log).toEqual([{ name: "transfer_funds", args: { amount: "2500.00", to: "ACME" } }]);
+  });
+});
+
+describe("four eyes through the inbox bridge and a real inbox over HTTP", () => {
+  it("the bridge files the approvers with the inbox and resumes once, after alice and bob", async () => {
+    const { graph, log } = await interrupted("q5");
+    const { url, handler, channel } = await fourEyesInbox(defer, "payments");
+    const reviewers = fourEyesInboxReviewers(url, () => log.length);
+    defer(() => reviewers.stop());
+    let resumed = 0;
+    const bridge = createInboxBridge({ graph, channel, handler, onResumed: () => resumed++ });
+    defer(() => bridge.stop());
+    await bridge.file("q5");
+    await eventually(() => resumed > 0);
+    await bridge.idle();
+    await reviewers.expectFourEyes();
+    expect(resumed).toBe(1);
     expect(log).toEqual([{ name: "transfer_funds", args: { amount: "2500.00", to: "ACME" } }]);
   });
 });

@@ -6,19 +6,23 @@
 import { run } from "@openai/agents";
 import {
   bankingPolicies,
+  deferCleanup,
   expectFourEyesRequest,
   FOUR_EYES,
+  fourEyesInbox,
+  fourEyesInboxReviewers,
   fourEyesReview,
 } from "@safeguards/test-support";
 import { describe, expect, it } from "vitest";
 import { resolveInterruptions } from "../src/index.js";
 import { bankingAgent, scriptedModel } from "./support/scripted.js";
 
+const defer = deferCleanup();
+const transfer = { id: "call_1", name: "transfer_funds", input: { amount: "2500.00", to: "ACME" } };
+
 describe("four eyes with the OpenAI Agents SDK", () => {
   it("resolveInterruptions files the policy's approvers and runs the tool only after the second approval", async () => {
-    const { model } = scriptedModel([
-      { id: "call_1", name: "transfer_funds", input: { amount: "2500.00", to: "ACME" } },
-    ]);
+    const { model } = scriptedModel([transfer]);
     const policies = bankingPolicies(FOUR_EYES);
     const { agent, ran } = bankingAgent(model, policies);
     const { handler, requests, between } = fourEyesReview(() => ran.length);
@@ -31,6 +35,22 @@ describe("four eyes with the OpenAI Agents SDK", () => {
       "alice",
       "bob",
     ]);
+    await run(agent, state);
+    expect(ran).toEqual([{ tool: "transfer_funds", input: { amount: "2500.00", to: "ACME" } }]);
+  });
+});
+
+describe("four eyes with the OpenAI Agents SDK, through a real inbox over HTTP", () => {
+  it("resolveInterruptions files the approvers with the inbox; the tool runs after alice and bob", async () => {
+    const { url, handler } = await fourEyesInbox(defer);
+    const { model } = scriptedModel([transfer]);
+    const policies = bankingPolicies(FOUR_EYES);
+    const { agent, ran } = bankingAgent(model, policies);
+    const reviewers = fourEyesInboxReviewers(url, () => ran.length);
+    defer(() => reviewers.stop());
+    const first = await run(agent, "pay ACME");
+    const { state } = await resolveInterruptions(first, { handler, policies, agentId: "bank-bot" });
+    await reviewers.expectFourEyes();
     await run(agent, state);
     expect(ran).toEqual([{ tool: "transfer_funds", input: { amount: "2500.00", to: "ACME" } }]);
   });

@@ -13,6 +13,8 @@ export {
   FOUR_EYES,
   fourEyesReview,
 } from "./four-eyes.js";
+export type { FourEyesAnswer } from "./four-eyes-inbox.js";
+export { financeTokenOf, fourEyesInbox, fourEyesInboxReviewers } from "./four-eyes-inbox.js";
 export { approvals } from "./in-process-approvals.js";
 export { inboxHandler } from "./inbox-handler.js";
 export type { DecisionAnswer, InboxRecord } from "./inbox-reviewer.js";
