@@ -251,6 +251,21 @@ describe("channels that know no quorum never settle a four-eyes action with one 
     handler.shutdown();
   });
 
+  it("the terminal's reviewer in an assigned group decides as before", async () => {
+    const { channel, handler, input, written } = terminal({ reviewer: "bob", groups: ["finance"] });
+    const action = await handler.requestAction({
+      title: "t",
+      description: "d",
+      agentId: "a",
+      assignees: ["group:finance"],
+    });
+    input.write("a\n");
+    expect(await handler.waitForAction(action)).toBe(ActionStatus.APPROVED);
+    expect(action.approvals.map((a) => a.reviewer)).toEqual(["bob"]);
+    expect(written()).toMatch(/Recorded: approved by bob/);
+    channel.shutdown();
+  });
+
   it("the handler refuses a custom channel's approval that reports fewer approvers than required", async () => {
     const listeners = new Set<DecisionListener>();
     const errors: unknown[] = [];
