@@ -5,10 +5,10 @@
  * when one is configured), plus request and decision shortcuts.
  */
 import type { Clock, protocol } from "@safeguards/core";
-import { createTestDatabase, PG_TEST_URL } from "@safeguards/test-support";
+import { createTestDatabase, PG_TEST_URL, testInboxOptions } from "@safeguards/test-support";
 import type { ReviewerAccount } from "../src/auth/reviewer-account.js";
-import type { InboxOptions } from "../src/create-inbox.js";
-import { call, requestBody, startInbox, tempDbPath } from "./helpers.js";
+import { createInbox, type Inbox, type InboxOptions } from "../src/create-inbox.js";
+import { call, requestBody, tempDbPath } from "./helpers.js";
 
 /** Reviewer accounts: four of finance, one CFO, one of sales. */
 export const ACCOUNTS: ReviewerAccount[] = [
@@ -62,20 +62,28 @@ export const STORE_KINDS: StoreKind[] = [
     : []),
 ];
 
-/** Starts an inbox on `store` with the accounts (and `clock`), closed by `defer`. */
+/**
+ * Starts an inbox on `store` with the accounts (and `clock`), closed by `defer`; `before`
+ * sees it before it starts (to subscribe to events its first sweep emits).
+ */
 export async function startQuorumInbox(
   store: string,
   defer: (cleanup: () => unknown) => void,
   options: Partial<InboxOptions> & { clock?: Clock } = {},
+  before: (inbox: Inbox) => void = () => {},
 ) {
-  const started = await startInbox({
-    store,
-    reviewers: { accounts: ACCOUNTS, secret: "s".repeat(32) },
-    reviewerTokens: { [PLAIN_TOKEN]: "zed" },
-    ...options,
-  });
-  defer(() => started.inbox.close());
-  return started;
+  const inbox = createInbox(
+    testInboxOptions({
+      store,
+      reviewers: { accounts: ACCOUNTS, secret: "s".repeat(32) },
+      reviewerTokens: { [PLAIN_TOKEN]: "zed" },
+      ...options,
+    }),
+  );
+  defer(() => inbox.close());
+  before(inbox);
+  const { url } = await inbox.listen({ port: 0, host: "127.0.0.1" });
+  return { inbox, url };
 }
 
 /** A transfer request needing `quorum` fields, expiring in an hour on `clock`. */

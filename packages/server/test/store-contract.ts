@@ -12,6 +12,7 @@ import type {
   TransitionInput,
 } from "../src/store/action-store.js";
 import {
+  checkCountsByAssignees,
   checkEscalationDue,
   checkPinnedTransitions,
   checkUpdates,
@@ -144,6 +145,9 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
 
     it("finds pending actions whose next escalation step is due", () =>
       checkEscalationDue(store, agent()));
+
+    it("counts pending actions per assignee list too", () =>
+      checkCountsByAssignees(store, agent()));
 
     it("applies the first terminal transition only", async () => {
       const a = agent();

@@ -160,3 +160,20 @@ export async function checkEscalationDue(store: ActionStore, agent: string): Pro
   expect(mine(await store.dueForEscalation(T0 + 10_000_000, 10))).toEqual([]);
   expect(await store.nextEscalation()).toBeNull();
 }
+
+/** Checks that pending counts are grouped by assignee list too (the web inbox's counts). */
+export async function checkCountsByAssignees(store: ActionStore, agent: string): Promise<void> {
+  await fileQuorum(store, `${agent}-c1`, agent, { assignees: ["group:finance"] });
+  await fileQuorum(store, `${agent}-c2`, agent, { assignees: ["group:finance"] });
+  await fileQuorum(store, `${agent}-c3`, agent, { assignees: ["carol", "group:cfo"] });
+  await fileQuorum(store, `${agent}-c4`, agent, { assignees: null });
+  const mine = (await store.pendingCounts())
+    .filter((c) => c.agentId === agent)
+    .map((c) => [c.assignees ?? null, c.count])
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  expect(mine).toEqual([
+    [["carol", "group:cfo"], 1],
+    [["group:finance"], 2],
+    [null, 1],
+  ]);
+}

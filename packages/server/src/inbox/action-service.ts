@@ -6,13 +6,7 @@
  * Each state change is one store transition; afterwards waiters are woken, listeners told
  * and the callback sent.
  */
-import {
-  type Clock,
-  hashArgs,
-  type JsonObject,
-  type protocol,
-  type TerminalStatus,
-} from "@safeguards/core";
+import { type Clock, hashArgs, type protocol } from "@safeguards/core";
 import type {
   ActionStore,
   AuditEntry,

@@ -42,7 +42,7 @@ export function createEscalator(options: EscalatorOptions): (id: string) => Prom
   return async (id) => {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const action = await store.get(id);
-      if (!action || action.record.status !== "pending") return 0;
+      if (action?.record.status !== "pending") return 0;
       const now = clock.now();
       if (Date.parse(action.record.expires_at) <= now) return 0; // expiry wins
       const record = withQuorumDefaults(action.record);

@@ -146,12 +146,17 @@ export interface ListPage {
   nextCursor: string | null;
 }
 
-/** Pending actions of one agent, tool and severity (see {@link ActionStore.pendingCounts}). */
+/**
+ * Pending actions of one agent, tool, severity and assignee list (see
+ * {@link ActionStore.pendingCounts}).
+ */
 export interface PendingCount {
   agentId: string;
   /** `action.name`, `null` for an action without a tool. */
   tool: string | null;
   severity: protocol.ActionRecord["severity"];
+  /** The current `assignees` of these actions; absent when they have none (everyone). */
+  assignees?: string[];
   count: number;
 }
 
@@ -194,8 +199,8 @@ export interface ActionStore {
   /** A page of actions, newest first. */
   list(query: ListQuery): Promise<ListPage>;
   /**
-   * How many actions are pending, per agent, tool and severity (the web inbox's true counts,
-   * without reading the records).
+   * How many actions are pending, per agent, tool, severity and assignee list (the web
+   * inbox's true counts, without reading the records).
    */
   pendingCounts(): Promise<PendingCount[]>;
   /**

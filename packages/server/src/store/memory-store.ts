@@ -93,11 +93,18 @@ export function createMemoryStore(): ActionStore {
       const counts = new Map<string, PendingCount>();
       for (const { record } of pending(rows)) {
         const tool = record.action?.name ?? null;
-        const key = JSON.stringify([record.agent_id, tool, record.severity]);
+        const assignees = record.assignees ?? null;
+        const key = JSON.stringify([record.agent_id, tool, record.severity, assignees]);
         const entry = counts.get(key);
         if (entry) entry.count += 1;
         else
-          counts.set(key, { agentId: record.agent_id, tool, severity: record.severity, count: 1 });
+          counts.set(key, {
+            agentId: record.agent_id,
+            tool,
+            severity: record.severity,
+            ...(assignees ? { assignees: [...assignees] } : {}),
+            count: 1,
+          });
       }
       return [...counts.values()];
     },

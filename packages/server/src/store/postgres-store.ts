@@ -363,8 +363,9 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
     async pendingCounts() {
       const { rows } = await pool.query<CountRow>(
         `SELECT agent_id, record::jsonb #>> '{action,name}' AS tool,
-           record::jsonb ->> 'severity' AS severity, COUNT(*) AS n
-         FROM actions WHERE status = 'pending' GROUP BY 1, 2, 3`,
+           record::jsonb ->> 'severity' AS severity, record::jsonb ->> 'assignees' AS assignees,
+           COUNT(*) AS n
+         FROM actions WHERE status = 'pending' GROUP BY 1, 2, 3, 4`,
       );
       return rows.map(countFromRow);
     },

@@ -95,6 +95,8 @@ export interface CountRow {
   agent_id: string;
   tool: string | null;
   severity: string;
+  /** The JSON text of the record's `assignees` (`NULL` when none). */
+  assignees: string | null;
   n: number | string;
 }
 
@@ -104,6 +106,7 @@ export function countFromRow(row: CountRow): PendingCount {
     agentId: row.agent_id,
     tool: row.tool,
     severity: row.severity as PendingCount["severity"],
+    ...(row.assignees ? { assignees: JSON.parse(row.assignees) as string[] } : {}),
     count: Number(row.n),
   };
 }

@@ -152,8 +152,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
     ),
     pendingCounts: db.prepare<[], CountRow>(
       `SELECT agent_id, json_extract(record, '$.action.name') AS tool,
-         json_extract(record, '$.severity') AS severity, COUNT(*) AS n
-       FROM actions WHERE status = 'pending' GROUP BY 1, 2, 3`,
+         json_extract(record, '$.severity') AS severity,
+         json_extract(record, '$.assignees') AS assignees, COUNT(*) AS n
+       FROM actions WHERE status = 'pending' GROUP BY 1, 2, 3, 4`,
     ),
     auditLog: db.prepare<[string], AuditRow>(
       "SELECT * FROM audit_log WHERE action_id = ? ORDER BY seq",

@@ -56,8 +56,9 @@ export interface PendingSummary {
 }
 
 /**
- * Sums the store's grouped pending counts over what `reviewer` may see. Rights depend on an
- * action's agent and tool only, so each group is checked once, on a record of its shape.
+ * Sums the store's grouped pending counts over what `reviewer` may see. Rights and
+ * eligibility depend on an action's agent, tool and assignees only, so each group is
+ * checked once, on a record of its shape.
  */
 export async function pendingSummary(
   service: ActionService,
@@ -91,5 +92,6 @@ function groupRecord(c: PendingCount): StoredRecord {
     severity: c.severity,
     status: "pending",
     action: c.tool === null ? null : { name: c.tool, args: {} },
+    assignees: c.assignees ?? null,
   } as StoredRecord;
 }
