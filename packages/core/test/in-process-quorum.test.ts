@@ -206,6 +206,13 @@ describe("in-process quorum", () => {
   });
 });
 
+const ASSIGNED_TO_FINANCE = {
+  title: "t",
+  description: "d",
+  agentId: "a",
+  assignees: ["group:finance"],
+};
+
 /** A terminal channel on streams, with what it wrote so far. */
 function terminal(options: { reviewer: string; groups?: string[] }) {
   const input = new PassThrough();
@@ -237,12 +244,7 @@ describe("channels that know no quorum never settle a four-eyes action with one 
 
   it("the terminal's reviewer outside the assignees is refused and the request stays pending", async () => {
     const { channel, handler, written, input } = terminal({ reviewer: "bob", groups: ["ops"] });
-    const action = await handler.requestAction({
-      title: "t",
-      description: "d",
-      agentId: "a",
-      assignees: ["group:finance"],
-    });
+    const action = await handler.requestAction({ ...ASSIGNED_TO_FINANCE });
     input.write("a\n");
     await channel.idle();
     expect(written()).toMatch(/may not decide .* \(forbidden\)/);
@@ -253,12 +255,7 @@ describe("channels that know no quorum never settle a four-eyes action with one 
 
   it("the terminal's reviewer in an assigned group decides as before", async () => {
     const { channel, handler, input, written } = terminal({ reviewer: "bob", groups: ["finance"] });
-    const action = await handler.requestAction({
-      title: "t",
-      description: "d",
-      agentId: "a",
-      assignees: ["group:finance"],
-    });
+    const action = await handler.requestAction({ ...ASSIGNED_TO_FINANCE });
     input.write("a\n");
     expect(await handler.waitForAction(action)).toBe(ActionStatus.APPROVED);
     expect(action.approvals.map((a) => a.reviewer)).toEqual(["bob"]);
