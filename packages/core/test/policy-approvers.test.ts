@@ -105,6 +105,12 @@ describe("policy approvers", () => {
     ];
     for (const [policy, message] of cases) expect(refusal(policy).message).toMatch(message);
     expect(refusal({ required_approvals: 2 } as never).message).toMatch(/"requiredApprovals"/);
+    expect(refusal({ requiredApprovals: 2, onTimeout: "approve" }).message).toMatch(
+      /onTimeout "approve" would run the call with no approval at all/,
+    );
+    expect(() =>
+      definePolicies({ pay: { requiredApprovals: 1, onTimeout: "approve" } }),
+    ).not.toThrow();
   });
 
   it("a failing `when` still asks the policy's approvers (fail closed never lowers the quorum)", async () => {

@@ -27,12 +27,18 @@ export interface PolicyApprovers {
 
 /**
  * Checks a policy's approver fields (throws InvalidConfigError naming the policy) and returns
- * them normalised: `reviewers` becomes `assignees`, lists are copied.
+ * them normalised: `reviewers` becomes `assignees`, lists are copied. A policy that requires
+ * several approvals may not run the call on timeout (`onTimeout: "approve"`).
  */
 export function checkPolicyApprovers(
   name: string,
-  policy: PolicyApprovers & { timeoutSeconds?: number },
+  policy: PolicyApprovers & { timeoutSeconds?: number; onTimeout?: string },
 ): ApproverFields {
+  if (policy.onTimeout === "approve" && (policy.requiredApprovals ?? 1) > 1) {
+    throw new InvalidConfigError(
+      `Policy "${name}": onTimeout "approve" would run the call with no approval at all, which defeats requiredApprovals ${policy.requiredApprovals}; use onTimeout "reject" (the default)`,
+    );
+  }
   if (policy.reviewers !== undefined && policy.assignees !== undefined) {
     throw new InvalidConfigError(
       `Policy "${name}": "reviewers" is the old name of "assignees"; give only "assignees"`,
