@@ -196,13 +196,20 @@ describe("in-process quorum", () => {
     expect(action.approvals.map((a) => a.reviewer)).toEqual(["anyone"]);
   });
 
-  it("refuses reviewers without a name or listed twice", () => {
-    expect(() => new InProcessApprovalChannel({ reviewers: [{ name: "" }] })).toThrow(
-      /needs a name/,
-    );
-    expect(
-      () => new InProcessApprovalChannel({ reviewers: [{ name: "a" }, { name: "a" }] }),
-    ).toThrow(/listed twice/);
+  it("refuses reviewers with bad names or groups, or listed twice, naming the key", () => {
+    const cases: [unknown, RegExp][] = [
+      [[{ name: "" }], /"reviewers\.0\.name"/],
+      [[{ name: "al:ice" }], /"reviewers\.0\.name"/],
+      [[{ name: "a", groups: ["fin ance"] }], /"reviewers\.0\.groups\.0"/],
+      [[{ name: "a", groups: "finance" }], /"reviewers\.0\.groups"/],
+      [[{ name: "a" }, { name: "a" }], /"a" is listed twice/],
+      [[{ name: "a", group: ["x"] }], /reviewers\.0/],
+    ];
+    for (const [reviewers, message] of cases) {
+      const error = errorOf(() => new InProcessApprovalChannel({ reviewers: reviewers as never }));
+      expect(isSafeguardsError(error, ErrorCode.INVALID_CONFIG)).toBe(true);
+      expect((error as Error).message).toMatch(message);
+    }
   });
 });
 

@@ -12,7 +12,8 @@ import type {
   ApprovalRequest,
 } from "../actions/approval-request.js";
 import type { SafetyAlert } from "../alerts/safety-alert.js";
-import { ErrorCode, InvalidConfigError, SafeguardsError } from "../errors.js";
+import { ErrorCode, SafeguardsError } from "../errors.js";
+import { groupNameSchema, MAX_ASSIGNEES, reviewerNameSchema } from "../protocol/quorum-schemas.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseConfig, refuseSnakeCaseKeys } from "../util/config.js";
 import type { JsonObject } from "../util/json.js";
@@ -41,6 +42,35 @@ export interface InProcessApprovalChannelOptions {
 /** Configuration of {@link InProcessApprovalChannel}: none, so only `{}` is accepted. */
 export type InProcessApprovalChannelConfig = Record<string, never>;
 
+const reviewersSchema = z
+  .array(
+    z.strictObject({
+      name: reviewerNameSchema,
+      groups: z.array(groupNameSchema).max(MAX_ASSIGNEES).optional(),
+    }),
+  )
+  .superRefine((list, ctx) => {
+    const names = list.map((r) => r.name);
+    names.forEach((name, index) => {
+      if (names.indexOf(name) !== index)
+        ctx.addIssue({
+          code: "custom",
+          path: [index, "name"],
+          message: `"${name}" is listed twice`,
+        });
+    });
+  });
+
+/** The groups of each reviewer, checked with the protocol's name rules. */
+function groupsByReviewer(reviewers: readonly InProcessReviewer[]): Map<string, readonly string[]> {
+  const parsed = parseConfig(
+    "InProcessApprovalChannel",
+    z.strictObject({ reviewers: reviewersSchema }),
+    { reviewers },
+  );
+  return new Map(parsed.reviewers.map((r) => [r.name, [...(r.groups ?? [])]]));
+}
+
 /** Called for every newly filed request (for scripted reviewers). */
 export type RequestListener = (request: ApprovalRequest) => void;
 
@@ -54,18 +84,7 @@ export class InProcessApprovalChannel implements ApprovalChannel<InProcessApprov
 
   constructor(options: InProcessApprovalChannelOptions = {}) {
     refuseSnakeCaseKeys("InProcessApprovalChannel", options);
-    const groups = new Map<string, readonly string[]>();
-    for (const reviewer of options.reviewers ?? []) {
-      if (!reviewer || typeof reviewer.name !== "string" || reviewer.name === "") {
-        throw new InvalidConfigError("InProcessApprovalChannel: every reviewer needs a name");
-      }
-      if (groups.has(reviewer.name)) {
-        throw new InvalidConfigError(
-          `InProcessApprovalChannel: reviewer "${reviewer.name}" is listed twice`,
-        );
-      }
-      groups.set(reviewer.name, [...(reviewer.groups ?? [])]);
-    }
+    const groups = groupsByReviewer(options.reviewers ?? []);
     this.#decisions = new LocalDecisions({
       clock: options.clock ?? systemClock,
       defaultReviewer: "in-process",
