@@ -3,7 +3,7 @@ import { deferCleanup, eventually } from "@safeguards/test-support";
 import { describe, expect, it } from "vitest";
 import type { Inbox } from "../src/create-inbox.js";
 import type { InboxEvent } from "../src/inbox/inbox-events.js";
-import { file } from "./helpers.js";
+import { file, requestBody } from "./helpers.js";
 import {
   decideBy,
   listedFor,
@@ -72,7 +72,24 @@ describe.each(STORE_KINDS)("escalation ($name store)", (kind) => {
     expect(approved.body.escalations).toHaveLength(2);
   });
 
-  it("does not escalate an action settled or expired before the step", async () => {
+  it("applies the steps of more actions than one sweep page holds", async () => {
+    const clock = createManualClock(Date.now());
+    const { inbox } = await startQuorumInbox(await kind.location(defer), defer, { clock });
+    const events: Escalated[] = [];
+    inbox.on("action.escalated", (e) => void events.push(e));
+    const ids: string[] = [];
+    for (let i = 0; i < 130; i++) {
+      const body = quorumRequest(clock, { assignees: ["alice"], escalation: [PLAN[0]] } as object);
+      ids.push(body.id);
+      await inbox.service.submit(body.agent_id, body);
+    }
+    clock.advance(60_000);
+    await inbox.sweepExpired();
+    expect(new Set(events.map((e) => e.action.id))).toEqual(new Set(ids));
+    expect(events).toHaveLength(130);
+  });
+
+  it("does not escalate an action settled before the step", async () => {
     const clock = createManualClock(Date.now());
     const { url, inbox } = await startQuorumInbox(await kind.location(defer), defer, { clock });
     const events: Escalated[] = [];
@@ -117,6 +134,29 @@ describe.each(STORE_KINDS.filter((k) => k.shared))(
       expect((await decideBy(b.url, "bob", body.id, { type: "approve" })).body.status).toBe(
         "approved",
       );
+    });
+
+    it("lets the expiry win over a step that fell due while no inbox ran", async () => {
+      const clock = createManualClock(Date.now());
+      const store = await kind.location(defer);
+      const first = await startQuorumInbox(store, defer, { clock });
+      const body = requestBody(
+        clock,
+        { assignees: ["alice"], escalation: [PLAN[0]] } as object,
+        120_000,
+      );
+      await file(first.url, body);
+      await first.inbox.close();
+      clock.advance(200_000); // the step (60 s) and the deadline (120 s) both passed
+      const events: Escalated[] = [];
+      const second = await startQuorumInbox(store, defer, { clock }, (inbox) =>
+        inbox.on("action.escalated", (e) => void events.push(e)),
+      );
+      await second.inbox.sweepExpired();
+      const record = (await viewBy(second.url, "alice", body.id)).body as protocol.ActionRecord;
+      expect(record.status).toBe("timed_out");
+      expect(record.escalations).toEqual([]);
+      expect(events).toEqual([]);
     });
   },
 );

@@ -17,8 +17,8 @@ export interface ExpirySweeperOptions {
   clock: Clock;
   /** Times out one action (conditional on it still being pending). */
   expire: (id: string) => Promise<void>;
-  /** Applies one action's due escalation steps (conditional, each step once). */
-  escalate?: (id: string) => Promise<unknown>;
+  /** Applies one action's due escalation steps (conditional, each step once); answers how many. */
+  escalate?: (id: string) => Promise<number>;
   /** Longest sleep between sweeps (ms). @default 30000 */
   maxSleepMs?: number;
   /** Receives sweep failures (the sweeper retries after `maxSleepMs`). */
@@ -74,8 +74,11 @@ export function createExpirySweeper(options: ExpirySweeperOptions): ExpirySweepe
       if (options.escalate) {
         for (;;) {
           const due = await store.dueForEscalation(clock.now(), 100);
-          for (const id of due) await options.escalate(id);
-          if (due.length < 100) break;
+          let applied = 0;
+          for (const id of due) applied += await options.escalate(id);
+          // A full page of steps that could not apply (their actions expiring as we sweep)
+          // would be read again forever: stop, the next sweep sees them timed out.
+          if (due.length < 100 || applied === 0) break;
         }
         nextEscalation = await store.nextEscalation();
       }

@@ -28,15 +28,13 @@ import type {
   ListPage,
   ListQuery,
   NewAction,
-  StoredAction,
   StoredRecord,
   TransitionInput,
   TransitionResult,
-  UpdateInput,
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
-import { nextEscalationMs } from "./next-escalation.js";
 import { migratePostgres } from "./postgres-migrations.js";
+import { createPostgresPendingChanges, refuse, unstorable } from "./postgres-pending-changes.js";
 import {
   ACTION_COLUMNS,
   type ActionRow,
@@ -63,12 +61,6 @@ export interface PostgresStoreOptions {
 const COLS = ACTION_COLUMNS;
 
 /**
- * PostgreSQL text cannot hold U+0000 (the query fails), and no stored id or agent id holds
- * one, so a lookup key with it matches nothing (a hostile URL must not cause a 500).
- */
-const unstorable = (value: string | undefined) => value?.includes("\u0000") === true;
-
-/**
  * First key of the per-agent advisory locks of quota-checked filings (the second is a hash of
  * the agent id); distinct from the namespace of the schema's own locks.
  */
@@ -84,23 +76,6 @@ const insertSql = (condition: string) => `WITH ins AS (
     RETURNING id, status)
   INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
   SELECT id, NULL, status, $8, $9 FROM ins`;
-
-/** Why a change of `current` cannot apply (not pending, expired, stale), if it cannot. */
-function refuse(
-  current: StoredAction,
-  input: { notExpiredAt?: number; revision?: number },
-): (TransitionResult & { ok: false }) | undefined {
-  if (current.record.status !== "pending") {
-    return { ok: false, reason: "not_pending", action: current };
-  }
-  if (Date.parse(current.record.expires_at) <= (input.notExpiredAt ?? Number.MIN_SAFE_INTEGER)) {
-    return { ok: false, reason: "expired", action: current };
-  }
-  if (input.revision !== undefined && input.revision !== current.revision) {
-    return { ok: false, reason: "stale", action: current };
-  }
-  return undefined;
-}
 
 /** Creates a PostgreSQL-backed {@link ActionStore}. Call `init()` before use. */
 export function createPostgresStore(options: PostgresStoreOptions): ActionStore {
@@ -173,6 +148,9 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
    * revision it reads the row and decides on that revision, reading again (a few times)
    * when an approval or escalation changed the record in between, so nothing is overwritten.
    */
+  const pendingChanges = createPostgresPendingChanges(pool, getRow);
+  const { whyNot } = pendingChanges;
+
   const transition = async (input: TransitionInput): Promise<TransitionResult> => {
     for (let attempt = 0; ; attempt++) {
       const row = await getRow(pool, input.id);
@@ -201,60 +179,6 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
       const result = await whyNot(input.id, input.revision ?? current.revision, input);
       if (result.reason !== "stale" || pinned || attempt >= 8) return result;
     }
-  };
-
-  const update = async (input: UpdateInput): Promise<TransitionResult> => {
-    if (unstorable(input.id)) return { ok: false, reason: "not_found" };
-    const record: StoredRecord = { ...input.record, status: "pending", decision: null };
-    const { rows } = await pool.query<{
-      revision: number;
-      request_hash: string;
-      callback_url: string | null;
-    }>(
-      `WITH upd AS (
-         UPDATE actions SET record = $2, escalate_ms = $3, revision = revision + 1
-         WHERE id = $1 AND status = 'pending' AND expires_ms > $4 AND revision = $5
-         RETURNING id, revision, request_hash, callback_url),
-       audit AS (
-         INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
-         SELECT id, 'pending', 'pending', $6, $7 FROM upd)
-       SELECT revision, request_hash, callback_url FROM upd`,
-      [
-        input.id,
-        JSON.stringify(record),
-        nextEscalationMs(record),
-        input.notExpiredAt ?? Number.MIN_SAFE_INTEGER,
-        input.revision,
-        input.actor,
-        input.at,
-      ],
-    );
-    const updated = rows[0];
-    if (!updated) return whyNot(input.id, input.revision, input);
-    return {
-      ok: true,
-      action: {
-        record,
-        requestHash: updated.request_hash,
-        callbackUrl: updated.callback_url,
-        decisionSeq: null,
-        revision: Number(updated.revision),
-      },
-    };
-  };
-
-  /** Why a conditional change did not apply, from the row as it is now. */
-  const whyNot = async (
-    id: string,
-    revision: number,
-    input: { notExpiredAt?: number },
-  ): Promise<TransitionResult & { ok: false }> => {
-    const row = await getRow(pool, id);
-    if (!row) return { ok: false, reason: "not_found" };
-    const current = actionFromRow(row);
-    return (
-      refuse(current, { ...input, revision }) ?? { ok: false, reason: "stale", action: current }
-    );
   };
 
   const list = async (query: ListQuery): Promise<ListPage> => {
@@ -304,23 +228,7 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
     },
     list,
     transition,
-    update,
-    async dueForEscalation(nowMs, limit) {
-      const { rows } = await pool.query<{ id: string }>(
-        `SELECT id FROM actions WHERE status = 'pending' AND escalate_ms IS NOT NULL
-           AND escalate_ms <= $1 ORDER BY escalate_ms LIMIT $2`,
-        [nowMs, limit],
-      );
-      return rows.map((r) => r.id);
-    },
-    async nextEscalation() {
-      const { rows } = await pool.query<{ at: string | null }>(
-        `SELECT MIN(escalate_ms) AS at FROM actions
-         WHERE status = 'pending' AND escalate_ms IS NOT NULL`,
-      );
-      const at = rows[0]?.at;
-      return at === null || at === undefined ? null : Number(at);
-    },
+    ...pendingChanges,
     async decisionsSince(query) {
       if (unstorable(query.agentId)) return [];
       const { rows } = await pool.query<ActionRow>(

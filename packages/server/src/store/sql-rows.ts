@@ -10,6 +10,7 @@ import type {
   PendingCount,
   StoredAction,
   StoredRecord,
+  TransitionResult,
 } from "./action-store.js";
 import { nextEscalationMs } from "./next-escalation.js";
 
@@ -44,6 +45,29 @@ export function actionFromRow(row: ActionRow): StoredAction {
     callbackUrl: row.callback_url,
     decisionSeq: row.decision_seq === null ? null : Number(row.decision_seq),
     revision: Number(row.revision),
+  };
+}
+
+/** What a conditional change's `RETURNING` clause answers. */
+export interface ChangedRow {
+  request_hash: string;
+  callback_url: string | null;
+  revision: number | string;
+  decision_seq?: number | string | null;
+}
+
+/** The successful answer of a change that wrote `record` and returned `row`. */
+export function changedAction(record: StoredRecord, row: ChangedRow): TransitionResult {
+  const seq = row.decision_seq;
+  return {
+    ok: true,
+    action: {
+      record,
+      requestHash: row.request_hash,
+      callbackUrl: row.callback_url,
+      decisionSeq: seq === null || seq === undefined ? null : Number(seq),
+      revision: Number(row.revision),
+    },
   };
 }
 

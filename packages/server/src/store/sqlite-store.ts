@@ -21,10 +21,8 @@ import type {
   StoredRecord,
   TransitionInput,
   TransitionResult,
-  UpdateInput,
 } from "./action-store.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
-import { nextEscalationMs } from "./next-escalation.js";
 import {
   ACTION_COLUMNS,
   type ActionRow,
@@ -32,11 +30,13 @@ import {
   actionFromRow,
   auditEntryFromRow,
   type CountRow,
+  changedAction,
   countFromRow,
   insertValues,
 } from "./sql-rows.js";
 import { watchCheckpoints } from "./sqlite-checkpointer.js";
 import { createGroupCommit } from "./sqlite-group-commit.js";
+import { createSqlitePendingChanges } from "./sqlite-pending-changes.js";
 import { migrateSqlite } from "./sqlite-schema.js";
 
 /** Default database file, relative to the working directory. */
@@ -112,24 +112,6 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
        WHERE id = ? AND status = 'pending' AND expires_ms > ? AND revision = COALESCE(?, revision)
        RETURNING decision_seq, request_hash, callback_url, revision`,
     ),
-    // status is SET (to itself) so the audit trigger writes the pending -> pending entry.
-    update: db.prepare<
-      [string, number | null, string, string, string, number, number],
-      { request_hash: string; callback_url: string | null; revision: number }
-    >(
-      `UPDATE actions SET status = 'pending', record = ?, escalate_ms = ?, revision = revision + 1,
-         changed_by = ?, changed_at = ?
-       WHERE id = ? AND status = 'pending' AND expires_ms > ? AND revision = ?
-       RETURNING request_hash, callback_url, revision`,
-    ),
-    dueEscalation: db.prepare<[number, number], { id: string }>(
-      `SELECT id FROM actions WHERE status = 'pending' AND escalate_ms IS NOT NULL
-         AND escalate_ms <= ? ORDER BY escalate_ms LIMIT ?`,
-    ),
-    nextEscalation: db.prepare<[], { at: number | null }>(
-      `SELECT MIN(escalate_ms) AS at FROM actions
-       WHERE status = 'pending' AND escalate_ms IS NOT NULL`,
-    ),
     decisions: db.prepare<[string, number, number], ActionRow>(
       `SELECT ${cols} FROM actions WHERE agent_id = ? AND decision_seq > ?
        ORDER BY decision_seq LIMIT ?`,
@@ -162,6 +144,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
   };
 
   const groupCommit = createGroupCommit(db);
+  const pending = createSqlitePendingChanges(db, (id) => q.get.get(id));
 
   /** Runs inside a group commit; writes with one statement. */
   const create = (input: NewAction): CreateResult => {
@@ -205,54 +188,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       input.notExpiredAt ?? Number.MIN_SAFE_INTEGER,
       input.revision ?? null,
     );
-    if (!updated) return whyNot(input.id, input.revision);
-    return {
-      ok: true,
-      action: {
-        record,
-        requestHash: updated.request_hash,
-        callbackUrl: updated.callback_url,
-        decisionSeq: updated.decision_seq,
-        revision: updated.revision,
-      },
-    };
-  };
-
-  /** Runs inside a group commit; writes with one statement (audit entry by trigger). */
-  const update = (input: UpdateInput): TransitionResult => {
-    const record: StoredRecord = { ...input.record, status: "pending", decision: null };
-    const updated = q.update.get(
-      JSON.stringify(record),
-      nextEscalationMs(record),
-      input.actor,
-      input.at,
-      input.id,
-      input.notExpiredAt ?? Number.MIN_SAFE_INTEGER,
-      input.revision,
-    );
-    if (!updated) return whyNot(input.id, input.revision);
-    return {
-      ok: true,
-      action: {
-        record,
-        requestHash: updated.request_hash,
-        callbackUrl: updated.callback_url,
-        decisionSeq: null,
-        revision: updated.revision,
-      },
-    };
-  };
-
-  /** Why a conditional change of `id` did not apply (read after the refused statement). */
-  const whyNot = (id: string, revision: number | undefined): TransitionResult => {
-    const now = q.get.get(id);
-    if (!now) return { ok: false, reason: "not_found" };
-    const current = actionFromRow(now);
-    if (current.record.status !== "pending") {
-      return { ok: false, reason: "not_pending", action: current };
-    }
-    const stale = revision !== undefined && current.revision !== revision;
-    return { ok: false, reason: stale ? "stale" : "expired", action: current };
+    if (!updated) return pending.whyNot(input.id, input.revision);
+    return changedAction(record, updated);
   };
 
   const list = (query: ListQuery) => {
@@ -302,14 +239,10 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       return groupCommit.run(() => transition(input), { singleStatement: true });
     },
     update(input) {
-      return groupCommit.run(() => update(input), { singleStatement: true });
+      return groupCommit.run(() => pending.update(input), { singleStatement: true });
     },
-    async dueForEscalation(nowMs, limit) {
-      return q.dueEscalation.all(nowMs, limit).map((r) => r.id);
-    },
-    async nextEscalation() {
-      return q.nextEscalation.get()?.at ?? null;
-    },
+    dueForEscalation: async (nowMs, limit) => pending.dueForEscalation(nowMs, limit),
+    nextEscalation: async () => pending.nextEscalation(),
     async decisionsSince(query) {
       return q.decisions.all(query.agentId, query.after, query.limit).map(actionFromRow);
     },
