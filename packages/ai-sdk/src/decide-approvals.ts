@@ -19,7 +19,7 @@ import {
   type PolicyVerdict,
   SafeguardsError,
 } from "@safeguards/core";
-import { evaluateCall, resolveOutcome } from "@safeguards/core/internal";
+import { approverFieldsOf, evaluateCall, resolveOutcome } from "@safeguards/core/internal";
 import { approvalMetadata, modificationNote } from "@safeguards/core/interrupts";
 import type { Tool, ToolApprovalResponse, ToolSet } from "ai";
 import {
@@ -160,6 +160,7 @@ async function file(
       ...(argsSchema ? { argsSchema } : {}),
     },
     allowedDecisions: allowed,
+    ...approverFieldsOf(verdict),
     ...(verdict.timeoutSeconds !== undefined ? { timeoutSeconds: verdict.timeoutSeconds } : {}),
   };
   try {

@@ -49,6 +49,7 @@ export type {
   DecisionOptions,
   InProcessApprovalChannelConfig,
   InProcessApprovalChannelOptions,
+  InProcessReviewer,
   RequestListener,
 } from "./channels/in-process-approval-channel.js";
 export { InProcessApprovalChannel } from "./channels/in-process-approval-channel.js";

@@ -12,6 +12,8 @@ export type {
   QuorumVote,
 } from "./actions/approval-quorum.js";
 export { approvalsMissing, castVote, hasApproved } from "./actions/approval-quorum.js";
+export type { ApproverFields } from "./actions/approval-rules.js";
+export { approverFieldsOf } from "./actions/approval-rules.js";
 export type { ReviewerIdentity, StepTiming } from "./actions/assignees.js";
 export {
   addAssignees,

@@ -94,7 +94,7 @@ describe("definePolicies", () => {
         onTimeout: "approve",
         severity: "ERROR",
         channel: "slack",
-        reviewers: ["alice"],
+        assignees: ["alice"],
       },
     });
     const verdict = required(await policies.evaluate(ctx("pay", { amount: "9.99" })));
@@ -106,7 +106,7 @@ describe("definePolicies", () => {
       onTimeout: "approve",
       severity: "ERROR",
       channel: "slack",
-      reviewers: ["alice"],
+      assignees: ["alice"],
     });
   });
 

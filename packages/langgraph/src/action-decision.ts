@@ -13,6 +13,8 @@ export interface ActionDecision {
   reviewer?: string;
   /** The hash of the arguments the reviewer saw; the interrupt refuses other arguments. */
   argsHash?: string;
+  /** Who approved (the inbox's `decision.approvals`), for calls that need several approvals. */
+  approvals?: string[];
 }
 
 /**
@@ -23,11 +25,19 @@ export function actionToDecision(action: HumanAction): ActionDecision {
   const who = action.reviewer ? { reviewer: action.reviewer } : {};
   const why = action.comments ? { comments: action.comments } : {};
   const hash = action.argsHash ? { argsHash: action.argsHash } : {};
+  const approvals = action.approvals.length > 0 ? { approvals: approvers(action) } : {};
   switch (action.status) {
     case ActionStatus.APPROVED:
-      return { type: "approve", ...who, ...why, ...hash };
+      return { type: "approve", ...who, ...why, ...hash, ...approvals };
     case ActionStatus.MODIFIED:
-      return { type: "modify", responseData: action.responseData ?? {}, ...who, ...why, ...hash };
+      return {
+        type: "modify",
+        responseData: action.responseData ?? {},
+        ...who,
+        ...why,
+        ...hash,
+        ...approvals,
+      };
     case ActionStatus.TIMED_OUT:
       return { type: "timed_out" };
     case ActionStatus.CANCELLED:
@@ -35,4 +45,9 @@ export function actionToDecision(action: HumanAction): ActionDecision {
     default:
       return { type: "reject", ...who, ...why, ...hash };
   }
+}
+
+/** The distinct names of who approved, in order. */
+function approvers(action: HumanAction): string[] {
+  return [...new Set(action.approvals.map((a) => a.reviewer))];
 }

@@ -22,6 +22,7 @@ import {
   InvalidConfigError,
   isSafeguardsError,
 } from "@safeguards/core";
+import { payloadApprovers } from "@safeguards/core/interrupts";
 import { type ActionDecision, actionToDecision } from "./action-decision.js";
 import {
   listPendingApprovals,
@@ -178,6 +179,7 @@ export function createInboxBridge(options: CreateInboxBridgeOptions): InboxBridg
         ...(payload.args_schema ? { argsSchema: payload.args_schema } : {}),
       },
       allowedDecisions: payload.allowed_decisions,
+      ...payloadApprovers(payload),
       ...(payload.timeout_seconds !== undefined ? { timeoutSeconds: payload.timeout_seconds } : {}),
       callbacks,
     });

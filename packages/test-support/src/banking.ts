@@ -4,7 +4,7 @@
  * policies (transfer_funds flagged above 1000.00, get_balance never), and the check of
  * the request a flagged 2500.00 transfer files.
  */
-import { type ApprovalRequest, Decimal, definePolicies } from "@safeguards/core";
+import { type ApprovalRequest, Decimal, definePolicies, type ToolPolicy } from "@safeguards/core";
 import { expect } from "vitest";
 import { z } from "zod";
 
@@ -18,9 +18,12 @@ export const transferArgsSchema = z.object({
   to: z.string().min(1),
 });
 
-/** transfer_funds flagged above 1000.00, get_balance never. */
+/** transfer_funds flagged above 1000.00 (with `extra`: timeout, approvers), get_balance never. */
 export function bankingPolicies(
-  extra: { timeoutSeconds?: number; onTimeout?: "reject" | "approve" } = {},
+  extra: Pick<
+    ToolPolicy,
+    "timeoutSeconds" | "onTimeout" | "requiredApprovals" | "assignees" | "escalation"
+  > = {},
 ) {
   return definePolicies({
     transfer_funds: {

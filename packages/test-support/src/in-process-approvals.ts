@@ -8,12 +8,16 @@ import {
   createManualClock,
   HumanActionHandler,
   InProcessApprovalChannel,
+  type InProcessApprovalChannelOptions,
 } from "@safeguards/core";
 
-/** An in-process channel, a handler on a manual clock, and the requests filed so far. */
-export function approvals() {
+/**
+ * An in-process channel (with `reviewers` and their groups, if given), a handler on a manual
+ * clock, and the requests filed so far.
+ */
+export function approvals(options: Pick<InProcessApprovalChannelOptions, "reviewers"> = {}) {
   const clock = createManualClock(Date.parse("2026-11-29T12:00:00Z"));
-  const channel = new InProcessApprovalChannel({ clock });
+  const channel = new InProcessApprovalChannel({ clock, ...options });
   const handler = new HumanActionHandler(channel, { clock, onError: () => {} });
   const requests: ApprovalRequest[] = [];
   channel.onRequest((request) => requests.push(request));

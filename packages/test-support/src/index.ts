@@ -7,6 +7,14 @@
  * never load).
  */
 export { bankingPolicies, expectTransferRequest, transferArgsSchema } from "./banking.js";
+export {
+  expectFourEyesRequest,
+  FINANCE_REVIEWERS,
+  FOUR_EYES,
+  fourEyesReview,
+} from "./four-eyes.js";
+export type { FourEyesAnswer } from "./four-eyes-inbox.js";
+export { financeTokenOf, fourEyesInbox, fourEyesInboxReviewers } from "./four-eyes-inbox.js";
 export { approvals } from "./in-process-approvals.js";
 export { inboxHandler, inboxWithReviewer } from "./inbox-handler.js";
 export type { DecisionAnswer, InboxRecord } from "./inbox-reviewer.js";

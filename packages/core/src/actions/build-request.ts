@@ -8,7 +8,8 @@ import { ErrorCode, SafeguardsError } from "../errors.js";
 import { toCamelCase } from "../util/config.js";
 import { hashArgs, type JsonObject } from "../util/json.js";
 import { ALL_DECISIONS, type DecisionType } from "./action-status.js";
-import type { ActionCall, ApprovalRequest } from "./approval-request.js";
+import type { ActionCall, ApprovalRequest, EscalationStep } from "./approval-request.js";
+import { approverFieldsOf, assertApprovalRules } from "./approval-rules.js";
 import type { HumanAction } from "./human-action.js";
 
 /** Called once with the final {@link HumanAction}; may be async. */
@@ -32,6 +33,18 @@ export interface RequestActionInput {
   severity?: AlertSeverity;
   /** Client-made id (idempotency key). @default `act_<ULID>` */
   id?: string;
+  /**
+   * Reviewer names and `group:<name>` entries who may decide.
+   * @default every reviewer with the right to the agent and tool
+   */
+  assignees?: readonly string[];
+  /** How many distinct eligible reviewers must approve; a rejection is a veto. @default 1 */
+  requiredApprovals?: number;
+  /**
+   * When the action is still pending `afterSeconds` after the request, `assignees` may decide
+   * too (and are told). Steps in increasing `afterSeconds`, each before the timeout.
+   */
+  escalation?: readonly EscalationStep[];
 }
 
 function invalid(message: string): SafeguardsError {
@@ -93,6 +106,8 @@ export function buildApprovalRequest(
     createdAt: new Date(context.now),
     expiresAt: new Date(context.now + timeout * 1000),
   };
+  assertApprovalRules(input, timeout);
+  Object.assign(request, approverFieldsOf(input));
   if (input.action) request.action = copyCall(input.action);
   if (request.action) request.argsHash = hashArgs(request.action.args);
   return request;

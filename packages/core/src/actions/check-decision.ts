@@ -24,6 +24,22 @@ export function assertDecisionFits(action: HumanAction, decision: ApprovalDecisi
   if (decision.status === ActionStatus.MODIFIED) {
     assertValidModification(action, decision.responseData);
   }
+  if (type && type !== "reject") assertQuorumReached(action, decision);
+}
+
+/**
+ * An approval settles an action only with `requiredApprovals` distinct approvers: a channel
+ * that reports fewer (one that knows no quorum, say) is refused, so the action stays pending.
+ */
+function assertQuorumReached(action: HumanAction, decision: ApprovalDecision): void {
+  if (action.requiredApprovals <= 1) return;
+  const approvers = new Set((decision.approvals ?? []).map((a) => a.reviewer)).size;
+  if (approvers >= action.requiredApprovals) return;
+  throw new SafeguardsError(
+    ErrorCode.DECISION_NOT_ALLOWED,
+    `Action ${action.id} needs ${action.requiredApprovals} approvals from distinct reviewers; the channel reported ${approvers}, so the decision was refused`,
+    { details: { requiredApprovals: action.requiredApprovals, approvals: approvers } },
+  );
 }
 
 /**

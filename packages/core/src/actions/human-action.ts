@@ -5,7 +5,13 @@
 import type { AlertSeverity } from "../alerts/safety-alert.js";
 import type { JsonObject } from "../util/json.js";
 import { ActionStatus, type DecisionType, isTerminalStatus } from "./action-status.js";
-import type { ActionCall, ApprovalDecision, ApprovalRequest } from "./approval-request.js";
+import type {
+  ActionCall,
+  Approval,
+  ApprovalDecision,
+  ApprovalRequest,
+  EscalationStep,
+} from "./approval-request.js";
 import { applyModification, modificationTarget } from "./modification.js";
 
 let settle: (action: HumanAction, decision: ApprovalDecision) => boolean;
@@ -39,6 +45,13 @@ export class HumanAction {
   readonly allowedDecisions: readonly DecisionType[];
   readonly requestedAt: Date;
   readonly expiresAt: Date;
+  /** Reviewer names and `group:<name>` entries who may decide; undefined: every reviewer with the right. */
+  readonly assignees: readonly string[] | undefined;
+  /** How many distinct reviewers must approve. */
+  readonly requiredApprovals: number;
+  /** Who else may decide after a while; undefined when the request set none. */
+  readonly escalation: readonly EscalationStep[] | undefined;
+  #decision: ApprovalDecision | null = null;
   #status: ActionStatus = ActionStatus.PENDING;
   #responseData: JsonObject | null = null;
   #comments: string | null = null;
@@ -58,6 +71,9 @@ export class HumanAction {
     this.allowedDecisions = [...request.allowedDecisions];
     this.requestedAt = request.createdAt;
     this.expiresAt = request.expiresAt;
+    this.assignees = request.assignees;
+    this.requiredApprovals = request.requiredApprovals ?? 1;
+    this.escalation = request.escalation;
   }
 
   /** Current status; PENDING until the one and only final status is set. */
@@ -79,6 +95,14 @@ export class HumanAction {
   /** When the final status was set. */
   get decidedAt(): Date | null {
     return this.#decidedAt;
+  }
+  /** The final decision as the channel reported it (with `approvals`); null while pending. */
+  get decision(): ApprovalDecision | null {
+    return this.#decision;
+  }
+  /** Who approved what runs (APPROVED, MODIFIED), in order; empty otherwise. */
+  get approvals(): readonly Approval[] {
+    return this.#decision?.approvals ?? [];
   }
   /** True once the status is final. */
   get isFinal(): boolean {
@@ -113,6 +137,9 @@ export class HumanAction {
     };
     if (this.action) request.action = this.action;
     if (this.argsHash) request.argsHash = this.argsHash;
+    if (this.assignees) request.assignees = [...this.assignees];
+    if (this.requiredApprovals !== 1) request.requiredApprovals = this.requiredApprovals;
+    if (this.escalation) request.escalation = this.escalation.map((s) => ({ ...s }));
     return request;
   }
 
@@ -124,6 +151,12 @@ export class HumanAction {
     this.#comments = decision.comments ?? null;
     this.#reviewer = decision.reviewer ?? null;
     this.#decidedAt = decision.decidedAt;
+    this.#decision = Object.freeze({
+      ...decision,
+      ...(decision.approvals
+        ? { approvals: Object.freeze(decision.approvals.map((a) => Object.freeze({ ...a }))) }
+        : {}),
+    }) as ApprovalDecision;
     return true;
   }
 
@@ -147,6 +180,7 @@ export class HumanAction {
       responseData: this.#responseData,
       comments: this.#comments,
       reviewer: this.#reviewer,
+      approvals: this.approvals.map((a) => ({ ...a, decidedAt: a.decidedAt.toISOString() })),
       requestedAt: this.requestedAt.toISOString(),
       decidedAt: this.#decidedAt?.toISOString() ?? null,
       expiresAt: this.expiresAt.toISOString(),

@@ -6,12 +6,14 @@
  */
 import { z } from "zod";
 import type {
+  Approval,
   ApprovalDecision,
   ApprovalRecord,
   ApprovalRequest,
 } from "../actions/approval-request.js";
 import type { SafetyAlert } from "../alerts/safety-alert.js";
 import { ErrorCode, SafeguardsError } from "../errors.js";
+import { groupNameSchema, MAX_ASSIGNEES, reviewerNameSchema } from "../protocol/quorum-schemas.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseConfig, refuseSnakeCaseKeys } from "../util/config.js";
 import type { JsonObject } from "../util/json.js";
@@ -20,14 +22,54 @@ import { type DecisionOptions, LocalDecisions } from "./local-decisions.js";
 
 export type { DecisionOptions } from "./local-decisions.js";
 
+/** A reviewer the in-process channel knows, with the groups `group:<name>` assignees match. */
+export interface InProcessReviewer {
+  name: string;
+  groups?: readonly string[];
+}
+
 /** Options of {@link InProcessApprovalChannel}. */
 export interface InProcessApprovalChannelOptions {
-  /** Used to refuse decisions after a request's deadline. @default systemClock */
+  /** Used to refuse decisions after a request's deadline and to apply escalation. @default systemClock */
   clock?: Clock;
+  /**
+   * Reviewers and their groups, for requests with `group:<name>` assignees. A reviewer not
+   * listed here belongs to no group (eligible only where named). @default none
+   */
+  reviewers?: readonly InProcessReviewer[];
 }
 
 /** Configuration of {@link InProcessApprovalChannel}: none, so only `{}` is accepted. */
 export type InProcessApprovalChannelConfig = Record<string, never>;
+
+const reviewersSchema = z
+  .array(
+    z.strictObject({
+      name: reviewerNameSchema,
+      groups: z.array(groupNameSchema).max(MAX_ASSIGNEES).optional(),
+    }),
+  )
+  .superRefine((list, ctx) => {
+    const names = list.map((r) => r.name);
+    names.forEach((name, index) => {
+      if (names.indexOf(name) !== index)
+        ctx.addIssue({
+          code: "custom",
+          path: [index, "name"],
+          message: `"${name}" is listed twice`,
+        });
+    });
+  });
+
+/** The groups of each reviewer, checked with the protocol's name rules. */
+function groupsByReviewer(reviewers: readonly InProcessReviewer[]): Map<string, readonly string[]> {
+  const parsed = parseConfig(
+    "InProcessApprovalChannel",
+    z.strictObject({ reviewers: reviewersSchema }),
+    { reviewers },
+  );
+  return new Map(parsed.reviewers.map((r) => [r.name, [...(r.groups ?? [])]]));
+}
 
 /** Called for every newly filed request (for scripted reviewers). */
 export type RequestListener = (request: ApprovalRequest) => void;
@@ -42,9 +84,11 @@ export class InProcessApprovalChannel implements ApprovalChannel<InProcessApprov
 
   constructor(options: InProcessApprovalChannelOptions = {}) {
     refuseSnakeCaseKeys("InProcessApprovalChannel", options);
+    const groups = groupsByReviewer(options.reviewers ?? []);
     this.#decisions = new LocalDecisions({
       clock: options.clock ?? systemClock,
       defaultReviewer: "in-process",
+      groupsOf: (name) => groups.get(name) ?? [],
     });
   }
 
@@ -94,19 +138,43 @@ export class InProcessApprovalChannel implements ApprovalChannel<InProcessApprov
     return this.#decisions.pending();
   }
 
-  /** Approves as requested. Throws if unknown, already decided, expired or not allowed. */
-  approve(id: string, options: DecisionOptions = {}): ApprovalDecision {
+  /**
+   * Approves as requested, as `options.reviewer` (default "in-process"). With
+   * `requiredApprovals` N, each distinct reviewer's approval counts once: the Nth settles the
+   * action (returns the decision, with `approvals`), the ones before return `null` (recorded,
+   * still pending). Throws if unknown, already decided, expired, not allowed, the reviewer is
+   * not an assignee (SAFEGUARDS_UNAUTHORIZED) or already approved (SAFEGUARDS_ALREADY_APPROVED).
+   */
+  approve(id: string, options: DecisionOptions = {}): ApprovalDecision | null {
     return this.#decisions.decide(id, "approve", undefined, options);
   }
 
-  /** Approves with changed fields (field -> new value); only existing fields may change. */
-  modify(id: string, responseData: JsonObject, options: DecisionOptions = {}): ApprovalDecision {
+  /**
+   * Changes fields (field -> new value; only existing fields may change). Voids earlier
+   * approvals and counts as this reviewer's approval of the new arguments: settles MODIFIED
+   * once enough reviewers approved them (at once with one required), else returns `null`.
+   */
+  modify(
+    id: string,
+    responseData: JsonObject,
+    options: DecisionOptions = {},
+  ): ApprovalDecision | null {
     return this.#decisions.decide(id, "modify", responseData, options);
   }
 
-  /** Rejects; `comments` is the reason the agent is told. */
+  /** Rejects at once (a veto, whatever the approvals so far); `comments` is the reason the agent is told. */
   reject(id: string, options: DecisionOptions = {}): ApprovalDecision {
-    return this.#decisions.decide(id, "reject", undefined, options);
+    return this.#decisions.decide(id, "reject", undefined, options) as ApprovalDecision;
+  }
+
+  /** The approvals so far of a pending action's arguments under review. */
+  approvals(id: string): Approval[] {
+    return this.#decisions.approvals(id);
+  }
+
+  /** Who may decide `id` now (its assignees and the escalation steps due); undefined: everyone. */
+  assignees(id: string): string[] | undefined {
+    return this.#decisions.assigneesNow(id);
   }
 
   async cancelRequest(id: string): Promise<ApprovalDecision | undefined> {

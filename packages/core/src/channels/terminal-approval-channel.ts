@@ -41,6 +41,8 @@ export interface TerminalApprovalChannelOptions {
   clock?: Clock;
   /** The reviewer recorded on decisions. @default os.userInfo().username */
   reviewer?: string;
+  /** The reviewer's groups, for requests with `group:<name>` assignees. @default none */
+  groups?: readonly string[];
 }
 
 const configSchema = z.strictObject({ reviewer: z.string().min(1).optional() });
@@ -74,7 +76,12 @@ export class TerminalApprovalChannel implements ApprovalChannel<TerminalApproval
     this.#output = options.output ?? process.stdout;
     this.#clock = options.clock ?? systemClock;
     this.#reviewer = options.reviewer ?? defaultReviewer();
-    this.#decisions = new LocalDecisions({ clock: this.#clock, defaultReviewer: this.#reviewer });
+    const groups = [...(options.groups ?? [])];
+    this.#decisions = new LocalDecisions({
+      clock: this.#clock,
+      defaultReviewer: this.#reviewer,
+      groupsOf: (name) => (name === this.#reviewer ? groups : []),
+    });
     // A failing output (a closed pipe) must not crash the process; sends report it as false.
     this.#output.on("error", () => {});
   }
@@ -111,10 +118,21 @@ export class TerminalApprovalChannel implements ApprovalChannel<TerminalApproval
     this.#rl = undefined;
   }
 
-  /** Queues the request (idempotent by id); it is asked after those filed before it. */
+  /**
+   * Queues the request (idempotent by id); it is asked after those filed before it. Refuses
+   * (SAFEGUARDS_INVALID_ARGUMENT) a request that needs more than one approval: one person at
+   * one terminal can never be two distinct approvers.
+   */
   async submitRequest(request: ApprovalRequest): Promise<void> {
     if (this.#shutDown) {
       throw new SafeguardsError(ErrorCode.SHUT_DOWN, "The terminal approval channel is shut down");
+    }
+    if ((request.requiredApprovals ?? 1) > 1) {
+      throw new SafeguardsError(
+        ErrorCode.INVALID_ARGUMENT,
+        `Request ${request.id} needs ${request.requiredApprovals} approvals from distinct reviewers; the terminal has one reviewer, so it was refused (use an approval inbox or the in-process channel)`,
+        { details: { requiredApprovals: request.requiredApprovals } },
+      );
     }
     if (!this.#decisions.file(request)) return;
     this.#queue.push(request.id);
@@ -241,9 +259,14 @@ export class TerminalApprovalChannel implements ApprovalChannel<TerminalApproval
           ? { reviewer: this.#reviewer }
           : { reviewer: this.#reviewer, comments };
       const decision = this.#decisions.decide(request.id, type, responseData, options);
-      this.#write(`Recorded: ${decision.status} by ${terminalText(this.#reviewer)}.\n`);
+      // One approval settles it: the terminal refuses requests that need more.
+      this.#write(`Recorded: ${decision?.status} by ${terminalText(this.#reviewer)}.\n`);
       return true;
     } catch (error) {
+      if (isSafeguardsError(error, ErrorCode.UNAUTHORIZED)) {
+        this.#write(`Refused: ${(error as Error).message}. It stays pending for its assignees.\n`);
+        return true;
+      }
       const late =
         isSafeguardsError(error, ErrorCode.EXPIRED) ||
         isSafeguardsError(error, ErrorCode.ALREADY_DECIDED);

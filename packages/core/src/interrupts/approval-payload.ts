@@ -7,6 +7,7 @@
  * `config` / `description`). JSON only: it is stored in the checkpoint.
  */
 import type { DecisionType } from "../actions/action-status.js";
+import { type ApproverFields, approverFieldsOf } from "../actions/approval-rules.js";
 import type { AlertSeverity } from "../alerts/safety-alert.js";
 import type { PolicyVerdict, TimeoutFallback } from "../policies/define-policies.js";
 import { hashArgs, type JsonObject } from "../util/json.js";
@@ -36,7 +37,12 @@ export interface ApprovalPayload {
   timeout_seconds?: number;
   on_timeout: TimeoutFallback;
   agent_id: string;
-  reviewers?: string[];
+  /** The policy's assignees (names, `group:<name>`), filed with the inbox by the inbox bridge. */
+  assignees?: string[];
+  /** The policy's required approvals (distinct approvers) when more than one. */
+  required_approvals?: number;
+  /** The policy's escalation steps. */
+  escalation?: { after_seconds: number; assignees: string[] }[];
   channel?: string;
   policy_error?: string;
   /** The policy's alerts and the tool call id, as filed with the inbox. */
@@ -102,7 +108,7 @@ export function buildApprovalPayload(input: ApprovalPayloadInput): ApprovalPaylo
     ...(verdict.timeoutSeconds !== undefined ? { timeout_seconds: verdict.timeoutSeconds } : {}),
     on_timeout: verdict.onTimeout,
     agent_id: input.agentId,
-    ...(verdict.reviewers ? { reviewers: [...verdict.reviewers] } : {}),
+    ...approverPayload(verdict),
     ...(verdict.channel !== undefined ? { channel: verdict.channel } : {}),
     ...(verdict.policyError !== undefined ? { policy_error: verdict.policyError } : {}),
     metadata: approvalMetadata(verdict, input.toolCallId),
@@ -127,6 +133,45 @@ export function buildApprovalPayload(input: ApprovalPayloadInput): ApprovalPaylo
   };
 }
 
+/** The payload's approver fields (snake_case, JSON for the checkpoint) of a verdict. */
+function approverPayload(
+  verdict: ApproverFields,
+): Pick<ApprovalPayload, "assignees" | "required_approvals" | "escalation"> {
+  const fields = approverFieldsOf(verdict);
+  return {
+    ...(fields.assignees ? { assignees: fields.assignees } : {}),
+    ...(fields.requiredApprovals !== undefined
+      ? { required_approvals: fields.requiredApprovals }
+      : {}),
+    ...(fields.escalation
+      ? {
+          escalation: fields.escalation.map((s) => ({
+            after_seconds: s.afterSeconds,
+            assignees: s.assignees,
+          })),
+        }
+      : {}),
+  };
+}
+
+/**
+ * The approver fields of an interrupt's payload, as `requestAction` takes them (what the
+ * inbox bridge files); `requestAction` refuses fields that break the protocol's limits.
+ */
+export function payloadApprovers(payload: ApprovalPayload): ApproverFields {
+  const fields: ApproverFields = {};
+  if (payload.assignees !== undefined) fields.assignees = payload.assignees;
+  if (payload.required_approvals !== undefined) {
+    fields.requiredApprovals = payload.required_approvals;
+  }
+  if (payload.escalation !== undefined) {
+    fields.escalation = Array.isArray(payload.escalation)
+      ? payload.escalation.map((s) => ({ afterSeconds: s?.after_seconds, assignees: s?.assignees }))
+      : payload.escalation;
+  }
+  return fields; // requestAction checks and copies them
+}
+
 /** True when `value` is an {@link ApprovalPayload}. */
 export function isApprovalPayload(value: unknown): value is ApprovalPayload {
   return (
@@ -138,7 +183,7 @@ export function isApprovalPayload(value: unknown): value is ApprovalPayload {
   );
 }
 
-/** The metadata filed with a flagged call: tool call id, the policy's alerts, reviewers, channel. */
+/** The metadata filed with a flagged call: tool call id, the policy's alerts, channel. */
 export function approvalMetadata(
   verdict: Extract<PolicyVerdict, { required: true }>,
   toolCallId: string | undefined,
@@ -152,7 +197,6 @@ export function approvalMetadata(
       severity: a.severity,
     }));
   }
-  if (verdict.reviewers) metadata.reviewers = [...verdict.reviewers];
   if (verdict.channel) metadata.channel = verdict.channel;
   if (verdict.policyError) metadata.policy_error = verdict.policyError;
   return metadata;

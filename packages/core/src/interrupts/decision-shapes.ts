@@ -2,7 +2,8 @@
  * @module interrupts/decision-shapes
  * Every shape a reviewer UI sends back to an approval interrupt, as zod schemas:
  * - Safeguards' own decision: `{ type: "approve" | "modify" | "reject" | "timed_out",
- *   responseData?, comments?, reviewer?, argsHash? }` (`modify` carries only the changed fields);
+ *   responseData?, comments?, reviewer?, argsHash?, approvals? }` (`modify` carries only the
+ *   changed fields; `approvals` names who approved, for a call that needs several);
  * - LangChain `HITLResponse` decisions: `{ type: "approve" }`, `{ type: "edit", editedAction:
  *   { name, args } }` (the full new arguments), `{ type: "reject", message? }`, also wrapped as
  *   `{ decisions: [one] }`;
@@ -23,6 +24,8 @@ export const coreDecisionSchema = z.strictObject({
   comments: text.optional(),
   reviewer: z.string().max(200).optional(),
   argsHash: z.string().max(200).optional(),
+  /** Who approved (reviewer names), for a call whose policy requires several approvals. */
+  approvals: z.array(z.string().min(1).max(200)).max(50).optional(),
 });
 
 /** LangChain's `HITLResponse` decision for one call. */

@@ -12,6 +12,7 @@ export {
   approvalMetadata,
   buildApprovalPayload,
   isApprovalPayload,
+  payloadApprovers,
 } from "./approval-payload.js";
 export type { DecisionInput, OneDecisionInput } from "./decision-shapes.js";
 export {

@@ -47,6 +47,11 @@ export interface CallUnderReview {
   argsSchema?: JsonObject | undefined;
   /** The tool's own check of edited arguments (its zod schema): a problem, or undefined. */
   validateArgs?: ((args: JsonObject) => string | undefined) | undefined;
+  /**
+   * How many distinct reviewers must approve (the policy's `requiredApprovals`): an approval
+   * or modification must then name them in `approvals`. @default 1
+   */
+  requiredApprovals?: number | undefined;
 }
 
 /** The {@link CallUnderReview} of an approval interrupt's payload. */
@@ -63,6 +68,7 @@ export function callUnderReview(
     deadline: approvalDeadline(payload),
     argsSchema: payload.args_schema,
     validateArgs,
+    requiredApprovals: payload.required_approvals,
   };
 }
 
@@ -107,8 +113,27 @@ export function normalizeDecision(
     return decision;
   }
   assertDecisionAllowed(call.allowedDecisions, decision.type, subject);
+  if (decision.type !== "reject") assertEnoughApprovers(one, call, subject);
   if (decision.type === "modify") assertEditedArgs(decision.args, call, subject);
   return decision;
+}
+
+/**
+ * A call that needs N approvals is never run on one answer: an approval or modification
+ * must name N distinct approvers (`approvals`, which the inbox bridge fills from the inbox's
+ * decision). A rejection is a veto and needs none.
+ */
+function assertEnoughApprovers(one: OneDecisionInput, call: CallUnderReview, subject: string) {
+  const required = call.requiredApprovals ?? 1;
+  if (required <= 1) return;
+  const named = "approvals" in one && Array.isArray(one.approvals) ? one.approvals : [];
+  const approvers = new Set(named).size;
+  if (approvers >= required) return;
+  throw new SafeguardsError(
+    ErrorCode.DECISION_NOT_ALLOWED,
+    `${subject} needs ${required} approvals from distinct reviewers and this decision names ${approvers}; decide it through an approval inbox (createInboxBridge), which counts them`,
+    { details: { toolCallId: call.toolCallId, requiredApprovals: required, approvals: approvers } },
+  );
 }
 
 /** {@link normalizeDecision} plus the JSON Schema check of edited arguments (off the event loop). */

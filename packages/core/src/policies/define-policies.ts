@@ -5,10 +5,12 @@
  * Shared by the LangChain and LangGraph adapters.
  */
 import { ALL_DECISIONS, type DecisionType } from "../actions/action-status.js";
+import { type ApproverFields, approverFieldsOf } from "../actions/approval-rules.js";
 import { AlertSeverity, type SafetyAlert, SEVERITIES } from "../alerts/safety-alert.js";
 import { InvalidConfigError } from "../errors.js";
 import { refuseSnakeCaseKeys, toCamelCase } from "../util/config.js";
 import type { JsonObject } from "../util/json.js";
+import { checkPolicyApprovers, type PolicyApprovers } from "./policy-approvers.js";
 
 /** What a policy knows about one tool call. */
 export interface PolicyContext<A = JsonObject> {
@@ -24,8 +26,11 @@ export type PolicyValue<T, A> = T | ((ctx: PolicyContext<A>) => T);
 /** What happens when nobody decides in time. @default "reject" */
 export type TimeoutFallback = "reject" | "approve";
 
-/** The full policy of one tool. */
-export interface ToolPolicy<A = JsonObject> {
+/**
+ * The full policy of one tool. Who decides (`assignees`, `requiredApprovals`, `escalation`)
+ * is described in {@link PolicyApprovers}.
+ */
+export interface ToolPolicy<A = JsonObject> extends PolicyApprovers {
   /**
    * Whether this call needs a human. `true`/`false`, or a function (may be async) returning a
    * boolean or safety alerts (non-empty = needs a human; the alerts explain why).
@@ -48,8 +53,6 @@ export interface ToolPolicy<A = JsonObject> {
   severity?: AlertSeverity;
   /** Name of the approval channel to use, where an adapter offers several. */
   channel?: string;
-  /** Reviewers (names) who may decide; passed to the inbox in the request's metadata. */
-  reviewers?: string[];
 }
 
 /** A policy entry: `true` (always ask), `false` (never ask) or a {@link ToolPolicy}. */
@@ -58,7 +61,7 @@ export type PolicyEntry<A = JsonObject> = boolean | ToolPolicy<A>;
 /** The outcome of evaluating policies for one call. */
 export type PolicyVerdict =
   | { required: false }
-  | {
+  | (ApproverFields & {
       required: true;
       title: string;
       description: string;
@@ -67,12 +70,11 @@ export type PolicyVerdict =
       onTimeout: TimeoutFallback;
       severity: AlertSeverity;
       channel?: string;
-      reviewers?: string[];
       /** Alerts from the policy's `when`, if it returned any. */
       alerts: SafetyAlert[];
       /** Set when the policy itself failed (the call then needs a human: fail closed). */
       policyError?: string;
-    };
+    });
 
 /** Evaluates per-tool policies. */
 export interface Policies {
@@ -152,7 +154,8 @@ function checkEntry(name: string, entry: AnyPolicyEntry): PolicyEntry<JsonObject
   if (entry.severity !== undefined && !SEVERITIES.includes(entry.severity)) {
     throw new InvalidConfigError(`Policy "${name}": unknown severity ${String(entry.severity)}`);
   }
-  return entry as ToolPolicy<JsonObject>;
+  const { reviewers: _alias, ...rest } = entry as ToolPolicy<JsonObject>;
+  return { ...rest, ...checkPolicyApprovers(name, entry) };
 }
 
 /**
@@ -171,12 +174,12 @@ function evaluateEntry(
     const when = policy.when ?? true;
     returned = typeof when === "function" ? when(ctx) : when;
   } catch (error) {
-    return failedVerdict(ctx, error);
+    return failedVerdict(policy, ctx, error);
   }
   if (isPromiseLike(returned)) {
     return Promise.resolve(returned).then(
       (result) => verdictFor(policy, ctx, result),
-      (error: unknown) => failedVerdict(ctx, error),
+      (error: unknown) => failedVerdict(policy, ctx, error),
     );
   }
   return verdictFor(policy, ctx, returned);
@@ -208,16 +211,20 @@ function verdictFor(
       onTimeout: policy.onTimeout ?? "reject",
       severity: policy.severity ?? highestSeverity(alerts),
       ...(policy.channel !== undefined ? { channel: policy.channel } : {}),
-      ...(policy.reviewers !== undefined ? { reviewers: policy.reviewers } : {}),
+      ...approverFieldsOf(policy),
       alerts,
     };
   } catch (error) {
-    return failedVerdict(ctx, error, alerts);
+    return failedVerdict(policy, ctx, error, alerts);
   }
 }
 
-/** Fail closed: the policy itself failed, so the call needs a human (approve or reject). */
+/**
+ * Fail closed: the policy itself failed, so the call needs a human (approve or reject), and
+ * still the policy's approvers (a failing `when` never lowers the quorum).
+ */
 function failedVerdict(
+  policy: ToolPolicy<JsonObject>,
   ctx: PolicyContext<JsonObject>,
   error: unknown,
   alerts: SafetyAlert[] = [],
@@ -230,6 +237,7 @@ function failedVerdict(
     allowedDecisions: ["approve", "reject"],
     onTimeout: "reject",
     severity: AlertSeverity.ERROR,
+    ...approverFieldsOf(policy),
     alerts,
     policyError: message,
   };

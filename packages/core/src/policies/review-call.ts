@@ -7,6 +7,7 @@
  * adapter passes its tool's schema as {@link CallArgsSchema}. Fails closed at every step.
  */
 import type { ActionStatus } from "../actions/action-status.js";
+import { approverFieldsOf } from "../actions/approval-rules.js";
 import type { HumanAction } from "../actions/human-action.js";
 import type { HumanActionHandler } from "../actions/human-action-handler.js";
 import { isSafeguardsError } from "../errors.js";
@@ -86,6 +87,7 @@ export async function reviewCall(input: ReviewCallInput): Promise<ReviewResult> 
         metadata: approvalMetadata(verdict, input.toolCallId),
         action: { name: toolName, args, ...(argsSchema ? { argsSchema } : {}) },
         allowedDecisions: verdict.allowedDecisions,
+        ...approverFieldsOf(verdict),
         ...(verdict.timeoutSeconds !== undefined ? { timeoutSeconds: verdict.timeoutSeconds } : {}),
         ...(input.id !== undefined ? { id: input.id } : {}),
       }));
