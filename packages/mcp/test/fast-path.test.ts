@@ -8,7 +8,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ProgressNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import { createManualClock } from "@safeguards/core";
+import { createManualClock, definePolicies } from "@safeguards/core";
 import { approvals, deferCleanup, eventually } from "@safeguards/test-support";
 import { describe, expect, it } from "vitest";
 import { httpGateway } from "./support/gateway-fixture.js";
@@ -129,6 +129,52 @@ describe("the fast path", () => {
     const plain = await client.callTool({ name: "echo_request", arguments: { risky: false } });
     expect(echoed(plain).id).toMatch(FAST_ID);
     expect(requests).toHaveLength(1);
+  });
+
+  it("a policy runs once per call, whichever path the call takes", async () => {
+    let sync = 0;
+    let later = 0;
+    const policies = definePolicies(
+      {
+        echo_request: {
+          when: ({ args }) => {
+            sync += 1;
+            return args.risky === true;
+          },
+        },
+        transfer_funds: {
+          when: async () => {
+            later += 1;
+            return false;
+          },
+        },
+      },
+      { default: false },
+    );
+    const { client, requests, reviewer, channel } = await warmGateway({ policies });
+    reviewer((request) => channel.approve(request.id));
+    const before = sync;
+    await client.callTool({ name: "echo_request", arguments: { risky: true } });
+    await client.callTool({ name: "echo_request", arguments: { risky: false } });
+    expect(sync - before).toBe(2);
+    expect(requests).toHaveLength(1);
+    await client.callTool({ name: "transfer_funds", arguments: { amount: "1.00", to: "A" } });
+    await client.callTool({ name: "transfer_funds", arguments: { amount: "2.00", to: "A" } });
+    expect(later).toBe(2);
+  });
+
+  it("a client that disconnects has its fast-path calls cancelled upstream", async () => {
+    const { url, transfers } = await warmGateway();
+    const client = new Client({ name: "leaving-client", version: "1.0.0" });
+    const transport = new StreamableHTTPClientTransport(new URL(url));
+    await client.connect(transport);
+    await eventually(async () => FAST_ID.test(String(echoed(await client.callTool(echo)).id)));
+    client.callTool({ name: "wait_for_cancel", arguments: {} }).catch(() => undefined);
+    await eventually(() => transfers().length === 1);
+    await transport.terminateSession(); // DELETE: the gateway closes the session
+    await client.close();
+    await eventually(() => transfers().length === 2);
+    expect(transfers()[1]).toMatchObject({ reason: "the client closed the connection" });
   });
 
   it("fastPath: false sends every call on the SDK's path", async () => {
