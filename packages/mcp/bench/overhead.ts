@@ -4,7 +4,7 @@
  * payments server's `get_balance` and a 250.00 `transfer_funds` (its policy evaluated,
  * not flagged) straight over stdio, against the same calls through the gateway process
  * (client -> gateway -> upstream, both hops stdio), and through a process that only copies
- * bytes (the floor of any extra hop). Measured side by side, interleaved
+ * bytes (the floor of any extra hop), and through the gateway with its fast path off. Measured side by side, interleaved
  * (`bench/compare.ts`). Run through `pnpm bench mcp-gateway`.
  */
 import { fileURLToPath } from "node:url";
@@ -18,9 +18,9 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 200);
 const GATEWAY = fileURLToPath(new URL("./stdio-gateway.ts", import.meta.url));
 const RELAY = fileURLToPath(new URL("./stdio-relay.ts", import.meta.url));
 
-async function connect(file: string): Promise<Client> {
+async function connect(file: string, args: string[] = []): Promise<Client> {
   const client = new Client({ name: "bench", version: "1.0.0" });
-  await client.connect(new StdioClientTransport({ ...tsProcess(file), stderr: "ignore" }));
+  await client.connect(new StdioClientTransport({ ...tsProcess(file, args), stderr: "ignore" }));
   return client;
 }
 
@@ -29,6 +29,7 @@ export async function run(): Promise<string> {
   const direct = await connect(PAYMENTS_SERVER);
   const gateway = await connect(GATEWAY);
   const relay = await connect(RELAY);
+  const sdkPath = await connect(GATEWAY, ["--no-fast-path"]);
   const balance = { name: "get_balance", arguments: {} };
   const transfer = { name: "transfer_funds", arguments: { amount: "250.00", to: "ACME" } };
   try {
@@ -37,6 +38,7 @@ export async function run(): Promise<string> {
         directBalance: () => direct.callTool(balance),
         gatewayBalance: () => gateway.callTool(balance),
         relayBalance: () => relay.callTool(balance),
+        sdkPathBalance: () => sdkPath.callTool(balance),
         directTransfer: () => direct.callTool(transfer),
         gatewayTransfer: () => gateway.callTool(transfer),
       },
@@ -52,6 +54,11 @@ export async function run(): Promise<string> {
           "get_balance through the gateway (policy false)",
           fmt(median(s.gatewayBalance!)),
           verdict(ratioOf(s.gatewayBalance!, s.directBalance!), 1.2),
+        ],
+        [
+          "get_balance through the gateway, fast path off (the SDK's path)",
+          fmt(median(s.sdkPathBalance!)),
+          ratioOf(s.sdkPathBalance!, s.directBalance!).toFixed(3),
         ],
         [
           "get_balance through a byte relay (the extra hop's floor)",
@@ -70,5 +77,6 @@ export async function run(): Promise<string> {
     await direct.close();
     await gateway.close();
     await relay.close();
+    await sdkPath.close();
   }
 }

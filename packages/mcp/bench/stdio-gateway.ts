@@ -1,7 +1,8 @@
 /**
  * The gateway as a stdio MCP server in its own process, for the bench: the payments
  * upstream behind it, the test policies, and an in-process approval channel (nothing in
- * the bench is flagged, so nobody is asked).
+ * the bench is flagged, so nobody is asked). `--no-fast-path`: every message takes the SDK's
+ * path (the gateway as it was before the fast path).
  */
 
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
@@ -14,6 +15,7 @@ const gateway = await createApprovalGateway({
   upstream: { ...tsProcess(PAYMENTS_SERVER), stderr: "ignore" },
   policies,
   handler: new HumanActionHandler(new InProcessApprovalChannel()),
+  fastPath: !process.argv.includes("--no-fast-path"),
 });
 process.stdin.on("end", () => void gateway.close().then(() => process.exit(0)));
 await gateway.server.connect(new StdioServerTransport());

@@ -48,17 +48,21 @@ export interface CallRequest {
   signal: AbortSignal;
   progressToken: ProgressToken | undefined;
   sendProgress: SendProgress;
+  /** The policies' verdict, when the fast path already evaluated this call. */
+  verdict?: PolicyVerdict | Promise<PolicyVerdict> | undefined;
 }
 
 /** Answers one `tools/call`. Throws only what the upstream threw (its JSON-RPC error). */
 export async function callTool(tools: CallTools, call: CallRequest): Promise<JsonObject> {
   const args = (call.params.arguments ?? {}) as JsonObject;
-  const evaluated = evaluateCall({
-    policies: tools.policies,
-    agentId: tools.agentId,
-    toolName: call.params.name,
-    args,
-  });
+  const evaluated =
+    call.verdict ??
+    evaluateCall({
+      policies: tools.policies,
+      agentId: tools.agentId,
+      toolName: call.params.name,
+      args,
+    });
   // Fast path: with a synchronous policy an un-flagged call costs no promise turn here.
   const verdict = evaluated instanceof Promise ? await evaluated : evaluated;
   const progress = callProgress(call.progressToken, call.sendProgress, {

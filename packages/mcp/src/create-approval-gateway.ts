@@ -8,6 +8,7 @@
 
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   CallToolRequestSchema,
   ListToolsRequestSchema,
@@ -18,11 +19,13 @@ import {
   type HumanActionHandler,
   InvalidConfigError,
   isPolicies,
+  type JsonObject,
   type Policies,
   systemClock,
 } from "@safeguards/core";
 import { refuseSnakeCaseKeys } from "@safeguards/core/internal";
 import { type CallTools, callTool } from "./call-tool.js";
+import { type FastPathOptions, type FastPathSession, fastPathSession } from "./fast-path.js";
 import type { CallParams } from "./forward-call.js";
 import { InClientApprovals } from "./in-client-approvals.js";
 import { FORWARDED_NOTIFICATIONS, gatewayCapabilities, passThrough } from "./pass-through.js";
@@ -30,6 +33,7 @@ import type { ProgressToken } from "./progress.js";
 import { ProgressRoutes } from "./progress-routes.js";
 import { ToolCatalog } from "./tool-catalog.js";
 import { connectUpstream, type UpstreamSpec } from "./upstream.js";
+import { UpstreamRelay } from "./upstream-relay.js";
 
 /** Options of {@link createApprovalGateway}. */
 export interface ApprovalGatewayOptions {
@@ -49,6 +53,12 @@ export interface ApprovalGatewayOptions {
   progressIntervalMs?: number;
   /** Bound of one forwarded upstream call, from start to answer. @default 600000 */
   upstreamTimeoutMs?: number;
+  /**
+   * Relays un-flagged `tools/call`s to a tool the upstream lists as raw JSON-RPC, without the
+   * SDK's parsing in the middle (see the README). `false`: every message takes the SDK's path.
+   * @default true
+   */
+  fastPath?: boolean;
   /** Called when the upstream connection closes (the upstream exited or hung up). */
   onUpstreamClose?: () => void;
   /** Receives errors of in-client approvals and of notifications. @default console.error */
@@ -69,6 +79,26 @@ export interface ApprovalGateway {
 
 const VERSION = "0.1.0";
 
+/** The SDK's `Server`, with the fast path in front of the transport it connects to. */
+class GatewayServer extends Server {
+  readonly #fastPath: FastPathOptions | undefined;
+  session: FastPathSession | undefined;
+
+  constructor(
+    info: ConstructorParameters<typeof Server>[0],
+    options: ConstructorParameters<typeof Server>[1],
+    fastPath: FastPathOptions | undefined,
+  ) {
+    super(info, options);
+    this.#fastPath = fastPath;
+  }
+
+  override async connect(transport: Transport): Promise<void> {
+    if (this.#fastPath) this.session = fastPathSession(this.#fastPath, transport);
+    await super.connect(this.session?.transport ?? transport);
+  }
+}
+
 /** Connects to the upstream and returns the gateway, ready for a client transport. */
 export async function createApprovalGateway(
   options: ApprovalGatewayOptions,
@@ -87,7 +117,11 @@ export async function createApprovalGateway(
   const name = options.name ?? "safeguards-mcp";
   const clock = options.clock ?? systemClock;
   const onError = options.onError ?? ((error: unknown) => console.error("[safeguards-mcp]", error));
-  const upstream = await connectUpstream(options.upstream, { name, version: VERSION });
+  const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 600_000;
+  const relay = new UpstreamRelay({ clock, timeoutMs: upstreamTimeoutMs });
+  const upstream = await connectUpstream(options.upstream, { name, version: VERSION }, (t) =>
+    relay.attach(t),
+  );
   const capabilities = gatewayCapabilities(upstream.getServerCapabilities());
   const catalog = new ToolCatalog(upstream);
   const inClient = new InClientApprovals({ clock, onError });
@@ -100,7 +134,7 @@ export async function createApprovalGateway(
     agentId: options.agentId ?? "mcp-gateway",
     clock,
     progressIntervalMs: options.progressIntervalMs ?? 10_000,
-    upstreamTimeoutMs: options.upstreamTimeoutMs ?? 600_000,
+    upstreamTimeoutMs,
     routes: new ProgressRoutes(upstream),
   };
   const servers = new Set<Server>();
@@ -121,10 +155,16 @@ export async function createApprovalGateway(
     options.onUpstreamClose?.();
   };
 
+  const fastPath: FastPathOptions | undefined =
+    options.fastPath !== false && capabilities.tools
+      ? { relay, catalog, policies: options.policies, agentId: tools.agentId, onError }
+      : undefined;
+
   const createServer = (): Server => {
-    const server = new Server(
+    const server = new GatewayServer(
       { name, version: VERSION },
       { capabilities, instructions: upstream.getInstructions() },
+      fastPath,
     );
     if (capabilities.tools) {
       server.setRequestHandler(ListToolsRequestSchema, (request, extra) =>
@@ -139,6 +179,11 @@ export async function createApprovalGateway(
             requestId: extra.requestId,
             signal: extra.signal,
             progressToken: extra._meta?.progressToken as ProgressToken | undefined,
+            verdict: server.session?.takeVerdict(
+              extra.requestId,
+              request.params.name,
+              request.params.arguments as JsonObject | undefined,
+            ),
             sendProgress: (params) =>
               extra.sendNotification({ method: "notifications/progress", params }),
           }) as never,

@@ -16,6 +16,8 @@ export type ToolEntry =
   | { kind: "ambiguous"; count: number }
   | { kind: "unknown" };
 
+const UNKNOWN: ToolEntry = Object.freeze({ kind: "unknown" });
+
 /** At most this many `tools/list` pages are read to find one tool (a hostile upstream may page forever). */
 export const MAX_TOOL_PAGES = 100;
 
@@ -23,7 +25,9 @@ export const MAX_TOOL_PAGES = 100;
 export class ToolCatalog {
   readonly #upstream: Client;
   #cache: Promise<Map<string, ToolEntry>> | undefined;
+  #loaded: Map<string, ToolEntry> | undefined;
   #generation = 0;
+  #failedGeneration = -1;
 
   constructor(upstream: Client) {
     this.#upstream = upstream;
@@ -45,6 +49,21 @@ export class ToolCatalog {
   invalidate(): void {
     this.#generation += 1;
     this.#cache = undefined;
+    this.#loaded = undefined;
+  }
+
+  /** What the upstream lists under `name`, if the list is already read (no waiting). */
+  peek(name: string): ToolEntry | undefined {
+    return this.#loaded === undefined ? undefined : (this.#loaded.get(name) ?? UNKNOWN);
+  }
+
+  /** Starts reading the list (once per change of the list, even when reading fails). */
+  preload(): void {
+    const generation = this.#generation;
+    if (this.#cache !== undefined || this.#failedGeneration === generation) return;
+    this.find("").catch(() => {
+      this.#failedGeneration = generation;
+    });
   }
 
   /** What the upstream lists under `name` (all pages read once, then cached). */
@@ -53,7 +72,9 @@ export class ToolCatalog {
     const loading = this.#cache ?? this.#load();
     this.#cache = loading;
     try {
-      return (await loading).get(name) ?? { kind: "unknown" };
+      const tools = await loading;
+      if (this.#generation === generation && this.#cache === loading) this.#loaded = tools;
+      return tools.get(name) ?? UNKNOWN;
     } catch (error) {
       if (this.#generation === generation && this.#cache === loading) this.#cache = undefined;
       throw error;

@@ -64,12 +64,16 @@ export function upstreamTransport(spec: UpstreamSpec): Transport {
   );
 }
 
-/** Connects an SDK `Client` to the upstream server (it answers `initialize` first). */
+/**
+ * Connects an SDK `Client` to the upstream server (it answers `initialize` first). `wrap`
+ * puts a transport of the gateway's own in front of the upstream's (the fast path's relay).
+ */
 export async function connectUpstream(
   spec: UpstreamSpec,
   clientInfo: { name: string; version: string },
+  wrap: (transport: Transport) => Transport = (transport) => transport,
 ): Promise<Client> {
   const client = new Client(clientInfo, { capabilities: {} });
-  await client.connect(upstreamTransport(spec));
+  await client.connect(wrap(upstreamTransport(spec)));
   return client;
 }

@@ -54,6 +54,8 @@ export interface HttpGatewayOptions {
   policies?: Policies;
   clock?: Clock;
   progressIntervalMs?: number;
+  upstreamTimeoutMs?: number;
+  fastPath?: boolean;
   clientOptions?: ClientOptions;
   /** Called with the client before it connects (to answer elicitation). */
   setup?: (client: Client) => void;
@@ -76,6 +78,8 @@ export async function httpGateway(
     onError: () => {},
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.progressIntervalMs ? { progressIntervalMs: options.progressIntervalMs } : {}),
+    ...(options.upstreamTimeoutMs ? { upstreamTimeoutMs: options.upstreamTimeoutMs } : {}),
+    ...(options.fastPath !== undefined ? { fastPath: options.fastPath } : {}),
   });
   defer(() => gateway.close());
   const endpoint = await serveHttp(gateway);

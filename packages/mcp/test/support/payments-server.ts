@@ -1,7 +1,7 @@
 /**
  * A real upstream MCP server written with the SDK (stdio), for the gateway's tests:
- * transfer_funds and get_balance, plus tools that fail, crash mid-call, report progress
- * and change the tool list; a resource and a prompt. Every transfer it runs is appended to
+ * transfer_funds and get_balance, plus tools that fail, crash mid-call, report progress,
+ * echo the request they got, wait until cancelled and change the tool list; a resource and a prompt. Every transfer it runs is appended to
  * $PAYMENTS_LOG (when set), so a test sees exactly what reached the upstream.
  */
 import { appendFileSync } from "node:fs";
@@ -49,6 +49,31 @@ server.registerTool(
 
 server.registerTool("refund", { inputSchema: { id: z.string() } }, async ({ id }) => {
   throw new Error(`refund service is down (refund ${id})`);
+});
+
+// What the upstream saw of the request: its id (the gateway's own on the fast path) and _meta.
+server.registerTool(
+  "echo_request",
+  { inputSchema: { risky: z.boolean().optional() } },
+  async (args, extra) => ({
+    content: [
+      {
+        type: "text",
+        text: JSON.stringify({ id: extra.requestId, meta: extra._meta ?? null, args }),
+      },
+    ],
+  }),
+);
+
+// Runs until cancelled; logs its start and the cancellation's reason to $PAYMENTS_LOG.
+server.registerTool("wait_for_cancel", { inputSchema: {} }, async (_args, extra) => {
+  if (log) appendFileSync(log, `${JSON.stringify({ started: extra.requestId })}\n`);
+  await new Promise<void>((resolve) => extra.signal.addEventListener("abort", () => resolve()));
+  if (log) {
+    const reason = String(extra.signal.reason);
+    appendFileSync(log, `${JSON.stringify({ cancelled: extra.requestId, reason })}\n`);
+  }
+  return { content: [] };
 });
 
 server.registerTool("crash", { inputSchema: {} }, async () => {

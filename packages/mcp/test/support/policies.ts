@@ -11,6 +11,8 @@ export default definePolicies({
     description: ({ args }) => `Transfer ${String(args.amount)} to ${String(args.to)}`,
   },
   get_balance: false,
+  echo_request: { when: ({ args }) => args.risky === true, title: "Risky echo" },
+  wait_for_cancel: false,
   refund: false,
   crash: false,
   add_tool: false,
