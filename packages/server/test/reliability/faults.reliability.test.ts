@@ -3,8 +3,10 @@
  * own) through a TCP load balancer; while actions are filed and decided, an instance is
  * SIGKILLed and started again (twice, one each), PostgreSQL is restarted (`pg_ctl restart -m
  * fast`), the agents' connections are cut mid-wait (twice), and callbacks are delayed,
- * duplicated and failed on purpose by a relay. Afterwards: nothing lost, nothing decided
- * twice, nothing run without approval, the audit log agrees, nothing pending.
+ * duplicated and failed on purpose by a relay. Both instances run the reviewer side (accounts
+ * file, email, Slack) and reviewers decide by API, web session, email link and Slack click.
+ * Afterwards: nothing lost, nothing decided twice, nothing run without approval, the audit
+ * log agrees, nothing pending, each Slack message updated once, no email link used twice.
  */
 
 import { PG_TEST_URL } from "@safeguards/test-support";
@@ -16,6 +18,7 @@ import { Ledger } from "./ledger.js";
 import { startTcpBalancer, type TcpBalancer } from "./net-faults.js";
 import { type PgCluster, startPgCluster } from "./pg-cluster.js";
 import { FAULT_ACTIONS, SEED, seededRandom, sleep } from "./reliability-env.js";
+import { type ReviewerSide, startReviewerSide } from "./reviewer-side.js";
 import {
   SOAK_REVIEWER_TOKEN,
   SOAK_SECRET,
@@ -37,11 +40,13 @@ describe.runIf(PG_TEST_URL)(
     const instances: (InboxProcess | undefined)[] = [];
     const everStarted: InboxProcess[] = [];
     const agents: SoakAgent[] = [];
+    let reviewer: ReviewerSide | undefined;
     afterAll(async () => {
       await Promise.all(agents.map((a) => a.stop()));
       await Promise.all(everStarted.map((p) => p.stop()));
       await balancer?.close();
       await relay?.close();
+      await reviewer?.close();
       await cluster?.stop();
     });
 
@@ -55,7 +60,10 @@ describe.runIf(PG_TEST_URL)(
         duplicateRate: 0.2,
         failRate: 0.1,
       });
+      const live = () => instances.filter((p): p is InboxProcess => p !== undefined);
+      reviewer = await startReviewerSide(() => live().map((p) => p.url), databaseUrl, random);
       const env = {
+        ...reviewer.channels.cliEnv(),
         SAFEGUARDS_API_KEYS: Object.entries(soakApiKeys(AGENTS))
           .map(([k, a]) => `${k}=${a}`)
           .join(","),
@@ -65,12 +73,13 @@ describe.runIf(PG_TEST_URL)(
         SAFEGUARDS_CALLBACK_URLS: `${new URL(relay.urlFor(0)).origin}/cb/`,
       };
       const start = async (k: number) => {
-        const proc = await startInboxProcess(databaseUrl, env);
+        const proc = await startInboxProcess(databaseUrl, env, reviewer?.channels.cliArgs());
         everStarted.push(proc);
         instances[k] = proc;
       };
       await Promise.all([start(0), start(1)]); // both migrate the empty database at once
-      const live = () => instances.filter((p): p is InboxProcess => p !== undefined);
+      // Web sessions made before the faults, used on any instance (restarted ones too).
+      await reviewer.paths.signIn(2);
       console.log(
         "faults soak: instances up",
         live().map((p) => p.url),
@@ -124,6 +133,7 @@ describe.runIf(PG_TEST_URL)(
         reviewerUrls: () => live().map((p) => p.url),
         expireSeconds: 3,
         idPrefix: `fault_${SEED}`,
+        reviewer: reviewer.paths,
         onProgress: (done) => {
           if (done % Math.ceil(FAULT_ACTIONS / 10) === 0) {
             console.log(`faults soak: ${done}/${FAULT_ACTIONS} actions final`);
@@ -141,6 +151,7 @@ describe.runIf(PG_TEST_URL)(
       expect(agents.map((a) => a.handler.pendingCount)).toEqual(agents.map(() => 0));
       await waitUntilNothingPending(databaseUrl, 45_000);
       const verdict = await checkInvariants(databaseUrl, ledger, { exactlyOneReviewerWin: false });
+      const channels = await reviewer.check({ repairStale: true });
       ledger.figures.faults["callbacks delayed (ms total)"] = relay.stats.delayedMs;
       ledger.figures.faults["callbacks duplicated"] = relay.stats.duplicated;
       ledger.figures.faults["callbacks failed on purpose"] = relay.stats.failedOnPurpose;
@@ -157,8 +168,11 @@ describe.runIf(PG_TEST_URL)(
         finalStates: verdict.byStatus,
         auditEntries: verdict.auditEntries,
         problems: verdict.problems.length,
+        ...channels.figures,
+        channelProblems: channels.problems.length,
       });
       expect(verdict.problems.slice(0, 20)).toEqual([]);
+      expect(channels.problems.slice(0, 20)).toEqual([]);
       expect(ledger.figures.losses).toBe(0);
       expect(ledger.figures.decidedTwice).toBe(0);
       expect(ledger.figures.unapprovedExecutions).toBe(0);

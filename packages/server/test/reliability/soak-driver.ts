@@ -7,6 +7,7 @@
 import { FATES, type Fate, type Ledger, type LedgerEntry } from "./ledger.js";
 import { pick, sleep } from "./reliability-env.js";
 import { type DecisionBody, decideConcurrently } from "./reviewer.js";
+import type { ReviewerPaths } from "./reviewer-paths.js";
 import {
   awaitAndExecute,
   cancelAction,
@@ -31,6 +32,8 @@ export interface SoakOptions {
   idPrefix: string;
   /** Called after each finished action with the number finished (fault injection). */
   onProgress?: (done: number) => void;
+  /** Decides through web sessions, email links, Slack and the API (default: the API only). */
+  reviewer?: ReviewerPaths;
 }
 
 const bodyFor = (fate: "approve" | "modify" | "reject"): DecisionBody =>
@@ -46,7 +49,10 @@ export async function runSoak(o: SoakOptions): Promise<void> {
   let done = 0;
   const decide = (entry: LedgerEntry, bodies: { body: DecisionBody; prefer: number }[]) => {
     o.ledger.figures.decisionsSent += bodies.length;
-    return decideConcurrently(o.reviewerUrls, SOAK_REVIEWER_TOKEN, entry, bodies);
+    const { reviewer } = o;
+    const send =
+      reviewer && ((body: DecisionBody, prefer: number) => reviewer.send(entry, body, prefer));
+    return decideConcurrently(o.reviewerUrls, SOAK_REVIEWER_TOKEN, entry, bodies, send);
   };
   const runOne = async (i: number) => {
     const agent = pick(o.random, o.agents);
