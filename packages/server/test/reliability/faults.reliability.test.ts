@@ -42,6 +42,8 @@ describe.runIf(PG_TEST_URL)(
     const agents: SoakAgent[] = [];
     let reviewer: ReviewerSide | undefined;
     afterAll(async () => {
+      // An instance that died without being killed by the test: show why.
+      for (const p of instances) if (p && !p.alive()) console.log(p.output().slice(-8000));
       await Promise.all(agents.map((a) => a.stop()));
       await Promise.all(everStarted.map((p) => p.stop()));
       await balancer?.close();

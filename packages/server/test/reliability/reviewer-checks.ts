@@ -121,6 +121,12 @@ export async function checkReviewerChannels(o: ChannelCheckOptions): Promise<Cha
     problems,
     figures: {
       decisionsByPath: paths.sent,
+      msPerDecisionByPath: Object.fromEntries(
+        Object.entries(paths.spentMs).map(([k, ms]) => [
+          k,
+          Math.round(ms / Math.max(1, paths.sent[k as keyof typeof paths.sent])),
+        ]),
+      ),
       slackPosts: count(traffic.posts),
       slackChatUpdates: count(traffic.updates),
       slackClicks: paths.clicks.size,

@@ -37,6 +37,8 @@ export interface ReviewerPaths {
   send(entry: LedgerEntry, body: DecisionBody, prefer: number): Promise<Answer>;
   /** Decisions sent per path (`fallback`: email or Slack had nothing to press). */
   readonly sent: Record<ReviewerPath | "fallback", number>;
+  /** Milliseconds spent per path (waiting for mails and messages included). */
+  readonly spentMs: Record<ReviewerPath, number>;
   /** Answers of each email link (its `/email/<token>` path). */
   readonly linkAnswers: Map<string, Answer[]>;
   /** What each Slack click (its `response_url` path) was for, and its answer. */
@@ -107,6 +109,7 @@ export function createReviewerPaths(o: ReviewerPathsOptions): ReviewerPaths {
   const waitMs = o.waitMs ?? 15_000;
   const sessions: { browser: Browser; csrf: string }[] = [];
   const sent = { api: 0, web: 0, email: 0, slack: 0, fallback: 0 };
+  const spentMs = { api: 0, web: 0, email: 0, slack: 0 };
   const linkAnswers = new Map<string, Answer[]>();
   const clicks = new Map<string, { actionId: string; answer?: Answer }>();
   let clickCount = 0;
@@ -138,23 +141,34 @@ export function createReviewerPaths(o: ReviewerPathsOptions): ReviewerPaths {
     const mail = await o.traffic.waitFor(() => o.traffic.mails.get(entry.id)?.[0], waitMs);
     if (!mail) return undefined;
     const path = new URL(linkIn(mail, type === "approve" ? "Approve" : "Reject")).pathname;
+    let used = false;
     const answer = await onLiveInstance(o.urls, prefer, `email link of ${entry.id}`, (root) =>
       fetch(root + path, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams({ comments: "decided from the mail" }).toString(),
-      }).then((res) => answerOf(res, `email link of ${entry.id}`)),
+      }).then((res) => {
+        used = res.status === 410;
+        return answerOf(res, `email link of ${entry.id}`);
+      }),
     );
     linkAnswers.set(path, [...(linkAnswers.get(path) ?? []), answer]);
-    return answer;
+    // "Already used": by a duplicate, or by an attempt whose decision then failed (a link is
+    // spent before the decision commits): the reviewer turns to another way.
+    return used ? undefined : answer;
   };
 
-  /** The outcome told to a click's `response_url`: the message replaced (won) or a refusal. */
+  /**
+   * The outcome told to a click's `response_url`: the message replaced at once (won), or
+   * "Nothing was decided" (`nothing`), followed by the outcome when the action was settled.
+   */
   const outcomeOf = (path: string) => {
     const [first] = o.traffic.responses.get(path) ?? [];
     if (!first) return undefined;
-    return first.replace_original === true ? "won" : "refused";
+    return first.replace_original === true ? "won" : "nothing";
   };
+  const replaced = (path: string) =>
+    o.traffic.responses.get(path)?.some((body) => body.replace_original) || undefined;
   const click = async (actionId: string, type: "approve" | "reject", prefer: number) => {
     for (let n = 0; n < 3; n += 1) {
       clickCount += 1;
@@ -171,7 +185,11 @@ export function createReviewerPaths(o: ReviewerPathsOptions): ReviewerPaths {
         return (await answerOf(res, `Slack click on ${actionId}`)) && true;
       });
       // The instance answers 200 at once and decides afterwards; it may die in between.
-      const answer = await o.traffic.waitFor(() => outcomeOf(path), 2 * waitMs);
+      const outcome = await o.traffic.waitFor(() => outcomeOf(path), 2 * waitMs);
+      // Nothing decided and no outcome shown: a passing failure (the database restarting).
+      const settled =
+        outcome === "nothing" && (await o.traffic.waitFor(() => replaced(path), 3000));
+      const answer = outcome === "won" ? "won" : settled ? "refused" : undefined;
       if (answer) {
         record.answer = answer;
         return answer;
@@ -187,8 +205,24 @@ export function createReviewerPaths(o: ReviewerPathsOptions): ReviewerPaths {
     return click(entry.id, type, prefer);
   };
 
+  const sendBy = async (
+    path: ReviewerPath,
+    entry: LedgerEntry,
+    body: DecisionBody,
+    prefer: number,
+  ): Promise<Answer> => {
+    if (path === "api") return viaApi(entry, body, prefer);
+    if (path === "web") return viaWeb(entry, body, prefer);
+    const type = body.type as "approve" | "reject";
+    const answer = await (path === "email" ? viaEmail : viaSlack)(entry, type, prefer);
+    if (answer) return answer;
+    sent.fallback += 1;
+    return viaApi(entry, body, prefer);
+  };
+
   return {
     sent,
+    spentMs,
     linkAnswers,
     clicks,
     click,
@@ -207,13 +241,12 @@ export function createReviewerPaths(o: ReviewerPathsOptions): ReviewerPaths {
       const choices = body.type === "modify" ? (["api", "web"] as const) : OTHER_PATHS;
       const path: ReviewerPath = mailed && o.random() < 0.5 ? "email" : pick(o.random, choices);
       sent[path] += 1;
-      if (path === "api") return viaApi(entry, body, prefer);
-      if (path === "web") return viaWeb(entry, body, prefer);
-      const type = body.type as "approve" | "reject";
-      const answer = await (path === "email" ? viaEmail : viaSlack)(entry, type, prefer);
-      if (answer) return answer;
-      sent.fallback += 1;
-      return viaApi(entry, body, prefer);
+      const started = performance.now();
+      try {
+        return await sendBy(path, entry, body, prefer);
+      } finally {
+        spentMs[path] += performance.now() - started;
+      }
     },
   };
 }
