@@ -2,8 +2,8 @@
  * @module test/reliability/reviewer-channels
  * The reviewer side of the reliability suite: an accounts file (the test accounts of
  * `ui-helpers.ts`, with alice deciding every agent's actions by web session, API token and
- * Slack, and bob, the one with an email address, only those of {@link MAIL_AGENTS}: a mail
- * per action would double the suite's CPU time), one Slack double and one SMTP capture
+ * Slack, and bob, the one with an email address, only those of {@link MAIL_AGENTS}, to keep
+ * the run short), one Slack double and one SMTP capture
  * reachable by every inbox instance, and the options that turn them on, for `createInbox`
  * and for the CLI.
  */

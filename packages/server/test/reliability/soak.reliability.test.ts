@@ -107,7 +107,6 @@ describe.runIf(PG_TEST_URL)("soak on two inbox instances sharing PostgreSQL", ()
       ...channels.figures,
       channelProblems: channels.problems.length,
     });
-    console.log(channels.problems.slice(0, 20));
     expect(verdict.problems.slice(0, 20)).toEqual([]);
     expect(channels.problems.slice(0, 20)).toEqual([]);
     for (const path of REVIEWER_PATHS) expect(reviewer.paths.sent[path]).toBeGreaterThan(0);
