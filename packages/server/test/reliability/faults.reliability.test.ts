@@ -3,11 +3,13 @@
  * own) through a TCP load balancer; while actions are filed and decided, an instance is
  * SIGKILLed and started again (twice, one each), PostgreSQL is restarted (`pg_ctl restart -m
  * fast`), the agents' connections are cut mid-wait (twice), and callbacks are delayed,
- * duplicated and failed on purpose by a relay. Afterwards: nothing lost, nothing decided
- * twice, nothing run without approval (four-eyes actions: never with fewer distinct approvers
- * than required, each escalation step applied once), the audit log agrees, nothing pending,
- * and a `/decisions` reader per agent that followed its cursor throughout saw each of that
- * agent's decisions exactly once (no cursor skipped one; decisions are ordered per agent).
+ * duplicated and failed on purpose by a relay. Both instances run the reviewer side (accounts
+ * file, email, Slack) and reviewers decide by API, web session, email link and Slack click.
+ * Afterwards: nothing lost, nothing decided twice, nothing run without approval (four-eyes
+ * actions: never with fewer distinct approvers than required, each escalation step applied
+ * once), the audit log agrees, nothing pending, each Slack message of a plain action updated
+ * once, no email link used twice, and a `/decisions` reader per agent that followed its cursor
+ * throughout saw each of that agent's decisions exactly once (no cursor skipped one).
  */
 
 import { PG_TEST_URL } from "@safeguards/test-support";
@@ -20,6 +22,7 @@ import { Ledger } from "./ledger.js";
 import { startTcpBalancer, type TcpBalancer } from "./net-faults.js";
 import { type PgCluster, startPgCluster } from "./pg-cluster.js";
 import { FAULT_ACTIONS, SEED, seededRandom, sleep } from "./reliability-env.js";
+import { type ReviewerSide, startReviewerSide } from "./reviewer-side.js";
 import {
   agentKey,
   SOAK_REVIEWER_TOKEN,
@@ -43,11 +46,15 @@ describe.runIf(PG_TEST_URL)(
     const instances: (InboxProcess | undefined)[] = [];
     const everStarted: InboxProcess[] = [];
     const agents: SoakAgent[] = [];
+    let reviewer: ReviewerSide | undefined;
     afterAll(async () => {
+      // An instance that died without being killed by the test: show why.
+      for (const p of instances) if (p && !p.alive()) console.log(p.output().slice(-8000));
       await Promise.all(agents.map((a) => a.stop()));
       await Promise.all(everStarted.map((p) => p.stop()));
       await balancer?.close();
       await relay?.close();
+      await reviewer?.close();
       await cluster?.stop();
     });
 
@@ -61,7 +68,10 @@ describe.runIf(PG_TEST_URL)(
         duplicateRate: 0.2,
         failRate: 0.1,
       });
+      const live = () => instances.filter((p): p is InboxProcess => p !== undefined);
+      reviewer = await startReviewerSide(() => live().map((p) => p.url), databaseUrl, random);
       const env = {
+        ...reviewer.channels.cliEnv(),
         SAFEGUARDS_API_KEYS: Object.entries(soakApiKeys(AGENTS))
           .map(([k, a]) => `${k}=${a}`)
           .join(","),
@@ -73,12 +83,13 @@ describe.runIf(PG_TEST_URL)(
         SAFEGUARDS_CALLBACK_URLS: `${new URL(relay.urlFor(0)).origin}/cb/`,
       };
       const start = async (k: number) => {
-        const proc = await startInboxProcess(databaseUrl, env);
+        const proc = await startInboxProcess(databaseUrl, env, reviewer?.channels.cliArgs());
         everStarted.push(proc);
         instances[k] = proc;
       };
       await Promise.all([start(0), start(1)]); // both migrate the empty database at once
-      const live = () => instances.filter((p): p is InboxProcess => p !== undefined);
+      // Web sessions made before the faults, used on any instance (restarted ones too).
+      await reviewer.paths.signIn(2);
       console.log(
         "faults soak: instances up",
         live().map((p) => p.url),
@@ -136,6 +147,7 @@ describe.runIf(PG_TEST_URL)(
         expireSeconds: 3,
         idPrefix: `fault_${SEED}`,
         quorumRate: 0.2, // four-eyes actions whose escalation steps meet the kills and restart
+        reviewer: reviewer.paths,
         onProgress: (done) => {
           if (done % Math.ceil(FAULT_ACTIONS / 10) === 0) {
             console.log(`faults soak: ${done}/${FAULT_ACTIONS} actions final`);
@@ -161,6 +173,10 @@ describe.runIf(PG_TEST_URL)(
           (await decidedIds(databaseUrl, agentKey(i).agentId)).sort(),
         );
       }
+      const channels = await reviewer.check({
+        repairStale: true,
+        skip: (id) => ledger.entries.get(id)?.quorum === true,
+      });
       ledger.figures.faults["callbacks delayed (ms total)"] = relay.stats.delayedMs;
       ledger.figures.faults["callbacks duplicated"] = relay.stats.duplicated;
       ledger.figures.faults["callbacks failed on purpose"] = relay.stats.failedOnPurpose;
@@ -178,8 +194,11 @@ describe.runIf(PG_TEST_URL)(
         auditEntries: verdict.auditEntries,
         agentTimeoutsReported: verdict.agentTimeouts,
         problems: verdict.problems.length,
+        ...channels.figures,
+        channelProblems: channels.problems.length,
       });
       expect(verdict.problems.slice(0, 20)).toEqual([]);
+      expect(channels.problems.slice(0, 20)).toEqual([]);
       expect(ledger.figures.losses).toBe(0);
       expect(ledger.figures.decidedTwice).toBe(0);
       expect(ledger.figures.unapprovedExecutions).toBe(0);

@@ -66,16 +66,19 @@ export async function sendDecision(
   throw new Error(`decision on ${id} never got an answer: ${last}`);
 }
 
-/** Sends `bodies` at once (each to the instance at the same index), records the answers. */
+/**
+ * Sends `bodies` at once (each to the instance at the same index), records the answers;
+ * `send` replaces the API call (e.g. a reviewer deciding by web, email or Slack).
+ */
 export async function decideConcurrently(
   urls: () => string[],
   token: string,
   entry: LedgerEntry,
   bodies: ({ body: DecisionBody } & SendOptions)[],
+  send: (body: DecisionBody, options: SendOptions) => Promise<Answer> = (body, options) =>
+    sendDecision(urls, token, entry.id, body, options),
 ): Promise<void> {
-  const answers = await Promise.all(
-    bodies.map((b) => sendDecision(urls, token, entry.id, b.body, b)),
-  );
+  const answers = await Promise.all(bodies.map((b) => send(b.body, b)));
   for (const a of answers) {
     if (a === "won") entry.decisionWins += 1;
     else if (a === "counted") entry.approvalsCounted += 1;

@@ -7,7 +7,8 @@
 import { FATES, type Fate, type Ledger, type LedgerEntry } from "./ledger.js";
 import { decideQuorum, fileQuorumAction } from "./quorum-soak.js";
 import { pick, sleep } from "./reliability-env.js";
-import { type DecisionBody, decideConcurrently } from "./reviewer.js";
+import { type DecisionBody, decideConcurrently, type SendOptions } from "./reviewer.js";
+import type { ReviewerPaths } from "./reviewer-paths.js";
 import {
   awaitAndExecute,
   cancelAction,
@@ -37,6 +38,8 @@ export interface SoakOptions {
   quorumRate?: number;
   /** Called after each finished action with the number finished (fault injection). */
   onProgress?: (done: number) => void;
+  /** Decides through web sessions, email links, Slack and the API (default: the API only). */
+  reviewer?: ReviewerPaths;
 }
 
 const bodyFor = (fate: "approve" | "modify" | "reject"): DecisionBody =>
@@ -52,7 +55,12 @@ export async function runSoak(o: SoakOptions): Promise<void> {
   let done = 0;
   const decide = (entry: LedgerEntry, bodies: { body: DecisionBody; prefer: number }[]) => {
     o.ledger.figures.decisionsSent += bodies.length;
-    return decideConcurrently(o.reviewerUrls, SOAK_REVIEWER_TOKEN, entry, bodies);
+    const { reviewer } = o;
+    const send =
+      reviewer &&
+      ((body: DecisionBody, options: SendOptions) =>
+        reviewer.send(entry, body, options.prefer ?? 0));
+    return decideConcurrently(o.reviewerUrls, SOAK_REVIEWER_TOKEN, entry, bodies, send);
   };
   const runOne = async (i: number) => {
     const agent = pick(o.random, o.agents);
