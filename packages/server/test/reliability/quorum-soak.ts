@@ -12,7 +12,13 @@ import { hashArgs } from "@safeguards/core";
 import type { Fate, Ledger, LedgerEntry } from "./ledger.js";
 import { pick, sleep } from "./reliability-env.js";
 import { type DecisionBody, decideConcurrently } from "./reviewer.js";
-import { ARGS_SCHEMA, SOAK_REVIEWERS, type SoakAgent, type SoakReviewer } from "./soak-agent.js";
+import {
+  ARGS_SCHEMA,
+  SOAK_REVIEWERS,
+  type SoakAgent,
+  type SoakReviewer,
+  soakReviewerName,
+} from "./soak-agent.js";
 
 /** Approvals a four-eyes action needs. */
 export const QUORUM = 2;
@@ -22,8 +28,8 @@ export const ESCALATE_AFTER_SECONDS = 1;
 /** The approval rules of a four-eyes request (PROTOCOL.md field names). */
 export const QUORUM_FIELDS = {
   required_approvals: QUORUM,
-  assignees: ["alice", "bob", "carol"],
-  escalation: [{ after_seconds: ESCALATE_AFTER_SECONDS, assignees: ["dave"] }],
+  assignees: (["alice", "bob", "carol"] as const).map(soakReviewerName),
+  escalation: [{ after_seconds: ESCALATE_AFTER_SECONDS, assignees: [soakReviewerName("dave")] }],
 };
 
 /** Files a four-eyes action for `entry` (retrying lost answers), then tracks it. */

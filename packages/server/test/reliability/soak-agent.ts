@@ -31,9 +31,21 @@ export const SOAK_REVIEWERS = {
 /** A soak reviewer's name. */
 export type SoakReviewer = keyof typeof SOAK_REVIEWERS;
 
+/**
+ * The inbox name of a soak reviewer's token: not an account name of the reviewer side's
+ * accounts file (whose alice and bob have narrower rights), so these tokens may decide every
+ * agent's actions.
+ */
+export const soakReviewerName = (who: SoakReviewer) => `soak_${who}`;
+
 /** `reviewerTokens` of createInbox for every soak reviewer. */
 export const soakReviewerTokens = (): Record<string, string> =>
-  Object.fromEntries(Object.entries(SOAK_REVIEWERS).map(([name, token]) => [token, name]));
+  Object.fromEntries(
+    Object.entries(SOAK_REVIEWERS).map(([name, token]) => [
+      token,
+      soakReviewerName(name as SoakReviewer),
+    ]),
+  );
 
 /** API key and agent id of agent `i`. */
 export const agentKey = (i: number) => ({ key: `soak-agent-key-${i}`, agentId: `soak_agent_${i}` });
