@@ -1,0 +1,116 @@
+/**
+ * @module telemetry/action-trace
+ * The agent side's telemetry of one action (used by `HumanActionHandler`): the
+ * `safeguards.action` span from the request to the final status, a `safeguards.channel.send`
+ * child span per channel send, errors recorded on the span, and the action metrics. Without
+ * `@opentelemetry/api` installed every method does nothing.
+ */
+import type { Span } from "@opentelemetry/api";
+import type { ApprovalRequest } from "../actions/approval-request.js";
+import type { HumanAction } from "../actions/human-action.js";
+import type { Clock } from "../util/clock.js";
+import {
+  type ActionInstruments,
+  actionInstruments,
+  actionMetricAttributes,
+  recordFinalStatus,
+} from "./action-metrics.js";
+import { type OtelApi, otelApi } from "./otel-api.js";
+import { TelemetryNames as N } from "./telemetry-names.js";
+
+/** The telemetry of one action, from its request to its final status. */
+export interface ActionTrace {
+  /** Runs one channel send inside a child span (its context is active during `send`). */
+  send<T>(channel: object, send: () => Promise<T>): Promise<T>;
+  /** Records an error that does not end the action (an invalid decision, a failed expiry). */
+  error(error: unknown): void;
+  /** Ends the span with the action's final status and records the metrics. */
+  end(action: HumanAction): void;
+  /** Ends the span without a final status (filing failed, handler shut down). */
+  abandon(error: unknown): void;
+}
+
+const NOOP: ActionTrace = {
+  send: (_channel, send) => send(),
+  error: () => {},
+  end: () => {},
+  abandon: () => {},
+};
+
+/** How many approvals a request needs, when it says (read defensively: an optional field). */
+function requiredApprovals(request: ApprovalRequest): number | undefined {
+  const value = (request as { requiredApprovals?: unknown }).requiredApprovals;
+  return typeof value === "number" && Number.isInteger(value) ? value : undefined;
+}
+
+function recordError(api: OtelApi, span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({
+    code: api.SpanStatusCode.ERROR,
+    message: (error as Error)?.message ?? String(error),
+  });
+}
+
+/** Starts the telemetry of one action as a child of the active context. */
+export function startActionTrace(request: ApprovalRequest, clock: Clock): ActionTrace {
+  const api = otelApi();
+  if (!api) return NOOP;
+  const tool = request.action?.name;
+  const required = requiredApprovals(request);
+  const span = api.trace.getTracer(N.SCOPE_CORE).startSpan(N.SPAN_ACTION, {
+    attributes: {
+      [N.ACTION_ID]: request.id,
+      [N.AGENT_ID]: request.agentId,
+      ...(tool ? { [N.TOOL_NAME]: tool } : {}),
+      ...(required !== undefined && required > 1 ? { [N.REQUIRED_APPROVALS]: required } : {}),
+    },
+  });
+  const metrics: ActionInstruments | undefined = actionInstruments(N.SCOPE_CORE);
+  const pendingAttributes = actionMetricAttributes(request.agentId, tool);
+  metrics?.pending.add(1, pendingAttributes);
+  let open = true;
+  const close = () => {
+    if (!open) return false;
+    open = false;
+    metrics?.pending.add(-1, pendingAttributes);
+    return true;
+  };
+  return {
+    send(channel, send) {
+      const child = api.trace
+        .getTracer(N.SCOPE_CORE)
+        .startSpan(
+          N.SPAN_CHANNEL_SEND,
+          { attributes: { [N.ACTION_ID]: request.id, [N.CHANNEL]: channel.constructor.name } },
+          api.trace.setSpan(api.context.active(), span),
+        );
+      return api.context.with(api.trace.setSpan(api.context.active(), child), async () => {
+        try {
+          return await send();
+        } catch (error) {
+          recordError(api, child, error);
+          throw error;
+        } finally {
+          child.end();
+        }
+      });
+    },
+    error: (error) => {
+      if (open) recordError(api, span, error);
+    },
+    end(action) {
+      if (!close()) return;
+      const status = action.status;
+      span.setAttribute(N.ACTION_STATUS, status);
+      if (action.reviewer) span.setAttribute(N.REVIEWER, action.reviewer);
+      span.end();
+      const attributes = actionMetricAttributes(request.agentId, tool, status);
+      recordFinalStatus(metrics, attributes, clock.now() - request.createdAt.getTime());
+    },
+    abandon(error) {
+      if (!close()) return;
+      recordError(api, span, error);
+      span.end();
+    },
+  };
+}
