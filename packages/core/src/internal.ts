@@ -26,10 +26,12 @@ export type { ActionInstruments } from "./telemetry/action-metrics.js";
 export {
   actionInstruments,
   actionMetricAttributes,
+  PENDING_METRIC_OPTIONS,
   recordFinalStatus,
 } from "./telemetry/action-metrics.js";
 export type { OtelApi } from "./telemetry/otel-api.js";
 export { otelApi } from "./telemetry/otel-api.js";
+export { recordSpanError } from "./telemetry/span-error.js";
 export {
   activeTraceparent,
   contextFromTraceparent,

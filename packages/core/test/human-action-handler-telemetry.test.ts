@@ -7,15 +7,10 @@ import {
   InProcessApprovalChannel,
   TelemetryNames as N,
 } from "@safeguards/core";
-import { captureOtel, type OtelCapture } from "@safeguards/test-support/otel";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { otelPerFile } from "@safeguards/test-support/otel";
+import { describe, expect, it } from "vitest";
 
-let otel: OtelCapture;
-beforeAll(() => {
-  otel = captureOtel();
-});
-afterAll(() => otel.disable());
-beforeEach(() => otel.resetSpans());
+const otel = otelPerFile();
 
 function setup() {
   const clock = createManualClock();

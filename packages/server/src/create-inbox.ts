@@ -30,6 +30,7 @@ import { createCallbackDelivery } from "./inbox/callback-delivery.js";
 import { createLocalNotifier } from "./inbox/decision-notifier.js";
 import { createExpirySweeper } from "./inbox/expiry-sweeper.js";
 import { createInboxEvents, type InboxEvents } from "./inbox/inbox-events.js";
+import { observePending } from "./inbox/inbox-telemetry.js";
 import { signingSecrets } from "./inbox/signing-secrets.js";
 import {
   createWaitLimiter,
@@ -105,9 +106,10 @@ export function createInbox(options: InboxOptions): Inbox {
     const base = publicUrl ?? (requestUrl ? new URL(requestUrl).origin + basePath : undefined);
     return base ? `${base}/review/${encodeURIComponent(id)}` : undefined;
   };
-  const toWire = (record: StoredRecord, requestUrl?: string): protocol.ActionRecord => {
+  const toWire = (stored: StoredRecord, requestUrl?: string): protocol.ActionRecord => {
+    const { traceparent: _kept, ...record } = stored;
     const url = reviewUrl(record.id, requestUrl);
-    return url ? { ...record, review_url: url } : { ...record };
+    return url ? { ...record, review_url: url } : record;
   };
 
   const callbacks = config.signingSecret
@@ -182,6 +184,7 @@ export function createInbox(options: InboxOptions): Inbox {
     shutdown: shutdown.signal,
     onError,
   });
+  const stopObservingPending = observePending(store, onError);
   const ready = store.init().then(() => sweeper.start());
   ready.catch(onError);
   // Callbacks owed from before a restart (the decisions themselves are on /decisions); a
@@ -230,6 +233,7 @@ export function createInbox(options: InboxOptions): Inbox {
     close() {
       closing ??= (async () => {
         shutdown.abort();
+        stopObservingPending();
         await ready.catch(() => {});
         await sweeper.stop();
         callbacks?.close();

@@ -18,6 +18,7 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
+import { afterAll, beforeEach } from "vitest";
 
 /** A metric reader that collects only when a test asks. */
 class OnDemandReader extends MetricReader {
@@ -85,4 +86,15 @@ export function captureOtel(): OtelCapture {
       propagation.disable();
     },
   };
+}
+
+/**
+ * {@link captureOtel} for the whole test file, registered now: spans are forgotten before
+ * each test and the SDK is unregistered after the file.
+ */
+export function otelPerFile(): OtelCapture {
+  const capture = captureOtel();
+  beforeEach(() => capture.resetSpans());
+  afterAll(() => capture.disable());
+  return capture;
 }

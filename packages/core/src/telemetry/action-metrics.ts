@@ -19,16 +19,17 @@ import { TelemetryNames as N } from "./telemetry-names.js";
 export interface ActionInstruments {
   duration: Histogram;
   actions: Counter;
-  pending: UpDownCounter;
 }
 
 const cache = new Map<string, { provider: MeterProvider; instruments: ActionInstruments }>();
 
-/** The action instruments of `scope` for the current meter provider; `undefined` without the API. */
+/**
+ * The duration histogram and the final-status counter of `scope`, for the current meter
+ * provider; `undefined` without the API.
+ */
 export function actionInstruments(scope: string): ActionInstruments | undefined {
-  const api = otelApi();
-  if (!api) return undefined;
-  const provider = api.metrics.getMeterProvider();
+  const provider = otelApi()?.metrics.getMeterProvider();
+  if (!provider) return undefined;
   const hit = cache.get(scope);
   if (hit?.provider === provider) return hit.instruments;
   const meter = provider.getMeter(scope);
@@ -41,13 +42,31 @@ export function actionInstruments(scope: string): ActionInstruments | undefined 
       unit: "{action}",
       description: "Actions that reached a final status",
     }),
-    pending: meter.createUpDownCounter(N.METRIC_PENDING, {
-      unit: "{action}",
-      description: "Actions waiting for a human decision",
-    }),
   };
   cache.set(scope, { provider, instruments });
   return instruments;
+}
+
+/** How `safeguards.actions.pending` is described, wherever it is created. */
+export const PENDING_METRIC_OPTIONS = {
+  unit: "{action}",
+  description: "Actions waiting for a human decision",
+} as const;
+
+let pending: { provider: MeterProvider; counter: UpDownCounter } | undefined;
+
+/** The agent side's pending up-down counter for the current meter provider. */
+export function pendingCounter(): UpDownCounter | undefined {
+  const provider = otelApi()?.metrics.getMeterProvider();
+  if (!provider) return undefined;
+  if (pending?.provider !== provider) {
+    const meter = provider.getMeter(N.SCOPE_CORE);
+    pending = {
+      provider,
+      counter: meter.createUpDownCounter(N.METRIC_PENDING, PENDING_METRIC_OPTIONS),
+    };
+  }
+  return pending.counter;
 }
 
 /** Metric attributes of an action: agent and tool, plus the final status when given. */

@@ -5,17 +5,17 @@
  * child span per channel send, errors recorded on the span, and the action metrics. Without
  * `@opentelemetry/api` installed every method does nothing.
  */
-import type { Span } from "@opentelemetry/api";
 import type { ApprovalRequest } from "../actions/approval-request.js";
 import type { HumanAction } from "../actions/human-action.js";
 import type { Clock } from "../util/clock.js";
 import {
-  type ActionInstruments,
   actionInstruments,
   actionMetricAttributes,
+  pendingCounter,
   recordFinalStatus,
 } from "./action-metrics.js";
-import { type OtelApi, otelApi } from "./otel-api.js";
+import { otelApi } from "./otel-api.js";
+import { recordSpanError } from "./span-error.js";
 import { TelemetryNames as N } from "./telemetry-names.js";
 
 /** The telemetry of one action, from its request to its final status. */
@@ -43,14 +43,6 @@ function requiredApprovals(request: ApprovalRequest): number | undefined {
   return typeof value === "number" && Number.isInteger(value) ? value : undefined;
 }
 
-function recordError(api: OtelApi, span: Span, error: unknown): void {
-  span.recordException(error instanceof Error ? error : String(error));
-  span.setStatus({
-    code: api.SpanStatusCode.ERROR,
-    message: (error as Error)?.message ?? String(error),
-  });
-}
-
 /** Starts the telemetry of one action as a child of the active context. */
 export function startActionTrace(request: ApprovalRequest, clock: Clock): ActionTrace {
   const api = otelApi();
@@ -65,14 +57,15 @@ export function startActionTrace(request: ApprovalRequest, clock: Clock): Action
       ...(required !== undefined && required > 1 ? { [N.REQUIRED_APPROVALS]: required } : {}),
     },
   });
-  const metrics: ActionInstruments | undefined = actionInstruments(N.SCOPE_CORE);
+  const metrics = actionInstruments(N.SCOPE_CORE);
+  const pending = pendingCounter();
   const pendingAttributes = actionMetricAttributes(request.agentId, tool);
-  metrics?.pending.add(1, pendingAttributes);
+  pending?.add(1, pendingAttributes);
   let open = true;
   const close = () => {
     if (!open) return false;
     open = false;
-    metrics?.pending.add(-1, pendingAttributes);
+    pending?.add(-1, pendingAttributes);
     return true;
   };
   return {
@@ -88,7 +81,7 @@ export function startActionTrace(request: ApprovalRequest, clock: Clock): Action
         try {
           return await send();
         } catch (error) {
-          recordError(api, child, error);
+          recordSpanError(api, child, error);
           throw error;
         } finally {
           child.end();
@@ -96,7 +89,7 @@ export function startActionTrace(request: ApprovalRequest, clock: Clock): Action
       });
     },
     error: (error) => {
-      if (open) recordError(api, span, error);
+      if (open) recordSpanError(api, span, error);
     },
     end(action) {
       if (!close()) return;
@@ -109,7 +102,7 @@ export function startActionTrace(request: ApprovalRequest, clock: Clock): Action
     },
     abandon(error) {
       if (!close()) return;
-      recordError(api, span, error);
+      recordSpanError(api, span, error);
       span.end();
     },
   };

@@ -29,6 +29,7 @@ import type { CallbackSender } from "./callback-sender.js";
 import type { DecisionNotifier } from "./decision-notifier.js";
 import { InboxError } from "./inbox-error.js";
 import type { InboxEvents } from "./inbox-events.js";
+import { traceTransition } from "./inbox-telemetry.js";
 import { applyModification } from "./modification.js";
 import {
   checkNewRequest,
@@ -76,7 +77,12 @@ const EXPIRE_BEFORE_LIST = 1000;
 
 /** The inbox's operations. Refusals throw {@link InboxError}. */
 export interface ActionService {
-  submit(agentId: string, body: protocol.ApprovalRequestBody): Promise<SubmitResult>;
+  /** Files a request; `filing.traceparent` (W3C) is kept with a new action for tracing. */
+  submit(
+    agentId: string,
+    body: protocol.ApprovalRequestBody,
+    filing?: { traceparent?: string | undefined },
+  ): Promise<SubmitResult>;
   /** The action, timed out first if its deadline has passed. */
   get(id: string): Promise<StoredAction | undefined>;
   /** A page of actions, newest first; overdue actions are timed out first, so none shows as pending. */
@@ -140,6 +146,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
     pending?: StoredRecord,
   ) => {
     const now = clock.now();
+    const startedAt = Date.now();
     const result = await store.transition({
       id,
       status,
@@ -149,7 +156,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
       ...(guardExpiry ? { notExpiredAt: now } : {}),
       ...(pending ? { record: { ...pending, status, decision } } : {}),
     });
-    if (result.ok) announce(result.action, actor);
+    if (result.ok) traceTransition(result.action, startedAt, () => announce(result.action, actor));
     return result;
   };
 
@@ -221,7 +228,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
     latestDecisionSeq: (agentId) => store.latestDecisionSeq(agentId),
     auditLog: (id) => store.auditLog(id),
 
-    async submit(agentId, body) {
+    async submit(agentId, body, filing) {
       if (body.agent_id !== agentId) {
         throw new InboxError("forbidden", `This API key acts for agent "${agentId}" only`);
       }
@@ -236,6 +243,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         throw error;
       }
       const record = pendingRecordOf(body, clock.now());
+      if (filing?.traceparent) record.traceparent = filing.traceparent;
       const input = {
         record,
         requestHash,

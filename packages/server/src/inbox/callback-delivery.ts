@@ -18,6 +18,7 @@ import {
   DEFAULT_MAX_CONCURRENT,
 } from "./callback-sender.js";
 import type { InboxEvents } from "./inbox-events.js";
+import { inFilingTrace } from "./inbox-telemetry.js";
 
 /** Most owed callbacks sent again at start-up (the rest stay owed until the next start). */
 const RESEND_LIMIT = 10_000;
@@ -96,10 +97,10 @@ export function createCallbackDelivery(options: CallbackDeliveryOptions): Callba
       for (const action of owed) {
         if (action.callbackUrl === null) continue;
         const decidedAt = Date.parse(action.record.decision?.decided_at ?? "");
-        deliver(
-          action.callbackUrl,
-          options.toWire(action.record),
-          Number.isNaN(decidedAt) ? undefined : decidedAt,
+        const url = action.callbackUrl;
+        const since = Number.isNaN(decidedAt) ? undefined : decidedAt;
+        inFilingTrace(action.record.traceparent, () =>
+          deliver(url, options.toWire(action.record), since),
         );
       }
       return owed.length;
