@@ -30,7 +30,7 @@ export {
   recordFinalStatus,
 } from "./telemetry/action-metrics.js";
 export type { OtelApi } from "./telemetry/otel-api.js";
-export { otelApi } from "./telemetry/otel-api.js";
+export { otelApi, sdkTracer } from "./telemetry/otel-api.js";
 export { recordSpanError } from "./telemetry/span-error.js";
 export {
   activeTraceparent,

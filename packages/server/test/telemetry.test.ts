@@ -28,6 +28,7 @@ import {
   requestBody,
   SECRET,
   startInbox,
+  tempDbPath,
 } from "./helpers.js";
 
 const otel = otelPerFile();
@@ -198,5 +199,21 @@ describe("OpenTelemetry through the inbox", () => {
     );
     const read = await call(s.url, `/actions/${body.id}`, { token: REVIEWER_TOKEN });
     expect(read.body).not.toHaveProperty("traceparent");
+  });
+
+  it("reports the pending actions of the store, also after a restart", async () => {
+    const path = tempDbPath();
+    const first = await startInbox({ store: path });
+    const body = requestBody({ now: Date.now }, { agent_id: AGENT_B });
+    expect((await file(first.url, body, AGENT_B_KEY)).status).toBe(201);
+    await first.inbox.close();
+    const second = await startInbox({ store: path });
+    cleanup.push(() => second.inbox.close());
+    const points = (await otel.metric(N.SCOPE_SERVER, N.METRIC_PENDING)).filter(
+      (p) => p.attributes[N.AGENT_ID] === AGENT_B,
+    );
+    expect(points).toEqual([
+      { attributes: { [N.AGENT_ID]: AGENT_B, [N.TOOL_NAME]: "transfer_funds" }, value: 1 },
+    ]);
   });
 });

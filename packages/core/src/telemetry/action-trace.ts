@@ -14,7 +14,7 @@ import {
   pendingCounter,
   recordFinalStatus,
 } from "./action-metrics.js";
-import { otelApi } from "./otel-api.js";
+import { otelApi, sdkTracer } from "./otel-api.js";
 import { recordSpanError } from "./span-error.js";
 import { TelemetryNames as N } from "./telemetry-names.js";
 
@@ -49,7 +49,8 @@ export function startActionTrace(request: ApprovalRequest, clock: Clock): Action
   if (!api) return NOOP;
   const tool = request.action?.name;
   const required = requiredApprovals(request);
-  const span = api.trace.getTracer(N.SCOPE_CORE).startSpan(N.SPAN_ACTION, {
+  const tracer = sdkTracer(N.SCOPE_CORE);
+  const span = (tracer ?? api.trace.getTracer(N.SCOPE_CORE)).startSpan(N.SPAN_ACTION, {
     attributes: {
       [N.ACTION_ID]: request.id,
       [N.AGENT_ID]: request.agentId,
@@ -70,13 +71,12 @@ export function startActionTrace(request: ApprovalRequest, clock: Clock): Action
   };
   return {
     send(channel, send) {
-      const child = api.trace
-        .getTracer(N.SCOPE_CORE)
-        .startSpan(
-          N.SPAN_CHANNEL_SEND,
-          { attributes: { [N.ACTION_ID]: request.id, [N.CHANNEL]: channel.constructor.name } },
-          api.trace.setSpan(api.context.active(), span),
-        );
+      if (!tracer) return send();
+      const child = tracer.startSpan(
+        N.SPAN_CHANNEL_SEND,
+        { attributes: { [N.ACTION_ID]: request.id, [N.CHANNEL]: channel.constructor.name } },
+        api.trace.setSpan(api.context.active(), span),
+      );
       return api.context.with(api.trace.setSpan(api.context.active(), child), async () => {
         try {
           return await send();

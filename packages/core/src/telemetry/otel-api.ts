@@ -26,3 +26,15 @@ export function otelApi(): OtelApi | undefined {
   }
   return loaded.api;
 }
+
+/**
+ * The tracer of `scope` when an SDK is registered, else `undefined`: callers then skip their
+ * spans entirely, so tracing costs nothing measurable without an SDK.
+ */
+export function sdkTracer(scope: string): import("@opentelemetry/api").Tracer | undefined {
+  const api = otelApi();
+  if (!api) return undefined;
+  const provider = api.trace.getTracerProvider();
+  if (provider instanceof api.ProxyTracerProvider) return provider.getDelegateTracer(scope);
+  return provider.getTracer(scope);
+}

@@ -5,27 +5,31 @@
  * instrumentation's, when one runs) or else the request's W3C `traceparent`.
  */
 import { TelemetryNames } from "@safeguards/core";
-import { contextFromTraceparent, otelApi, recordSpanError } from "@safeguards/core/internal";
+import {
+  contextFromTraceparent,
+  otelApi,
+  recordSpanError,
+  sdkTracer,
+} from "@safeguards/core/internal";
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 
-/** The Hono middleware that traces each request (passes through without `@opentelemetry/api`). */
+/** The Hono middleware that traces each request (passes straight through without an SDK). */
 export function traceRequests(): MiddlewareHandler {
   return async (c, next) => {
     const api = otelApi();
-    if (!api) return next();
+    const tracer = sdkTracer(TelemetryNames.SCOPE_SERVER);
+    if (!api || !tracer) return next();
     const method = c.req.method;
     const active = api.trace.getSpan(api.context.active());
     const parent = active
       ? api.context.active()
       : contextFromTraceparent(c.req.header("traceparent"));
-    const span = api.trace
-      .getTracer(TelemetryNames.SCOPE_SERVER)
-      .startSpan(
-        method,
-        { kind: api.SpanKind.SERVER, attributes: { "http.request.method": method } },
-        parent,
-      );
+    const span = tracer.startSpan(
+      method,
+      { kind: api.SpanKind.SERVER, attributes: { "http.request.method": method } },
+      parent,
+    );
     try {
       await api.context.with(api.trace.setSpan(parent ?? api.context.active(), span), next);
       if (c.error) recordSpanError(api, span, c.error);

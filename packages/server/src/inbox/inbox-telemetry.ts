@@ -17,6 +17,7 @@ import {
   PENDING_METRIC_OPTIONS,
   recordFinalStatus,
   recordSpanError,
+  sdkTracer,
 } from "@safeguards/core/internal";
 import type { ActionStore, StoredAction } from "../store/action-store.js";
 
@@ -26,16 +27,22 @@ import type { ActionStore, StoredAction } from "../store/action-store.js";
  * The span's parent is the agent's filing; the request that caused it (a reviewer's) is linked.
  */
 export function traceTransition(action: StoredAction, startedAt: number, after: () => void): void {
-  const api = otelApi();
-  if (!api) {
-    after();
-    return;
-  }
   const { record } = action;
   const tool = record.action?.name;
   const status = record.status;
+  const decidedAt = Date.parse(record.decision?.decided_at ?? "");
+  const duration = decidedAt - Date.parse(record.created_at);
+  const attributes = actionMetricAttributes(record.agent_id, tool, status);
+  const instruments = actionInstruments(N.SCOPE_SERVER);
+  recordFinalStatus(instruments, attributes, Number.isNaN(duration) ? 0 : duration);
+  const api = otelApi();
+  const tracer = sdkTracer(N.SCOPE_SERVER);
+  if (!api || !tracer) {
+    after();
+    return;
+  }
   const active = api.trace.getSpanContext(api.context.active());
-  const span = api.trace.getTracer(N.SCOPE_SERVER).startSpan(
+  const span = tracer.startSpan(
     N.SPAN_TRANSITION,
     {
       startTime: startedAt,
@@ -55,14 +62,6 @@ export function traceTransition(action: StoredAction, startedAt: number, after: 
   } finally {
     span.end();
   }
-  const decidedAt = Date.parse(record.decision?.decided_at ?? "");
-  const duration = decidedAt - Date.parse(record.created_at);
-  const attributes = actionMetricAttributes(record.agent_id, tool, status);
-  recordFinalStatus(
-    actionInstruments(N.SCOPE_SERVER),
-    attributes,
-    Number.isNaN(duration) ? 0 : duration,
-  );
 }
 
 /** Runs one callback attempt inside a `safeguards.callback.delivery` span (child of the active context). */
@@ -72,8 +71,9 @@ export async function traceCallbackAttempt<T extends { error: string } | null>(
   post: () => Promise<T>,
 ): Promise<T> {
   const api = otelApi();
-  if (!api) return post();
-  const span = api.trace.getTracer(N.SCOPE_SERVER).startSpan(N.SPAN_CALLBACK, {
+  const tracer = sdkTracer(N.SCOPE_SERVER);
+  if (!api || !tracer) return post();
+  const span = tracer.startSpan(N.SPAN_CALLBACK, {
     kind: api.SpanKind.CLIENT,
     attributes: {
       [N.ACTION_ID]: record.id,
