@@ -216,4 +216,24 @@ describe("OpenTelemetry through the inbox", () => {
       { attributes: { [N.AGENT_ID]: AGENT_B, [N.TOOL_NAME]: "transfer_funds" }, value: 1 },
     ]);
   });
+
+  it("puts a request's span under the active span (an HTTP instrumentation's) when there is one", async () => {
+    const s = await setup();
+    const outer = trace.getTracer("test").startSpan("http instrumentation");
+    const res = await context.with(trace.setSpan(context.active(), outer), () =>
+      s.inbox.fetch(
+        new Request(`${s.url}/actions/act_missing`, {
+          headers: { authorization: `Bearer ${REVIEWER_TOKEN}` },
+        }),
+      ),
+    );
+    outer.end();
+    expect(res.status).toBe(404);
+    const [span] = otel.spans("GET /api/actions/:id");
+    expect(span?.parentSpanContext?.spanId).toBe(outer.spanContext().spanId);
+    expect(span?.attributes).toMatchObject({
+      "http.route": "/api/actions/:id",
+      "http.response.status_code": 404,
+    });
+  });
 });
