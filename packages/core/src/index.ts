@@ -121,6 +121,7 @@ export type {
   FinancialServicesSafeguardOptions,
 } from "./safeguards/financial-services-safeguard.js";
 export { FinancialServicesSafeguard } from "./safeguards/financial-services-safeguard.js";
+export { TelemetryNames } from "./telemetry/telemetry-names.js";
 export type { Clock, ManualClock } from "./util/clock.js";
 export { createManualClock, systemClock } from "./util/clock.js";
 export type { AmountInput } from "./util/decimal.js";

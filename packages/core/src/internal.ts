@@ -39,4 +39,21 @@ export type { CallOutcome } from "./policies/resolve-outcome.js";
 export { resolveOutcome } from "./policies/resolve-outcome.js";
 export type { CallArgsSchema, ReviewCallInput, ReviewResult } from "./policies/review-call.js";
 export { evaluateCall, reviewCall } from "./policies/review-call.js";
+export type { ActionInstruments } from "./telemetry/action-metrics.js";
+export {
+  actionInstruments,
+  actionMetricAttributes,
+  PENDING_METRIC_OPTIONS,
+  recordFinalStatus,
+} from "./telemetry/action-metrics.js";
+export type { OtelApi } from "./telemetry/otel-api.js";
+export { otelApi, sdkTracer } from "./telemetry/otel-api.js";
+export { recordSpanError } from "./telemetry/span-error.js";
+export {
+  activeTraceparent,
+  contextFromTraceparent,
+  formatTraceparent,
+  normalizeTraceparent,
+  parseTraceparent,
+} from "./telemetry/trace-context.js";
 export { parseConfig, refuseSnakeCaseKeys, toCamelCase } from "./util/config.js";

@@ -32,6 +32,7 @@ import { createLocalNotifier } from "./inbox/decision-notifier.js";
 import { createEscalator } from "./inbox/escalation.js";
 import { createExpirySweeper } from "./inbox/expiry-sweeper.js";
 import { createInboxEvents, type InboxEvents } from "./inbox/inbox-events.js";
+import { observePending } from "./inbox/inbox-telemetry.js";
 import { withQuorumDefaults } from "./inbox/quorum-decision.js";
 import { signingSecrets } from "./inbox/signing-secrets.js";
 import {
@@ -113,7 +114,8 @@ export function createInbox(options: InboxOptions): Inbox {
     const base = publicUrl ?? (requestUrl ? new URL(requestUrl).origin + basePath : undefined);
     return base ? `${base}/review/${encodeURIComponent(id)}` : undefined;
   };
-  const toWire = (record: StoredRecord, requestUrl?: string): protocol.ActionRecord => {
+  const toWire = (stored: StoredRecord, requestUrl?: string): protocol.ActionRecord => {
+    const { traceparent: _kept, ...record } = stored;
     const url = reviewUrl(record.id, requestUrl);
     const full = withQuorumDefaults(record);
     return url ? { ...full, review_url: url } : full;
@@ -211,6 +213,7 @@ export function createInbox(options: InboxOptions): Inbox {
     shutdown: shutdown.signal,
     onError,
   });
+  const stopObservingPending = observePending(store, onError);
   const ready = store
     .init()
     .then(() => sweeper.start())
@@ -262,6 +265,7 @@ export function createInbox(options: InboxOptions): Inbox {
     close() {
       closing ??= (async () => {
         shutdown.abort();
+        stopObservingPending();
         await ready.catch(() => {});
         await sweeper.stop();
         await callbacks?.release().catch(onError);

@@ -11,6 +11,7 @@ import {
   ErrorCode,
   SafeguardsError,
 } from "../errors.js";
+import { type ActionTrace, startActionTrace } from "../telemetry/action-trace.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { refuseSnakeCaseKeys } from "../util/config.js";
 import { settleWithin } from "../util/settle-within.js";
@@ -65,6 +66,8 @@ interface Tracked {
   callbacks: ActionCallback[];
   waiters: Set<Waiter>;
   expiring: boolean;
+  /** Its span and metrics (no-ops without OpenTelemetry). */
+  trace: ActionTrace;
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -133,11 +136,14 @@ export class HumanActionHandler {
     if (this.#pending.has(request.id) || this.#finished.get(request.id)) {
       throw new SafeguardsError(ErrorCode.CONFLICT, `Action id ${request.id} is already in use`);
     }
-    const tracked = this.#track(new HumanAction(request), input.callbacks ?? []);
+    const tracked = this.#track(request, input.callbacks ?? []);
     try {
-      await this.#channel.submitRequest(request);
+      await tracked.trace.send(this.#channel, () => this.#channel.submitRequest(request));
     } catch (error) {
-      if (!tracked.action.isFinal) this.#untrack(request.id);
+      if (!tracked.action.isFinal) {
+        this.#untrack(request.id);
+        tracked.trace.abandon(error);
+      }
       throw error instanceof ChannelDeliveryError
         ? error
         : new ChannelDeliveryError(
@@ -213,7 +219,7 @@ export class HumanActionHandler {
     const record = await this.#channel.getRecord(id);
     if (!record)
       throw new SafeguardsError(ErrorCode.NOT_FOUND, `The channel knows no action ${id}`);
-    const tracked = this.#track(new HumanAction(record.request), options.callbacks ?? []);
+    const tracked = this.#track(record.request, options.callbacks ?? []);
     if (record.decision) this.#settle(id, record.decision);
     return tracked.action;
   }
@@ -228,6 +234,7 @@ export class HumanActionHandler {
         `The handler was shut down while waiting for action ${tracked.action.id}`,
       );
       for (const waiter of tracked.waiters) waiter.reject(error);
+      tracked.trace.abandon(error);
     }
     this.#pending.clear();
   }
@@ -242,12 +249,14 @@ export class HumanActionHandler {
     });
   }
 
-  #track(action: HumanAction, callbacks: readonly ActionCallback[]): Tracked {
+  #track(request: ApprovalRequest, callbacks: readonly ActionCallback[]): Tracked {
+    const action = new HumanAction(request);
     const tracked: Tracked = {
       action,
       callbacks: [...callbacks],
       waiters: new Set(),
       expiring: false,
+      trace: startActionTrace(request, this.#clock),
     };
     this.#pending.set(action.id, tracked);
     this.#deadlines.schedule(action.id, action.expiresAt.getTime());
@@ -266,6 +275,7 @@ export class HumanActionHandler {
       assertDecisionFits(tracked.action, decision);
     } catch (error) {
       this.#onError(error, { actionId: id, phase: "decision" });
+      tracked.trace.error(error);
       return; // stays pending: an invalid decision never settles an action
     }
     this.#settle(id, decision);
@@ -282,7 +292,10 @@ export class HumanActionHandler {
       this.#clock,
     );
     if (asked.kind === "value") earlier = asked.value;
-    if (asked.kind === "error") this.#onError(asked.error, { actionId: id, phase: "expire" });
+    if (asked.kind === "error") {
+      this.#onError(asked.error, { actionId: id, phase: "expire" });
+      tracked.trace.error(asked.error);
+    }
     if (earlier && earlier.status !== ActionStatus.TIMED_OUT) {
       try {
         assertDecisionFits(tracked.action, earlier);
@@ -312,6 +325,7 @@ export class HumanActionHandler {
     this.#untrack(id);
     this.#finished.add(id, tracked.action);
     const status = tracked.action.status;
+    tracked.trace.end(tracked.action);
     for (const waiter of tracked.waiters) waiter.resolve(status);
     const report = (error: unknown) => this.#onError(error, { actionId: id, phase: "callback" });
     for (const callback of tracked.callbacks) runCallback(callback, tracked.action, report);

@@ -15,6 +15,7 @@ import { getAction } from "./get-action.js";
 import { listActions } from "./list-actions.js";
 import { requestApproval } from "./request-approval.js";
 import { hstsMiddleware, type RequestOrigin } from "./request-origin.js";
+import { traceRequests } from "./trace-requests.js";
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -29,6 +30,7 @@ export interface CreateAppOptions {
 /** Builds the inbox's Hono app. */
 export function createApp(ctx: HttpContext, options: CreateAppOptions): Hono {
   const app = new Hono();
+  app.use("*", traceRequests());
   app.use("*", hstsMiddleware(options.origin));
   const api = `${options.basePath}/api`;
   const notAllowed = () => {

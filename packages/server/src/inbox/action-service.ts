@@ -79,7 +79,12 @@ const EXPIRE_BEFORE_LIST = 1000;
 
 /** The inbox's operations. Refusals throw {@link InboxError}. */
 export interface ActionService {
-  submit(agentId: string, body: protocol.ApprovalRequestBody): Promise<SubmitResult>;
+  /** Files a request; `filing.traceparent` (W3C) is kept with a new action for tracing. */
+  submit(
+    agentId: string,
+    body: protocol.ApprovalRequestBody,
+    filing?: { traceparent?: string | undefined },
+  ): Promise<SubmitResult>;
   /** The action, timed out first if its deadline has passed. */
   get(id: string): Promise<StoredAction | undefined>;
   /** A page of actions, newest first; overdue actions are timed out first, so none shows as pending. */
@@ -198,7 +203,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
     latestDecisionSeq: (agentId) => store.latestDecisionSeq(agentId),
     auditLog: (id) => store.auditLog(id),
 
-    async submit(agentId, body) {
+    async submit(agentId, body, filing) {
       if (body.agent_id !== agentId) {
         throw new InboxError("forbidden", `This API key acts for agent "${agentId}" only`);
       }
@@ -213,6 +218,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         throw error;
       }
       const record = pendingRecordOf(body, clock.now());
+      if (filing?.traceparent) record.traceparent = filing.traceparent;
       const input = {
         record,
         requestHash,

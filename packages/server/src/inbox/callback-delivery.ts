@@ -31,6 +31,7 @@ import {
   DEFAULT_MAX_CONCURRENT,
 } from "./callback-sender.js";
 import type { InboxEvents } from "./inbox-events.js";
+import { inFilingTrace } from "./inbox-telemetry.js";
 
 /** Most owed callbacks leased by one scan (the rest are taken by the next scans). */
 const LEASE_BATCH = 10_000;
@@ -146,7 +147,9 @@ export function createCallbackDelivery(options: CallbackDeliveryOptions): Callba
     if (stopped) return 0;
     if (sending.size > 0) await store.renewCallbackLeases(owner, clock.now() + leaseMs);
     const leased = await lease();
-    for (const action of leased) sendLeased(action);
+    for (const action of leased) {
+      inFilingTrace(action.record.traceparent, () => sendLeased(action));
+    }
     return leased.length;
   };
   const tick = () => {

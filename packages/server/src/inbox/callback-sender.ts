@@ -14,6 +14,7 @@ import type { Clock, protocol } from "@safeguards/core";
 import { Webhook } from "standardwebhooks";
 import { type Dispatcher, request } from "undici";
 import { createLimiter } from "../util/limiter.js";
+import { traceCallbackAttempt, traceHeader } from "./inbox-telemetry.js";
 
 /** Retry schedule of callbacks. */
 export interface CallbackRetryOptions {
@@ -112,6 +113,7 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
           "webhook-id": msgId,
           "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
           "webhook-signature": webhookFor(record.agent_id).sign(msgId, now, payload),
+          ...traceHeader(),
         },
         body: payload,
       });
@@ -130,8 +132,8 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
       aborts.delete(abort);
     }
   };
-  const attempt = (url: string, record: protocol.ActionRecord) =>
-    limiter.run(() => post(url, record));
+  const attempt = (url: string, record: protocol.ActionRecord, attempts: number) =>
+    limiter.run(() => traceCallbackAttempt(record, attempts, () => post(url, record)));
 
   const run = async (url: string, record: protocol.ActionRecord, since?: number) => {
     const started = since ?? clock.now();
@@ -142,7 +144,7 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
     }
     let delay = initialDelay;
     for (let attempts = 1; ; attempts += 1) {
-      const failure = await attempt(url, record);
+      const failure = await attempt(url, record, attempts);
       if (closed) return;
       if (failure === null) {
         options.onDelivered?.({ actionId: record.id, url, attempts });

@@ -16,6 +16,7 @@ import type {
 import type { CallbackSender } from "./callback-sender.js";
 import type { DecisionNotifier } from "./decision-notifier.js";
 import type { InboxEvents } from "./inbox-events.js";
+import { traceTransition } from "./inbox-telemetry.js";
 import type { StoredDecision } from "./quorum-decision.js";
 
 /** What {@link createStateChanges} needs. */
@@ -84,6 +85,7 @@ export function createStateChanges(deps: StateChangeDeps): StateChanges {
     read?: { record: StoredRecord; revision: number },
   ) => {
     const now = clock.now();
+    const startedAt = Date.now();
     const result = await store.transition({
       id,
       status,
@@ -93,7 +95,7 @@ export function createStateChanges(deps: StateChangeDeps): StateChanges {
       ...(guardExpiry ? { notExpiredAt: now } : {}),
       ...(read ? { record: { ...read.record, status, decision }, revision: read.revision } : {}),
     });
-    if (result.ok) announce(result.action, actor);
+    if (result.ok) traceTransition(result.action, startedAt, () => announce(result.action, actor));
     return result;
   };
 

@@ -29,8 +29,12 @@ import type { protocol, TerminalStatus } from "@safeguards/core";
 import type { ReviewerStateStore } from "./reviewer-state.js";
 import type { SlackMessageStore } from "./slack-message-store.js";
 
-/** An action record as stored (the wire record without `review_url`). */
-export type StoredRecord = Omit<protocol.ActionRecord, "review_url">;
+/**
+ * An action record as stored: the wire record without `review_url`, plus the W3C
+ * `traceparent` of the agent's filing when it sent one (kept in the record, never answered on
+ * the wire), so the decision and the callback join the agent's trace.
+ */
+export type StoredRecord = Omit<protocol.ActionRecord, "review_url"> & { traceparent?: string };
 
 /** One stored action: its record plus what the inbox needs besides it. */
 export interface StoredAction {

@@ -2,7 +2,8 @@
  * @module hitl/inbox-client
  * The HTTP client of the approval inbox (PROTOCOL.md): one undici `Agent` (keep-alive,
  * connect timeout), bearer auth, optional Standard Webhooks signatures, every call bounded
- * by a timeout, retries with backoff on network errors, 429 (except `too_many_pending`) and 5xx.
+ * by a timeout, retries with backoff on network errors, 429 (except `too_many_pending`) and 5xx;
+ * sends the active span as a W3C `traceparent` header.
  */
 import { randomUUID } from "node:crypto";
 import { Webhook } from "standardwebhooks";
@@ -10,6 +11,7 @@ import { Agent, request } from "undici";
 import type { z } from "zod";
 import { ChannelDeliveryError, ErrorCode, SafeguardsError } from "../../errors.js";
 import * as protocol from "../../protocol/index.js";
+import { activeTraceparent } from "../../telemetry/trace-context.js";
 import type { Clock } from "../../util/clock.js";
 import { describeError } from "../http-post.js";
 import { backoffDelay, type Sleep } from "./backoff.js";
@@ -148,6 +150,9 @@ export class InboxClient {
       authorization: `Bearer ${this.#options.apiKey}`,
       accept: "application/json",
     };
+    // W3C Trace Context: the inbox continues the agent's trace (decision, callback).
+    const traceparent = activeTraceparent();
+    if (traceparent) headers.traceparent = traceparent;
     if (body !== undefined) {
       headers["content-type"] = "application/json";
       if (this.#signer) {
