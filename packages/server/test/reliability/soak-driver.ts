@@ -57,9 +57,12 @@ export async function runSoak(o: SoakOptions): Promise<void> {
     o.ledger.figures.decisionsSent += bodies.length;
     const { reviewer } = o;
     const send =
-      reviewer &&
-      ((body: DecisionBody, options: SendOptions) =>
-        reviewer.send(entry, body, options.prefer ?? 0));
+      // Four-eyes actions are decided by their assignees' own tokens (quorum-soak.ts, and
+      // SOAK_REVIEWER_TOKEN, soak_alice, for the other fates), not by the paths' accounts.
+      reviewer && !entry.quorum
+        ? (body: DecisionBody, options: SendOptions) =>
+            reviewer.send(entry, body, options.prefer ?? 0)
+        : undefined;
     return decideConcurrently(o.reviewerUrls, SOAK_REVIEWER_TOKEN, entry, bodies, send);
   };
   const runOne = async (i: number) => {
