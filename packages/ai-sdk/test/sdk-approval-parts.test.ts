@@ -124,7 +124,11 @@ describe("the AI SDK's own approval parts, decided through a HumanActionHandler"
         { reviewer: "alice" },
       ),
     );
-    const decided = await decideApprovalRequests(t.result, { handler, policies: t.policies });
+    const decided = await decideApprovalRequests(t.result, {
+      handler,
+      policies: t.policies,
+      agentId: "bank-bot",
+    });
     const [response] = decided.responses;
     expect(response?.approved).toBe(false);
     expect(response?.reason).toContain('amount: "2500.00" -> "1800.00"');
