@@ -3,7 +3,8 @@
  * What approval costs an AI SDK agent when nothing is flagged: an un-flagged call through
  * `withApproval` against the bare tool's `execute` (target ratio <= 1.05; with a policy that
  * never flags, and with a Decimal `when` that passes 500.00 compared with the same check run
- * by hand), and one agent step (`generateText`, a scripted `MockLanguageModelV4` calling two
+ * by hand; and the same call as the SDK makes it, its input first checked by the tool's
+ * `inputSchema`), and one agent step (`generateText`, a scripted `MockLanguageModelV4` calling two
  * tools, then answering) with `guardTools` against the same tools unguarded (target ratio
  * <= 1.05). Measured side by side, interleaved (see `bench/compare.ts`). Run through
  * `pnpm bench ai-sdk`.
@@ -28,12 +29,13 @@ import {
 } from "../../../bench/compare.js";
 import { guardTools, withApproval } from "../src/index.js";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 61);
+// Agent runs are timed one by one, the contenders taking turns (see compare's `each: "op"`).
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 // Tool calls take microseconds: many short rounds, so a burst of noise from elsewhere on the
 // machine spoils single rounds (which the median drops) rather than a whole contender.
-const CALL_ROUNDS = Number(process.env.BENCH_CALL_ROUNDS ?? 151);
-const CALLS = Number(process.env.BENCH_CALLS ?? 500);
-const TURNS = Number(process.env.BENCH_TURNS ?? 10);
+const CALL_ROUNDS = Number(process.env.BENCH_CALL_ROUNDS ?? 152);
+const CALLS = Number(process.env.BENCH_CALLS ?? 5000);
+const TURNS = Number(process.env.BENCH_TURNS ?? 20);
 
 const transferFunds = tool({
   description: "Transfer money",
@@ -45,8 +47,17 @@ const getBalance = tool({
   inputSchema: z.object({}),
   execute: async () => "Balance: 5000.00",
 });
-const tools = { transfer_funds: transferFunds, get_balance: getBalance };
 const overLimit = (amount: unknown) => new Decimal(String(amount)).gt("1000.00");
+const tools = { transfer_funds: transferFunds, get_balance: getBalance };
+/** transfer_funds with the policy's Decimal check written into it by hand (never flags here). */
+const checkedByHand = tool({
+  description: "Transfer money",
+  inputSchema: z.object({ amount: z.string(), to: z.string() }),
+  execute: async ({ amount, to }) => {
+    if (overLimit(amount)) throw new Error("over the limit");
+    return `Transferred ${amount} to ${to}`;
+  },
+});
 const policies = definePolicies({
   transfer_funds: { when: ({ args }) => overLimit(args.amount) },
   get_balance: false,
@@ -109,19 +120,29 @@ export async function run(): Promise<string> {
     CALL_ROUNDS,
   );
   const steps = await compare(
-    { bare: step(tools), guarded: step(guardTools(tools, policies, { handler })) },
+    {
+      bare: step(tools),
+      byHand: step({ ...tools, transfer_funds: checkedByHand }),
+      guarded: step(guardTools(tools, policies, { handler })),
+    },
     TURNS,
     ROUNDS,
+    { each: "op" },
   );
   return ratioTable(
-    `AI SDK approval overhead (nothing flagged; interleaved rounds of ${CALLS} calls (${CALL_ROUNDS} rounds) and ${TURNS} agent runs (${ROUNDS} rounds); times: medians; ratios: medians of the per-round ratios)`,
+    `AI SDK approval overhead (nothing flagged; interleaved rounds of ${CALLS} calls (${CALL_ROUNDS} rounds; medians of the per-round means and ratios) and ${ROUNDS * TURNS} agent runs each, taking turns run by run (medians of the runs and of the paired ratios))`,
     [
       ...callOverheadRows(calls, "Decimal check"),
       ["agent run (2 un-flagged calls, 2 steps): tools unguarded", fmt(median(steps.bare)), ""],
       [
+        "agent run: transfer_funds runs the Decimal check by hand",
+        fmt(median(steps.byHand)),
+        `${ratioOf(steps.byHand, steps.bare).toFixed(3)} (the policy's own work)`,
+      ],
+      [
         "agent run: guardTools (Decimal policy on transfer_funds)",
         fmt(median(steps.guarded)),
-        verdict(ratioOf(steps.guarded, steps.bare), 1.05),
+        `${verdict(ratioOf(steps.guarded, steps.bare), 1.05)}; over the check by hand: ${verdict(ratioOf(steps.guarded, steps.byHand), 1.05)}`,
       ],
     ],
   );

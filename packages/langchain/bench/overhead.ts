@@ -28,6 +28,7 @@ import {
   ratioOf,
   ratioTable,
   verdict,
+  WARM_UP_ROUNDS,
 } from "../../../bench/compare.js";
 import { approvalMiddleware, withApproval } from "../src/index.js";
 
@@ -58,7 +59,7 @@ const policies = definePolicies({
 const handler = new HumanActionHandler(new InProcessApprovalChannel());
 
 function agentWith(middleware: "approval-wait" | "approval-interrupt" | "builtin-hitl" | "none") {
-  const turns = (ROUNDS + 1) * TURNS;
+  const turns = (ROUNDS + WARM_UP_ROUNDS) * TURNS;
   let model = fakeModel();
   for (let i = 0; i < turns; i++) {
     model = model
