@@ -2,9 +2,10 @@
  * An OpenAI Agents SDK payments agent whose transfers over 1000.00 wait for a human in the
  * approval inbox, and survive a restart while they wait. `transfer_funds`'s `needsApproval`
  * comes from the policies (`needsApprovalFrom`); the run stops with interruptions; its state
- * is stored as a string (here in memory, in practice a database row); a "new process" (a
- * fresh agent) restores it, `resolveInterruptions` files each interruption with the inbox
- * and records the decisions, and the run resumes.
+ * is stored as a string (here in memory, in practice a database row); "process 1" files the
+ * interruptions with the inbox and stops before any decision; "process 2" (its own channel
+ * and handler, a fresh agent) restores the stored state, `resolveInterruptions` picks up the
+ * requests process 1 filed (same ids) and records their decisions, and the run resumes.
  *
  *   pnpm start        prints the inbox URL and waits for you to decide (curl or web inbox)
  *   pnpm run ci       a scripted reviewer decides; exits non-zero if anything is off
@@ -103,24 +104,32 @@ function paymentsAgent() {
   });
 }
 
-// --- the inbox, and the agent's channel to it ---
+// --- the inbox, and one "process"'s channel to it ---
 const inbox = createInbox({
   store: "memory",
   apiKeys: { [AGENT_KEY]: "payments-agent" },
   reviewerTokens: { [REVIEWER_TOKEN]: "alice" },
 });
 const { url } = await inbox.listen({ port: CI ? 0 : 8787, host: "127.0.0.1" });
-const channel = new HumanInTheLoopChannel();
-await channel.initialize({ webhookUrl: url, apiKey: AGENT_KEY });
-const handler = new HumanActionHandler(channel);
+async function agentProcess() {
+  const channel = new HumanInTheLoopChannel();
+  await channel.initialize({ webhookUrl: url, apiKey: AGENT_KEY });
+  const handler = new HumanActionHandler(channel);
+  const stop = async () => {
+    handler.shutdown();
+    await channel.shutdown();
+  };
+  return { handler, stop };
+}
+const pendingCount = async () =>
+  (
+    (await (
+      await fetch(`${url}/actions?status=pending`, {
+        headers: { authorization: `Bearer ${REVIEWER_TOKEN}` },
+      })
+    ).json()) as { actions: unknown[] }
+  ).actions.length;
 
-const reviewer = CI
-  ? scriptedReviewer(url, REVIEWER_TOKEN, (record) =>
-      String(record.action?.args.to).includes("Unknown")
-        ? { type: "reject", comments: "Payee is not verified" }
-        : { type: "approve" },
-    )
-  : undefined;
 if (!CI) {
   console.log(`Inbox: ${url}  (reviewer token: ${REVIEWER_TOKEN})`);
   console.log(`Decide with: curl -X POST -H 'authorization: Bearer ${REVIEWER_TOKEN}' \\`);
@@ -129,28 +138,50 @@ if (!CI) {
   );
 }
 
+// --- process 1: runs until the interruptions, stores the state, files them, then stops ---
 const prompt = "Pay ACME Corp $2500.00 and Unknown LLC $9000.00, and tell me my balance.";
 console.log(`\nuser> ${prompt}`);
 const first = await run(paymentsAgent(), prompt);
 console.log(`  interrupted: ${first.interruptions.map((i) => i.name).join(", ")}`);
-const stored = first.state.toString(); // store it anywhere; the process may now exit
+const stored = first.state.toString(); // store it anywhere (a database row)
+const process1 = await agentProcess();
+const waiting = resolveInterruptions(first, {
+  handler: process1.handler,
+  policies,
+  agentId: "payments-agent",
+});
+while ((await pendingCount()) < first.interruptions.length) {
+  await new Promise((r) => setTimeout(r, 20));
+}
+await process1.stop(); // restarted (deploy, crash) while the requests wait in the inbox
+await waiting; // its waits end; nothing of process 1's state is kept
+console.log(`  process 1 filed ${first.interruptions.length} requests with the inbox and stopped`);
 
-// --- later, maybe in another process: restore into a fresh agent, decide, resume ---
+// --- the reviewer decides, maybe while no process waits ---
+const reviewer = CI
+  ? scriptedReviewer(url, REVIEWER_TOKEN, (record) =>
+      String(record.action?.args.to).includes("Unknown")
+        ? { type: "reject", comments: "Payee is not verified" }
+        : { type: "approve" },
+    )
+  : undefined;
+
+// --- process 2: restores the stored run into a fresh agent, picks up the same requests ---
+const process2 = await agentProcess();
 const agent = paymentsAgent();
 const state = await RunState.fromString(agent, stored);
 const { decisions } = await resolveInterruptions(
   { interruptions: state.getInterruptions(), state },
-  { handler, policies, agentId: "payments-agent" },
+  { handler: process2.handler, policies, agentId: "payments-agent" },
 );
 for (const d of decisions) {
-  console.log(`  ${d.callId} ${d.approved ? "approved" : `not run: ${d.reason}`}`);
+  console.log(`  ${d.callId} (${d.actionId}) ${d.approved ? "approved" : `not run: ${d.reason}`}`);
 }
 const result = await run(agent, state);
 console.log(`agent> ${result.finalOutput}`);
 
 await reviewer?.stop();
-handler.shutdown();
-await channel.shutdown();
+await process2.stop();
 await inbox.close();
 
 console.log(`\nLedger (what actually ran): ${JSON.stringify(ledger)}`);

@@ -19,7 +19,14 @@ import {
   type PolicyVerdict,
   SafeguardsError,
 } from "@safeguards/core";
-import { approverFieldsOf, evaluateCall, resolveOutcome } from "@safeguards/core/internal";
+import {
+  adoptFiled,
+  approverFieldsOf,
+  assertSameCall,
+  evaluateCall,
+  fileOrAdopt,
+  resolveOutcome,
+} from "@safeguards/core/internal";
 import { approvalMetadata, modificationNote } from "@safeguards/core/interrupts";
 import type { Tool, ToolApprovalResponse, ToolSet } from "ai";
 import {
@@ -137,9 +144,12 @@ async function file(
 ): Promise<HumanAction> {
   const { handler } = options;
   const id = approvalRequestIdFor(request.approvalId);
-  const known = handler.getAction(id) ?? (await filedBefore(handler, id));
-  if (known) return known;
+  const args = request.input as JsonObject;
   const allowed = verdict.allowedDecisions.filter((d) => d !== "modify");
+  const expected = { agentId, toolName: request.toolName, args };
+  // Picked up before filing: a second process deciding the same history gets the same id.
+  const known = await adoptFiled(handler, id);
+  if (known) return assertSameCall(known, expected);
   if (allowed.length === 0) {
     throw new InvalidConfigError(
       `decideApprovalRequests: the policy of ${request.toolName} allows only modify, which the AI SDK's approval response cannot carry`,
@@ -156,31 +166,14 @@ async function file(
     metadata: { ...approvalMetadata(verdict, request.toolCallId), approval_id: request.approvalId },
     action: {
       name: request.toolName,
-      args: request.input as JsonObject,
+      args,
       ...(argsSchema ? { argsSchema } : {}),
     },
     allowedDecisions: allowed,
     ...approverFieldsOf(verdict),
     ...(verdict.timeoutSeconds !== undefined ? { timeoutSeconds: verdict.timeoutSeconds } : {}),
   };
-  try {
-    return await handler.requestAction(input);
-  } catch (error) {
-    // filed meanwhile by a concurrent call for the same approval id: wait for that one
-    const filed = handler.getAction(id);
-    if (filed && error instanceof SafeguardsError && error.code === ErrorCode.CONFLICT)
-      return filed;
-    throw error;
-  }
-}
-
-async function filedBefore(handler: HumanActionHandler, id: string) {
-  try {
-    return await handler.resume(id);
-  } catch (error) {
-    if (error instanceof SafeguardsError && error.code === ErrorCode.NOT_FOUND) return undefined;
-    throw error;
-  }
+  return fileOrAdopt(handler, input, expected);
 }
 
 function toResponse(

@@ -124,12 +124,41 @@ describe("the AI SDK's own approval parts, decided through a HumanActionHandler"
         { reviewer: "alice" },
       ),
     );
-    const decided = await decideApprovalRequests(t.result, { handler, policies: t.policies });
+    const decided = await decideApprovalRequests(t.result, {
+      handler,
+      policies: t.policies,
+      agentId: "bank-bot",
+    });
     const [response] = decided.responses;
     expect(response?.approved).toBe(false);
     expect(response?.reason).toContain('amount: "2500.00" -> "1800.00"');
     expect(response?.reason).toContain("(alice)");
     await t.answer(decided.responses);
+    expect(t.ran).toEqual([]);
+  });
+
+  it("refuses a request filed earlier under the approval id for another call (SAFEGUARDS_CONFLICT)", async () => {
+    const t = await firstTurn([transfer("2500.00")]);
+    const { handler, requests } = approvals();
+    const request = t.result.content.find((p) => p.type === "tool-approval-request");
+    const approvalId = request?.type === "tool-approval-request" ? request.approvalId : "";
+    await handler.requestAction({
+      id: approvalRequestIdFor(approvalId),
+      title: "filed earlier for other arguments",
+      description: "",
+      agentId: "bank-bot",
+      action: { name: "transfer_funds", args: { amount: "25.00", to: "ACME" } },
+    });
+    const decided = decideApprovalRequests(t.result, {
+      handler,
+      policies: t.policies,
+      agentId: "bank-bot",
+    });
+    await expect(decided).rejects.toMatchObject({
+      code: "SAFEGUARDS_CONFLICT",
+      message: expect.stringContaining("filed earlier for another call (its arguments differ)"),
+    });
+    expect(requests).toHaveLength(1);
     expect(t.ran).toEqual([]);
   });
 

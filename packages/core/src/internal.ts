@@ -34,6 +34,8 @@ export type { HttpFailure, InboxClientOptions } from "./channels/hitl/inbox-clie
 export { InboxClient } from "./channels/hitl/inbox-client.js";
 export { toWebhookPayload } from "./channels/webhook-payload.js";
 export { validateJsonSchemaAsync } from "./json-schema/validate-json-schema.js";
+export type { ExpectedCall } from "./policies/adopt-filed.js";
+export { adoptFiled, assertSameCall, fileOrAdopt } from "./policies/adopt-filed.js";
 export { policiesOf } from "./policies/define-policies.js";
 export type { CallOutcome } from "./policies/resolve-outcome.js";
 export { resolveOutcome } from "./policies/resolve-outcome.js";

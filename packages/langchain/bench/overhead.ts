@@ -20,7 +20,16 @@ import {
 } from "@safeguards/core";
 import { createAgent, humanInTheLoopMiddleware } from "langchain";
 import { z } from "zod";
-import { compare, fmt, median, ratioOf, ratioTable, verdict } from "../../../bench/compare.js";
+import {
+  callOverheadRows,
+  compare,
+  fmt,
+  median,
+  ratioOf,
+  ratioTable,
+  verdict,
+  WARM_UP_ROUNDS,
+} from "../../../bench/compare.js";
 import { approvalMiddleware, withApproval } from "../src/index.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -50,7 +59,7 @@ const policies = definePolicies({
 const handler = new HumanActionHandler(new InProcessApprovalChannel());
 
 function agentWith(middleware: "approval-wait" | "approval-interrupt" | "builtin-hitl" | "none") {
-  const turns = (ROUNDS + 1) * TURNS;
+  const turns = (ROUNDS + WARM_UP_ROUNDS) * TURNS;
   let model = fakeModel();
   for (let i = 0; i < turns; i++) {
     model = model
@@ -112,29 +121,10 @@ export async function run(): Promise<string> {
     TURNS,
     ROUNDS,
   );
-  const callRatio = ratioOf(calls.guarded!, calls.bare!);
-  const neverRatio = ratioOf(calls.never!, calls.bare!);
-  const byHandRatio = ratioOf(calls.policyByHand!, calls.bare!);
-  const wrapperRatio = ratioOf(calls.guarded!, calls.policyByHand!);
   const waitRatio = ratioOf(turns.wait!, turns.builtin!);
   const interruptRatio = ratioOf(turns.interrupt!, turns.builtin!);
   const rows = [
-    ["un-flagged tool call: bare tool", fmt(median(calls.bare!)), ""],
-    [
-      "un-flagged tool call: withApproval, policy false",
-      fmt(median(calls.never!)),
-      verdict(neverRatio, 1.05),
-    ],
-    [
-      "un-flagged tool call: bare tool + the Decimal check by hand",
-      fmt(median(calls.policyByHand!)),
-      `${byHandRatio.toFixed(3)} (the policy's own work)`,
-    ],
-    [
-      "un-flagged tool call: withApproval, Decimal policy",
-      fmt(median(calls.guarded!)),
-      `${callRatio.toFixed(3)}; over the check by hand: ${verdict(wrapperRatio, 1.05)}`,
-    ],
+    ...callOverheadRows(calls, "Decimal check"),
     ["agent turn (2 un-flagged calls): no middleware", fmt(median(turns.none!)), ""],
     ["agent turn: built-in humanInTheLoopMiddleware", fmt(median(turns.builtin!)), "baseline"],
     [

@@ -2,8 +2,9 @@
  * @module bench/overhead
  * What approval costs an OpenAI Agents SDK agent when nothing is flagged: one `run` (two
  * un-flagged calls, then an answer) with `needsApproval: needsApprovalFrom(policies)` against
- * the same agent with no `needsApproval` (target ratio <= 1.05), and the `needsApproval`
- * check alone against `async () => false`. Measured side by side, interleaved (see
+ * the same agent with no `needsApproval`, and against the same Decimal check written by hand
+ * as `needsApproval` (targets <= 1.05), and the `needsApproval` check alone against
+ * `async () => false`. Measured side by side, interleaved (see
  * `bench/compare.ts`). Run through `pnpm bench openai-agents`.
  */
 import {
@@ -21,12 +22,15 @@ import { compare, fmt, median, ratioOf, ratioTable, verdict } from "../../../ben
 import { needsApprovalFrom } from "../src/index.js";
 
 setTracingDisabled(true);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
-const TURNS = Number(process.env.BENCH_TURNS ?? 30);
+// An agent run takes about a millisecond: runs are timed one by one, the contenders taking
+// turns (compare's `each: "op"`), so a burst of load elsewhere spoils single pairs only.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
+const TURNS = Number(process.env.BENCH_TURNS ?? 20);
 const CHECKS = Number(process.env.BENCH_CALLS ?? 2000);
 
+const overLimit = (amount: unknown) => new Decimal(String(amount)).gt("1000.00");
 const policies = definePolicies({
-  transfer_funds: { when: ({ args }) => new Decimal(String(args.amount)).gt("1000.00") },
+  transfer_funds: { when: ({ args }) => overLimit(args.amount) },
   get_balance: false,
 });
 
@@ -60,13 +64,24 @@ const model: Model = {
   },
 };
 
-function agentWith(guard: "none" | "policies" | "constant") {
+/**
+ * The agent with transfer_funds' `needsApproval`: none, `async () => false` (what the SDK
+ * itself pays for any per-call check), the same Decimal check written by hand (the code
+ * `needsApprovalFrom` replaces), or `needsApprovalFrom(policies)` on both tools (get_balance's
+ * `false` entry is handed over as a boolean).
+ */
+function agentWith(guard: "none" | "constant" | "byHand" | "policies") {
   const approval = (name: string) =>
     guard === "policies"
       ? { needsApproval: needsApprovalFrom(policies, { name }) }
-      : guard === "constant"
-        ? { needsApproval: async () => false }
-        : {};
+      : name !== "transfer_funds" || guard === "none"
+        ? {}
+        : guard === "constant"
+          ? { needsApproval: async () => false }
+          : {
+              needsApproval: async (_: unknown, input: unknown) =>
+                overLimit((input as { amount: string }).amount),
+            };
   const transfer = tool({
     name: "transfer_funds",
     description: "Transfer money",
@@ -97,30 +112,40 @@ export async function run(): Promise<string> {
     ROUNDS,
   );
   const runs = await compare(
-    { bare: agentWith("none"), constant: agentWith("constant"), guarded: agentWith("policies") },
+    {
+      bare: agentWith("none"),
+      constant: agentWith("constant"),
+      byHand: agentWith("byHand"),
+      guarded: agentWith("policies"),
+    },
     TURNS,
     ROUNDS,
+    { each: "op" },
   );
-  const runRatio = ratioOf(runs.guarded!, runs.bare!);
   return ratioTable(
-    `OpenAI Agents SDK approval overhead (nothing flagged; interleaved rounds of ${TURNS} runs and ${CHECKS} checks (${ROUNDS} rounds); times: medians; ratios: medians of the per-round ratios)`,
+    `OpenAI Agents SDK approval overhead (nothing flagged; ${ROUNDS * TURNS} agent runs each, taking turns run by run (medians of the runs and of the paired ratios), and interleaved rounds of ${CHECKS} checks (${ROUNDS} rounds; medians of the per-round means and ratios))`,
     [
-      ["needsApproval: async () => false", fmt(median(checks.never!)), ""],
+      ["needsApproval: async () => false", fmt(median(checks.never)), ""],
       [
         "needsApproval: needsApprovalFrom, Decimal policy",
-        fmt(median(checks.policy!)),
-        `${ratioOf(checks.policy!, checks.never!).toFixed(3)} (the policy's own work)`,
+        fmt(median(checks.policy)),
+        `${ratioOf(checks.policy, checks.never).toFixed(3)} (the policy's own work)`,
       ],
-      ["agent run (2 un-flagged calls): no needsApproval", fmt(median(runs.bare!)), ""],
+      ["agent run (2 un-flagged calls): no needsApproval", fmt(median(runs.bare)), ""],
       [
-        "agent run: needsApproval: async () => false (the SDK's own cost)",
-        fmt(median(runs.constant!)),
-        ratioOf(runs.constant!, runs.bare!).toFixed(3),
+        "agent run: transfer_funds needsApproval async () => false (the SDK's own cost)",
+        fmt(median(runs.constant)),
+        ratioOf(runs.constant, runs.bare).toFixed(3),
+      ],
+      [
+        "agent run: transfer_funds needsApproval, the Decimal check by hand",
+        fmt(median(runs.byHand)),
+        ratioOf(runs.byHand, runs.bare).toFixed(3),
       ],
       [
         "agent run: needsApprovalFrom on both tools",
-        fmt(median(runs.guarded!)),
-        `${verdict(runRatio, 1.05)}; over async () => false: ${ratioOf(runs.guarded!, runs.constant!).toFixed(3)}`,
+        fmt(median(runs.guarded)),
+        `${verdict(ratioOf(runs.guarded, runs.bare), 1.05)}; over the check by hand: ${verdict(ratioOf(runs.guarded, runs.byHand), 1.05)}`,
       ],
     ],
   );

@@ -50,14 +50,15 @@ export function needsApprovalFrom(
   const agentId = options.agentId ?? "openai-agent";
   return async (_runContext, input, callId) => {
     try {
-      const verdict = await evaluateCall({
+      const verdict = evaluateCall({
         policies: resolved,
         agentId,
         toolName: name,
         args: asArgs(input),
         toolCallId: callId,
       });
-      return verdict.required;
+      // A synchronous policy answers without a further promise turn (one per tool call).
+      return verdict instanceof Promise ? (await verdict).required : verdict.required;
     } catch {
       return true;
     }

@@ -54,6 +54,8 @@ type AnyRunState = RunState<any, any>;
 export interface InterruptedResult<S extends AnyRunState = AnyRunState> {
   interruptions?: RunToolApprovalItem[] | undefined;
   state: S;
+  /** A streamed run's completion (`run(agent, input, { stream: true })`): waited for first. */
+  completed?: Promise<unknown>;
 }
 
 /**
@@ -62,8 +64,9 @@ export interface InterruptedResult<S extends AnyRunState = AnyRunState> {
  * `result.state`: approved -> `state.approve(item)`; rejected, timed out (unless the
  * policy's `onTimeout` is "approve"), cancelled or unfileable -> `state.reject(item)` with
  * the reason as the message the model sees. A call the SDK interrupted but the policies do
- * not flag is still asked about (never approved unasked). Returns the state to pass to
- * `run(agent, state)`, and what was decided.
+ * not flag is still asked about (never approved unasked). A streamed result
+ * (`{ stream: true }`) is waited for (`result.completed`) before its interruptions are read.
+ * Returns the state to pass to `run(agent, state)` (streamed or not), and what was decided.
  */
 export async function resolveInterruptions<S extends AnyRunState>(
   result: InterruptedResult<S>,
@@ -81,6 +84,8 @@ export async function resolveInterruptions<S extends AnyRunState>(
     );
   }
   const agentId = options.agentId ?? "openai-agent";
+  // A streamed result knows its interruptions once the stream has completed.
+  if (result.completed !== undefined) await result.completed;
   const items = result.interruptions ?? [];
   const decisions = await Promise.all(items.map((item) => decide(item, options, agentId)));
   for (const decision of decisions) {

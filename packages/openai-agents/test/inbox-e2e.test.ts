@@ -2,13 +2,15 @@
  * End to end through the inbox over HTTP: an interrupted OpenAI Agents SDK run is filed by
  * resolveInterruptions through HumanInTheLoopChannel to a real inbox on 127.0.0.1; a
  * reviewer decides over the inbox's API; the decision is recorded on the run state and the
- * resumed run follows it.
+ * resumed run follows it, also when another process (a new channel and handler) resumes
+ * the stored run after the first one filed it and stopped.
  */
 import { RunState, run } from "@openai/agents";
 import { HumanActionHandler, HumanInTheLoopChannel } from "@safeguards/core";
 import {
   bankingPolicies,
   deferCleanup,
+  eventually,
   type InboxRecord,
   inboxHandler,
   inboxReviewer,
@@ -65,23 +67,29 @@ describe("OpenAI Agents SDK interruptions through the inbox over HTTP", () => {
     expect(output).toBe("done");
   });
 
-  it("a restored run refiled by another handler fails closed: the inbox refuses the reused id (409), nothing runs", async () => {
+  it("a restored run resumed by another process picks up the request the first one filed, and its decision", async () => {
     const policies = bankingPolicies();
     const calls = [{ id: "t1", name: "transfer_funds", input: { amount: "2500.00", to: "ACME" } }];
     const before = bankingAgent(scriptedModel(calls).model, policies);
     const stored = (await run(before.agent, "pay ACME")).state.toString();
     const { url, handler } = await inboxHandler(defer, "bank-bot");
-    const reviewer = inboxReviewer(url, REVIEWER_TOKEN, () => [{ type: "approve" }]);
-    defer(() => reviewer.stop());
+    // The first process files the interruption, then stops (restarts) before any decision.
     const first = await RunState.fromString(before.agent, stored);
-    const decided = await resolveInterruptions(
+    const abandoned = resolveInterruptions(
       { interruptions: first.getInterruptions(), state: first },
       { handler, policies, agentId: "bank-bot" },
     );
+    await eventually(async () => (await inboxList(url)).length === 1);
+    const pending = await inboxList(url);
+    handler.shutdown();
+    expect((await abandoned).decisions[0]?.approved).toBe(false);
+    // The reviewer decides while no process waits.
+    const reviewer = inboxReviewer(url, REVIEWER_TOKEN, () => [{ type: "approve" }]);
+    defer(() => reviewer.stop());
+    await eventually(async () => (await inboxList(url)).length === 0);
     await reviewer.stop();
-    expect(reviewer.answers).toHaveLength(1);
 
-    // "Another process": a new channel and handler, the undecided state restored again.
+    // "Another process": a new channel and handler, the stored state restored again.
     const channel = new HumanInTheLoopChannel();
     await channel.initialize({ webhookUrl: url, apiKey: "agent-key-bank-bot", pollInterval: 0.2 });
     defer(() => channel.shutdown());
@@ -90,17 +98,24 @@ describe("OpenAI Agents SDK interruptions through the inbox over HTTP", () => {
     const { model, seen } = scriptedModel(calls);
     const after = bankingAgent(model, policies);
     const state = await RunState.fromString(after.agent, stored);
-    const refiled = await resolveInterruptions(
+    const resumed = await resolveInterruptions(
       { interruptions: state.getInterruptions(), state },
       { handler: again, policies, agentId: "bank-bot" },
     );
-    expect(decided.decisions[0]?.approved).toBe(true);
-    // Same id, but a different request body (its own expiry): the inbox answers 409.
-    expect(refiled.decisions[0]?.approved).toBe(false);
-    expect(refiled.decisions[0]?.reason).toContain(decided.decisions[0]!.actionId!);
-    expect(refiled.decisions[0]?.reason).toContain("409");
-    await run(after.agent, refiled.state);
-    expect(after.ran).toEqual([]);
-    expect(seen.t1).toContain("could not be filed");
+    expect(resumed.decisions).toMatchObject([{ approved: true, actionId: pending[0]!.id }]);
+    expect(reviewer.answers.map((a) => a.id)).toEqual([pending[0]!.id]); // one request only
+    await run(after.agent, resumed.state);
+    expect(after.ran).toEqual([
+      { tool: "transfer_funds", input: { amount: "2500.00", to: "ACME" } },
+    ]);
+    expect(seen.t1).toBe("Transferred 2500.00 to ACME");
   });
 });
+
+/** The pending actions as a reviewer lists them. */
+async function inboxList(url: string): Promise<InboxRecord[]> {
+  const res = await fetch(`${url}/actions?status=pending`, {
+    headers: { authorization: `Bearer ${REVIEWER_TOKEN}` },
+  });
+  return ((await res.json()) as { actions: InboxRecord[] }).actions;
+}

@@ -14,6 +14,7 @@ import { isSafeguardsError } from "../errors.js";
 import { approvalMetadata } from "../interrupts/approval-payload.js";
 import { modificationNote } from "../interrupts/review-outcome.js";
 import type { JsonObject } from "../util/json.js";
+import { fileOrAdopt } from "./adopt-filed.js";
 import type { Policies, PolicyContext, PolicyVerdict } from "./define-policies.js";
 import { resolveOutcome } from "./resolve-outcome.js";
 
@@ -41,7 +42,9 @@ export interface ReviewCallInput {
   verdict?: PolicyVerdict | undefined;
   /**
    * A deterministic action id (idempotency key): when the handler already holds an action
-   * with this id, it is waited for instead of filing a second request.
+   * with this id, or the channel refuses to file it again because another process (same
+   * agent credential) filed it, that action is waited for instead, provided it asks about
+   * the same call (agent, tool, exact arguments, no decision the policy does not allow).
    */
   id?: string | undefined;
 }
@@ -69,28 +72,13 @@ const NOT_REQUIRED: PolicyVerdict = { required: false };
 
 /** Reviews one call; never runs it. Rethrows only an abort of `signal`. */
 export async function reviewCall(input: ReviewCallInput): Promise<ReviewResult> {
-  const { handler, toolName, args } = input;
+  const { handler, args } = input;
   const verdict = input.verdict ?? (await evaluateCall(input));
   if (!verdict.required) return { run: true, args };
 
   let action: HumanAction;
   try {
-    const known = input.id === undefined ? undefined : handler.getAction(input.id);
-    const argsSchema = known ? undefined : await input.schema?.jsonSchema();
-    action =
-      known ??
-      (await handler.requestAction({
-        title: verdict.title,
-        description: verdict.description,
-        agentId: input.agentId,
-        severity: verdict.severity,
-        metadata: approvalMetadata(verdict, input.toolCallId),
-        action: { name: toolName, args, ...(argsSchema ? { argsSchema } : {}) },
-        allowedDecisions: verdict.allowedDecisions,
-        ...approverFieldsOf(verdict),
-        ...(verdict.timeoutSeconds !== undefined ? { timeoutSeconds: verdict.timeoutSeconds } : {}),
-        ...(input.id !== undefined ? { id: input.id } : {}),
-      }));
+    action = await fileCall(input, verdict);
   } catch (error) {
     return {
       run: false,
@@ -134,6 +122,37 @@ export async function reviewCall(input: ReviewCallInput): Promise<ReviewResult> 
     note: modificationNote(args, outcome.args, action),
   };
 }
+
+/**
+ * Files the call's request, or (with a deterministic id) picks up the action filed under it
+ * before: by this handler, or by another process (the channel refuses a second filing of the
+ * id, e.g. the inbox's 409 for a different expiry), after checking it is the same call.
+ */
+async function fileCall(input: ReviewCallInput, verdict: RequiredVerdict): Promise<HumanAction> {
+  const { handler, id, toolName, args } = input;
+  const argsSchema = await input.schema?.jsonSchema();
+  const request = {
+    title: verdict.title,
+    description: verdict.description,
+    agentId: input.agentId,
+    severity: verdict.severity,
+    metadata: approvalMetadata(verdict, input.toolCallId),
+    action: { name: toolName, args, ...(argsSchema ? { argsSchema } : {}) },
+    allowedDecisions: verdict.allowedDecisions,
+    ...approverFieldsOf(verdict),
+    ...(verdict.timeoutSeconds !== undefined ? { timeoutSeconds: verdict.timeoutSeconds } : {}),
+  };
+  if (id === undefined) return handler.requestAction(request);
+  const expected = {
+    agentId: input.agentId,
+    toolName,
+    args,
+    allowedDecisions: request.allowedDecisions,
+  };
+  return fileOrAdopt(handler, { ...request, id }, expected);
+}
+
+type RequiredVerdict = Extract<PolicyVerdict, { required: true }>;
 
 async function checkArgs(
   schema: CallArgsSchema | undefined,

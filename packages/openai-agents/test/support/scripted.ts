@@ -2,8 +2,9 @@
  * @module scripted
  * A scripted OpenAI Agents SDK `Model` (no network): with no tool results in its input it
  * answers with the given function calls (all in one response: parallel calls), and once
- * results are there it records them and answers "done". Stateless, so a fresh instance in
- * a fresh agent continues a restored run. Also the banking tools the tests guard.
+ * results are there it records them and answers "done", also streamed (one `response_done`
+ * event). Stateless, so a fresh instance in a fresh agent continues a restored run. Also the
+ * banking tools the tests guard.
  */
 import {
   Agent,
@@ -11,6 +12,7 @@ import {
   type Model,
   type ModelRequest,
   type ModelResponse,
+  type protocol,
   setTracingDisabled,
   tool,
   Usage,
@@ -65,8 +67,16 @@ export function scriptedModel(calls: ScriptedCall[]) {
         ],
       };
     },
-    getStreamedResponse() {
-      throw new Error("the scripted model does not stream");
+    /** The same answer as one streamed `response_done` event (for `run(..., { stream: true })`). */
+    async *getStreamedResponse(request: ModelRequest): AsyncIterable<protocol.StreamEvent> {
+      const { output } = await model.getResponse(request);
+      const usage = { requests: 1, inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+      const response = {
+        id: "r",
+        usage,
+        output,
+      } as protocol.StreamEventResponseCompleted["response"];
+      yield { type: "response_done", response };
     },
   };
   return { model, seen };

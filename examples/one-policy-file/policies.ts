@@ -1,0 +1,16 @@
+/**
+ * The ONE policy file of this example: every adapter (LangChain, LangGraph, AI SDK, OpenAI
+ * Agents SDK) imports this same object, unchanged.
+ */
+import { Decimal, definePolicies } from "@safeguards/core";
+
+/** Transfers over 1000.00 wait for a human; reading the balance never does. */
+export const policies = definePolicies({
+  transfer_funds: {
+    when: ({ args }) => new Decimal(String(args.amount)).gt("1000.00"),
+    title: ({ args }) => `Approve $${String(args.amount)} transfer to ${String(args.to)}`,
+    timeoutSeconds: 300,
+    onTimeout: "reject",
+  },
+  get_balance: false,
+});
