@@ -15,14 +15,20 @@ export type Timed = () => Promise<unknown>;
  * since time spent waiting for a core is not counted; or `wall`, elapsed time. Set with
  * `BENCH_CLOCK=wall`.
  */
-const CLOCK = process.env.BENCH_CLOCK === "wall" ? "wall" : "cpu";
+const CLOCK: BenchClock = process.env.BENCH_CLOCK === "wall" ? "wall" : "cpu";
+
+/**
+ * Which clock a comparison reads. A comparison whose work runs in other processes (a gateway,
+ * a spawned server) must read `wall`: this process's CPU time does not see their work.
+ */
+export type BenchClock = "cpu" | "wall";
 
 /** Rounds run first and dropped (JIT, caches), unless `compare` is told otherwise. */
 export const WARM_UP_ROUNDS = Number(process.env.BENCH_WARMUP_ROUNDS ?? 3);
 
-/** Microseconds on the chosen clock. */
-function now(): number {
-  if (CLOCK === "wall") return Number(process.hrtime.bigint()) / 1000;
+/** Microseconds on `clock`. */
+function now(clock: BenchClock = CLOCK): number {
+  if (clock === "wall") return Number(process.hrtime.bigint()) / 1000;
   const { user, system } = process.cpuUsage();
   return user + system;
 }
@@ -45,6 +51,8 @@ export interface CompareOptions {
    * ratios then ignores).
    */
   each?: "block" | "op";
+  /** The clock read, overriding `BENCH_CLOCK` (see {@link BenchClock}). */
+  clock?: BenchClock;
 }
 
 /**
@@ -60,6 +68,7 @@ export async function compare<K extends string>(
   options: CompareOptions = {},
 ): Promise<Record<K, number[]>> {
   const warmUp = options.warmUp ?? WARM_UP_ROUNDS;
+  const time = () => now(options.clock);
   const names = Object.keys(contenders) as K[];
   const samples = Object.fromEntries(names.map((k) => [k, []])) as unknown as Record<K, number[]>;
   for (let round = -warmUp; round < rounds; round++) {
@@ -68,18 +77,18 @@ export async function compare<K extends string>(
     if (options.each === "op") {
       for (let i = 0; i < perRound; i++) {
         for (const name of i % 2 === 0 ? order : [...order].reverse()) {
-          const start = now();
+          const start = time();
           await contenders[name]();
-          if (round >= 0) samples[name].push(now() - start);
+          if (round >= 0) samples[name].push(time() - start);
         }
       }
       continue;
     }
     for (const name of order) {
       globalThis.gc?.();
-      const start = now();
+      const start = time();
       for (let i = 0; i < perRound; i++) await contenders[name]();
-      if (round >= 0) samples[name].push((now() - start) / perRound);
+      if (round >= 0) samples[name].push((time() - start) / perRound);
     }
   }
   return samples;
@@ -108,8 +117,8 @@ export const verdict = (ratio: number, target: number) =>
   `${ratio.toFixed(3)} (target <= ${target}: ${ratio <= target ? "met" : "MISSED"})`;
 
 /** A titled table of `case | median | ratio` rows (the title says which clock was used). */
-export function ratioTable(title: string, rows: string[][]): string {
-  const heading = `${title}; clock: ${CLOCK === "cpu" ? "process CPU time" : "wall time"}`;
+export function ratioTable(title: string, rows: string[][], clock: BenchClock = CLOCK): string {
+  const heading = `${title}; clock: ${clock === "cpu" ? "process CPU time" : "wall time"}`;
   const widths = [0, 1, 2].map((i) =>
     Math.max(...rows.map((r) => r[i]!.length), ["case", "median", "ratio"][i]!.length),
   );
