@@ -29,7 +29,8 @@ describe("action feed", () => {
       },
       read: async (id) => {
         reads.push(id);
-        return id === "act_gone" ? undefined : recordOf(id, "approved");
+        if (id === "act_gone") return undefined;
+        return recordOf(id, id === "act_3" ? "pending" : "approved");
       },
       onError: (e) => {
         throw e;
@@ -45,16 +46,22 @@ describe("action feed", () => {
     for (const w of watchers) {
       w({ kind: "decided", agentId: "bot", actionId: "act_1" });
       w({ kind: "created", agentId: "bot", actionId: "act_gone" });
+      w({ kind: "updated", agentId: "bot", actionId: "act_3" });
       w({ kind: "resync" });
     }
     events.emit({ type: "action.created", action: { ...recordOf("act_2", "pending") } });
     await new Promise((r) => setTimeout(r, 0));
-    expect(reads).toEqual(["act_1", "act_gone"]);
+    expect(reads).toEqual(["act_1", "act_gone", "act_3"]);
     const summary = (e: FeedEvent) =>
       e.type === "resync" ? "resync" : `${e.type} ${e.record.id} ${e.record.status} ${e.remote}`;
     // A change whose action is not in the store (any more) is not told.
     expect(first.map(summary).sort()).toEqual(
-      ["created act_2 pending false", "decided act_1 approved true", "resync"].sort(),
+      [
+        "created act_2 pending false",
+        "decided act_1 approved true",
+        "updated act_3 pending true",
+        "resync",
+      ].sort(),
     );
     expect(second.map(summary)).toEqual(first.map(summary));
     offFirst();

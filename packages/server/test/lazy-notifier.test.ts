@@ -39,16 +39,18 @@ describe("lazyNotifier", () => {
     await notifier.close();
   });
 
-  it("moves change watchers made before it loaded, and sends filings through it", async () => {
+  it("moves change watchers made before it loaded, and sends filings and updates through it", async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
     const watchers = new Set<RemoteChangeListener>();
     const created: string[] = [];
+    const updated: string[] = [];
     const inner: DecisionNotifier = {
       ...createLocalNotifier(),
       publishCreated: (e) => void created.push(e.actionId),
+      publishUpdated: (e) => void updated.push(e.actionId),
       watchChanges(listener) {
         watchers.add(listener);
         return () => watchers.delete(listener);
@@ -66,9 +68,11 @@ describe("lazyNotifier", () => {
     const cancelled = notifier.watchChanges?.((c) => heard.push(c));
     cancelled?.();
     const early = notifier.publishCreated?.({ agentId: "a", actionId: "early" });
+    const earlyUpdate = notifier.publishUpdated?.({ agentId: "a", actionId: "approved-once" });
     release();
-    await early;
+    await Promise.all([early, earlyUpdate]);
     expect(created).toEqual(["early"]);
+    expect(updated).toEqual(["approved-once"]);
     expect(watchers.size).toBe(1);
     for (const w of watchers) w({ kind: "resync" });
     expect(heard).toEqual([{ kind: "resync" }]);

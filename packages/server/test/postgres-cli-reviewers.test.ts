@@ -1,7 +1,8 @@
 /**
  * Three inbox processes started through the CLI on one throwaway PostgreSQL database, with
  * the reviewer side on: A and B post to Slack (the local Slack double), C does not. The live
- * list of A, read by a real SSE client, shows what is filed and decided through B; a
+ * list of A, read by a real SSE client, shows what is filed and decided through B, and an
+ * approval of a four-eyes action recorded through B (the action still pending); a
  * decision through another instance updates the Slack message A posted, with exactly one
  * `chat.update` whichever instances hear it; a Slack button on B updates through its
  * `response_url` only.
@@ -77,6 +78,29 @@ describe.runIf(PG_TEST_URL)(
         expect((await decide(b, body.id, "approve")).status).toBe(200);
         expect(await events.next()).toEqual({ id: body.id, status: "approved" });
         expect(await (await reviewer.fetch("/ui/rows")).text()).not.toContain(body.id);
+      } finally {
+        await events.close();
+      }
+    });
+
+    it("A's live list hears an approval of a four-eyes action recorded through B", async () => {
+      const reviewer = new Browser(rootOf(a));
+      expect((await reviewer.signIn("alice", PASSWORDS.alice)).status).toBe(303);
+      const events = await openLiveEvents(reviewer);
+      try {
+        const body = requestBody(undefined, { required_approvals: 2 });
+        expect((await file(b.url, body)).status).toBe(201);
+        expect(await events.next()).toEqual({ id: body.id, status: "pending" });
+        const first = await decide(b, body.id, "approve");
+        expect(first.status).toBe(200);
+        expect(first.body.status).toBe("pending");
+        expect(await events.next()).toEqual({ id: body.id, status: "pending" });
+        const rows = await (await reviewer.fetch("/ui/rows")).text();
+        expect(rows).toContain(body.id);
+        expect(rows).toContain("1 of 2");
+        // Settle it, so that the next tests find no Slack message left.
+        expect((await decide(b, body.id, "reject")).body.status).toBe("rejected");
+        await eventually(async () => (await storedMessages()) === 0);
       } finally {
         await events.close();
       }

@@ -133,6 +133,31 @@ describe.runIf(PG_TEST_URL)("PostgreSQL LISTEN/NOTIFY decision notifier", () => 
     onA.off();
   });
 
+  it("carries updates of pending actions as ids, wakes no waiter, and ignores unknown kinds", async () => {
+    const a = notifier("updates_test");
+    const b = notifier("updates_test");
+    await Promise.all([a.ready(), b.ready()]);
+    const onB = watch(b);
+    const waiter: DecisionEvent[] = [];
+    const offWaiter = b.subscribe("agent-u", (e) => waiter.push(e));
+    await a.publishUpdated({ agentId: "agent-u", actionId: "act-u" });
+    expect(await onB.next()).toEqual({ kind: "updated", agentId: "agent-u", actionId: "act-u" });
+    // A newer instance's kind (sent raw here) is neither a change nor a decision.
+    const raw = new pg.Client({ connectionString: db.url });
+    await raw.connect();
+    try {
+      const future = { o: "newer", k: "z", a: "agent-u", i: "act-z" };
+      await raw.query("SELECT pg_notify('updates_test', $1)", [JSON.stringify(future)]);
+    } finally {
+      await raw.end();
+    }
+    await a.publishCreated({ agentId: "agent-u", actionId: "act-after" });
+    expect(await onB.next()).toMatchObject({ kind: "created", actionId: "act-after" });
+    offWaiter();
+    expect(waiter).toEqual([]);
+    onB.off();
+  });
+
   it("reconnects after losing its LISTEN connection and wakes every waiter to re-read", async () => {
     const a = notifier("reconnect_test");
     const b = notifier("reconnect_test");

@@ -1,7 +1,8 @@
 /**
  * @module inbox/action-feed
- * What the reviewer side shows live, from every inbox instance: actions created and decided
- * (decided includes expired and cancelled) through this instance (its {@link InboxEvents}) or
+ * What the reviewer side shows live, from every inbox instance: actions created, updated
+ * while pending (an approval or modification recorded, an escalation step applied) and
+ * decided (decided includes expired and cancelled) through this instance (its {@link InboxEvents}) or
  * through another one sharing the database (the notifier's `watchChanges`, which carries
  * ids only: the record is read here from the store, once per change whatever the number of
  * listeners), and `resync` when the link to the other instances was lost and is back (changes
@@ -16,7 +17,7 @@ import type { InboxEvents } from "./inbox-events.js";
 /** A change heard by the {@link ActionFeed}. */
 export type FeedEvent =
   | {
-      /** `updated`: an approval recorded or an escalation step applied (this instance only). */
+      /** `updated`: an approval or modification recorded or an escalation step applied. */
       type: "created" | "decided" | "updated";
       record: StoredRecord;
       /** True when it was made through another instance. */

@@ -4,7 +4,8 @@
  * one inbox process; the PostgreSQL `LISTEN/NOTIFY` notifier (`postgres-notifier.ts`)
  * implements the same interface so a decision recorded by one instance wakes waiters on
  * every instance. A notifier that links instances also carries the reviewer side's action
- * changes (created, decided, expired) to the other instances (`publishCreated`, `watchChanges`),
+ * changes (created, updated while pending, decided, expired) to the other instances
+ * (`publishCreated`, `publishUpdated`, `watchChanges`),
  * which the web inbox's live lists and the Slack updater hear through `action-feed.ts`.
  */
 
@@ -26,7 +27,7 @@ export interface DecisionEvent {
  * to the other instances was lost and is back): whoever shows actions re-reads them.
  */
 export type RemoteChange =
-  | { kind: "created" | "decided"; agentId: string; actionId: string }
+  | { kind: "created" | "updated" | "decided"; agentId: string; actionId: string }
   | { kind: "resync" };
 
 /** Listener of {@link DecisionNotifier.watchChanges}. */
@@ -49,7 +50,12 @@ export interface DecisionNotifier {
    */
   publishCreated?(event: { agentId: string; actionId: string }): void | Promise<void>;
   /**
-   * Calls `listener` for each action filed or decided through another instance, and with
+   * Tells the other instances that a pending action changed (an approval or modification
+   * recorded, an escalation step applied). Absent on a notifier serving one process.
+   */
+  publishUpdated?(event: { agentId: string; actionId: string }): void | Promise<void>;
+  /**
+   * Calls `listener` for each action filed, updated or decided through another instance, and with
    * `resync` after a lost link came back; answers the unsubscribe function. Absent on a
    * notifier serving one process.
    */

@@ -54,6 +54,7 @@ export function lazyNotifier(
     publish: (event) => through((n) => n.publish(event)),
     subscribe: (agentId, listener) => attach((n) => n.subscribe(agentId, listener)),
     publishCreated: (event) => through((n) => n.publishCreated?.(event)),
+    publishUpdated: (event) => through((n) => n.publishUpdated?.(event)),
     watchChanges: (listener) => attach((n) => n.watchChanges?.(listener)),
     async close() {
       const notifier = await loaded.catch(() => undefined);

@@ -12,13 +12,11 @@
  *   while it was away are not replayed by PostgreSQL, but no decision is lost because the
  *   database, not the notification, is the source of truth.
  * - The same channel carries the reviewer side's changes to the other instances
- *   (`publishCreated` for a filing; a decision's own wake-up stands for `decided`): their
- *   `watchChanges` listeners hear ids and kinds, and `resync` after each (re)connection.
+ *   (`publishCreated` for a filing, `publishUpdated` for an approval recorded or an
+ *   escalation step applied while pending; a decision's own wake-up stands for `decided`):
+ *   their `watchChanges` listeners hear ids and kinds, and `resync` after each (re)connection.
  *
- * Payloads (JSON, a few hundred bytes at most; ids are bounded by the protocol, and an
- * oversized one is replaced by a bare `{"o"}` that makes every instance resync):
- * a decision `{"o": origin, "a": agentId, "i": actionId, "s": decisionSeq}`, a filing
- * `{"o": origin, "k": "c", "a": agentId, "i": actionId}`.
+ * Payloads: see `notify-payload.ts` (JSON, ids only, a few hundred bytes at most).
  */
 import { randomUUID } from "node:crypto";
 import { InvalidConfigError } from "@safeguards/core";
@@ -29,6 +27,7 @@ import {
   type RemoteChange,
   type RemoteChangeListener,
 } from "./decision-notifier.js";
+import { type NotifyMessage, notifyPayload, readNotifyPayload } from "./notify-payload.js";
 
 /** Default `LISTEN` channel. */
 export const DEFAULT_NOTIFY_CHANNEL = "safeguards_decisions";
@@ -57,22 +56,14 @@ export interface PostgresNotifier extends DecisionNotifier {
   readonly listening: boolean;
   /** Tells the other instances that an action was filed (`{"o", "k": "c", "a", "i"}`). */
   publishCreated(event: { agentId: string; actionId: string }): Promise<void>;
-  /** Hears other instances' filings and decisions, and `resync` after each (re)connection. */
+  /**
+   * Tells the other instances that a pending action changed (`{"o", "k": "u", "a", "i"}`): an
+   * approval or modification recorded, an escalation step applied.
+   */
+  publishUpdated(event: { agentId: string; actionId: string }): Promise<void>;
+  /** Hears other instances' filings, updates and decisions, and `resync` after each (re)connection. */
   watchChanges(listener: RemoteChangeListener): () => void;
 }
-
-interface Wire {
-  /** Origin instance. */
-  o: string;
-  /** Kind: absent for a decision, `"c"` for a filing. */
-  k?: "c";
-  a: string;
-  i: string;
-  s?: number;
-}
-
-/** Payload limit of NOTIFY is 8000 bytes; stay well below. */
-const MAX_PAYLOAD = 7000;
 
 /** Creates a {@link PostgresNotifier}; it starts connecting at once. */
 export function createPostgresNotifier(options: PostgresNotifierOptions): PostgresNotifier {
@@ -117,33 +108,19 @@ export function createPostgresNotifier(options: PostgresNotifierOptions): Postgr
 
   const onNotification = (message: pg.Notification) => {
     if (message.channel !== channel || !message.payload) return;
-    let wire: Partial<Wire>;
-    try {
-      wire = JSON.parse(message.payload) as Partial<Wire>;
-    } catch {
-      return;
-    }
-    if (wire.o === origin) return;
-    if (typeof wire.a !== "string" || typeof wire.i !== "string") {
-      resyncAll();
-      return;
-    }
-    const ids = { agentId: wire.a, actionId: wire.i };
-    if (wire.k === "c") {
-      tellWatchers({ kind: "created", ...ids });
-      return;
-    }
-    local.publish({ ...ids, decisionSeq: wire.s ?? 0 });
-    tellWatchers({ kind: "decided", ...ids });
+    const change = readNotifyPayload(message.payload, origin);
+    if (change.kind === "ignore") return;
+    if (change.kind === "resync") return resyncAll();
+    const { agentId, actionId } = change;
+    if (change.kind === "decided")
+      local.publish({ agentId, actionId, decisionSeq: change.decisionSeq });
+    tellWatchers({ kind: change.kind, agentId, actionId });
   };
 
-  /** Sends `wire` to the other instances (a bare wake-up when oversized); never throws. */
-  const send = async (wire: Wire) => {
-    let payload = JSON.stringify(wire);
-    // Oversized ids: send a bare wake-up; every instance then re-reads.
-    if (Buffer.byteLength(payload) > MAX_PAYLOAD) payload = JSON.stringify({ o: origin });
+  /** Sends `message` to the other instances; never throws. */
+  const send = async (message: NotifyMessage) => {
     try {
-      await pool.query("SELECT pg_notify($1, $2)", [channel, payload]);
+      await pool.query("SELECT pg_notify($1, $2)", [channel, notifyPayload(origin, message)]);
     } catch (error) {
       onError(error);
     }
@@ -206,10 +183,11 @@ export function createPostgresNotifier(options: PostgresNotifierOptions): Postgr
     },
     async publish(event) {
       local.publish(event);
-      await send({ o: origin, a: event.agentId, i: event.actionId, s: event.decisionSeq });
+      await send({ kind: "decided", ...event });
     },
     subscribe: (agentId, listener) => local.subscribe(agentId, listener),
-    publishCreated: (event) => send({ o: origin, k: "c", a: event.agentId, i: event.actionId }),
+    publishCreated: ({ agentId, actionId }) => send({ kind: "created", agentId, actionId }),
+    publishUpdated: ({ agentId, actionId }) => send({ kind: "updated", agentId, actionId }),
     watchChanges(listener) {
       watchers.add(listener);
       return () => watchers.delete(listener);

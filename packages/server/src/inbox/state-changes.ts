@@ -3,7 +3,8 @@
  * The two ways the action service changes a stored action, and what follows each: a
  * terminal transition (then waiters are woken, `action.decided` emitted and the callback
  * sent) and a change of a pending record (an approval or modification recorded, an
- * escalation step applied; then `action.updated` is emitted). Both are conditional store
+ * escalation step applied; then `action.updated` is emitted and the other instances are
+ * told through the notifier's `publishUpdated`, fire-and-forget). Both are conditional store
  * changes; a refusal is answered, not thrown.
  */
 import type { Clock, protocol, TerminalStatus } from "@safeguards/core";
@@ -109,7 +110,12 @@ export function createStateChanges(deps: StateChangeDeps): StateChanges {
       at: iso(now),
       notExpiredAt: now,
     });
-    if (result.ok && deps.events.has("action.updated")) {
+    if (!result.ok) return result;
+    // Other instances' live views hear of it too (a notifier linking instances only).
+    void Promise.resolve(
+      deps.notifier.publishUpdated?.({ agentId: result.action.record.agent_id, actionId: id }),
+    ).catch(() => {});
+    if (deps.events.has("action.updated")) {
       deps.events.emit({
         type: "action.updated",
         action: deps.toWire(result.action.record),

@@ -2,8 +2,8 @@
  * @module ui/live-events
  * `GET /ui/events`: a Server-Sent Events stream telling a signed-in reviewer's page that an
  * action it may see was filed, decided or expired, got an approval or was escalated, through
- * this inbox instance or (filed, decided, expired) another one sharing its database (`change`
- * events carrying only the id and status; see `inbox/action-feed.ts`); the page then fetches
+ * this inbox instance or another one sharing its database (`change` events carrying only the
+ * id and status; see `inbox/action-feed.ts`); the page then fetches
  * the fresh, server-rendered list. After the link to the other instances was lost and came
  * back, a `change` event `{"resync": true}` tells the page to re-read (changes may have been
  * missed).
