@@ -91,12 +91,25 @@ export function mountSlackApprovals(
     }
   };
   const offCreated = deps.events.on("action.created", ({ action }) => post(action));
+  /** Each action's refreshes on this instance, run one after the other (they claim its message). */
+  const turns = new Map<string, Promise<boolean>>();
   /**
-   * Replaces the posted message of a pending action (its count, assignees, escalations).
-   * Updates of one message are chained, so a later one (e.g. the outcome) always lands last.
+   * Replaces the posted message of a pending action (its count, assignees, escalations); this
+   * instance's refreshes of one action run in turn, so none finds the message claimed by another.
    */
-  const refresh = async (action: protocol.ActionRecord) =>
-    Boolean(botChannel) && updates.refresh(action, requestMessage(action, reviewUrl(action.id)));
+  const refresh = (action: protocol.ActionRecord): Promise<boolean> => {
+    if (!botChannel) return Promise.resolve(false);
+    const message = requestMessage(action, reviewUrl(action.id));
+    const next = (turns.get(action.id) ?? Promise.resolve(false))
+      .catch(() => false)
+      .then(() => updates.refresh(action, message));
+    turns.set(action.id, next);
+    const forget = () => {
+      if (turns.get(action.id) === next) turns.delete(action.id);
+    };
+    next.then(forget, forget);
+    return next;
+  };
   // An escalation step says who it went to: the posted message is updated (assignees and
   // the step); without one (a webhook, or none stored) a new one is posted.
   const offEscalated = deps.events.on("action.escalated", ({ action }) => {
