@@ -98,9 +98,17 @@ describe.runIf(PG_TEST_URL)(
         const rows = await (await reviewer.fetch("/ui/rows")).text();
         expect(rows).toContain(body.id);
         expect(rows).toContain("1 of 2");
-        // Settle it, so that the next tests find no Slack message left.
+        // Settle it, so that the next tests find no Slack message left and no update of this
+        // one still on its way (a count refresh holds the message's claim for a moment, so
+        // "nothing stored" alone does not mean its last update was sent).
+        const ts = await postedTs(body.id);
         expect((await decide(b, body.id, "reject")).body.status).toBe("rejected");
-        await eventually(async () => (await storedMessages()) === 0);
+        await eventually(
+          async () =>
+            updates().some(
+              (u) => u.body.ts === ts && JSON.stringify(u.body.blocks).includes("REJECTED"),
+            ) && (await storedMessages()) === 0,
+        );
       } finally {
         await events.close();
       }
