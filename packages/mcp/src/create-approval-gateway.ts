@@ -25,6 +25,11 @@ import {
 } from "@safeguards/core";
 import { refuseSnakeCaseKeys } from "@safeguards/core/internal";
 import { type CallTools, callTool } from "./call-tool.js";
+import {
+  forwardClientRequests,
+  forwardRootsChanged,
+  UPSTREAM_CLIENT_CAPABILITIES,
+} from "./client-requests.js";
 import { type FastPathOptions, type FastPathSession, fastPathSession } from "./fast-path.js";
 import type { CallParams } from "./forward-call.js";
 import { InClientApprovals } from "./in-client-approvals.js";
@@ -59,6 +64,13 @@ export interface ApprovalGatewayOptions {
    * @default true
    */
   fastPath?: boolean;
+  /**
+   * Forwards the upstream's `sampling/createMessage`, `elicitation/create` and `roots/list`
+   * to the connected client that declared the capability (see the README). `false`: the
+   * gateway declares none of them to the upstream.
+   * @default true
+   */
+  clientRequests?: boolean;
   /** Called when the upstream connection closes (the upstream exited or hung up). */
   onUpstreamClose?: () => void;
   /** Receives errors of in-client approvals and of notifications. @default console.error */
@@ -91,6 +103,10 @@ class GatewayServer extends Server {
   ) {
     super(info, options);
     this.#fastPath = fastPath;
+    // The SDK numbers its requests from 0, and SDK clients up to at least 1.32 ignore
+    // `notifications/cancelled` for request id 0 (typescript-sdk#2283): the first question
+    // the gateway asks a client could then never be withdrawn. Starting at 1 avoids id 0.
+    (this as unknown as { _requestMessageId: number })._requestMessageId = 1;
   }
 
   override async connect(transport: Transport): Promise<void> {
@@ -119,8 +135,23 @@ export async function createApprovalGateway(
   const onError = options.onError ?? ((error: unknown) => console.error("[safeguards-mcp]", error));
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 600_000;
   const relay = new UpstreamRelay({ clock, timeoutMs: upstreamTimeoutMs });
-  const upstream = await connectUpstream(options.upstream, { name, version: VERSION }, (t) =>
-    relay.attach(t),
+  const servers = new Set<Server>();
+  const forwardsToClient = options.clientRequests !== false;
+  const upstream = await connectUpstream(
+    options.upstream,
+    { name, version: VERSION },
+    {
+      wrap: (t) => relay.attach(t),
+      ...(forwardsToClient ? { capabilities: UPSTREAM_CLIENT_CAPABILITIES } : {}),
+      prepare: (client) => {
+        if (!forwardsToClient) return;
+        forwardClientRequests(
+          client,
+          () => [...servers].filter((server) => server.transport !== undefined),
+          { timeoutMs: upstreamTimeoutMs },
+        );
+      },
+    },
   );
   const capabilities = gatewayCapabilities(upstream.getServerCapabilities());
   const catalog = new ToolCatalog(upstream);
@@ -137,7 +168,6 @@ export async function createApprovalGateway(
     upstreamTimeoutMs,
     routes: new ProgressRoutes(upstream),
   };
-  const servers = new Set<Server>();
   const each = (send: (server: Server) => Promise<void>) => {
     for (const server of servers) send(server).catch(onError);
   };
@@ -190,6 +220,7 @@ export async function createApprovalGateway(
       );
     }
     passThrough(server, upstream, capabilities);
+    if (forwardsToClient) forwardRootsChanged(server, upstream);
     servers.add(server);
     server.onclose = () => servers.delete(server);
     return server;

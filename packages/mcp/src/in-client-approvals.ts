@@ -87,7 +87,7 @@ export class InClientApprovals {
       this.#decide(request.id, () =>
         this.channel.reject(request.id, {
           reviewer: IN_CLIENT_REVIEWER,
-          comments: `The MCP client could not ask for approval (${error instanceof Error ? error.message : String(error)}).`,
+          comments: `The approval in the MCP client failed (${error instanceof Error ? error.message : String(error)}), so the call was not run.`,
         }),
       );
       return;

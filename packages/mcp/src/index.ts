@@ -5,6 +5,8 @@
  * channel, the inbox included, or by elicitation in the client), and passes everything else
  * through unchanged. The CLI is `safeguards-mcp`.
  */
+
+export { UPSTREAM_ELICITATION_MARK } from "./client-requests.js";
 export type { ApprovalGateway, ApprovalGatewayOptions } from "./create-approval-gateway.js";
 export { createApprovalGateway } from "./create-approval-gateway.js";
 export { IN_CLIENT_CHANNEL, IN_CLIENT_REVIEWER } from "./in-client-approvals.js";

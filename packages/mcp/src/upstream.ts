@@ -11,6 +11,7 @@ import {
 } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
 import { InvalidConfigError } from "@safeguards/core";
 
 /** An upstream MCP server started as a child process, spoken to over its stdin/stdout. */
@@ -64,16 +65,25 @@ export function upstreamTransport(spec: UpstreamSpec): Transport {
   );
 }
 
-/**
- * Connects an SDK `Client` to the upstream server (it answers `initialize` first). `wrap`
- * puts a transport of the gateway's own in front of the upstream's (the fast path's relay).
- */
+/** How {@link connectUpstream} sets up the client. */
+export interface UpstreamClientSetup {
+  /** Puts a transport of the gateway's own in front of the upstream's (the fast path's relay). */
+  wrap?: (transport: Transport) => Transport;
+  /** The capabilities the gateway declares to the upstream. @default {} */
+  capabilities?: ClientCapabilities;
+  /** Registers handlers on the client before it connects (requests the upstream sends it). */
+  prepare?: (client: Client) => void;
+}
+
+/** Connects an SDK `Client` to the upstream server (it answers `initialize` first). */
 export async function connectUpstream(
   spec: UpstreamSpec,
   clientInfo: { name: string; version: string },
-  wrap: (transport: Transport) => Transport = (transport) => transport,
+  setup: UpstreamClientSetup = {},
 ): Promise<Client> {
-  const client = new Client(clientInfo, { capabilities: {} });
-  await client.connect(wrap(upstreamTransport(spec)));
+  const client = new Client(clientInfo, { capabilities: setup.capabilities ?? {} });
+  setup.prepare?.(client);
+  const transport = upstreamTransport(spec);
+  await client.connect(setup.wrap ? setup.wrap(transport) : transport);
   return client;
 }

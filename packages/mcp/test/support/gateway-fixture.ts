@@ -17,6 +17,8 @@ import paymentPolicies from "./policies.js";
 export const ROOT = fileURLToPath(new URL("../../../..", import.meta.url));
 /** The payments upstream server's file. */
 export const PAYMENTS_SERVER = fileURLToPath(new URL("./payments-server.ts", import.meta.url));
+/** The upstream server that asks its client (sampling, elicitation, roots) and notifies it. */
+export const ASKING_SERVER = fileURLToPath(new URL("./asking-server.ts", import.meta.url));
 /** The test policies' file. */
 export const POLICIES_FILE = fileURLToPath(new URL("./policies.ts", import.meta.url));
 /** The gateway CLI's file. */

@@ -19,4 +19,9 @@ export default definePolicies({
   audit_log: false,
   add_resource: false,
   no_such_tool: false,
+  ask_model: false,
+  ask_user: false,
+  list_roots: false,
+  roots_changed: false,
+  notify: false,
 });
