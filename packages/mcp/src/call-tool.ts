@@ -38,6 +38,11 @@ export interface CallTools {
   progressIntervalMs: number;
   upstreamTimeoutMs: number;
   routes: ProgressRoutes;
+  /**
+   * Aborted when the upstream closes or the gateway closes, with the error every call still
+   * open is answered with (`Connection closed`): a held call's action is withdrawn.
+   */
+  closing: AbortSignal;
 }
 
 /** The request being answered (from the SDK's request handler). */
@@ -53,7 +58,8 @@ export interface CallRequest {
 }
 
 /** Answers one `tools/call`. Throws only what the upstream threw (its JSON-RPC error). */
-export async function callTool(tools: CallTools, call: CallRequest): Promise<JsonObject> {
+export async function callTool(tools: CallTools, request: CallRequest): Promise<JsonObject> {
+  const call = { ...request, signal: AbortSignal.any([request.signal, tools.closing]) };
   const args = (call.params.arguments ?? {}) as JsonObject;
   const evaluated =
     call.verdict ??
@@ -78,8 +84,14 @@ export async function callTool(tools: CallTools, call: CallRequest): Promise<Jso
     });
   if (!verdict.required) return forward(call.params);
 
-  const review = await reviewHeld(tools, call, args, verdict, progress);
-  if (!review.run) return refusal(review.reason, review.status, review.action?.id);
+  // Closing withdraws the action (reviewCall cancels it); the client hears `Connection closed`.
+  const review = await reviewHeld(tools, call, args, verdict, progress).catch((error) => {
+    throw tools.closing.aborted ? tools.closing.reason : error;
+  });
+  if (!review.run) {
+    if (tools.closing.aborted) throw tools.closing.reason;
+    return refusal(review.reason, review.status, review.action?.id);
+  }
   const result = await forward({ ...call.params, arguments: review.args });
   return review.note === undefined ? result : withNote(result, review.note);
 }

@@ -38,7 +38,15 @@ Options:
   --host <h>             interface for --http              default 127.0.0.1
   --agent-id <id>        the agent id reviewers see        default mcp-gateway
   -h, --help             show this help
+
+Exit codes: 0 the client closed stdin, or SIGINT/SIGTERM; 1 the upstream MCP server could
+not be started or reached, or closed the connection; 2 a bad command line or policies file.
 `;
+
+/** The exit code when the upstream cannot be started or reached, or closes mid-session. */
+const EXIT_UPSTREAM = 1;
+/** The exit code of a bad command line or policies file. */
+const EXIT_USAGE = 2;
 
 /** The parsed command line. */
 interface CliOptions {
@@ -129,17 +137,29 @@ async function main(): Promise<void> {
     await shutdown().catch(() => undefined);
     process.exit(code);
   };
-  const gateway = await createApprovalGateway({
-    upstream: options.upstream,
-    policies,
-    handler,
-    agentId: options.agentId,
-    onUpstreamClose: () => {
-      if (stopping) return;
-      process.stderr.write("safeguards-mcp: the upstream MCP server closed the connection\n");
-      void stop(1);
-    },
-  });
+  let gateway: Awaited<ReturnType<typeof createApprovalGateway>>;
+  try {
+    gateway = await createApprovalGateway({
+      upstream: options.upstream,
+      policies,
+      handler,
+      agentId: options.agentId,
+      onUpstreamClose: () => {
+        if (stopping) return;
+        process.stderr.write(
+          `safeguards-mcp: the upstream MCP server closed the connection; exiting (${EXIT_UPSTREAM})\n`,
+        );
+        void stop(EXIT_UPSTREAM);
+      },
+    });
+  } catch (error) {
+    if (error instanceof InvalidConfigError) throw error;
+    process.stderr.write(
+      `safeguards-mcp: the upstream MCP server could not be started or reached (${error instanceof Error ? error.message : String(error)}); exiting (${EXIT_UPSTREAM})\n`,
+    );
+    await shutdown().catch(() => undefined);
+    process.exit(EXIT_UPSTREAM);
+  }
   let endpoint: Awaited<ReturnType<typeof serveHttp>> | undefined;
   if (options.http !== undefined) {
     endpoint = await serveHttp(gateway, { port: options.http, host: options.host });
@@ -157,5 +177,5 @@ main().catch((error: unknown) => {
   process.stderr.write(
     `safeguards-mcp: ${error instanceof Error ? error.message : String(error)}\n`,
   );
-  process.exit(2);
+  process.exit(EXIT_USAGE);
 });

@@ -11,7 +11,9 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   CallToolRequestSchema,
+  ErrorCode,
   ListToolsRequestSchema,
+  McpError,
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import {
@@ -156,6 +158,10 @@ export async function createApprovalGateway(
   const capabilities = gatewayCapabilities(upstream.getServerCapabilities());
   const catalog = new ToolCatalog(upstream);
   const inClient = new InClientApprovals({ clock, onError });
+  const closing = new AbortController();
+  const closeCalls = () =>
+    closing.abort(new McpError(ErrorCode.ConnectionClosed, "Connection closed"));
+  const openCalls = new Set<Promise<unknown>>();
   const tools: CallTools = {
     upstream,
     catalog,
@@ -167,6 +173,7 @@ export async function createApprovalGateway(
     progressIntervalMs: options.progressIntervalMs ?? 10_000,
     upstreamTimeoutMs,
     routes: new ProgressRoutes(upstream),
+    closing: closing.signal,
   };
   const each = (send: (server: Server) => Promise<void>) => {
     for (const server of servers) send(server).catch(onError);
@@ -182,6 +189,7 @@ export async function createApprovalGateway(
   };
   upstream.onclose = () => {
     catalog.invalidate();
+    closeCalls();
     options.onUpstreamClose?.();
   };
 
@@ -203,20 +211,23 @@ export async function createApprovalGateway(
       server.setRequestHandler(
         CallToolRequestSchema,
         (request, extra) =>
-          callTool(tools, {
-            params: request.params as CallParams,
-            server,
-            requestId: extra.requestId,
-            signal: extra.signal,
-            progressToken: extra._meta?.progressToken as ProgressToken | undefined,
-            verdict: server.session?.takeVerdict(
-              extra.requestId,
-              request.params.name,
-              request.params.arguments as JsonObject | undefined,
-            ),
-            sendProgress: (params) =>
-              extra.sendNotification({ method: "notifications/progress", params }),
-          }) as never,
+          tracked(
+            openCalls,
+            callTool(tools, {
+              params: request.params as CallParams,
+              server,
+              requestId: extra.requestId,
+              signal: extra.signal,
+              progressToken: extra._meta?.progressToken as ProgressToken | undefined,
+              verdict: server.session?.takeVerdict(
+                extra.requestId,
+                request.params.name,
+                request.params.arguments as JsonObject | undefined,
+              ),
+              sendProgress: (params) =>
+                extra.sendNotification({ method: "notifications/progress", params }),
+            }),
+          ) as never,
       );
     }
     passThrough(server, upstream, capabilities);
@@ -232,9 +243,40 @@ export async function createApprovalGateway(
     createServer,
     upstream,
     async close() {
+      closeCalls();
+      await settled(openCalls);
       for (const s of [...servers]) await s.close().catch(() => undefined);
       inClient.shutdown();
       await upstream.close().catch(() => undefined);
     },
   };
+}
+
+/** `call`, kept in `open` until it settles. */
+function tracked<T>(open: Set<Promise<unknown>>, call: Promise<T>): Promise<T> {
+  open.add(call);
+  call.then(
+    () => open.delete(call),
+    () => open.delete(call),
+  );
+  return call;
+}
+
+/** How long closing waits for open calls to send their answers. */
+const CLOSE_GRACE_MS = 2_000;
+
+/**
+ * Waits until every call in `open` settled and its answer was handed to the transport (a
+ * turn later), or {@link CLOSE_GRACE_MS} passed: a safety bound of shutdown, on real time.
+ */
+async function settled(open: Set<Promise<unknown>>): Promise<void> {
+  if (open.size === 0) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CLOSE_GRACE_MS);
+    timer.unref?.();
+  });
+  await Promise.race([Promise.allSettled([...open]), bound]);
+  clearTimeout(timer);
+  await new Promise<void>((resolve) => setImmediate(resolve));
 }

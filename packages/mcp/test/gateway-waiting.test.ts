@@ -144,4 +144,17 @@ describe("the upstream", () => {
     await expect(client.callTool({ name: "crash", arguments: {} })).rejects.toThrow(/closed/i);
     await expect(client.callTool({ name: "get_balance", arguments: {} })).rejects.toThrow();
   });
+
+  it("dying while a call waits for a human: the action is withdrawn, the client hears why", async () => {
+    const { url, handler } = await inboxHandler(defer, "bank-bot");
+    const { client, transfers } = await httpGateway(defer, { handler });
+    const progress: { message?: string }[] = [];
+    const held = client.callTool(transfer, undefined, { onprogress: (p) => progress.push(p) });
+    await eventually(() => handler.pendingCount === 1 && progress.length === 1);
+    const id = /action (mcp_[0-9a-f]+)/.exec(progress[0]?.message ?? "")?.[1] as string;
+    await expect(client.callTool({ name: "crash", arguments: {} })).rejects.toThrow(/closed/i);
+    await expect(held).rejects.toThrow(/Connection closed/);
+    expect(await inboxStatus(url, id)).toBe("cancelled");
+    expect(transfers()).toEqual([]);
+  });
 });
