@@ -14,8 +14,8 @@ import { describe, expect, it } from "vitest";
 import { createApprovalGateway, serveHttp } from "../src/index.js";
 import {
   CLI,
+  cliArgs,
   PAYMENTS_SERVER,
-  POLICIES_FILE,
   transferLog,
   tsProcess,
 } from "./support/gateway-fixture.js";
@@ -67,16 +67,7 @@ describe("safeguards-mcp --http --upstream-url", { timeout: 60_000 }, () => {
       { type: "approve" },
     ]);
     const { url } = await startCli([
-      "--upstream-url",
-      upstream.url,
-      "--policies",
-      POLICIES_FILE,
-      "--inbox",
-      inboxUrl,
-      "--api-key",
-      "agent-key-bank-bot",
-      "--agent-id",
-      "bank-bot",
+      ...cliArgs(["--upstream-url", upstream.url], inboxUrl),
       "--http",
       "0",
     ]);

@@ -10,8 +10,8 @@ import { deferCleanup, type InboxRecord, inboxWithReviewer } from "@safeguards/t
 import { describe, expect, it } from "vitest";
 import {
   CLI,
+  cliArgs,
   PAYMENTS_SERVER,
-  POLICIES_FILE,
   ROOT,
   transferLog,
   tsProcess,
@@ -26,18 +26,7 @@ const upstreamCommand = [...Object.values(tsProcess(PAYMENTS_SERVER)).slice(0, 2
 async function stdioGateway(decide: (record: InboxRecord) => unknown[]) {
   const { url, reviewer } = await inboxWithReviewer(defer, "bank-bot", decide);
   const log = transferLog(defer);
-  const gateway = tsProcess(CLI, [
-    "--upstream-command",
-    upstreamCommand,
-    "--policies",
-    POLICIES_FILE,
-    "--inbox",
-    url,
-    "--api-key",
-    "agent-key-bank-bot",
-    "--agent-id",
-    "bank-bot",
-  ]);
+  const gateway = tsProcess(CLI, cliArgs(["--upstream-command", upstreamCommand], url));
   const transport = new StdioClientTransport({
     ...gateway,
     env: { PATH: process.env.PATH ?? "", PAYMENTS_LOG: log.path },

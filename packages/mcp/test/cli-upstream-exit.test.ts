@@ -15,12 +15,7 @@ import {
 } from "@safeguards/test-support";
 import { describe, expect, it } from "vitest";
 import { spawnCli } from "./support/cli-process.js";
-import {
-  PAYMENTS_SERVER,
-  POLICIES_FILE,
-  transferLog,
-  tsProcess,
-} from "./support/gateway-fixture.js";
+import { cliArgs, PAYMENTS_SERVER, transferLog, tsProcess } from "./support/gateway-fixture.js";
 
 const defer = deferCleanup();
 const quote = (words: string[]) => words.map((w) => `'${w.replaceAll("'", "'\\''")}'`).join(" ");
@@ -35,22 +30,9 @@ async function cli(upstreamCommand: string, extra: string[] = []) {
     return [];
   });
   const log = transferLog(defer);
-  const gateway = spawnCli(
-    [
-      "--upstream-command",
-      upstreamCommand,
-      "--policies",
-      POLICIES_FILE,
-      "--inbox",
-      url,
-      "--api-key",
-      "agent-key-bank-bot",
-      "--agent-id",
-      "bank-bot",
-      ...extra,
-    ],
-    { PAYMENTS_LOG: log.path },
-  );
+  const gateway = spawnCli([...cliArgs(["--upstream-command", upstreamCommand], url), ...extra], {
+    PAYMENTS_LOG: log.path,
+  });
   defer(() => gateway.kill());
   return { gateway, held, log: log.read };
 }

@@ -18,6 +18,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { approvals, deferCleanup, eventually } from "@safeguards/test-support";
 import { describe, expect, it } from "vitest";
+import { clientSupports } from "../src/client-requests.js";
 import { UPSTREAM_ELICITATION_MARK } from "../src/index.js";
 import { ASKING_SERVER, httpGateway } from "./support/gateway-fixture.js";
 
@@ -128,6 +129,21 @@ describe("requests from the upstream to the client", () => {
     await (second.transport as StreamableHTTPClientTransport).terminateSession();
     await eventually(async () => (await ask(client, "ask_model")).answer !== undefined);
     expect(asked).toBe(1);
+  });
+});
+
+describe("which client capability a forwarded request needs", () => {
+  it("sampling with tools needs sampling.tools; URL elicitation needs elicitation.url", () => {
+    const tools = { messages: [], maxTokens: 1, tools: [] };
+    expect(clientSupports({ sampling: {} }, "sampling/createMessage", { maxTokens: 1 })).toBe(true);
+    expect(clientSupports({ sampling: {} }, "sampling/createMessage", tools)).toBe(false);
+    expect(clientSupports({ sampling: { tools: {} } }, "sampling/createMessage", tools)).toBe(true);
+    expect(clientSupports({ elicitation: {} }, "elicitation/create", { message: "?" })).toBe(true);
+    expect(clientSupports({ elicitation: { url: {} } }, "elicitation/create", {})).toBe(false);
+    const url = { mode: "url", url: "https://example.com" };
+    expect(clientSupports({ elicitation: { form: {} } }, "elicitation/create", url)).toBe(false);
+    expect(clientSupports({ elicitation: { url: {} } }, "elicitation/create", url)).toBe(true);
+    expect(clientSupports({}, "roots/list", {})).toBe(false);
   });
 });
 

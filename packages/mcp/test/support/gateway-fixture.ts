@@ -33,6 +33,24 @@ export function tsProcess(file: string, args: string[] = []) {
   };
 }
 
+/** The CLI's arguments: `upstream` (its flag and value), the test policies, and an inbox at `inboxUrl` (agent bank-bot). */
+export function cliArgs(
+  upstream: ["--upstream-command" | "--upstream-url", string],
+  inboxUrl: string,
+): string[] {
+  return [
+    ...upstream,
+    "--policies",
+    POLICIES_FILE,
+    "--inbox",
+    inboxUrl,
+    "--api-key",
+    "agent-key-bank-bot",
+    "--agent-id",
+    "bank-bot",
+  ];
+}
+
 /** A temporary transfer log of the payments server; `read()` answers the transfers it ran. */
 export function transferLog(defer: (cleanup: () => unknown) => void) {
   const dir = mkdtempSync(join(tmpdir(), "mcp-gateway-"));
