@@ -69,7 +69,7 @@ describe("safeguards-mcp and an upstream that fails", { timeout: 60_000 }, () =>
 
   it("dies mid-session over stdio: every pending call fails, the CLI exits 1", async () => {
     const { gateway, held, log } = await cli(PAYMENTS_COMMAND);
-    const client = await gateway.connect();
+    const client = await gateway.connect(new Client({ name: "stdio-client", version: "1.0.0" }));
     defer(() => client.close());
     const errors = await crashWithPendingCalls(client, held, log);
     expect(errors).toHaveLength(3);

@@ -4,7 +4,7 @@
  * (what the SDK's `StdioClientTransport` does, minus the spawning).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { Client, type ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
@@ -46,7 +46,8 @@ class ChildStdioTransport implements Transport {
 export interface CliProcess {
   exited: Promise<number | null>;
   stderr: () => string;
-  connect(options?: ClientOptions): Promise<Client>;
+  /** Connects `client` (set up beforehand, e.g. with request handlers) over the CLI's stdio. */
+  connect(client: Client): Promise<Client>;
   kill(): void;
 }
 
@@ -66,8 +67,7 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): CliP
   return {
     exited,
     stderr: () => stderr,
-    async connect(options) {
-      const client = new Client({ name: "cli-test-client", version: "1.0.0" }, options);
+    async connect(client) {
       await client.connect(new ChildStdioTransport(child));
       return client;
     },
