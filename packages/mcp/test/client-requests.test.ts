@@ -110,6 +110,25 @@ describe("requests from the upstream to the client", () => {
     }
   });
 
+  it("clientRequests: false forwards nothing: the upstream gets the SDK's Method not found", async () => {
+    let asked = 0;
+    const { client } = await httpGateway(defer, {
+      handler: approvals().handler,
+      server: ASKING_SERVER,
+      clientRequests: false,
+      clientOptions: { capabilities: { sampling: {} } },
+      setup: (c) =>
+        c.setRequestHandler(CreateMessageRequestSchema, () => {
+          asked += 1;
+          return modelAnswer;
+        }),
+    });
+    const { error } = await ask(client, "ask_model");
+    // The gateway's upstream client has no handler: the SDK's own answer.
+    expect(error).toEqual({ code: -32601, message: "MCP error -32601: Method not found" });
+    expect(asked).toBe(0);
+  });
+
   it("several client sessions: nobody is asked, the upstream hears why", async () => {
     let asked = 0;
     const { client, url } = await asking({ capabilities: { sampling: {} } }, (c) =>

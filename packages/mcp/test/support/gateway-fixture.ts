@@ -76,6 +76,7 @@ export interface HttpGatewayOptions {
   progressIntervalMs?: number;
   upstreamTimeoutMs?: number;
   fastPath?: boolean;
+  clientRequests?: boolean;
   clientOptions?: ClientOptions;
   /** Called with the client before it connects (to answer elicitation). */
   setup?: (client: Client) => void;
@@ -100,6 +101,7 @@ export async function httpGateway(
     ...(options.progressIntervalMs ? { progressIntervalMs: options.progressIntervalMs } : {}),
     ...(options.upstreamTimeoutMs ? { upstreamTimeoutMs: options.upstreamTimeoutMs } : {}),
     ...(options.fastPath !== undefined ? { fastPath: options.fastPath } : {}),
+    ...(options.clientRequests !== undefined ? { clientRequests: options.clientRequests } : {}),
   });
   defer(() => gateway.close());
   const endpoint = await serveHttp(gateway);
