@@ -11,9 +11,7 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   CallToolRequestSchema,
-  ErrorCode,
   ListToolsRequestSchema,
-  McpError,
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import {
@@ -35,6 +33,7 @@ import {
 import { type FastPathOptions, type FastPathSession, fastPathSession } from "./fast-path.js";
 import type { CallParams } from "./forward-call.js";
 import { InClientApprovals } from "./in-client-approvals.js";
+import { OpenCalls } from "./open-calls.js";
 import { FORWARDED_NOTIFICATIONS, gatewayCapabilities, passThrough } from "./pass-through.js";
 import type { ProgressToken } from "./progress.js";
 import { ProgressRoutes } from "./progress-routes.js";
@@ -158,10 +157,7 @@ export async function createApprovalGateway(
   const capabilities = gatewayCapabilities(upstream.getServerCapabilities());
   const catalog = new ToolCatalog(upstream);
   const inClient = new InClientApprovals({ clock, onError });
-  const closing = new AbortController();
-  const closeCalls = () =>
-    closing.abort(new McpError(ErrorCode.ConnectionClosed, "Connection closed"));
-  const openCalls = new Set<Promise<unknown>>();
+  const openCalls = new OpenCalls();
   const tools: CallTools = {
     upstream,
     catalog,
@@ -173,7 +169,7 @@ export async function createApprovalGateway(
     progressIntervalMs: options.progressIntervalMs ?? 10_000,
     upstreamTimeoutMs,
     routes: new ProgressRoutes(upstream),
-    closing: closing.signal,
+    closing: openCalls.signal,
   };
   const each = (send: (server: Server) => Promise<void>) => {
     for (const server of servers) send(server).catch(onError);
@@ -189,7 +185,7 @@ export async function createApprovalGateway(
   };
   upstream.onclose = () => {
     catalog.invalidate();
-    closeCalls();
+    openCalls.abort();
     options.onUpstreamClose?.();
   };
 
@@ -211,8 +207,7 @@ export async function createApprovalGateway(
       server.setRequestHandler(
         CallToolRequestSchema,
         (request, extra) =>
-          tracked(
-            openCalls,
+          openCalls.track(
             callTool(tools, {
               params: request.params as CallParams,
               server,
@@ -243,40 +238,10 @@ export async function createApprovalGateway(
     createServer,
     upstream,
     async close() {
-      closeCalls();
-      await settled(openCalls);
+      await openCalls.close();
       for (const s of [...servers]) await s.close().catch(() => undefined);
       inClient.shutdown();
       await upstream.close().catch(() => undefined);
     },
   };
-}
-
-/** `call`, kept in `open` until it settles. */
-function tracked<T>(open: Set<Promise<unknown>>, call: Promise<T>): Promise<T> {
-  open.add(call);
-  call.then(
-    () => open.delete(call),
-    () => open.delete(call),
-  );
-  return call;
-}
-
-/** How long closing waits for open calls to send their answers. */
-const CLOSE_GRACE_MS = 2_000;
-
-/**
- * Waits until every call in `open` settled and its answer was handed to the transport (a
- * turn later), or {@link CLOSE_GRACE_MS} passed: a safety bound of shutdown, on real time.
- */
-async function settled(open: Set<Promise<unknown>>): Promise<void> {
-  if (open.size === 0) return;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const bound = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, CLOSE_GRACE_MS);
-    timer.unref?.();
-  });
-  await Promise.race([Promise.allSettled([...open]), bound]);
-  clearTimeout(timer);
-  await new Promise<void>((resolve) => setImmediate(resolve));
 }
