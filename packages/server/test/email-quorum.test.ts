@@ -15,7 +15,7 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
 import { AGENT_B_KEY, call, file } from "./helpers.js";
-import { linkIn } from "./reviewer-net-helpers.js";
+import { confirmLink as confirm, linkIn } from "./reviewer-net-helpers.js";
 import {
   DAVE,
   ESCALATE_AFTER_SECONDS,
@@ -53,14 +53,6 @@ async function setup() {
   return { ...started, clock };
 }
 
-const confirm = async (link: string) => {
-  const res = await fetch(link, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: "",
-  });
-  return { status: res.status, text: await res.text() };
-};
 const mailTo = (to: string) => sink!.mails.filter((m) => m.envelope.to.includes(to)) as SunkMail[];
 const record = async (url: string, id: string) =>
   (await call(url, `/actions/${id}`, { token: ALICE_API_TOKEN })).body;
@@ -145,5 +137,26 @@ describe("email approvals of four-eyes actions", () => {
     const done = await record(url, body.id);
     expect(done.status).toBe("approved");
     expect(done.decision.reviewer).toBe(DAVE.name);
+  });
+
+  it("an escalation step naming reviewers already assigned mails only those it adds", async () => {
+    const { url, clock } = await setup();
+    // bob is assigned from the start and has not approved; the step names him again.
+    const body = quorumBody(clock, {
+      escalation: [{ after_seconds: ESCALATE_AFTER_SECONDS, assignees: ["bob", "group:cfo"] }],
+    });
+    await file(url, body, AGENT_B_KEY);
+    await eventually(() => sink!.mails.length >= 2);
+    await inbox!.notificationsIdle();
+    expect(mailTo("bob@example.test")).toHaveLength(1);
+
+    clock.advance(ESCALATE_AFTER_SECONDS * 1000 + 1);
+    await inbox!.sweepExpired();
+    await eventually(() => mailTo(DAVE.email).length === 1);
+    await inbox!.notificationsIdle();
+    expect(mailTo("bob@example.test")).toHaveLength(1);
+    expect(mailTo("alice@example.test")).toHaveLength(1);
+    expect(sink!.mails).toHaveLength(3);
+    expect((await record(url, body.id)).assignees).toEqual(["alice", "bob", "group:cfo"]);
   });
 });
