@@ -161,6 +161,7 @@ describe("hostile assignee names", () => {
     const body = quorumBody(clock, {
       assignees: ["bob", "<img/src=x/onerror=alert(1)>"],
       escalation: [{ after_seconds: 60, assignees: ["<script>alert(2)</script>"] }],
+      required_approvals: 1, // bob alone can decide it (the other names are no reviewers)
     });
     expect((await file(url, body, AGENT_B_KEY)).status).toBe(201);
     const bob = await signIn("bob", PASSWORDS.bob);
@@ -175,7 +176,11 @@ describe("hostile assignee names", () => {
 describe("inbox list and assignees", () => {
   it('"assigned to me" keeps the actions naming the reviewer or a group of theirs, with true counts', async () => {
     const { url, clock, signIn } = await setup();
-    const mine = quorumBody(clock, { assignees: ["bob"], escalation: undefined });
+    const mine = quorumBody(clock, {
+      assignees: ["bob"],
+      escalation: undefined,
+      required_approvals: 1,
+    });
     const open = requestBody(clock, { agent_id: quorumBody(clock).agent_id });
     await file(url, mine, AGENT_B_KEY);
     await file(url, open, AGENT_B_KEY);
