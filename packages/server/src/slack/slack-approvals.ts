@@ -8,8 +8,10 @@
  * through this instance or another one sharing the database, update the posted message
  * with `chat.update`, once (`slack-updates.ts`), and so do approvals and escalation steps
  * (the message then shows the count and who it went to; without a message to update, an
- * escalation posts a new one).
+ * escalation posts a new one, after waiting a moment for one another instance holds).
  */
+
+import { setTimeout as sleep } from "node:timers/promises";
 import { type Clock, InvalidConfigError, type protocol } from "@safeguards/core";
 import type { Hono } from "hono";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
@@ -18,10 +20,13 @@ import type { ActionFeed } from "../inbox/action-feed.js";
 import type { InboxEvents } from "../inbox/inbox-events.js";
 import type { StoredRecord } from "../store/action-store.js";
 import type { SlackMessageStore } from "../store/slack-message-store.js";
-import { createSlackApi } from "./slack-api.js";
+import { createSlackApi, DEFAULT_SLACK_TIMEOUT_MS } from "./slack-api.js";
 import { mountSlackInteractions } from "./slack-interactions.js";
 import { requestMessage } from "./slack-message.js";
 import { createSlackUpdates } from "./slack-updates.js";
+
+/** How often an escalation looks again for a message held by another instance (ms). */
+const HELD_MESSAGE_RETRY_MS = 100;
 
 /** Options of Slack approvals (`reviewers.slack`). */
 export interface SlackApprovalOptions {
@@ -110,10 +115,27 @@ export function mountSlackApprovals(
     next.then(forget, forget);
     return next;
   };
-  // An escalation step says who it went to: the posted message is updated (assignees and
-  // the step); without one (a webhook, or none stored) a new one is posted.
+  /**
+   * An escalation step says who it went to: the posted message is updated (assignees and the
+   * step). The stored message may be held for a moment (another instance's refresh of an
+   * approval, a click being decided): it is tried again until the holder is done, at most
+   * one Slack call's timeout, before a new message is posted (at once with a webhook). An
+   * action decided meanwhile posts nothing: its outcome replaces the message.
+   */
+  const escalated = async (action: protocol.ActionRecord) => {
+    if (!botChannel) return post(action);
+    const giveUpAt = performance.now() + (options.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS) + 1000;
+    let current = action;
+    while (!(await refresh(current))) {
+      if (performance.now() >= giveUpAt) return post(current);
+      await sleep(HELD_MESSAGE_RETRY_MS);
+      const read = await deps.read(action.id);
+      if (read?.status !== "pending") return;
+      current = read as protocol.ActionRecord;
+    }
+  };
   const offEscalated = deps.events.on("action.escalated", ({ action }) => {
-    track(refresh(action).then((done) => done || post(action)));
+    track(escalated(action));
   });
   // An approval made elsewhere (web, email, API) updates the count; Slack's own clicks
   // replace the message through response_url, and escalations are handled above.
