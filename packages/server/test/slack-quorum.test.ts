@@ -146,8 +146,8 @@ describe("Slack approvals of four-eyes actions", () => {
   });
 
   it("an escalation whose message another instance holds for a moment updates it, posting none", async () => {
-    // Two instances on one SQLite file and one Slack: A posted the message, B refreshes it
-    // for an approval (its chat.update held by "Slack") while A applies the escalation step.
+    // Two instances on one SQLite file and one Slack: A posted the message and refreshes it
+    // for an approval (its chat.update held by "Slack") while B applies the escalation step.
     const store = tempDbPath();
     const a = await startSlackInbox("bot", { accounts: quorumAccounts() }, { store });
     inbox = a.inbox;
@@ -160,15 +160,15 @@ describe("Slack approvals of four-eyes actions", () => {
       await a.inbox.notificationsIdle(); // the message is stored
       let release!: () => void;
       slack.holdUpdates(new Promise<void>((r) => (release = r)));
-      await call(b.url, `/actions/${body.id}/decision`, {
+      await call(a.url, `/actions/${body.id}/decision`, {
         token: ALICE_API_TOKEN,
         body: { type: "approve" },
       });
       const updates = () => slack!.calls.filter((c) => c.path === "/api/chat.update");
-      await eventually(() => updates().length === 1); // B holds the message
-      a.clock.advance(ESCALATE_AFTER_SECONDS * 1000 + 1);
-      await a.inbox.sweepExpired();
-      await new Promise((r) => setTimeout(r, 300)); // A's escalation finds the message held
+      await eventually(() => updates().length === 1); // A holds the message
+      b.clock.advance(ESCALATE_AFTER_SECONDS * 1000 + 1);
+      await b.inbox.sweepExpired();
+      await new Promise((r) => setTimeout(r, 300)); // B's escalation finds the message held
       release();
       await eventually(() => updates().length === 2);
       await a.inbox.notificationsIdle();
