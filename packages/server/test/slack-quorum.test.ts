@@ -22,7 +22,7 @@ import {
   quorumBody,
 } from "./reviewer-quorum-helpers.js";
 import { click, SIGNING_SECRET, startSlackInbox } from "./slack-helpers.js";
-import { ALICE_API_TOKEN } from "./ui-helpers.js";
+import { ALICE_API_TOKEN, BOB_API_TOKEN } from "./ui-helpers.js";
 
 let inbox: Inbox | undefined;
 let slack: SlackDouble | undefined;
@@ -100,6 +100,34 @@ describe("Slack approvals of four-eyes actions", () => {
     expect(hasButtons(outcome)).toBe(false);
     expect(blocksText(outcome)).toContain("APPROVED* by bob");
     expect(blocksText(outcome)).toContain("2 of 2 approvals (alice, bob)");
+  });
+
+  it("after an approval by click the message is kept: the outcome decided elsewhere updates it", async () => {
+    const { url, root, clock } = await setup();
+    const body = quorumBody(clock);
+    await file(url, body, AGENT_B_KEY);
+    await eventually(() => slack!.calls.length === 1);
+    await inbox!.notificationsIdle();
+    await click(root, clock, {
+      user: "UALICE",
+      actionId: "safeguards_approve",
+      id: body.id,
+      responseUrl: `${slack!.url}/response/alice`,
+    });
+    await eventually(() => slack!.calls.some((c) => c.path === "/response/alice"));
+    await inbox!.notificationsIdle();
+    const settled = await call(url, `/actions/${body.id}/decision`, {
+      token: BOB_API_TOKEN,
+      body: { type: "approve" },
+    });
+    expect(settled.body.status).toBe("approved");
+    const updates = () => slack!.calls.filter((c) => c.path === "/api/chat.update");
+    await eventually(() => updates().length === 1);
+    await inbox!.notificationsIdle();
+    expect(updates()).toHaveLength(1);
+    expect(updates()[0]!.body.ts).toBe("1700000000.000100");
+    expect(blocksText(updates()[0]!.body)).toContain("APPROVED* by bob");
+    expect(hasButtons(updates()[0]!.body)).toBe(false);
   });
 
   it("escapes assignee names (the agent's words) in mrkdwn", async () => {
