@@ -13,7 +13,8 @@ import {
   startSmtpSink,
 } from "@safeguards/test-support";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Inbox } from "../src/index.js";
+import { createMemoryStore, type Inbox } from "../src/index.js";
+import type { ActionStore } from "../src/store/action-store.js";
 import { AGENT_B_KEY, call, file } from "./helpers.js";
 import { confirmLink as confirm, linkIn } from "./reviewer-net-helpers.js";
 import {
@@ -32,8 +33,8 @@ afterEach(async () => {
   inbox = sink = undefined;
 });
 
-/** An inbox with dave's account mailing a plain-text sink. */
-async function setup() {
+/** An inbox with dave's account mailing a plain-text sink (on `store`, memory by default). */
+async function setup(store: ActionStore | "memory" = "memory") {
   const clock = createManualClock(Date.parse("2026-11-29T12:00:00Z"));
   sink = await startSmtpSink();
   const port = await freePort();
@@ -46,7 +47,7 @@ async function setup() {
         from: "Safeguards <inbox@example.test>",
       },
     },
-    { clock },
+    { clock, store },
     port,
   );
   inbox = started.inbox;
@@ -108,6 +109,45 @@ describe("email approvals of four-eyes actions", () => {
     const again = await confirm(link);
     expect(again.status).toBe(409);
     expect((await record(url, body.id)).approvals).toHaveLength(1);
+  });
+
+  it("a link whose approval meets a concurrent one is counted on the new state, spent once", async () => {
+    // bob's approval lands between the read and the write of alice's (a stale quorum): her
+    // decision is planned again on the new state, where it is the second approval.
+    const inner = createMemoryStore();
+    let raced = false;
+    const store: ActionStore = {
+      ...inner,
+      async update(input) {
+        if (!raced && input.actor === "reviewer:alice") {
+          raced = true;
+          const current = (await inner.get(input.id))!;
+          const approval = { reviewer: "bob", decided_at: input.at, comments: null };
+          await inner.update({
+            ...input,
+            record: { ...current.record, approvals: [approval] },
+            actor: "reviewer:bob",
+          });
+        }
+        return inner.update(input);
+      },
+    };
+    const { url, clock } = await setup(store);
+    const body = quorumBody(clock);
+    await file(url, body, AGENT_B_KEY);
+    await eventually(() => mailTo("alice@example.test").length === 1);
+    const link = linkIn(mailTo("alice@example.test")[0]!, "Approve");
+    const first = await confirm(link);
+    expect(raced).toBe(true);
+    expect(first.status).toBe(200);
+    expect(first.text).toContain("now approved");
+    const done = await record(url, body.id);
+    expect(done.decision.approvals.map((a: { reviewer: string }) => a.reviewer)).toEqual([
+      "bob",
+      "alice",
+    ]);
+    const again = await confirm(link);
+    expect(again.status).toBe(410);
   });
 
   it("an escalation step mails the reviewers it adds; their link counts", async () => {
