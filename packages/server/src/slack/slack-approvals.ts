@@ -11,7 +11,6 @@
  * escalation posts a new one). A message held for a moment (being saved, or claimed by
  * another instance) is waited for (`slack-updates.ts`).
  */
-
 import { type Clock, InvalidConfigError, type protocol } from "@safeguards/core";
 import type { Hono } from "hono";
 import type { ReviewerDirectory } from "../auth/reviewer-directory.js";
