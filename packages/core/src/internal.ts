@@ -17,6 +17,7 @@ export { approverFieldsOf } from "./actions/approval-rules.js";
 export type { ReviewerIdentity, StepTiming } from "./actions/assignees.js";
 export {
   addAssignees,
+  assigneesAfterEscalation,
   dueEscalationSteps,
   escalationDueAt,
   isAssignee,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   addAssignees,
+  assigneesAfterEscalation,
   dueEscalationSteps,
   isAssignee,
   nextEscalationAt,
@@ -48,5 +49,12 @@ describe("escalation steps", () => {
       "group:cfo",
     ]);
     expect(addAssignees(null, ["group:cfo"])).toBeNull();
+  });
+
+  it("gives the assignees after every step (who may ever decide); everyone stays everyone", () => {
+    const plan = [{ assignees: ["group:cfo", "bob"] }, { assignees: ["carol"] }];
+    expect(assigneesAfterEscalation(["bob"], plan)).toEqual(["bob", "group:cfo", "carol"]);
+    expect(assigneesAfterEscalation(["bob"], null)).toEqual(["bob"]);
+    expect(assigneesAfterEscalation(null, plan)).toBeNull();
   });
 });

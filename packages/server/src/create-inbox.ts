@@ -16,7 +16,7 @@ import {
 } from "@safeguards/core";
 import { parseConfig } from "@safeguards/core/internal";
 import type { Hono } from "hono";
-import { createReviewerGate } from "./auth/reviewer-gate.js";
+import { createQuorumCheck, createReviewerGate } from "./auth/reviewer-gate.js";
 import { createReviewers } from "./create-reviewers.js";
 import { createApp } from "./http/app.js";
 import { createBearerCheck } from "./http/auth.js";
@@ -139,6 +139,17 @@ export function createInbox(options: InboxOptions): Inbox {
       })
     : undefined;
 
+  // With accounts the inbox knows every reviewer (a name without an account or a plain
+  // reviewer token has no rights), so it can tell a quorum nobody could reach.
+  const rights = reviewers?.rights(config.reviewerTokens ?? {});
+  const groupsOf = (name: string) => reviewers?.directory.get(name)?.groups;
+  const knownReviewers = [
+    ...new Set([
+      ...(reviewers?.directory.names() ?? []),
+      ...Object.values(config.reviewerTokens ?? {}),
+    ]),
+  ];
+
   let sweeperRef: ReturnType<typeof createExpirySweeper> | undefined;
   const service = createActionService({
     store,
@@ -150,6 +161,9 @@ export function createInbox(options: InboxOptions): Inbox {
     toWire: (record) => toWire(record),
     onPending: (at) => sweeperRef?.schedule(at),
     maxPendingPerAgent: config.maxPendingPerAgent ?? DEFAULT_MAX_PENDING_PER_AGENT,
+    ...(rights
+      ? { checkQuorum: createQuorumCheck({ rights, groupsOf, reviewers: knownReviewers }) }
+      : {}),
   });
   const sweeper = createExpirySweeper({
     store,
@@ -171,11 +185,7 @@ export function createInbox(options: InboxOptions): Inbox {
   const bearer = createBearerCheck({ apiKeys: config.apiKeys, reviewerTokens });
   const extra = config.authenticate;
   // The one rights check of every reviewer path (API tokens, web, email, Slack).
-  const gate = createReviewerGate(
-    service,
-    reviewers?.rights(config.reviewerTokens ?? {}),
-    (name) => reviewers?.directory.get(name)?.groups,
-  );
+  const gate = createReviewerGate(service, rights, groupsOf);
   const ctx: HttpContext = {
     service,
     gate,

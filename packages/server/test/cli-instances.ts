@@ -1,8 +1,8 @@
 /**
  * @module test/cli-instances
  * Inbox instances as CLI processes on one PostgreSQL database, with the reviewer side on
- * (the test accounts of `ui-helpers.ts`) and, for the instances that ask, Slack approvals
- * posting to a Slack double.
+ * (the test accounts of `ui-helpers.ts`, and a plain reviewer token of `ops`) and, for the
+ * instances that ask, Slack approvals posting to a Slack double.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,6 +31,8 @@ export async function startReviewerInstances(
   const env = {
     SAFEGUARDS_API_KEYS: `${AGENT_KEY}=financial_advisor`,
     SAFEGUARDS_REVIEWER_SECRET: UI_SECRET,
+    // A second reviewer of financial_advisor (full access), so two approvals can be reached.
+    SAFEGUARDS_REVIEWER_TOKENS: "cli-ops-reviewer-token-0001=ops",
   };
   const slackEnv = {
     SAFEGUARDS_SLACK_SIGNING_SECRET: CLI_SLACK_SECRET,

@@ -13,9 +13,10 @@ import {
   startSmtpSink,
 } from "@safeguards/test-support";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Inbox } from "../src/index.js";
+import { createMemoryStore, type Inbox } from "../src/index.js";
+import type { ActionStore } from "../src/store/action-store.js";
 import { AGENT_B_KEY, call, file } from "./helpers.js";
-import { linkIn } from "./reviewer-net-helpers.js";
+import { confirmLink as confirm, linkIn } from "./reviewer-net-helpers.js";
 import {
   DAVE,
   ESCALATE_AFTER_SECONDS,
@@ -32,8 +33,8 @@ afterEach(async () => {
   inbox = sink = undefined;
 });
 
-/** An inbox with dave's account mailing a plain-text sink. */
-async function setup() {
+/** An inbox with dave's account mailing a plain-text sink (on `store`, memory by default). */
+async function setup(store: ActionStore | "memory" = "memory") {
   const clock = createManualClock(Date.parse("2026-11-29T12:00:00Z"));
   sink = await startSmtpSink();
   const port = await freePort();
@@ -46,21 +47,13 @@ async function setup() {
         from: "Safeguards <inbox@example.test>",
       },
     },
-    { clock },
+    { clock, store },
     port,
   );
   inbox = started.inbox;
   return { ...started, clock };
 }
 
-const confirm = async (link: string) => {
-  const res = await fetch(link, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: "",
-  });
-  return { status: res.status, text: await res.text() };
-};
 const mailTo = (to: string) => sink!.mails.filter((m) => m.envelope.to.includes(to)) as SunkMail[];
 const record = async (url: string, id: string) =>
   (await call(url, `/actions/${id}`, { token: ALICE_API_TOKEN })).body;
@@ -118,6 +111,45 @@ describe("email approvals of four-eyes actions", () => {
     expect((await record(url, body.id)).approvals).toHaveLength(1);
   });
 
+  it("a link whose approval meets a concurrent one is counted on the new state, spent once", async () => {
+    // bob's approval lands between the read and the write of alice's (a stale quorum): her
+    // decision is planned again on the new state, where it is the second approval.
+    const inner = createMemoryStore();
+    let raced = false;
+    const store: ActionStore = {
+      ...inner,
+      async update(input) {
+        if (!raced && input.actor === "reviewer:alice") {
+          raced = true;
+          const current = (await inner.get(input.id))!;
+          const approval = { reviewer: "bob", decided_at: input.at, comments: null };
+          await inner.update({
+            ...input,
+            record: { ...current.record, approvals: [approval] },
+            actor: "reviewer:bob",
+          });
+        }
+        return inner.update(input);
+      },
+    };
+    const { url, clock } = await setup(store);
+    const body = quorumBody(clock);
+    await file(url, body, AGENT_B_KEY);
+    await eventually(() => mailTo("alice@example.test").length === 1);
+    const link = linkIn(mailTo("alice@example.test")[0]!, "Approve");
+    const first = await confirm(link);
+    expect(raced).toBe(true);
+    expect(first.status).toBe(200);
+    expect(first.text).toContain("now approved");
+    const done = await record(url, body.id);
+    expect(done.decision.approvals.map((a: { reviewer: string }) => a.reviewer)).toEqual([
+      "bob",
+      "alice",
+    ]);
+    const again = await confirm(link);
+    expect(again.status).toBe(410);
+  });
+
   it("an escalation step mails the reviewers it adds; their link counts", async () => {
     const { url, clock } = await setup();
     // The step names alice too, who has approved by then: only dave is mailed.
@@ -145,5 +177,26 @@ describe("email approvals of four-eyes actions", () => {
     const done = await record(url, body.id);
     expect(done.status).toBe("approved");
     expect(done.decision.reviewer).toBe(DAVE.name);
+  });
+
+  it("an escalation step naming reviewers already assigned mails only those it adds", async () => {
+    const { url, clock } = await setup();
+    // bob is assigned from the start and has not approved; the step names him again.
+    const body = quorumBody(clock, {
+      escalation: [{ after_seconds: ESCALATE_AFTER_SECONDS, assignees: ["bob", "group:cfo"] }],
+    });
+    await file(url, body, AGENT_B_KEY);
+    await eventually(() => sink!.mails.length >= 2);
+    await inbox!.notificationsIdle();
+    expect(mailTo("bob@example.test")).toHaveLength(1);
+
+    clock.advance(ESCALATE_AFTER_SECONDS * 1000 + 1);
+    await inbox!.sweepExpired();
+    await eventually(() => mailTo(DAVE.email).length === 1);
+    await inbox!.notificationsIdle();
+    expect(mailTo("bob@example.test")).toHaveLength(1);
+    expect(mailTo("alice@example.test")).toHaveLength(1);
+    expect(sink!.mails).toHaveLength(3);
+    expect((await record(url, body.id)).assignees).toEqual(["alice", "bob", "group:cfo"]);
   });
 });

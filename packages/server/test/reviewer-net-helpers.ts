@@ -10,3 +10,16 @@ export function linkIn(mail: SunkMail, label: string): string {
   if (!match?.[1]) throw new Error(`no ${label} link in mail`);
   return match[1];
 }
+
+/** Presses a link's confirm button (a form POST, as the page sends it): status and page text. */
+export async function confirmLink(
+  link: string,
+  fields: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
+  const res = await fetch(link, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields).toString(),
+  });
+  return { status: res.status, text: await res.text() };
+}

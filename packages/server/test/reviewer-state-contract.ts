@@ -123,6 +123,16 @@ export function runReviewerStateContract(name: string, factory: ReviewerStateFac
       expect(await state.tokenUsed("nonce-1")).toBe(false);
     });
 
+    it("a released token can be used again, in any instance; releasing an unused one is a no-op", async () => {
+      expect(await state.useToken("nonce-r", T0 + 60_000)).toBe(true);
+      await other.releaseToken("nonce-r");
+      expect(await state.tokenUsed("nonce-r")).toBe(false);
+      expect(await state.useToken("nonce-r", T0 + 60_000)).toBe(true);
+      expect(await other.useToken("nonce-r", T0 + 60_000)).toBe(false);
+      await state.releaseToken("never-used");
+      expect(await state.tokenUsed("never-used")).toBe(false);
+    });
+
     it("counts concurrent failures without losing one, across instances", async () => {
       const counts = await Promise.all(
         Array.from({ length: 20 }, (_, i) => addFailure(i % 2 ? other : state, 'k\u0000\n"é')),

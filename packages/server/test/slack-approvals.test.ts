@@ -263,6 +263,33 @@ describe("Slack approvals", () => {
     expect(JSON.stringify(updates[0]!.body.blocks)).toContain("faster than Slack");
   });
 
+  it("a click before the posted message is saved replaces it through response_url only", async () => {
+    const { url, root, clock, slack } = await setup();
+    let release!: () => void;
+    slack.holdPosts(new Promise<void>((r) => (release = r)));
+    const body = requestBody(clock);
+    await file(url, body);
+    await eventually(() => slack.calls.length === 1); // in Slack already, its answer held
+    await click(root, clock, {
+      user: "UALICE",
+      actionId: "safeguards_approve",
+      id: body.id,
+      responseUrl: `${slack.url}/response/early`,
+    });
+    await new Promise((r) => setTimeout(r, 300)); // the click finds no message stored yet
+    release();
+    await eventually(async () => (await get(url, body.id)).status === "approved");
+    await eventually(() =>
+      slack.calls.some((c) => c.path === "/response/early" && c.body.replace_original),
+    );
+    await inbox!.notificationsIdle();
+    const replaced = slack.calls.find((c) => c.path === "/response/early")!.body;
+    expect(JSON.stringify(replaced.blocks)).toContain("APPROVED* by alice");
+    // The outcome is shown once: no chat.update after the response_url replaced it.
+    expect(slack.calls.filter((c) => c.path === "/api/chat.update")).toHaveLength(0);
+    expect(await inbox!.store.slackMessages?.().take(body.id)).toBeUndefined();
+  });
+
   it("keeps the message in the SQLite file: a decision after a restart updates it", async () => {
     const store = tempDbPath();
     const first = await setup("bot", { store });

@@ -6,18 +6,23 @@
  * posted message (bot) or posts a new one (webhook) saying who it went to, after which the
  * reviewer it added can settle the action from Slack.
  */
-import { eventually, type SlackCall, type SlackDouble } from "@safeguards/test-support";
+import {
+  eventually,
+  type SlackCall,
+  type SlackDouble,
+  startSlackDouble,
+} from "@safeguards/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
-import { AGENT_B_KEY, call, file } from "./helpers.js";
+import { AGENT_B_KEY, call, file, tempDbPath } from "./helpers.js";
 import {
   DAVE,
   ESCALATE_AFTER_SECONDS,
   quorumAccounts,
   quorumBody,
 } from "./reviewer-quorum-helpers.js";
-import { click, startSlackInbox } from "./slack-helpers.js";
-import { ALICE_API_TOKEN } from "./ui-helpers.js";
+import { click, SIGNING_SECRET, startSlackInbox } from "./slack-helpers.js";
+import { ALICE_API_TOKEN, BOB_API_TOKEN } from "./ui-helpers.js";
 
 let inbox: Inbox | undefined;
 let slack: SlackDouble | undefined;
@@ -97,6 +102,34 @@ describe("Slack approvals of four-eyes actions", () => {
     expect(blocksText(outcome)).toContain("2 of 2 approvals (alice, bob)");
   });
 
+  it("after an approval by click the message is kept: the outcome decided elsewhere updates it", async () => {
+    const { url, root, clock } = await setup();
+    const body = quorumBody(clock);
+    await file(url, body, AGENT_B_KEY);
+    await eventually(() => slack!.calls.length === 1);
+    await inbox!.notificationsIdle();
+    await click(root, clock, {
+      user: "UALICE",
+      actionId: "safeguards_approve",
+      id: body.id,
+      responseUrl: `${slack!.url}/response/alice`,
+    });
+    await eventually(() => slack!.calls.some((c) => c.path === "/response/alice"));
+    await inbox!.notificationsIdle();
+    const settled = await call(url, `/actions/${body.id}/decision`, {
+      token: BOB_API_TOKEN,
+      body: { type: "approve" },
+    });
+    expect(settled.body.status).toBe("approved");
+    const updates = () => slack!.calls.filter((c) => c.path === "/api/chat.update");
+    await eventually(() => updates().length === 1);
+    await inbox!.notificationsIdle();
+    expect(updates()).toHaveLength(1);
+    expect(updates()[0]!.body.ts).toBe("1700000000.000100");
+    expect(blocksText(updates()[0]!.body)).toContain("APPROVED* by bob");
+    expect(hasButtons(updates()[0]!.body)).toBe(false);
+  });
+
   it("escapes assignee names (the agent's words) in mrkdwn", async () => {
     const { url, clock } = await setup();
     const body = quorumBody(clock, { assignees: ["bob", "<!channel>"] });
@@ -138,6 +171,76 @@ describe("Slack approvals of four-eyes actions", () => {
     });
     await eventually(async () => (await record(url, body.id)).status === "approved");
     expect((await record(url, body.id)).decision.reviewer).toBe(DAVE.name);
+  });
+
+  it("an escalation whose message another instance holds for a moment updates it, posting none", async () => {
+    // Two instances on one SQLite file and one Slack: A posted the message and refreshes it
+    // for an approval (its chat.update held by "Slack") while B applies the escalation step.
+    const store = tempDbPath();
+    const a = await startSlackInbox("bot", { accounts: quorumAccounts() }, { store });
+    inbox = a.inbox;
+    slack = a.slack;
+    const b = await startSlackInbox("bot", { accounts: quorumAccounts() }, { store }, a.slack);
+    try {
+      const body = quorumBody(a.clock);
+      await file(a.url, body, AGENT_B_KEY);
+      await eventually(() => slack!.calls.length === 1);
+      await a.inbox.notificationsIdle(); // the message is stored
+      let release!: () => void;
+      slack.holdUpdates(new Promise<void>((r) => (release = r)));
+      await call(a.url, `/actions/${body.id}/decision`, {
+        token: ALICE_API_TOKEN,
+        body: { type: "approve" },
+      });
+      const updates = () => slack!.calls.filter((c) => c.path === "/api/chat.update");
+      await eventually(() => updates().length === 1); // A holds the message
+      b.clock.advance(ESCALATE_AFTER_SECONDS * 1000 + 1);
+      await b.inbox.sweepExpired();
+      await new Promise((r) => setTimeout(r, 300)); // B's escalation finds the message held
+      release();
+      await eventually(() => updates().length === 2);
+      await a.inbox.notificationsIdle();
+      await b.inbox.notificationsIdle();
+      expect(slack.calls.filter((c) => c.path === "/api/chat.postMessage")).toHaveLength(1);
+      expect(updates()).toHaveLength(2);
+      const last = updates()[1]!.body;
+      expect(last.ts).toBe("1700000000.000100");
+      expect(blocksText(last)).toContain("Escalated to group:cfo");
+      expect(blocksText(last)).toContain("1 of 2 approvals (alice)");
+    } finally {
+      await b.inbox.close();
+    }
+  });
+
+  it("an escalation whose message is not stored posts a new one after waiting for it", async () => {
+    slack = await startSlackDouble();
+    const started = await startSlackInbox(
+      "bot",
+      {
+        accounts: quorumAccounts(),
+        slack: {
+          signingSecret: SIGNING_SECRET,
+          botToken: "xoxb-test-token",
+          channel: "C123",
+          apiUrl: `${slack.url}/api`,
+          timeoutMs: 300, // the wait is one Slack call's timeout (+1 s)
+        },
+      },
+      {},
+      slack,
+    );
+    inbox = started.inbox;
+    const body = quorumBody(started.clock);
+    await file(started.url, body, AGENT_B_KEY);
+    await eventually(() => slack!.calls.length === 1);
+    await inbox.notificationsIdle();
+    expect(await inbox.store.slackMessages?.().take(body.id)).toBeDefined(); // now none stored
+    started.clock.advance(ESCALATE_AFTER_SECONDS * 1000 + 1);
+    await inbox.sweepExpired();
+    const posts = () => slack!.calls.filter((c) => c.path === "/api/chat.postMessage");
+    await eventually(() => posts().length === 2);
+    expect(blocksText(posts()[1]!.body)).toContain("Escalated to group:cfo");
+    expect(slack.calls.some((c) => c.path === "/api/chat.update")).toBe(false);
   });
 
   it("with an incoming webhook, an escalation posts a new message saying who it went to", async () => {

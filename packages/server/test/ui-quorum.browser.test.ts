@@ -2,10 +2,11 @@
  * The review page's four-eyes state in a real browser (Debian Chromium): alice and bob
  * approve in turn, each in their own session. Alice reads "0 of 2 approvals", the assignees
  * and a live countdown to the escalation; after her click the page shows "waiting for 1 more
- * approval" instead of the buttons; bob's open page follows her approval live ("1 of 2
+ * approval" and Reject only; bob's open page follows her approval live ("1 of 2
  * approvals (alice)"), and his approval settles the action, which the agent
- * (HumanActionHandler over HumanInTheLoopChannel) hears as approved. No script is blocked by
- * the CSP, none is injected.
+ * (HumanActionHandler over HumanInTheLoopChannel) hears as approved. A reviewer who approved
+ * can still veto with the page's Reject form (the agent hears rejected). No script is
+ * blocked by the CSP, none is injected.
  */
 import { ActionStatus, HumanActionHandler, type HumanInTheLoopChannel } from "@safeguards/core";
 import type { Browser, Page } from "playwright-core";
@@ -72,7 +73,8 @@ describe.runIf(runBrowserTests)("four-eyes review page in Chromium", { timeout: 
     expect(await bob.page.locator("#approvals .quorum").textContent()).toContain("0 of 2");
     await approveOn(alice.page);
     await alice.page.locator("#waiting", { hasText: "waiting for 1 more approval" }).waitFor();
-    expect(await alice.page.locator("#approve, #reject, #modify").count()).toBe(0);
+    expect(await alice.page.locator("#approve, #modify").count()).toBe(0);
+    expect(await alice.page.locator("#reject").isVisible()).toBe(true);
     expect(await alice.page.locator("#waiting").getAttribute("role")).toBe("status");
     expect(await quorum.textContent()).toContain("1 of 2 approvals (alice)");
     expect(action.isFinal).toBe(false);
@@ -93,5 +95,32 @@ describe.runIf(runBrowserTests)("four-eyes review page in Chromium", { timeout: 
     expect([...alice.incidents, ...bob.incidents]).toEqual([]);
     await alice.page.context().close();
     await bob.page.context().close();
+  });
+
+  it("a reviewer who approved vetoes with the page's Reject form; the agent hears rejected", async () => {
+    const body = quorumBody({ now: Date.now });
+    expect((await file(url, body, AGENT_B_KEY)).status).toBe(201);
+    const action = await handler.resume(body.id);
+    const alice = await session("alice");
+    await alice.page.goto(`${root}/review/${body.id}`);
+    await approveOn(alice.page);
+    const waiting = alice.page.locator("#waiting");
+    await waiting.filter({ hasText: "waiting for 1 more approval" }).waitFor();
+    expect(await waiting.textContent()).toContain("You may still reject it");
+    // The r shortcut opens the reason form, as for a reviewer who has not approved.
+    await alice.page.keyboard.press("r");
+    await alice.page.locator("#reject-reason").fill("The payee changed its bank details");
+    await Promise.all([
+      alice.page.waitForEvent("load"),
+      alice.page.click("#reject-form button[type=submit]"),
+    ]);
+    expect(await handler.waitForAction(action)).toBe(ActionStatus.REJECTED);
+    await alice.page.locator(".status-rejected").first().waitFor();
+    expect(await alice.page.locator(".decision .comments").textContent()).toBe(
+      "The payee changed its bank details",
+    );
+    expect(await alice.page.locator("#reject").count()).toBe(0);
+    expect(alice.incidents).toEqual([]);
+    await alice.page.context().close();
   });
 });

@@ -76,8 +76,11 @@ describe("four-eyes review page", () => {
     const alice = await signIn("alice", PASSWORDS.alice);
     const alicePage = await text(alice, `/review/${body.id}`);
     expect(alicePage.body).toContain("waiting for 1 more approval");
+    expect(alicePage.body).toContain("You may still reject it: a veto ends it at once.");
     expect(alicePage.body).not.toContain('id="approve"');
-    expect(alicePage.body).not.toContain('id="reject"');
+    expect(alicePage.body).not.toContain('id="modify"');
+    expect(alicePage.body).toContain('id="reject"');
+    expect(alicePage.body).toContain('id="reject-form"');
     // The list says where each action stands.
     expect((await text(alice, "/inbox")).body).toContain("1 of 2 approvals (alice)");
 
@@ -104,6 +107,45 @@ describe("four-eyes review page", () => {
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe(
       "already_approved",
     );
+  });
+
+  it("a reviewer who approved may still veto from the page's Reject form (web endpoint)", async () => {
+    const { url, clock, signIn } = await setup();
+    const body = quorumBody(clock, { allowed_decisions: ["approve", "reject"] });
+    await file(url, body, AGENT_B_KEY);
+    const alice = await signIn("alice", PASSWORDS.alice);
+    const csrf = await alice.csrf();
+    expect((await alice.decide(body.id, { type: "approve" }, csrf)).status).toBe(200);
+    const page = (await text(alice, `/review/${body.id}`)).body;
+    expect(page).toContain('id="reject"');
+    const vetoed = await alice.decide(
+      body.id,
+      { type: "reject", comments: "on second thought" },
+      csrf,
+    );
+    expect(vetoed.status).toBe(200);
+    const record = (await vetoed.json()) as {
+      status: string;
+      decision: { reviewer: string; approvals: { reviewer: string }[] };
+    };
+    expect(record.status).toBe("rejected");
+    expect(record.decision.reviewer).toBe("alice");
+    expect(record.decision.approvals.map((a) => a.reviewer)).toEqual(["alice"]);
+    const done = (await text(alice, `/review/${body.id}`)).body;
+    expect(done).not.toContain('id="reject"');
+    expect(done).not.toContain("You may still reject");
+  });
+
+  it("a reviewer who approved an action that cannot be rejected is offered no Reject", async () => {
+    const { url, clock, signIn } = await setup();
+    const body = quorumBody(clock, { allowed_decisions: ["approve"] });
+    await file(url, body, AGENT_B_KEY);
+    const alice = await signIn("alice", PASSWORDS.alice);
+    expect((await alice.decide(body.id, { type: "approve" }, await alice.csrf())).status).toBe(200);
+    const page = (await text(alice, `/review/${body.id}`)).body;
+    expect(page).toContain("waiting for 1 more approval");
+    expect(page).not.toContain('id="reject"');
+    expect(page).not.toContain("You may still reject");
   });
 
   it("shows the escalation timeline once a step is applied, and the new assignee sees it", async () => {
@@ -161,6 +203,7 @@ describe("hostile assignee names", () => {
     const body = quorumBody(clock, {
       assignees: ["bob", "<img/src=x/onerror=alert(1)>"],
       escalation: [{ after_seconds: 60, assignees: ["<script>alert(2)</script>"] }],
+      required_approvals: 1, // bob alone can decide it (the other names are no reviewers)
     });
     expect((await file(url, body, AGENT_B_KEY)).status).toBe(201);
     const bob = await signIn("bob", PASSWORDS.bob);
@@ -175,7 +218,11 @@ describe("hostile assignee names", () => {
 describe("inbox list and assignees", () => {
   it('"assigned to me" keeps the actions naming the reviewer or a group of theirs, with true counts', async () => {
     const { url, clock, signIn } = await setup();
-    const mine = quorumBody(clock, { assignees: ["bob"], escalation: undefined });
+    const mine = quorumBody(clock, {
+      assignees: ["bob"],
+      escalation: undefined,
+      required_approvals: 1,
+    });
     const open = requestBody(clock, { agent_id: quorumBody(clock).agent_id });
     await file(url, mine, AGENT_B_KEY);
     await file(url, open, AGENT_B_KEY);

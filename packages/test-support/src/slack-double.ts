@@ -31,6 +31,8 @@ export interface SlackDouble {
   holdResponses(until: Promise<void>): void;
   /** Holds the answers to `chat.postMessage` until `until` settles. */
   holdPosts(until: Promise<void>): void;
+  /** Holds the answers to `chat.update` until `until` settles. */
+  holdUpdates(until: Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startSlackDouble(options: { channel?: string } = {}): Prom
   const calls: SlackCall[] = [];
   let hold: Promise<void> | undefined;
   let holdPosts: Promise<void> | undefined;
+  let holdUpdates: Promise<void> | undefined;
   let posted = 0;
   const server = createServer(async (req, res) => {
     const path = req.url ?? "";
@@ -57,6 +60,7 @@ export async function startSlackDouble(options: { channel?: string } = {}): Prom
     calls.push(call);
     if (path.startsWith("/response/") && hold) await hold;
     if (path === "/api/chat.postMessage" && holdPosts) await holdPosts;
+    if (path === "/api/chat.update" && holdUpdates) await holdUpdates;
     const problem = slackPayloadProblem(body);
     const isApi = path.startsWith("/api/");
     if (problem && !isApi) return void res.writeHead(400).end(problem);
@@ -81,6 +85,9 @@ export async function startSlackDouble(options: { channel?: string } = {}): Prom
     },
     holdPosts(until) {
       holdPosts = until;
+    },
+    holdUpdates(until) {
+      holdUpdates = until;
     },
     close: () =>
       new Promise<void>((r) => {

@@ -39,6 +39,19 @@ export function addAssignees(
   return [...new Set([...current, ...added])];
 }
 
+/**
+ * The assignees once every escalation step has added its entries: who may ever decide the
+ * action (`null`: every reviewer with rights). Used to tell whether a quorum can be met.
+ */
+export function assigneesAfterEscalation(
+  assignees: readonly string[] | null | undefined,
+  steps: readonly { assignees: readonly string[] }[] | null | undefined,
+): string[] | null {
+  let all = assignees == null ? null : [...assignees];
+  for (const step of steps ?? []) all = addAssignees(all, step.assignees);
+  return all;
+}
+
 /** What the escalation rule needs of a step (wire and domain steps both fit). */
 export interface StepTiming {
   afterSeconds: number;

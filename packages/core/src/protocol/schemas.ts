@@ -227,6 +227,8 @@ export const WireErrorCode = {
   METHOD_NOT_ALLOWED: "method_not_allowed",
   UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
   CALLBACK_URL_NOT_ALLOWED: "callback_url_not_allowed",
+  /** Fewer reviewers may ever decide the action than its `required_approvals` (inbox with accounts). */
+  QUORUM_UNREACHABLE: "quorum_unreachable",
   TOO_MANY_PENDING: "too_many_pending",
   TOO_MANY_WAITS: "too_many_waits",
   STILL_PENDING: "still_pending",

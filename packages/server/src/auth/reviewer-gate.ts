@@ -7,10 +7,12 @@
  * answered exactly like a missing one (404 `not_found`, same message), so rights never
  * reveal which ids exist. An action the reviewer has rights to but is not an assignee of
  * (core's `isAssignee`: not named, in none of its groups, not escalated to yet) is 403
- * `forbidden` to read or decide, and left out of lists.
+ * `forbidden` to read or decide, and left out of lists. The same rule, over the whole set of
+ * reviewers an inbox with accounts knows, refuses a new action whose quorum no set of them
+ * could ever reach ({@link createQuorumCheck}).
  */
 import type { protocol } from "@safeguards/core";
-import { isAssignee } from "@safeguards/core/internal";
+import { assigneesAfterEscalation, isAssignee } from "@safeguards/core/internal";
 import type { ActionService, DecisionGuard } from "../inbox/action-service.js";
 import { InboxError } from "../inbox/inbox-error.js";
 import type { ListPage, ListQuery, StoredAction, StoredRecord } from "../store/action-store.js";
@@ -44,6 +46,14 @@ export interface ReviewerGate {
 /** The one refusal for a missing action and for one the reviewer may not see. */
 export const notFound = (id: string) => new InboxError("not_found", `No action ${id}`);
 
+/** The eligibility rule of one inbox: rights, then core's `isAssignee` with the account's groups. */
+function eligibility(rights: ReviewerRights | undefined, groupsOf: ReviewerGroups) {
+  const hasRights = (reviewer: string, record: StoredRecord) => !rights || rights(reviewer, record);
+  const assigned = (reviewer: string, assignees: readonly string[] | null | undefined) =>
+    isAssignee({ name: reviewer, groups: groupsOf(reviewer) ?? [] }, assignees);
+  return { hasRights, assigned };
+}
+
 /**
  * Creates a {@link ReviewerGate} over the service; `rights` absent = full access to every
  * agent and tool; `groupsOf` answers a reviewer's groups for `group:<name>` assignees.
@@ -53,9 +63,9 @@ export function createReviewerGate(
   rights?: ReviewerRights,
   groupsOf: ReviewerGroups = () => undefined,
 ): ReviewerGate {
-  const hasRights = (reviewer: string, record: StoredRecord) => !rights || rights(reviewer, record);
+  const { hasRights, assigned: assignedTo } = eligibility(rights, groupsOf);
   const assigned = (reviewer: string, record: StoredRecord) =>
-    isAssignee({ name: reviewer, groups: groupsOf(reviewer) ?? [] }, record.assignees);
+    assignedTo(reviewer, record.assignees);
   const canSee = (reviewer: string, record: StoredRecord) =>
     hasRights(reviewer, record) && assigned(reviewer, record);
   const check = (reviewer: string, action: StoredAction) => {
@@ -86,5 +96,37 @@ export function createReviewerGate(
         await guard?.(action);
       });
     },
+  };
+}
+
+/** What {@link createQuorumCheck} needs: the inbox's rights rule and every reviewer it knows. */
+export interface QuorumCheckOptions {
+  rights: ReviewerRights;
+  groupsOf: ReviewerGroups;
+  /** Every reviewer name that can decide in this inbox (accounts and plain reviewer tokens). */
+  reviewers: readonly string[];
+}
+
+/**
+ * Creates the check of a new pending record: throws 422 `quorum_unreachable` when fewer of
+ * the known `reviewers` than its `required_approvals` may ever decide it (rights to its agent
+ * and tool, and an assignee once every escalation step has added its entries). Only for an
+ * inbox that knows all its reviewers (one with accounts).
+ */
+export function createQuorumCheck(options: QuorumCheckOptions): (record: StoredRecord) => void {
+  const { hasRights, assigned } = eligibility(options.rights, options.groupsOf);
+  return (record) => {
+    const required = record.required_approvals ?? 1;
+    const everyone = assigneesAfterEscalation(record.assignees, record.escalation);
+    const eligible = new Set(
+      options.reviewers.filter((name) => hasRights(name, record) && assigned(name, everyone)),
+    );
+    if (eligible.size >= required) return;
+    const tool = record.action ? ` and tool "${record.action.name}"` : "";
+    throw new InboxError(
+      "quorum_unreachable",
+      `Action ${record.id} needs ${required} distinct approval${required === 1 ? "" : "s"}, but only ${eligible.size} reviewer${eligible.size === 1 ? "" : "s"} of this inbox may ever decide it (rights to agent "${record.agent_id}"${tool}, among the assignees, escalation steps included); nothing was stored. Lower required_approvals, name more assignees, or give more reviewers rights`,
+      { required_approvals: required, eligible_reviewers: eligible.size },
+    );
   };
 }

@@ -9,7 +9,7 @@
  * service, and an Approve counts as one approval of that reviewer.
  */
 import { type Clock, InvalidConfigError, type protocol } from "@safeguards/core";
-import { hasApproved } from "@safeguards/core/internal";
+import { hasApproved, isAssignee } from "@safeguards/core/internal";
 import type { Hono } from "hono";
 import nodemailer from "nodemailer";
 import type { ReviewerAccount } from "../auth/reviewer-account.js";
@@ -133,13 +133,17 @@ export function mountEmailApprovals(
     deps.events.on("action.created", ({ action }) =>
       mail(action, deps.directory.reviewersOf(action)),
     ),
-    // An escalation step mails the reviewers its entries add (not those who approved).
-    deps.events.on("action.escalated", ({ action, assignees }) =>
+    // An escalation step mails the reviewers it newly reaches: named by the step, and
+    // neither assignees before it (they were mailed already) nor among the approvals.
+    deps.events.on("action.escalated", ({ action, assignees, previousAssignees }) =>
       mail(
         action,
         deps.directory
           .reviewersOf(action, assignees)
-          .filter((a) => !hasApproved(action.approvals ?? [], a.name)),
+          .filter(
+            (a) =>
+              !isAssignee(a, previousAssignees) && !hasApproved(action.approvals ?? [], a.name),
+          ),
         assignees,
       ),
     ),

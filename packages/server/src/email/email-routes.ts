@@ -3,7 +3,10 @@
  * `GET /email/:token` shows what the link would do and a confirm button (it never
  * decides); `POST /email/:token` decides once, as the reviewer the link was made for.
  * Reused, expired and forged links are refused, and so are links of a reviewer who no
- * longer has an account (the rights are always those of the current account).
+ * longer has an account (the rights are always those of the current account). A link is
+ * spent by the decision it records: marked used before deciding (so two concurrent uses,
+ * on any instances, decide once) and released when nothing was recorded (a refusal, or the
+ * store failing), so the reviewer can press it again.
  */
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -16,7 +19,7 @@ import { messagePage } from "../ui/login-page.js";
 import { approvalProgress, approvedBy, waitingText } from "../ui/quorum-view.js";
 import { readForm } from "../ui/read-form.js";
 import { setSecurityHeaders } from "../ui/security-headers.js";
-import type { EmailTokens } from "./email-tokens.js";
+import type { EmailTokenPayload, EmailTokens } from "./email-tokens.js";
 
 const REFUSALS = {
   invalid: [400, "This link is not valid", "The link is damaged or was not made by this inbox."],
@@ -32,7 +35,13 @@ const REFUSALS = {
 /** Mounts the email link routes. */
 export function mountEmailRoutes(
   app: Hono,
-  deps: { base: string; gate: ReviewerGate; directory: ReviewerDirectory; tokens: EmailTokens },
+  deps: {
+    base: string;
+    gate: ReviewerGate;
+    directory: ReviewerDirectory;
+    tokens: EmailTokens;
+    onError: (error: unknown) => void;
+  },
 ): void {
   const ctx = { base: deps.base };
   const path = `${deps.base}/email/:token`;
@@ -46,6 +55,16 @@ export function mountEmailRoutes(
     if (!check.ok) return { refused: refuse(c, check.reason) };
     if (!deps.directory.get(check.payload.r)) return { refused: refuse(c, "revoked") };
     return { payload: check.payload };
+  };
+  /** Makes a link whose decision was not recorded usable again; `false` if that failed. */
+  const released = async (payload: EmailTokenPayload) => {
+    try {
+      await deps.tokens.release(payload);
+      return true;
+    } catch (error) {
+      deps.onError(error);
+      return false;
+    }
   };
   const refusal = (c: Context, error: unknown) => {
     if (!(error instanceof InboxError)) throw error;
@@ -106,6 +125,7 @@ ${decision === "reject" ? html`<label>Reason <textarea name="comments" maxlength
     const comments = typeof form.comments === "string" ? form.comments.trim().slice(0, 2000) : "";
     const { a: id, d: decision, r: reviewer } = payload;
     let used = false;
+    let spent = false;
     try {
       // The link is spent only once the reviewer's right to the action is checked.
       const body = {
@@ -113,7 +133,8 @@ ${decision === "reject" ? html`<label>Reason <textarea name="comments" maxlength
         comments: comments || `${decision === "approve" ? "Approved" : "Rejected"} by email`,
       };
       const action = await deps.gate.decide(reviewer, id, body, async () => {
-        used = !(await deps.tokens.consume(payload));
+        spent = await deps.tokens.consume(payload);
+        used = !spent;
         if (used) throw new InboxError("conflict", "This link was already used");
       });
       const { record } = action;
@@ -135,7 +156,14 @@ ${decision === "reject" ? html`<label>Reason <textarea name="comments" maxlength
         ),
       );
     } catch (error) {
-      return used ? refuse(c, "used") : refusal(c, error);
+      if (used) return refuse(c, "used");
+      const usable = !spent || (await released(payload));
+      if (error instanceof InboxError) return refusal(c, error);
+      deps.onError(error);
+      const retry = usable
+        ? "The inbox could not record your decision; this link still works: try again in a moment."
+        : "The inbox could not record your decision; open the inbox to decide instead.";
+      return c.html(messagePage(ctx, "Nothing was decided", retry), 503);
     }
   });
 }

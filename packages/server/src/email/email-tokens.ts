@@ -2,7 +2,8 @@
  * @module email/email-tokens
  * Signed (HMAC), expiring, single-use tokens for the Approve / Reject links in emails. A
  * token names one action, one decision and one reviewer; once used (or once the action is
- * decided any other way) it decides nothing more. The "used" mark is kept in the store's
+ * decided any other way) it decides nothing more. A use whose decision was not recorded (a
+ * refusal, a store failure) is released, so the link still works. The "used" mark is kept in the store's
  * reviewer state until the token expires, so a link used on one instance is refused by
  * every instance sharing the database, and after a restart.
  */
@@ -39,6 +40,8 @@ export interface EmailTokens {
   check(token: string): Promise<EmailTokenCheck>;
   /** Marks the token used; `false` when it already was (a concurrent use won, anywhere). */
   consume(payload: EmailTokenPayload): Promise<boolean>;
+  /** Undoes a {@link consume} whose decision was not recorded: the link works again. */
+  release(payload: EmailTokenPayload): Promise<void>;
 }
 
 /** Options of {@link createEmailTokens}. */
@@ -84,5 +87,6 @@ export function createEmailTokens(options: EmailTokensOptions): EmailTokens {
       return { ok: true, payload: p as EmailTokenPayload };
     },
     consume: (payload) => state.useToken(payload.n, payload.exp),
+    release: (payload) => state.releaseToken(payload.n),
   };
 }

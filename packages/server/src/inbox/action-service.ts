@@ -59,6 +59,8 @@ export interface ActionServiceOptions {
   onPending?: (expiresAtMs: number) => void;
   /** Most pending actions per agent; a filing over it is 429 `too_many_pending`. */
   maxPendingPerAgent?: number;
+  /** Refuses a filing whose quorum the inbox's reviewers cannot reach (422 `quorum_unreachable`). */
+  checkQuorum?: (record: StoredRecord) => void;
 }
 
 /** Result of {@link ActionService.submit}. */
@@ -130,6 +132,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
     clock,
     canSignCallbacks: options.callbacks !== undefined,
     ...(options.checkCallbackUrl ? { checkCallbackUrl: options.checkCallbackUrl } : {}),
+    ...(options.checkQuorum ? { checkQuorum: options.checkQuorum } : {}),
   };
 
   const { transition, updatePending } = createStateChanges(options);

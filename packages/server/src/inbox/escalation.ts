@@ -56,8 +56,10 @@ export function createEscalator(options: EscalatorOptions): (id: string) => Prom
       );
       if (due.length === 0) return 0;
       let assignees = record.assignees ?? null;
+      const before: (string[] | null)[] = [];
       const added = due.map((index) => {
         const step = steps[index] as protocol.WireEscalationStep;
+        before.push(assignees);
         assignees = addAssignees(assignees, step.assignees);
         return {
           step: index,
@@ -71,12 +73,13 @@ export function createEscalator(options: EscalatorOptions): (id: string) => Prom
       if (result.ok) {
         if (options.events.has("action.escalated")) {
           const wire = options.toWire(result.action.record);
-          for (const step of added) {
+          for (const [i, step] of added.entries()) {
             options.events.emit({
               type: "action.escalated",
               action: wire,
               step: step.step,
               assignees: step.assignees,
+              previousAssignees: before[i] ?? null,
             });
           }
         }

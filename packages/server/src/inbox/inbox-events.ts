@@ -22,7 +22,13 @@ export type InboxEvent =
       action: protocol.ActionRecord;
       /** Index of the step in `action.escalation`. */
       step: number;
+      /** The step's entries. */
       assignees: string[];
+      /**
+       * The action's assignees just before this step (`null`: every reviewer with rights), so
+       * a notifier tells only the reviewers the step newly reaches.
+       */
+      previousAssignees: string[] | null;
     }
   | { type: "callback.failed"; actionId: string; url: string; attempts: number; error: string };
 

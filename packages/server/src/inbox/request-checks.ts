@@ -16,6 +16,11 @@ export interface RequestCheckOptions {
   canSignCallbacks: boolean;
   /** Vets `callback_url`; a refusal is 422 `callback_url_not_allowed`. */
   checkCallbackUrl?: CallbackUrlCheck;
+  /**
+   * Throws 422 `quorum_unreachable` for a pending record too few reviewers may decide
+   * (an inbox with reviewer accounts only, see `createQuorumCheck`).
+   */
+  checkQuorum?: (record: StoredRecord) => void;
 }
 
 /** Throws the refusal of a new request that cannot be filed (400/422). */
@@ -67,6 +72,7 @@ export async function checkNewRequest(
   if (refusal) {
     throw new InboxError("callback_url_not_allowed", `${refusal}; nothing was stored`);
   }
+  options.checkQuorum?.(pendingRecordOf(body, options.clock.now()));
 }
 
 /** The stored action for a retried request with the same body; 409 `conflict` for another body. */

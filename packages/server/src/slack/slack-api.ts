@@ -11,6 +11,9 @@ export interface SlackMessageRef {
   ts: string;
 }
 
+/** Timeout of one call to Slack when none is configured (ms). */
+export const DEFAULT_SLACK_TIMEOUT_MS = 10_000;
+
 /** Options of {@link createSlackApi}. */
 export interface SlackApiOptions {
   botToken?: string;
@@ -33,7 +36,7 @@ export interface SlackApi {
 /** Creates a {@link SlackApi}. */
 export function createSlackApi(options: SlackApiOptions): SlackApi {
   const base = (options.apiUrl ?? "https://slack.com/api").replace(/\/$/, "");
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS;
   const post = async (url: string, body: object, token?: string) => {
     const response = await fetch(url, {
       method: "POST",

@@ -8,7 +8,8 @@
  * through this instance or another one sharing the database, update the posted message
  * with `chat.update`, once (`slack-updates.ts`), and so do approvals and escalation steps
  * (the message then shows the count and who it went to; without a message to update, an
- * escalation posts a new one).
+ * escalation posts a new one). A message held for a moment (being saved, or claimed by
+ * another instance) is waited for (`slack-updates.ts`).
  */
 import { type Clock, InvalidConfigError, type protocol } from "@safeguards/core";
 import type { Hono } from "hono";
@@ -18,7 +19,7 @@ import type { ActionFeed } from "../inbox/action-feed.js";
 import type { InboxEvents } from "../inbox/inbox-events.js";
 import type { StoredRecord } from "../store/action-store.js";
 import type { SlackMessageStore } from "../store/slack-message-store.js";
-import { createSlackApi } from "./slack-api.js";
+import { createSlackApi, DEFAULT_SLACK_TIMEOUT_MS } from "./slack-api.js";
 import { mountSlackInteractions } from "./slack-interactions.js";
 import { requestMessage } from "./slack-message.js";
 import { createSlackUpdates } from "./slack-updates.js";
@@ -72,7 +73,10 @@ export function mountSlackApprovals(
     ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
-  const updates = createSlackUpdates({ api, ...deps });
+  const botChannel = options.botToken && options.channel;
+  // Only bot messages are stored; a claim waits for one held elsewhere at most one Slack call.
+  const heldWaitMs = botChannel ? (options.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS) + 1000 : 0;
+  const updates = createSlackUpdates({ api, ...deps, heldWaitMs });
   const inFlight = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
     const p = work.catch(deps.onError).finally(() => inFlight.delete(p));
@@ -80,7 +84,6 @@ export function mountSlackApprovals(
   };
   const reviewUrl = (id: string) => `${deps.publicUrl}/review/${encodeURIComponent(id)}`;
 
-  const botChannel = options.botToken && options.channel;
   /** Posts the request message of `action` (kept in the store for later updates). */
   const post = (action: protocol.ActionRecord) => {
     const message = requestMessage(action, reviewUrl(action.id));
@@ -97,29 +100,36 @@ export function mountSlackApprovals(
    * Replaces the posted message of a pending action (its count, assignees, escalations); this
    * instance's refreshes of one action run in turn, so none finds the message claimed by another.
    */
-  const refresh = (action: protocol.ActionRecord): Promise<boolean> => {
+  const refresh = (actionId: string, wait: boolean): Promise<boolean> => {
     if (!botChannel) return Promise.resolve(false);
-    const message = requestMessage(action, reviewUrl(action.id));
-    const next = (turns.get(action.id) ?? Promise.resolve(false))
+    const messageOf = (record: StoredRecord) =>
+      requestMessage(record as protocol.ActionRecord, reviewUrl(actionId));
+    const next = (turns.get(actionId) ?? Promise.resolve(false))
       .catch(() => false)
-      .then(() => updates.refresh(action, message));
-    turns.set(action.id, next);
+      .then(() => updates.refresh(actionId, messageOf, { wait }));
+    turns.set(actionId, next);
     const forget = () => {
-      if (turns.get(action.id) === next) turns.delete(action.id);
+      if (turns.get(actionId) === next) turns.delete(actionId);
     };
     next.then(forget, forget);
     return next;
   };
-  // An escalation step says who it went to: the posted message is updated (assignees and
-  // the step); without one (a webhook, or none stored) a new one is posted.
+  // An escalation step says who it went to: the posted message is updated (assignees and the
+  // step; a message held for a moment elsewhere is waited for). Without one (a webhook, or
+  // none stored) a new one is posted, unless the action was decided meanwhile.
+  const escalated = async (action: protocol.ActionRecord) => {
+    if (await refresh(action.id, true)) return;
+    const current = botChannel ? await deps.read(action.id) : action;
+    if (current?.status === "pending") post(current as protocol.ActionRecord);
+  };
   const offEscalated = deps.events.on("action.escalated", ({ action }) => {
-    track(refresh(action).then((done) => done || post(action)));
+    track(escalated(action));
   });
   // An approval made elsewhere (web, email, API) updates the count; Slack's own clicks
   // replace the message through response_url, and escalations are handled above.
   const offUpdated = deps.events.on("action.updated", ({ action, actor }) => {
     // (A Slack click holds the message's claim while it decides, so this finds nothing then.)
-    if (actor.startsWith("reviewer:")) track(refresh(action));
+    if (actor.startsWith("reviewer:")) track(refresh(action.id, false));
   });
   // A webhook's messages cannot be updated (no ts): only bot messages are kept and updated.
   const offDecided = botChannel

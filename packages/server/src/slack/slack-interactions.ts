@@ -94,6 +94,9 @@ export function mountSlackInteractions(
         replace_original: true,
         ...requestMessage(record, deps.reviewUrl(id)),
       });
+      // The message stays (with its buttons): later approvals, escalations and the outcome
+      // update it, so its claim is given back.
+      await release();
       return;
     }
     await deps.api.postTo(responseUrl, { replace_original: true, ...outcomeMessage(record) });

@@ -16,6 +16,7 @@ export function lazyReviewerState(load: () => Promise<ReviewerStateStore>): Revi
       (await load()).recordCredentials(fingerprints, now, keepUntil),
     useToken: async (id, expiresAt) => (await load()).useToken(id, expiresAt),
     tokenUsed: async (id) => (await load()).tokenUsed(id),
+    releaseToken: async (id) => (await load()).releaseToken(id),
     updateSignInCounters: async (keys, now, change) =>
       (await load()).updateSignInCounters(keys, now, change),
     purge: async (now) => (await load()).purge(now),

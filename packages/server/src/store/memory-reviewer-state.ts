@@ -84,6 +84,9 @@ export function createMemoryReviewerState(
     async tokenUsed(tokenId) {
       return used.has(tokenId);
     },
+    async releaseToken(tokenId) {
+      used.delete(tokenId);
+    },
     async updateSignInCounters(keys, now, change) {
       const current = new Map<string, SignInCounter>();
       for (const key of keys) {

@@ -103,6 +103,9 @@ export function createPostgresReviewerState(pool: pg.Pool): ReviewerStateStore {
       );
       return (rowCount ?? 0) > 0;
     },
+    async releaseToken(tokenId) {
+      await pool.query("DELETE FROM reviewer_used_tokens WHERE token_id = $1", [tokenId]);
+    },
     updateSignInCounters(keys, now, change) {
       return inTransaction(pool, async (client) => {
         const locks = [...new Set(keys.map(lockKeyOf))].sort((a, b) => a - b);

@@ -68,6 +68,11 @@ export interface ReviewerStateStore {
   /** Whether the token was used. */
   tokenUsed(tokenId: string): Promise<boolean>;
   /**
+   * Forgets a use of the token (the decision it was spent on was not recorded), so it can
+   * be used again; a no-op when it was not marked.
+   */
+  releaseToken(tokenId: string): Promise<void>;
+  /**
    * Reads the counters of `keys` (those expired at `now` read as absent), lets `change`
    * decide, and writes what it answers, atomically: no other update of these keys, in any
    * process, comes in between. Answers `change`'s result, or `"full"` (nothing written) when

@@ -53,6 +53,7 @@ export function createSqliteReviewerState(
     tokenUsed: db.prepare<[string], { one: number }>(
       "SELECT 1 AS one FROM reviewer_used_tokens WHERE token_id = ?",
     ),
+    releaseToken: db.prepare<[string]>("DELETE FROM reviewer_used_tokens WHERE token_id = ?"),
     counter: db.prepare<[string, number], CounterRow>(
       "SELECT * FROM reviewer_sign_in_failures WHERE key = ? AND expires_ms > ?",
     ),
@@ -98,6 +99,11 @@ export function createSqliteReviewerState(
     },
     async tokenUsed(tokenId) {
       return q.tokenUsed.get(tokenId) !== undefined;
+    },
+    async releaseToken(tokenId) {
+      await groupCommit.run(() => {
+        q.releaseToken.run(tokenId);
+      }, single);
     },
     updateSignInCounters(keys, now, change) {
       return groupCommit.run(() => {

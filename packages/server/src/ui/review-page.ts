@@ -4,7 +4,7 @@
  * exactly, the changes earlier modifications proposed, the approvals, assignees and
  * escalation timeline (`quorum-view.ts`), the audit trail, and (while pending) Approve,
  * Reject with a reason and Modify, or, for a reviewer whose approval is counted, "waiting
- * for N more approvals".
+ * for N more approvals" and Reject only (a veto stays open to them).
  * The Modify form is built by the script from the action's `args_schema`, carried in a
  * JSON data block (never executed).
  */
@@ -26,7 +26,7 @@ import { approvalsSection, approvedBy, waitingText } from "./quorum-view.js";
 /** The review page of `record`. */
 export function reviewPage(ctx: PageContext, record: StoredRecord, audit: AuditEntry[]): string {
   const pending = record.status === "pending";
-  // A reviewer whose approval is counted waits for the others instead of deciding again.
+  // A reviewer whose approval is counted waits for the others; they may still veto (reject).
   const approved = ctx.reviewer !== undefined && approvedBy(record, ctx.reviewer);
   const allowed = new Set(record.allowed_decisions);
   const filed = record.action ? record.action.args : record.metadata;
@@ -58,28 +58,32 @@ ${decision.response_data ? argsTable(decision.response_data, "Changed fields") :
     : ""
 }
 ${
-  approved
-    ? html`<section class="decide" id="decide"><h2>Decide</h2>
-<p class="waiting" id="waiting" role="status">You approved; ${waitingText(record)}.</p></section>`
-    : ""
-}
-${
-  pending && !approved
+  pending
     ? html`<section class="decide" id="decide">
 <h2>Decide</h2>
+${
+  approved
+    ? html`<p class="waiting" id="waiting" role="status">You approved; ${waitingText(record)}.${
+        allowed.has("reject") ? " You may still reject it: a veto ends it at once." : ""
+      }</p>`
+    : ""
+}
 <p class="error" id="decide-error" role="alert" hidden></p>
 <p class="hint" id="decide-hint" hidden></p>
 <div class="buttons">
-${allowed.has("approve") ? html`<button type="button" id="approve" class="approve">Approve <kbd>a</kbd></button>` : ""}
+${allowed.has("approve") && !approved ? html`<button type="button" id="approve" class="approve">Approve <kbd>a</kbd></button>` : ""}
 ${allowed.has("reject") ? html`<button type="button" id="reject" class="reject">Reject… <kbd>r</kbd></button>` : ""}
-${allowed.has("modify") ? html`<button type="button" id="modify" class="modify">Modify… <kbd>m</kbd></button>` : ""}
+${allowed.has("modify") && !approved ? html`<button type="button" id="modify" class="modify">Modify… <kbd>m</kbd></button>` : ""}
 </div>
-<label class="comments-field">Comments (optional) <input type="text" id="comments" maxlength="2000"></label>
+${approved ? "" : html`<label class="comments-field">Comments (optional) <input type="text" id="comments" maxlength="2000"></label>`}
 <form id="reject-form" hidden>
   <label>Reason for rejecting <textarea id="reject-reason" required maxlength="2000"></textarea></label>
   <button type="submit" class="reject">Reject</button> <button type="button" class="cancel">Cancel</button>
 </form>
-<form id="modify-form" hidden novalidate>
+${
+  approved
+    ? ""
+    : html`<form id="modify-form" hidden novalidate>
   <div id="modify-fields"></div>
   <p class="error" id="modify-error" role="alert" hidden></p>
   <button type="submit">Review changes</button> <button type="button" class="cancel">Cancel</button>
@@ -89,7 +93,8 @@ ${allowed.has("modify") ? html`<button type="button" id="modify" class="modify">
   <table class="diff"><thead><tr><th>Field</th><th>Original</th><th>Modified</th></tr></thead><tbody></tbody></table>
   <button type="button" id="modify-confirm" class="modify">Confirm modification</button>
   <button type="button" id="modify-back">Back to the form</button>
-</section>
+</section>`
+}
 </section>
 ${jsonData("action-data", { target, schema: record.action?.args_schema ?? null })}`
     : ""
