@@ -28,6 +28,7 @@ import { histogram } from "./charts/histogram.js";
 import { stackedBars } from "./charts/stacked-bars.js";
 import { html, type SafeHtml } from "./html.js";
 import { layout, type PageContext } from "./layout.js";
+import { messagePage } from "./login-page.js";
 
 /** The range picker's words. */
 const RANGE_LABELS: Record<StatsRange, string> = {
@@ -47,7 +48,7 @@ export function binLabel(iso: string, range: StatsRange): string {
   return range === "24h" ? iso.slice(11, 16) : `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
 }
 
-const rangePicker = (ctx: PageContext, current: StatsRange) =>
+const rangePicker = (ctx: PageContext, current?: StatsRange) =>
   html`<nav class="ranges" aria-label="Range">${Object.keys(STATS_RANGES).map(
     (r) =>
       html`<a href="${ctx.base}/analytics?range=${r}"${r === current ? html` aria-current="page"` : ""}>Last ${RANGE_LABELS[r as StatsRange]}</a>`,
@@ -182,4 +183,10 @@ ${outcomesSection(report)}
 ${slowestSection(ctx, report)}
 ${escalationSection(report)}`;
   return layout(ctx, "Analytics", "analytics", body);
+}
+
+/** The page answering an unknown `?range=` (status 400), linking the valid ranges. */
+export function unknownRangePage(ctx: PageContext): string {
+  const ranges = Object.keys(STATS_RANGES).join(", ");
+  return messagePage(ctx, "Unknown range", `The range must be one of ${ranges}.`, rangePicker(ctx));
 }

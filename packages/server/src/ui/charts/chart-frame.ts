@@ -98,6 +98,17 @@ export function svgChart(frame: ChartFrame, body: SafeHtml, height: number): Saf
   return html`<svg class="chart" id="${frame.id}" role="img" aria-labelledby="${frame.id}-title" aria-describedby="${frame.id}-desc" viewBox="0 0 ${CHART_WIDTH} ${height}" width="100%" preserveAspectRatio="xMidYMid meet" focusable="false"><title id="${frame.id}-title">${frame.title}</title><desc id="${frame.id}-desc">${frame.summary}</desc>${body}</svg>`;
 }
 
+/** Bars side by side over the plot's width: each bar's left edge, width and centre. */
+export function barSlots(count: number) {
+  const slot = PLOT.width / count;
+  const gap = Math.min(4, slot / 5);
+  return {
+    left: (i: number) => coord(PLOT.left + i * slot + gap / 2),
+    width: coord(slot - gap),
+    centers: Array.from({ length: count }, (_, i) => coord(PLOT.left + (i + 0.5) * slot)),
+  };
+}
+
 /** The words in an empty chart's plot area. */
 export function emptyNote(text: string): SafeHtml {
   return html`<text class="empty" x="${PLOT.left + PLOT.width / 2}" y="${PLOT.top + PLOT.height / 2}" text-anchor="middle" font-size="14" fill="#475467">${text}</text>`;

@@ -6,6 +6,7 @@
  */
 import { html, type SafeHtml } from "../html.js";
 import {
+  barSlots,
   type ChartFrame,
   categoryLabels,
   coord,
@@ -81,13 +82,12 @@ export function histogram(frame: ChartFrame, input: HistogramInput): SafeHtml {
   if (buckets.length === 0 || total === 0)
     return svgChart(frame, emptyNote("No decisions in this range"), HEIGHT);
   const top = niceCeiling(Math.max(...buckets.map((b) => b.count)));
-  const width = PLOT.width / buckets.length;
-  const gap = Math.min(4, width / 5);
-  const centers = buckets.map((_, i) => coord(PLOT.left + (i + 0.5) * width));
+  const slots = barSlots(buckets.length);
+  const centers = slots.centers;
   const body = html`${valueAxis(top)}
 <g class="bars" fill="#2456d6" fill-opacity="0.55" stroke="#2456d6">${buckets.map((b, i) => {
     const y = yOf(b.count, top);
-    return html`<rect x="${coord(PLOT.left + i * width + gap / 2)}" y="${y}" width="${coord(width - gap)}" height="${coord(PLOT_BOTTOM - y)}" data-count="${b.count}"><title>${bucketLabel(buckets, i)}: ${b.count}</title></rect>`;
+    return html`<rect x="${slots.left(i)}" y="${y}" width="${slots.width}" height="${coord(PLOT_BOTTOM - y)}" data-count="${b.count}"><title>${bucketLabel(buckets, i)}: ${b.count}</title></rect>`;
   })}</g>
 <g class="counts" font-size="11" fill="#1d2330" text-anchor="middle">${buckets.map((b, i) =>
     b.count > 0 ? html`<text x="${centers[i]}" y="${yOf(b.count, top) - 3}">${b.count}</text>` : "",

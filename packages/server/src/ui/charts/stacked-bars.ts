@@ -6,6 +6,7 @@
  */
 import { html, SafeHtml } from "../html.js";
 import {
+  barSlots,
   type ChartFrame,
   categoryLabels,
   coord,
@@ -77,16 +78,14 @@ export function stackedBars(
       height,
     );
   const top = niceCeiling(Math.max(...totals));
-  const width = PLOT.width / bins.length;
-  const gap = Math.min(4, width / 5);
-  const centers = bins.map((_, i) => coord(PLOT.left + (i + 0.5) * width));
+  const slots = barSlots(bins.length);
   const bars = bins.map((bin, i) => {
     let below = 0;
     const segments = series.map((s, k) => {
       const value = bin.values[k] ?? 0;
       if (value === 0) return "";
       const y = yOf(below + value, top);
-      const segment = html`<rect x="${coord(PLOT.left + i * width + gap / 2)}" y="${y}" width="${coord(width - gap)}" height="${coord(yOf(below, top) - y)}" fill="url(#${frame.id}-fill-${k})" data-series="${s.key}" data-count="${value}"><title>${bin.label}: ${value} ${s.label}</title></rect>`;
+      const segment = html`<rect x="${slots.left(i)}" y="${y}" width="${slots.width}" height="${coord(yOf(below, top) - y)}" fill="url(#${frame.id}-fill-${k})" data-series="${s.key}" data-count="${value}"><title>${bin.label}: ${value} ${s.label}</title></rect>`;
       below += value;
       return segment;
     });
@@ -96,7 +95,7 @@ export function stackedBars(
 <g class="bars" stroke="#fff" stroke-width="0.5">${bars}</g>
 ${categoryLabels(
   bins.map((b) => b.label),
-  centers,
+  slots.centers,
 )}
 ${legend(frame.id, series)}`;
   return svgChart(frame, body, height);
