@@ -12,6 +12,7 @@ import {
   PLOT,
   PLOT_BOTTOM,
   svgChart,
+  valueAxis,
 } from "../src/ui/charts/chart-frame.js";
 import { bucketLabel, histogram, markerX } from "../src/ui/charts/histogram.js";
 import { stackedBars } from "../src/ui/charts/stacked-bars.js";
@@ -37,6 +38,14 @@ describe("chart frame", () => {
     expect(svg).toContain('<title id="backlog-title">A chart</title>');
     expect(svg).toContain('<desc id="backlog-desc">Numbers in words.</desc>');
     expect(svg).not.toMatch(/style=|<script/i);
+  });
+
+  it("labels the value axis with whole numbers only", () => {
+    const labels = (top: number) =>
+      [...valueAxis(top).value.matchAll(/text-anchor="end">([^<]*)</g)].map((m) => m[1]);
+    expect(labels(10)).toEqual(["0", "5", "10"]);
+    expect(labels(5)).toEqual(["0", "5"]);
+    expect(labels(1)).toEqual(["0", "1"]);
   });
 
   it("refuses an id that is not a plain id (ids go into url(#…) references)", () => {

@@ -63,9 +63,9 @@ export function niceCeiling(max: number): number {
 export const yOf = (value: number, top: number): number =>
   coord(PLOT_BOTTOM - (value / top) * PLOT.height);
 
-/** The value axis: grid lines and labels at 0, half and `top`. */
+/** The value axis: grid lines and labels at 0, `top` and, when a whole number, half of it. */
 export function valueAxis(top: number): SafeHtml {
-  const ticks = top >= 2 ? [0, top / 2, top] : [0, top];
+  const ticks = Number.isInteger(top / 2) ? [0, top / 2, top] : [0, top];
   return html`<g class="axis" font-size="12" fill="#475467">${ticks.map(
     (t) =>
       html`<line x1="${PLOT.left}" x2="${PLOT.left + PLOT.width}" y1="${yOf(t, top)}" y2="${yOf(t, top)}" stroke="#d0d5dd" stroke-width="1"/><text x="${PLOT.left - 6}" y="${yOf(t, top) + 4}" text-anchor="end">${formatNumber(t)}</text>`,
