@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { DecisionTimeSummary, OutcomeCounts, StatsReport } from "../src/inbox/stats-report.js";
-import { analyticsPage, binLabel, parseRange } from "../src/ui/analytics-page.js";
+import { analyticsPage, binLabel, unknownRangePage } from "../src/ui/analytics-page.js";
 
 const EVIL_TOOL = "<script>alert(1)</script>";
 const QUOTED_AGENT = `agent"><img src=x onerror=alert(2)>'`;
@@ -167,14 +167,14 @@ describe("analytics page", () => {
   });
 });
 
-describe("range parameter and bin labels", () => {
-  it("accepts the three ranges, defaults to 24h, refuses anything else", () => {
-    expect(parseRange(undefined)).toBe("24h");
-    expect(parseRange("")).toBe("24h");
-    expect(parseRange("7d")).toBe("7d");
-    expect(parseRange("30d")).toBe("30d");
-    for (const bad of ["1y", "toString", "__proto__", "24H", "7d "])
-      expect(parseRange(bad)).toBeUndefined();
+describe("unknown range page and bin labels", () => {
+  it("names the valid ranges and links each, none marked current", () => {
+    const page = unknownRangePage(ctx);
+    expect(page).toContain("<h1>Unknown range</h1>");
+    expect(page).toContain("The range must be one of 24h, 7d, 30d.");
+    for (const r of ["24h", "7d", "30d"])
+      expect(page).toContain(`href="/inbox/analytics?range=${r}"`);
+    expect(page).not.toContain("aria-current");
   });
 
   it("writes hours over a day and dates with hours over longer ranges", () => {

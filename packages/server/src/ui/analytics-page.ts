@@ -37,12 +37,6 @@ const RANGE_LABELS: Record<StatsRange, string> = {
   "30d": "30 days",
 };
 
-/** The range of a `?range=` value: absent is `24h`, anything unknown is `undefined`. */
-export function parseRange(value: string | undefined): StatsRange | undefined {
-  if (value === undefined || value === "") return "24h";
-  return Object.hasOwn(STATS_RANGES, value) ? (value as StatsRange) : undefined;
-}
-
 /** A bin's start as shown on the page (UTC): "14:00", or "12-05 18:00" over days. */
 export function binLabel(iso: string, range: StatsRange): string {
   return range === "24h" ? iso.slice(11, 16) : `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
