@@ -164,6 +164,7 @@ describe("analytics page", () => {
     );
     expect(page).toContain('<a href="/inbox/analytics?range=30d">Last 30 days</a>');
     expect(page).toContain('<a href="/inbox/analytics">Analytics</a>'); // the navigation
+    expect(page).toContain("<code>GET /inbox/api/stats?range=7d</code>");
   });
 });
 

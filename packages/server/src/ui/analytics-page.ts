@@ -175,7 +175,8 @@ ${backlogSection(report)}
 ${decisionSection(report)}
 ${outcomesSection(report)}
 ${slowestSection(ctx, report)}
-${escalationSection(report)}`;
+${escalationSection(report)}
+<p class="counts">The same numbers as JSON: <code>GET ${ctx.base}/api/stats?range=${report.range}</code> with your reviewer token.</p>`;
   return layout(ctx, "Analytics", "analytics", body);
 }
 
