@@ -1,7 +1,7 @@
 /**
  * `/analytics` in a real browser (Debian Chromium) over a real inbox on 127.0.0.1 with a
  * manual clock: actions filed and decided (approved, modified, rejected, timed out,
- * cancelled) at chosen times by two agents and an agent with a quoted id. Each signed-in
+ * cancelled, escalated) at chosen times by two agents and an agent with a quoted id. Each signed-in
  * reviewer sees plots and tables whose numbers are what `/api/stats` answers that
  * reviewer's credential; bob (one agent only) sees smaller numbers and never the other
  * agent's tool; the range picker works; axe-core finds no accessibility violation; on a
@@ -48,8 +48,14 @@ describe.runIf(runBrowserTests)("analytics page in Chromium", { timeout: 90_000 
   let clock: ManualClock;
 
   /** Files an action at the clock's time; answers its id. */
-  const fileAt = async (tool: string, key: string, agent: string, ttlMs = 48 * HOUR) => {
-    const base = requestBody(clock, { agent_id: agent }, ttlMs);
+  const fileAt = async (
+    tool: string,
+    key: string,
+    agent: string,
+    ttlMs = 48 * HOUR,
+    extra: object = {},
+  ) => {
+    const base = requestBody(clock, { agent_id: agent, ...extra }, ttlMs);
     const body = { ...base, action: { ...base.action!, name: tool } };
     expect((await file(url, body, key)).status).toBe(201);
     return body.id;
@@ -81,6 +87,7 @@ describe.runIf(runBrowserTests)("analytics page in Chromium", { timeout: 90_000 
     const b2 = await fileAt("delete_customer", AGENT_B_KEY, AGENT_B);
     await fileAt(EVIL_TOOL, AGENT_KEY, AGENT, 5 * 60_000); // times out at ~02:07
     clock.advance(10 * 60_000);
+    await inbox.sweepExpired(); // the 5-minute action times out
     await decide(a2, { type: "modify", response_data: { amount: "10.00", to: "ACME" } });
     await decide(b2, { type: "approve" });
     const cancelled = await fileAt("delete_customer", AGENT_B_KEY, AGENT_B);
@@ -89,10 +96,16 @@ describe.runIf(runBrowserTests)("analytics page in Chromium", { timeout: 90_000 
     ).toBe(200);
     clock.advance(HOUR);
     await decide(q1, { type: "approve" });
-    // still pending at the end: one per agent
+    // still pending at the end: one per agent, and one escalated to carol after 10 minutes
     await fileAt(EVIL_TOOL, AGENT_KEY, AGENT);
+    await fileAt(EVIL_TOOL, AGENT_KEY, AGENT, 48 * HOUR, {
+      assignees: ["alice"],
+      escalation: [{ after_seconds: 600, assignees: ["carol"] }],
+    });
     await fileAt("delete_customer", AGENT_B_KEY, AGENT_B);
-    clock.advance(9 * HOUR); // now: ~12:14
+    clock.advance(9 * HOUR); // 12:12
+    await inbox.sweepExpired(); // the escalation step is applied (stamped now)
+    clock.advance(60_000);
   });
   afterAll(async () => {
     await inbox?.close();
@@ -150,10 +163,34 @@ describe.runIf(runBrowserTests)("analytics page in Chromium", { timeout: 90_000 
     expect(decisions.map((row) => row.slice(4))).toEqual(
       report.decision_time.by_tool.map((s) => s.buckets.map((b) => String(b.count))),
     );
+    const agents = await table(page, "decision-agent");
+    expect(agents.map((row) => [row[0], row[1], ...row.slice(4)])).toEqual(
+      report.decision_time.by_agent.map((s) => [
+        s.key,
+        String(s.count),
+        ...s.buckets.map((b) => String(b.count)),
+      ]),
+    );
+    for (const [i, o] of report.outcomes.entries()) {
+      expect(await table(page, `outcomes-${i}`)).toEqual(
+        o.bins.map((b) => [
+          binLabel(b.start, report.range),
+          ...OUTCOMES.map(({ key }) => String(b[key])),
+        ]),
+      );
+    }
     expect((await table(page, "decision-all"))[0]?.[2]).toMatch(
       new RegExp(
         `^${formatNumber(report.decision_time.overall.median_seconds ?? 0).replace(".", "\\.")} `,
       ),
+    );
+    if (report.escalations.total > 0)
+      expect(await table(page, "escalations")).toEqual(
+        report.escalations.bins.map((b) => [binLabel(b.start, report.range), String(b.count)]),
+      );
+    else expect(await page.locator("#escalations").count()).toBe(0);
+    expect((await table(page, "slowest")).map((row) => row[5])).toEqual(
+      report.slowest_pending.map((a) => String(a.escalations)),
     );
     const links = await page.$$eval('table[data-table="slowest"] a', (as) =>
       as.map((a) => a.getAttribute("href")),
@@ -167,7 +204,9 @@ describe.runIf(runBrowserTests)("analytics page in Chromium", { timeout: 90_000 
     await page.waitForURL(`${root}/analytics`);
     const report = await stats(ALICE_API_TOKEN);
     expect(report.decision_time.overall.count).toBe(5); // a1, b1, a2, b2, q1
-    expect(report.slowest_pending).toHaveLength(2);
+    expect(report.slowest_pending).toHaveLength(3);
+    expect(report.escalations.total).toBe(1);
+    expect(report.slowest_pending.map((a) => a.escalations).sort()).toEqual([0, 0, 1]);
     const totals = report.outcomes.map((o) => o.total);
     for (const { key } of OUTCOMES) expect(totals.some((t) => t[key] > 0)).toBe(true);
     await expectPageShows(page, report);
@@ -203,6 +242,7 @@ describe.runIf(runBrowserTests)("analytics page in Chromium", { timeout: 90_000 
     expect(mine.decision_time.overall.count).toBe(2); // b1, b2
     expect(mine.decision_time.overall.count).toBeLessThan(alices.decision_time.overall.count);
     expect(mine.outcomes.map((o) => o.tool)).toEqual(["delete_customer"]);
+    expect(mine.escalations.total).toBe(0); // the escalated action is the other agent's
     await expectPageShows(page, mine);
     const markup = await page.content();
     for (const hidden of [EVIL_TOOL, "alert(1)", "send_email", "quote", AGENT])
