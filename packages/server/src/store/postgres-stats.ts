@@ -39,7 +39,7 @@ DECLARE
 BEGIN
   NEW.created_ms := safeguards_iso_ms(r ->> 'created_at');
   NEW.decided_ms := CASE WHEN NEW.status = 'pending' THEN NULL
-    ELSE safeguards_iso_ms(r #>> '{decision,decided_at}') END;
+    ELSE GREATEST(safeguards_iso_ms(r #>> '{decision,decided_at}'), NEW.created_ms) END;
   NEW.group_key := jsonb_build_array(NEW.agent_id, r #> '{action,name}', r -> 'severity',
     r -> 'assignees')::text;
   NEW.escalated_ms := CASE WHEN jsonb_typeof(r -> 'escalations') = 'array' THEN
