@@ -38,50 +38,52 @@ interface CountedRow {
   cbin?: number;
 }
 
-/** Prepares the queries on `db`. */
-export function sqliteStats(db: Database.Database): Pick<ActionStore, "stats" | "oldestPending"> {
-  const q = {
-    // Filed before `since` and not ended before it: still pending, or ended at/after it (the
-    // unary + keeps the second part on the decided index, whatever the history before it).
-    pendingAtStart: db.prepare<Since, CountedRow>(
-      `SELECT k, SUM(n) AS n FROM (
+/** The statements (exported for the test that checks each one runs on an index). */
+export const SQLITE_STATS_SQL = {
+  // Filed before `since` and not ended before it: still pending, or ended at/after it (the
+  // unary + keeps the second part on the decided index, whatever the history before it).
+  pendingAtStart: `SELECT k, SUM(n) AS n FROM (
          SELECT group_key AS k, COUNT(*) AS n FROM actions
            WHERE status = 'pending' AND created_ms < @since GROUP BY 1
          UNION ALL
          SELECT group_key AS k, COUNT(*) AS n FROM actions
            WHERE decided_ms >= @since AND +created_ms < @since GROUP BY 1)
        GROUP BY k`,
-    ),
-    // Filed in the range and not ended in it (still pending, or ended after it): the
-    // others are counted by `ended`, which reads `created_ms` from its covering index.
-    filedNotEnded: db.prepare<Range, CountedRow>(
-      `SELECT group_key AS k, ${createdBin} AS cbin, COUNT(*) AS n FROM actions
+  // Filed in the range and not ended in it (still pending, or ended after it): the
+  // others are counted by `ended`, which reads `created_ms` from its covering index.
+  filedNotEnded: `SELECT group_key AS k, ${createdBin} AS cbin, COUNT(*) AS n FROM actions
          WHERE status = 'pending' AND created_ms >= @since AND created_ms < @until GROUP BY 1, 2
        UNION ALL
        SELECT group_key AS k, ${createdBin} AS cbin, COUNT(*) AS n FROM actions
          WHERE decided_ms >= @until AND +created_ms >= @since AND +created_ms < @until
          GROUP BY 1, 2`,
-    ),
-    // One bin of ended actions at a time (many small grouped sorts cost SQLite far less than
-    // one large one): outcomes, decision times and the filing bin, from the covering index.
-    ended: db.prepare<Range & { from: number; to: number }, CountedRow>(
-      `SELECT group_key AS k, status, decision_bucket AS bucket, COUNT(*) AS n,
+  // One bin of ended actions at a time (many small grouped sorts cost SQLite far less than
+  // one large one): outcomes, decision times and the filing bin, from the covering index.
+  ended: `SELECT group_key AS k, status, decision_bucket AS bucket, COUNT(*) AS n,
          MAX(decided_ms - created_ms) AS longest,
          IIF(created_ms >= @since AND created_ms < @until, ${createdBin}, -1) AS cbin
        FROM actions WHERE decided_ms >= @from AND decided_ms < @to GROUP BY 1, 2, 3, 6`,
-    ),
-    // Actions whose latest step is at/after `since` (indexed), then each of their steps.
-    escalationSteps: db.prepare<Since, { k: string; at: string | null }>(
-      `SELECT a.group_key AS k, j.value ->> '$.escalated_at' AS at
+  // Actions whose latest step is at/after `since` (indexed), then each of their steps.
+  escalationSteps: `SELECT a.group_key AS k, j.value ->> '$.escalated_at' AS at
        FROM actions a, json_each(a.record, '$.escalations') j WHERE a.escalated_ms >= @since`,
-    ),
-    oldestPending: db.prepare<[number], ActionRow>(
-      `SELECT ${ACTION_COLUMNS} FROM actions WHERE status = 'pending'
+  oldestPending: `SELECT ${ACTION_COLUMNS} FROM actions WHERE status = 'pending'
        ORDER BY created_ms, id LIMIT ?`,
+  oldestPendingAfter: `SELECT ${ACTION_COLUMNS} FROM actions WHERE status = 'pending' AND (created_ms, id) > (?, ?)
+       ORDER BY created_ms, id LIMIT ?`,
+};
+
+/** Prepares the queries on `db`. */
+export function sqliteStats(db: Database.Database): Pick<ActionStore, "stats" | "oldestPending"> {
+  const q = {
+    pendingAtStart: db.prepare<Since, CountedRow>(SQLITE_STATS_SQL.pendingAtStart),
+    filedNotEnded: db.prepare<Range, CountedRow>(SQLITE_STATS_SQL.filedNotEnded),
+    ended: db.prepare<Range & { from: number; to: number }, CountedRow>(SQLITE_STATS_SQL.ended),
+    escalationSteps: db.prepare<Since, { k: string; at: string | null }>(
+      SQLITE_STATS_SQL.escalationSteps,
     ),
+    oldestPending: db.prepare<[number], ActionRow>(SQLITE_STATS_SQL.oldestPending),
     oldestPendingAfter: db.prepare<[number, string, number], ActionRow>(
-      `SELECT ${ACTION_COLUMNS} FROM actions WHERE status = 'pending' AND (created_ms, id) > (?, ?)
-       ORDER BY created_ms, id LIMIT ?`,
+      SQLITE_STATS_SQL.oldestPendingAfter,
     ),
   };
   return {
