@@ -45,6 +45,7 @@ async function started(store: string, clock: ManualClock) {
 const stats = async (url: string, token: string, query = "?range=24h") => {
   const answer = await call(url, `/stats${query}`, { token });
   expect(answer.status).toBe(200);
+  expect(answer.headers.get("cache-control")).toBe("no-store");
   return answer.body as StatsReport;
 };
 

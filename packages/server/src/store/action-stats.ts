@@ -51,7 +51,7 @@ export interface GroupStats extends ActionGroup {
   pendingAtStart: number;
   /** Actions filed (`created_at`) per bin. */
   filed: number[];
-  /** Actions that ended (`decision.decided_at`) per bin, per terminal status. */
+  /** Actions that ended (`decision.decided_at`, see `decidedMsOf`) per bin, per terminal status. */
   ended: Record<TerminalStatus, number[]>;
   /**
    * Reviewer decisions (approved, modified, rejected) that ended in the range, per bucket of
@@ -117,9 +117,16 @@ export function groupOfKey(key: string): ActionGroup {
 /** The `created_ms` column: `created_at` in ms, `null` when unreadable. */
 export const createdMsOf = (record: StoredRecord): number | null => msOf(record.created_at);
 
-/** The `decided_ms` column: when a terminal record ended (ms), `null` while pending. */
+/**
+ * The `decided_ms` column: when a terminal record ended (ms), `null` while pending; never
+ * before `created_at` (an agent may send a `created_at` later than the decision: the action
+ * then counts as ended when it was filed, after 0 s).
+ */
 export function decidedMsOf(record: StoredRecord): number | null {
-  return record.status === "pending" ? null : msOf(record.decision?.decided_at);
+  if (record.status === "pending") return null;
+  const decided = msOf(record.decision?.decided_at);
+  const created = createdMsOf(record);
+  return decided === null || created === null ? decided : Math.max(decided, created);
 }
 
 /** The `escalated_ms` column: when the latest escalation step was applied (ms), or `null`. */
@@ -142,6 +149,23 @@ export function decisionBucket(ms: number): number {
   const seconds = Math.max(0, ms) / 1000;
   const index = DECISION_TIME_BUCKETS.findIndex((bound) => seconds <= bound);
   return index === -1 ? DECISION_TIME_BUCKETS.length : index;
+}
+
+/**
+ * The decision-time bucket of a terminal record (`null` unless a reviewer decided it): the
+ * SQLite store keeps it beside the record (`decision_bucket`), so its grouped query reads it
+ * from the index instead of evaluating the bucketing per row.
+ */
+export function decisionBucketOf(record: StoredRecord): number | null {
+  const created = createdMsOf(record);
+  const decided = decidedMsOf(record);
+  if (
+    created === null ||
+    decided === null ||
+    !REVIEWER_DECISIONS.includes(record.status as TerminalStatus)
+  )
+    return null;
+  return decisionBucket(decided - created);
 }
 
 /**
@@ -168,8 +192,11 @@ export function statsAccumulator(query: StatsQuery): StatsAccumulator {
   const bins = binCount(query);
   const zeros = () => new Array<number>(bins).fill(0);
   const groups = new Map<string, GroupStats>();
+  const byRawKey = new Map<string, GroupStats>();
   return {
     group(key) {
+      const known = byRawKey.get(key);
+      if (known) return known;
       const group = groupOfKey(key);
       // Keys are normalised: SQL-written and JS-written keys of one group may differ in spacing.
       const normal = JSON.stringify([group.agentId, group.tool, group.severity, group.assignees]);
@@ -186,6 +213,7 @@ export function statsAccumulator(query: StatsQuery): StatsAccumulator {
         };
         groups.set(normal, stats);
       }
+      byRawKey.set(key, stats);
       return stats;
     },
     binOf(ms) {

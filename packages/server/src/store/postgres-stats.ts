@@ -39,7 +39,7 @@ DECLARE
 BEGIN
   NEW.created_ms := safeguards_iso_ms(r ->> 'created_at');
   NEW.decided_ms := CASE WHEN NEW.status = 'pending' THEN NULL
-    ELSE safeguards_iso_ms(r #>> '{decision,decided_at}') END;
+    ELSE GREATEST(safeguards_iso_ms(r #>> '{decision,decided_at}'), NEW.created_ms) END;
   NEW.group_key := jsonb_build_array(NEW.agent_id, r #> '{action,name}', r -> 'severity',
     r -> 'assignees')::text;
   NEW.escalated_ms := CASE WHEN jsonb_typeof(r -> 'escalations') = 'array' THEN
@@ -71,7 +71,8 @@ interface CountedRow {
 const decisions = REVIEWER_DECISIONS.map((s) => `'${s}'`).join(", ");
 const binOf = (column: string) => `(${column} - $1::bigint) / $3::bigint`;
 
-const SQL = {
+/** The statements (exported for the test that checks each one runs on an index). */
+export const POSTGRES_STATS_SQL = {
   pendingAtStart: `SELECT k, SUM(n) AS n FROM (
       SELECT group_key AS k, COUNT(*) AS n FROM actions
         WHERE status = 'pending' AND created_ms < $1::bigint GROUP BY 1
@@ -103,11 +104,11 @@ export function postgresStats(pool: pg.Pool): Pick<ActionStore, "stats" | "oldes
       const run = <R extends pg.QueryResultRow>(sql: string, params: number[]) =>
         pool.query<R>(sql, params).then((r) => r.rows);
       const [atStart, filed, ended, times, steps] = await Promise.all([
-        run<CountedRow>(SQL.pendingAtStart, [sinceMs]),
-        run<CountedRow>(SQL.filed, [sinceMs, untilMs, binMs]),
-        run<CountedRow>(SQL.ended, [sinceMs, untilMs, binMs]),
-        run<CountedRow>(SQL.decisionTimes, [sinceMs, untilMs]),
-        run<{ k: string; at: string | null }>(SQL.escalationSteps, [sinceMs]),
+        run<CountedRow>(POSTGRES_STATS_SQL.pendingAtStart, [sinceMs]),
+        run<CountedRow>(POSTGRES_STATS_SQL.filed, [sinceMs, untilMs, binMs]),
+        run<CountedRow>(POSTGRES_STATS_SQL.ended, [sinceMs, untilMs, binMs]),
+        run<CountedRow>(POSTGRES_STATS_SQL.decisionTimes, [sinceMs, untilMs]),
+        run<{ k: string; at: string | null }>(POSTGRES_STATS_SQL.escalationSteps, [sinceMs]),
       ]);
       const acc = statsAccumulator(query);
       for (const r of atStart) acc.group(r.k).pendingAtStart += Number(r.n);

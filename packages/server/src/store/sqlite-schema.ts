@@ -13,7 +13,8 @@
  *
  * Version 9 (from 8): the analytics columns (`action-stats.ts`): `created_ms`, `decided_ms`
  * (when a terminal action ended), `group_key` (agent, tool, severity, assignees as JSON) and
- * `escalated_ms` (the latest escalation step), backfilled from the records, with their
+ * `escalated_ms` (the latest escalation step) and `decision_bucket` (the decision-time bucket
+ * of a reviewer's decision), backfilled from the records, with their
  * indexes (`sqlite-stats.ts` reads them).
  *
  * Version 8 (from 7): `revision` (compare-and-set of a pending record's changes: approvals,
@@ -45,6 +46,7 @@
  */
 import { InvalidConfigError } from "@safeguards/core";
 import type Database from "better-sqlite3";
+import { decisionBucketSql, REVIEWER_DECISIONS } from "./action-stats.js";
 
 /** `PRAGMA user_version` of a file with the current schema. */
 export const SQLITE_SCHEMA_VERSION = 9;
@@ -179,14 +181,20 @@ ALTER TABLE actions ADD COLUMN created_ms INTEGER;
 ALTER TABLE actions ADD COLUMN decided_ms INTEGER;
 ALTER TABLE actions ADD COLUMN group_key TEXT;
 ALTER TABLE actions ADD COLUMN escalated_ms INTEGER;
+ALTER TABLE actions ADD COLUMN decision_bucket INTEGER;
 UPDATE actions SET
   created_ms = ${isoMs("record ->> '$.created_at'")},
-  decided_ms = IIF(status = 'pending', NULL, ${isoMs("record ->> '$.decision.decided_at'")}),
+  decided_ms = IIF(status = 'pending', NULL, MAX(${isoMs("record ->> '$.decision.decided_at'")},
+    COALESCE(${isoMs("record ->> '$.created_at'")}, ${Number.MIN_SAFE_INTEGER}))),
   group_key = json_array(agent_id, record ->> '$.action.name', record ->> '$.severity',
     record -> '$.assignees'),
   escalated_ms = (SELECT MAX(${isoMs("value ->> '$.escalated_at'")})
     FROM json_each(record, '$.escalations'));
-CREATE INDEX actions_stats_decided ON actions (decided_ms, group_key, status, created_ms)
+UPDATE actions SET decision_bucket = ${decisionBucketSql("MAX(decided_ms - created_ms, 0)")}
+  WHERE status IN (${REVIEWER_DECISIONS.map((s) => `'${s}'`).join(", ")}) AND decided_ms IS NOT NULL
+    AND created_ms IS NOT NULL;
+CREATE INDEX actions_stats_decided
+  ON actions (decided_ms, group_key, status, decision_bucket, created_ms)
   WHERE decided_ms IS NOT NULL;
 CREATE INDEX actions_stats_created ON actions (created_ms, group_key);
 CREATE INDEX actions_stats_pending ON actions (created_ms, id) WHERE status = 'pending';

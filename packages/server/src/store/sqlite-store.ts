@@ -11,7 +11,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { createdMsOf, decidedMsOf, groupKeyOf } from "./action-stats.js";
+import { createdMsOf, decidedMsOf, decisionBucketOf, groupKeyOf } from "./action-stats.js";
 import type {
   ActionStore,
   AgentTimeoutInput,
@@ -112,10 +112,11 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
        ON CONFLICT (id) DO NOTHING`,
     ),
     decide: db.prepare<
-      [string, string, string, string, number | null, string, number, number | null],
+      [string, string, string, string, number | null, number | null, string, number, number | null],
       { decision_seq: number; request_hash: string; callback_url: string | null; revision: number }
     >(
       `UPDATE actions SET status = ?, record = ?, changed_by = ?, changed_at = ?, decided_ms = ?,
+         decision_bucket = ?,
          decision_seq = (SELECT COALESCE(MAX(decision_seq), 0) + 1 FROM actions),
          callback_state = IIF(callback_url IS NULL, NULL, 'pending'), escalate_ms = NULL
        WHERE id = ? AND status = 'pending' AND expires_ms > ? AND revision = COALESCE(?, revision)
@@ -197,6 +198,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       input.actor,
       input.at,
       decidedMsOf(record),
+      decisionBucketOf(record),
       input.id,
       input.notExpiredAt ?? Number.MIN_SAFE_INTEGER,
       input.revision ?? null,
