@@ -37,7 +37,7 @@ const RANGE_LABELS: Record<StatsRange, string> = {
   "30d": "30 days",
 };
 
-/** A bin's start as shown on the page (UTC): "14:00", or "12-05 18:00" over days. */
+/** A time of the report (a bin's start or end) as shown on the page (UTC): "14:00", or "12-05 18:00" over days. */
 export function binLabel(iso: string, range: StatsRange): string {
   return range === "24h" ? iso.slice(11, 16) : `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
 }
