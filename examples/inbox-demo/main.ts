@@ -1,7 +1,8 @@
 /**
  * `pnpm start`: runs the approval inbox on http://localhost:8787 (PORT overrides; 0 picks a
  * free port) with SQLite under `.safeguards/`, then runs the guide's financial agent against
- * it through a HumanInTheLoopChannel. It prints the request it filed, the review page (with
+ * it through a HumanInTheLoopChannel. It prints the web inbox and its `/analytics` page, the
+ * request it filed, the review page (with
  * the `demo-reviewer` account's password) and the curl commands (approve / modify to 1800.00 /
  * reject) a person runs to decide, waits, prints the outcome and exits.
  *
@@ -56,7 +57,9 @@ const inbox = createInbox({
   },
 });
 const { url } = await inbox.listen({ port, host: "127.0.0.1" });
-console.log(`Approval inbox listening on ${url} (SQLite: ${db})\n`);
+console.log(`Approval inbox listening on ${url} (SQLite: ${db})`);
+const web = url.replace(/\/api$/, "");
+console.log(`Web inbox: ${web}/inbox · reviewer analytics: ${web}/analytics\n`);
 
 const channel = new HumanInTheLoopChannel();
 await channel.initialize({

@@ -63,6 +63,7 @@ describe("inbox demo (pnpm start) with a scripted reviewer", () => {
     const { code, out } = await runDemo("approve");
     expect(code).toBe(0);
     expect(out).toMatch(/Approval inbox listening on http:\/\/127\.0\.0\.1:\d+\/api/);
+    expect(out).toMatch(/reviewer analytics: http:\/\/127\.0\.0\.1:\d+\/analytics\n/);
     expect(out).toMatch(/Filed approval request act_\w+/);
     expect(out).toContain("Transaction of $2500.00 requires approval");
     expect(out).toMatch(/curl -sS -X POST '.*\/actions\/act_\w+\/decision'/);
@@ -120,6 +121,18 @@ describe("inbox demo (pnpm start) with a scripted reviewer", () => {
       const review = await fetch(page, { headers: { cookie: session } });
       expect(review.status).toBe(200);
       expect(await review.text()).toContain("Approve High-Value Transaction");
+      // The printed analytics page counts the pending request for the signed-in reviewer.
+      const analytics = /reviewer analytics: (\S+)/.exec(out)?.[1] ?? "";
+      expect(analytics).toBe(`${origin}/analytics`);
+      expect((await fetch(analytics, { redirect: "manual" })).status).toBe(303);
+      const plots = await fetch(analytics, { headers: { cookie: session } });
+      expect(plots.status).toBe(200);
+      const html = await plots.text();
+      expect(html).toContain('<svg class="chart" id="backlog" role="img"');
+      // the request waits in the longest-waiting table, linked to its review page
+      expect(html).toContain(
+        `<a href="${new URL(page).pathname}">Approve High-Value Transaction</a>`,
+      );
       // A person runs the printed "reject" command in another shell.
       const command = /# reject\n(curl[\s\S]*?)\n\n/.exec(out)?.[1] ?? "";
       const decided = await runCurl(command.replace(/\\\n\s*/g, " "));

@@ -26,9 +26,17 @@ export type {
 export { createLocalNotifier } from "./inbox/decision-notifier.js";
 export { InboxError } from "./inbox/inbox-error.js";
 export type { InboxEvent, InboxEventListener, InboxEventType } from "./inbox/inbox-events.js";
+export type {
+  DecisionTimeSummary,
+  SlowPendingAction,
+  StatsRange,
+  StatsReport,
+} from "./inbox/stats-report.js";
 export type { SlackApprovalOptions } from "./slack/slack-approvals.js";
 export { verifySlackSignature } from "./slack/slack-signature.js";
+export type { GroupStats, StatsQuery } from "./store/action-stats.js";
 export type {
+  ActionGroup,
   ActionStore,
   AuditEntry,
   CreateResult,
@@ -36,6 +44,8 @@ export type {
   ListPage,
   ListQuery,
   NewAction,
+  OldestPendingQuery,
+  PendingCount,
   StoredAction,
   StoredRecord,
   TransitionInput,

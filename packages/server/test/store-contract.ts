@@ -20,6 +20,7 @@ import {
   checkUpdates,
 } from "./store-quorum-contract.js";
 import { checkCountsAndDecided, checkPendingQuota } from "./store-quota-contract.js";
+import { checkOldestPending, checkStats, checkUnreadableTimes } from "./store-stats-contract.js";
 
 /** Makes a fresh, initialised, empty store; `dispose` closes and removes it. */
 export type StoreFactory = () => Promise<{ store: ActionStore; dispose: () => Promise<void> }>;
@@ -138,6 +139,15 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
 
     it("counts pending actions per agent, tool and severity, and lists decided ones", () =>
       checkCountsAndDecided(store, agent()));
+
+    it("answers analytics per group and bin: edges, exclusions, escalation steps", () =>
+      checkStats(store, agent()));
+
+    it("pages pending actions longest-waiting first, ties by id", () =>
+      checkOldestPending(store, agent()));
+
+    it("files and decides actions with times a database cannot read", () =>
+      checkUnreadableTimes(store, agent()));
 
     it("changes a pending record compare-and-set on its revision, with its audit entry", () =>
       checkUpdates(store, agent()));

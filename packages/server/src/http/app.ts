@@ -15,6 +15,7 @@ import { getAction } from "./get-action.js";
 import { listActions } from "./list-actions.js";
 import { requestApproval } from "./request-approval.js";
 import { hstsMiddleware, type RequestOrigin } from "./request-origin.js";
+import { stats } from "./stats.js";
 import { traceRequests } from "./trace-requests.js";
 
 /** Options of {@link createApp}. */
@@ -50,6 +51,8 @@ export function createApp(ctx: HttpContext, options: CreateAppOptions): Hono {
   app.all(`${api}/actions/:id/cancel`, notAllowed);
   app.post(`${api}/actions/:id/agent-timeout`, agentTimeout(ctx));
   app.all(`${api}/actions/:id/agent-timeout`, notAllowed);
+  app.get(`${api}/stats`, stats(ctx));
+  app.all(`${api}/stats`, notAllowed);
   app.notFound(() => errorResponse("not_found", "No such endpoint"));
   app.onError(createErrorHandler(options.onError));
   return app;

@@ -7,12 +7,14 @@
  * and the callback sent.
  */
 import { type Clock, hashArgs, type protocol } from "@safeguards/core";
+import type { GroupStats, StatsQuery } from "../store/action-stats.js";
 import type {
   ActionStore,
   AuditEntry,
   DecisionsQuery,
   ListPage,
   ListQuery,
+  OldestPendingQuery,
   PendingCount,
   StoredAction,
   StoredRecord,
@@ -93,6 +95,10 @@ export interface ActionService {
   list(query: ListQuery): Promise<ListPage>;
   /** Pending actions per agent, tool and severity; overdue ones are timed out first. */
   pendingCounts(): Promise<PendingCount[]>;
+  /** The store's analytics numbers per group (`ActionStore.stats`); overdue ones are timed out first. */
+  stats(query: StatsQuery): Promise<GroupStats[]>;
+  /** Pending actions, longest-waiting first, one page (`ActionStore.oldestPending`). */
+  oldestPending(query: OldestPendingQuery): Promise<StoredAction[]>;
   /** One agent's decisions after a cursor (the store's decision sequence), oldest first. */
   decisionsSince(query: DecisionsQuery): Promise<StoredAction[]>;
   /** The agent's latest decision sequence (0 when none): the `since=now` cursor. */
@@ -202,6 +208,11 @@ export function createActionService(options: ActionServiceOptions): ActionServic
       await expireDue();
       return store.pendingCounts();
     },
+    async stats(query) {
+      await expireDue();
+      return store.stats(query);
+    },
+    oldestPending: (query) => store.oldestPending(query),
     decisionsSince: (query) => store.decisionsSince(query),
     latestDecisionSeq: (agentId) => store.latestDecisionSeq(agentId),
     auditLog: (id) => store.auditLog(id),

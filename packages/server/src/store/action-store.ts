@@ -26,6 +26,7 @@
  *   overwrite each other: one applies, the others are told `stale` and read again.
  */
 import type { protocol, TerminalStatus } from "@safeguards/core";
+import type { GroupStats, StatsQuery } from "./action-stats.js";
 import type { ReviewerStateStore } from "./reviewer-state.js";
 import type { SlackMessageStore } from "./slack-message-store.js";
 
@@ -169,17 +170,28 @@ export interface ListPage {
 }
 
 /**
- * Pending actions of one agent, tool, severity and assignee list (see
- * {@link ActionStore.pendingCounts}).
+ * Actions of one agent, tool, severity and assignee list: everything the rights check of a
+ * reviewer reads, so grouped numbers can be filtered without the records.
  */
-export interface PendingCount {
+export interface ActionGroup {
   agentId: string;
   /** `action.name`, `null` for an action without a tool. */
   tool: string | null;
   severity: protocol.ActionRecord["severity"];
   /** The current `assignees` of these actions; absent when they have none (everyone). */
   assignees?: string[];
+}
+
+/** Pending actions of one {@link ActionGroup} (see {@link ActionStore.pendingCounts}). */
+export interface PendingCount extends ActionGroup {
   count: number;
+}
+
+/** Query of {@link ActionStore.oldestPending}. */
+export interface OldestPendingQuery {
+  limit: number;
+  /** Answer only actions after this one in `(created_at, id)` order (the last of a page). */
+  after?: { createdMs: number; id: string };
 }
 
 /** Query of {@link ActionStore.decisionsSince}. */
@@ -263,6 +275,17 @@ export interface ActionStore {
    * inbox's true counts, without reading the records).
    */
   pendingCounts(): Promise<PendingCount[]>;
+  /**
+   * The analytics numbers of `[sinceMs, untilMs)` per {@link ActionGroup} (see
+   * `action-stats.ts`), computed by grouped queries over indexed columns, never by reading
+   * every record. Throws a `RangeError` for a malformed query.
+   */
+  stats(query: StatsQuery): Promise<GroupStats[]>;
+  /**
+   * Pending actions, longest-waiting first (`created_at`, then id), a page at a time from an
+   * index (the caller filters by rights and reads on while it needs more).
+   */
+  oldestPending(query: OldestPendingQuery): Promise<StoredAction[]>;
   /**
    * Moves a pending action to a terminal status, assigns the next decision sequence number
    * and appends the audit entry, in one transaction, conditional on `status = 'pending'`.

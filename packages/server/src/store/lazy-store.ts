@@ -45,6 +45,8 @@ export function lazyStore(load: () => Promise<ActionStore>): ActionStore {
     nextExpiry: async () => (inner ?? (await get())).nextExpiry(),
     auditLog: async (actionId) => (inner ?? (await get())).auditLog(actionId),
     pendingCounts: async () => (inner ?? (await get())).pendingCounts(),
+    stats: async (query) => (inner ?? (await get())).stats(query),
+    oldestPending: async (query) => (inner ?? (await get())).oldestPending(query),
     pendingCallbacks: async (limit) => (inner ?? (await get())).pendingCallbacks(limit),
     settleCallback: async (actionId, outcome) =>
       (inner ?? (await get())).settleCallback(actionId, outcome),

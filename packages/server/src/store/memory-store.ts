@@ -3,6 +3,8 @@
  * An {@link ActionStore} in process memory, for tests and throwaway inboxes. Each method
  * runs without awaiting in the middle, so it is atomic within the process.
  */
+
+import { checkStatsQuery } from "./action-stats.js";
 import type {
   ActionStore,
   AuditEntry,
@@ -21,6 +23,7 @@ import type {
 import { agentTimeoutStep } from "./agent-timeout.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
 import { createMemoryReviewerState } from "./memory-reviewer-state.js";
+import { memoryOldestPending, memoryStats } from "./memory-stats.js";
 import { nextEscalationMs } from "./next-escalation.js";
 import { createMemorySlackMessages } from "./slack-message-store.js";
 
@@ -116,6 +119,19 @@ export function createMemoryStore(): ActionStore {
           });
       }
       return [...counts.values()];
+    },
+
+    async stats(query) {
+      checkStatsQuery(query);
+      return memoryStats(
+        [...rows.values()].map((r) => r.action.record),
+        query,
+      );
+    },
+
+    async oldestPending(query) {
+      const actions = [...rows.values()].map((r) => r.action);
+      return memoryOldestPending(actions, query).map(clone);
     },
 
     async pendingCallbacks(limit) {

@@ -7,6 +7,7 @@
  * `schema_migrations`. Migrations are append-only: never edit a released one, add the next.
  */
 import type pg from "pg";
+import { POSTGRES_STATS_MIGRATION } from "./postgres-stats.js";
 import { inTransaction } from "./postgres-transaction.js";
 
 /** One schema version. */
@@ -263,6 +264,11 @@ BEGIN
   RETURN v_seq;
 END $$;
 `,
+  },
+  {
+    version: 10,
+    name: "analytics columns (created_ms, decided_ms, group_key, escalated_ms) and indexes",
+    sql: POSTGRES_STATS_MIGRATION,
   },
 ];
 

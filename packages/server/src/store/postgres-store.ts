@@ -41,6 +41,7 @@ import { migratePostgres } from "./postgres-migrations.js";
 import { createPostgresPendingChanges, refuse } from "./postgres-pending-changes.js";
 import { createPostgresReviewerState } from "./postgres-reviewer-state.js";
 import { createPostgresSlackMessages } from "./postgres-slack-messages.js";
+import { postgresStats } from "./postgres-stats.js";
 import { unstorable } from "./postgres-text.js";
 import { inTransaction } from "./postgres-transaction.js";
 import {
@@ -308,6 +309,7 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
       return rows.map(countFromRow);
     },
     ...postgresCallbackState(pool),
+    ...postgresStats(pool),
     async close() {
       if (closed) return;
       closed = true;

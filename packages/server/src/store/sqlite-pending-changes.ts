@@ -7,6 +7,7 @@
  * `update` and `whyNot` run inside the store's group commit.
  */
 import type Database from "better-sqlite3";
+import { escalatedMsOf, groupKeyOf } from "./action-stats.js";
 import type { StoredRecord, TransitionResult, UpdateInput } from "./action-store.js";
 import { nextEscalationMs } from "./next-escalation.js";
 import { type ActionRow, actionFromRow, changedAction } from "./sql-rows.js";
@@ -29,11 +30,11 @@ export function createSqlitePendingChanges(
   const q = {
     // status is SET (to itself) so the audit trigger writes the pending -> pending entry.
     update: db.prepare<
-      [string, number | null, string, string, string, number, number],
+      [string, number | null, string, number | null, string, string, string, number, number],
       { request_hash: string; callback_url: string | null; revision: number }
     >(
       `UPDATE actions SET status = 'pending', record = ?, escalate_ms = ?, revision = revision + 1,
-         changed_by = ?, changed_at = ?
+         group_key = ?, escalated_ms = ?, changed_by = ?, changed_at = ?
        WHERE id = ? AND status = 'pending' AND expires_ms > ? AND revision = ?
        RETURNING request_hash, callback_url, revision`,
     ),
@@ -53,6 +54,8 @@ export function createSqlitePendingChanges(
     const updated = q.update.get(
       JSON.stringify(record),
       nextEscalationMs(record),
+      groupKeyOf(record),
+      escalatedMsOf(record),
       input.actor,
       input.at,
       input.id,

@@ -1,6 +1,6 @@
 /**
  * @module store/sqlite-schema
- * Schema (version 8) of the SQLite store, and the migration of older files to it.
+ * Schema (version 9) of the SQLite store, and the migration of older files to it.
  *
  * Every state change of an action is ONE statement: the `INSERT` or `UPDATE` of the
  * `actions` row names its actor and time (`changed_by`, `changed_at`), and triggers append
@@ -10,6 +10,12 @@
  * Statements that change `status` MUST set `changed_by` and `changed_at` (otherwise the
  * trigger would copy the previous change's values; `actor` is NOT NULL, so an insert
  * without them fails).
+ *
+ * Version 9 (from 8): the analytics columns (`action-stats.ts`): `created_ms`, `decided_ms`
+ * (when a terminal action ended), `group_key` (agent, tool, severity, assignees as JSON) and
+ * `escalated_ms` (the latest escalation step) and `decision_bucket` (the decision-time bucket
+ * of a reviewer's decision), backfilled from the records, with their
+ * indexes (`sqlite-stats.ts` reads them).
  *
  * Version 8 (from 7): `revision` (compare-and-set of a pending record's changes: approvals,
  * modifications, escalation steps) and `escalate_ms` (when the next escalation step is
@@ -40,9 +46,10 @@
  */
 import { InvalidConfigError } from "@safeguards/core";
 import type Database from "better-sqlite3";
+import { decisionBucketSql, REVIEWER_DECISIONS } from "./action-stats.js";
 
 /** `PRAGMA user_version` of a file with the current schema. */
-export const SQLITE_SCHEMA_VERSION = 8;
+export const SQLITE_SCHEMA_VERSION = 9;
 
 const AUDIT_TRIGGERS = `
 CREATE TRIGGER IF NOT EXISTS actions_audit_insert AFTER INSERT ON actions
@@ -165,6 +172,35 @@ CREATE INDEX actions_pending_escalation ON actions (escalate_ms)
   WHERE status = 'pending' AND escalate_ms IS NOT NULL;
 `;
 
+/** An ISO 8601 time (SQL text) in ms since the epoch; NULL when SQLite cannot read it. */
+const isoMs = (sql: string) => `CAST(ROUND((julianday(${sql}) - 2440587.5) * 86400000) AS INTEGER)`;
+
+/** From version 8: the analytics columns, backfilled, and their indexes. */
+const MIGRATE_V8_TO_V9 = `
+ALTER TABLE actions ADD COLUMN created_ms INTEGER;
+ALTER TABLE actions ADD COLUMN decided_ms INTEGER;
+ALTER TABLE actions ADD COLUMN group_key TEXT;
+ALTER TABLE actions ADD COLUMN escalated_ms INTEGER;
+ALTER TABLE actions ADD COLUMN decision_bucket INTEGER;
+UPDATE actions SET
+  created_ms = ${isoMs("record ->> '$.created_at'")},
+  decided_ms = IIF(status = 'pending', NULL, MAX(${isoMs("record ->> '$.decision.decided_at'")},
+    COALESCE(${isoMs("record ->> '$.created_at'")}, ${Number.MIN_SAFE_INTEGER}))),
+  group_key = json_array(agent_id, record ->> '$.action.name', record ->> '$.severity',
+    record -> '$.assignees'),
+  escalated_ms = (SELECT MAX(${isoMs("value ->> '$.escalated_at'")})
+    FROM json_each(record, '$.escalations'));
+UPDATE actions SET decision_bucket = ${decisionBucketSql("MAX(decided_ms - created_ms, 0)")}
+  WHERE status IN (${REVIEWER_DECISIONS.map((s) => `'${s}'`).join(", ")}) AND decided_ms IS NOT NULL
+    AND created_ms IS NOT NULL;
+CREATE INDEX actions_stats_decided
+  ON actions (decided_ms, group_key, status, decision_bucket, created_ms)
+  WHERE decided_ms IS NOT NULL;
+CREATE INDEX actions_stats_created ON actions (created_ms, group_key);
+CREATE INDEX actions_stats_pending ON actions (created_ms, id) WHERE status = 'pending';
+CREATE INDEX actions_stats_escalated ON actions (escalated_ms) WHERE escalated_ms IS NOT NULL;
+`;
+
 /** The step from each version to the next. */
 const STEPS: Record<number, string> = {
   1: MIGRATE_V1_TO_V2,
@@ -174,6 +210,7 @@ const STEPS: Record<number, string> = {
   5: MIGRATE_V5_TO_V6,
   6: MIGRATE_V6_TO_V7,
   7: MIGRATE_V7_TO_V8,
+  8: MIGRATE_V8_TO_V9,
 };
 
 /**

@@ -11,6 +11,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { createdMsOf, decidedMsOf, decisionBucketOf, groupKeyOf } from "./action-stats.js";
 import type {
   ActionStore,
   AgentTimeoutInput,
@@ -44,6 +45,7 @@ import { createSqlitePendingChanges } from "./sqlite-pending-changes.js";
 import { createSqliteReviewerState } from "./sqlite-reviewer-state.js";
 import { migrateSqlite } from "./sqlite-schema.js";
 import { createSqliteSlackMessages } from "./sqlite-slack-messages.js";
+import { sqliteStats } from "./sqlite-stats.js";
 
 /** Default database file, relative to the working directory. */
 export const DEFAULT_SQLITE_PATH = ".safeguards/inbox.db";
@@ -90,29 +92,31 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
   }
 
   const cols = ACTION_COLUMNS;
-  type InsertValues = ReturnType<typeof insertValues>;
+  /** The shared insert values plus the analytics columns `created_ms` and `group_key`. */
+  type InsertValues = [...ReturnType<typeof insertValues>, number | null, string];
   const q = {
     get: db.prepare<[string], ActionRow>(`SELECT ${cols} FROM actions WHERE id = ?`),
     // The audit entries are written by triggers from changed_by / changed_at.
     insert: db.prepare<InsertValues>(
       `INSERT INTO actions (id, agent_id, status, expires_ms, request_hash, callback_url, record,
-         changed_by, changed_at, escalate_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+         changed_by, changed_at, escalate_ms, created_ms, group_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ),
     // The same insert, applied only while the agent has fewer than `max` pending actions:
     // one statement, so the count and the insert are atomic (SQLite has one writer).
     insertUnderQuota: db.prepare<[...InsertValues, string, number]>(
       `INSERT INTO actions (id, agent_id, status, expires_ms, request_hash, callback_url, record,
-         changed_by, changed_at, escalate_ms)
-       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+         changed_by, changed_at, escalate_ms, created_ms, group_key)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
        WHERE (SELECT COUNT(*) FROM actions WHERE agent_id = ? AND status = 'pending') < ?
        ON CONFLICT (id) DO NOTHING`,
     ),
     decide: db.prepare<
-      [string, string, string, string, string, number, number | null],
+      [string, string, string, string, number | null, number | null, string, number, number | null],
       { decision_seq: number; request_hash: string; callback_url: string | null; revision: number }
     >(
-      `UPDATE actions SET status = ?, record = ?, changed_by = ?, changed_at = ?,
+      `UPDATE actions SET status = ?, record = ?, changed_by = ?, changed_at = ?, decided_ms = ?,
+         decision_bucket = ?,
          decision_seq = (SELECT COALESCE(MAX(decision_seq), 0) + 1 FROM actions),
          callback_state = IIF(callback_url IS NULL, NULL, 'pending'), escalate_ms = NULL
        WHERE id = ? AND status = 'pending' AND expires_ms > ? AND revision = COALESCE(?, revision)
@@ -158,7 +162,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
   /** Runs inside a group commit; writes with one statement. */
   const create = (input: NewAction): CreateResult => {
     const r = input.record;
-    const values = insertValues(input);
+    const values: InsertValues = [...insertValues(input), createdMsOf(r), groupKeyOf(r)];
     const inserted =
       input.maxPending === undefined
         ? q.insert.run(...values).changes
@@ -193,6 +197,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       JSON.stringify(record),
       input.actor,
       input.at,
+      decidedMsOf(record),
+      decisionBucketOf(record),
       input.id,
       input.notExpiredAt ?? Number.MIN_SAFE_INTEGER,
       input.revision ?? null,
@@ -298,6 +304,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore
       return groupCommit.run(() => recordAgentTimeout(input));
     },
     ...sqliteCallbackState(db, groupCommit),
+    ...sqliteStats(db),
     async close() {
       if (!db.open) return;
       unwatch();

@@ -22,6 +22,7 @@ export function layout(ctx: PageContext, title: string, page: string, body: Safe
   <a class="brand" href="${ctx.base}/inbox">Safeguards inbox</a>
   <a href="${ctx.base}/inbox" data-key="i">Pending</a>
   <a href="${ctx.base}/history" data-key="h">History</a>
+  <a href="${ctx.base}/analytics">Analytics</a>
   <span class="who">${ctx.reviewer}</span>
   <form method="post" action="${ctx.base}/logout" class="inline">
     <input type="hidden" name="_csrf" value="${ctx.csrf}">

@@ -8,9 +8,10 @@
  */
 
 import type { ReviewerIdentity } from "@safeguards/core/internal";
+import { groupRecord } from "../auth/group-record.js";
 import type { ReviewerGate } from "../auth/reviewer-gate.js";
 import type { ActionService } from "../inbox/action-service.js";
-import type { ListQuery, PendingCount, StoredRecord } from "../store/action-store.js";
+import type { ListQuery, StoredRecord } from "../store/action-store.js";
 import { assignedTo, type InboxFilter } from "./inbox-page.js";
 
 /** Records per page of the pending list and of the history. */
@@ -87,15 +88,4 @@ export async function pendingSummary(
   }
   const agents = [...new Set(visible.map((c) => c.agentId))].sort();
   return { total, bySeverity, agents, matching };
-}
-
-/** A stand-in record with a group's agent, tool and severity, for the rights check. */
-function groupRecord(c: PendingCount): StoredRecord {
-  return {
-    agent_id: c.agentId,
-    severity: c.severity,
-    status: "pending",
-    action: c.tool === null ? null : { name: c.tool, args: {} },
-    assignees: c.assignees ?? null,
-  } as StoredRecord;
 }

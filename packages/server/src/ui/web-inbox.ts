@@ -1,8 +1,8 @@
 /**
  * @module ui/web-inbox
  * Mounts the reviewer web UI on the inbox's Hono app: sign in/out, the live inbox list,
- * the review page and its decision endpoint (JSON, CSRF header), the history, the event
- * stream and the static files. Every read and decision goes through the
+ * the review page and its decision endpoint (JSON, CSRF header), the history, the
+ * analytics page, the event stream and the static files. Every read and decision goes through the
  * {@link ReviewerGate}, so rights are checked the same way everywhere.
  */
 import { type Clock, protocol } from "@safeguards/core";
@@ -15,11 +15,14 @@ import type { Session, SessionManager } from "../auth/session-manager.js";
 import { errorResponse } from "../http/errors.js";
 import { actionId, readJson } from "../http/input.js";
 import type { RequestOrigin } from "../http/request-origin.js";
+import { statsRange } from "../http/stats.js";
 import type { ActionFeed } from "../inbox/action-feed.js";
 import type { ActionService } from "../inbox/action-service.js";
 import { InboxError } from "../inbox/inbox-error.js";
+import { statsReport } from "../inbox/stats-service.js";
 import { isListCursor } from "../store/list-cursor.js";
 import type { ReviewerStateStore } from "../store/reviewer-state.js";
+import { analyticsPage, unknownRangePage } from "./analytics-page.js";
 import { mountAssets } from "./assets.js";
 import { historyPage, matchesSearch } from "./history-page.js";
 import {
@@ -173,6 +176,26 @@ export function mountWebInbox(app: Hono, deps: WebInboxDeps): void {
       const query = { status: "decided" as const, ...(cursor ? { cursor } : {}) };
       const page = await readPage(gate, s.name, query, (r) => matchesSearch(r, q));
       return c.html(historyPage(pageCtx(s), { page, ...(cursor ? { cursor } : {}) }, q));
+    }),
+  );
+  app.get(
+    `${base}/analytics`,
+    page(async (c, s) => {
+      let range: ReturnType<typeof statsRange>;
+      try {
+        range = statsRange(c.req.queries("range")); // the rule of GET /api/stats
+      } catch (error) {
+        if (!(error instanceof InboxError)) throw error;
+        return c.html(unknownRangePage(pageCtx(s)), 400);
+      }
+      const report = await statsReport(
+        deps.service,
+        gate,
+        identity(s.name),
+        range,
+        deps.clock.now(),
+      );
+      return c.html(analyticsPage(pageCtx(s), report));
     }),
   );
   app.get(
