@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { DecisionTimeSummary, OutcomeCounts, StatsReport } from "../src/inbox/stats-report.js";
-import { analyticsPage, binLabel, unknownRangePage } from "../src/ui/analytics-page.js";
+import { analyticsPage, binLabel, MAX_CHARTS, unknownRangePage } from "../src/ui/analytics-page.js";
 
 const EVIL_TOOL = "<script>alert(1)</script>";
 const QUOTED_AGENT = `agent"><img src=x onerror=alert(2)>'`;
@@ -112,6 +112,33 @@ describe("analytics page", () => {
     ]);
     expect(page).toMatch(/<caption>Pending actions at the end of each bin \(UTC\)<\/caption>/);
     expect(page).toContain('<th scope="col">Pending</th>');
+  });
+
+  it("draws charts for the busiest tools and agents only, the tables keep every row", () => {
+    const many = 40;
+    const names = Array.from({ length: many }, (_, i) => `tool_${i}`);
+    const base = report();
+    const bins = base.outcomes[0]?.bins ?? [];
+    const page = analyticsPage(
+      ctx,
+      report({
+        // tool_39 is the busiest: counts grow with the index
+        outcomes: names.map((tool, i) => ({ tool, total: counts({ approved: i + 1 }), bins })),
+        decision_time: {
+          overall: base.decision_time.overall,
+          by_tool: names.map((n, i) => summary(n, [i + 1, 0, 0], 30, 30)),
+          by_agent: names.map((n, i) => summary(`agent_${n}`, [i + 1, 0, 0], 30, 30)),
+        },
+      }),
+    );
+    // backlog + overall + MAX_CHARTS tools + MAX_CHARTS agents + MAX_CHARTS outcome charts
+    expect(page.match(/<svg class="chart"[^>]* role="img"/g)).toHaveLength(2 + 3 * MAX_CHARTS);
+    expect(page).toContain("Time to decision for tool tool_39");
+    expect(page).not.toContain("Time to decision for tool tool_0<");
+    expect(page).not.toContain("Outcomes of tool_0 over time");
+    expect(page).toContain(`Charts for the ${MAX_CHARTS} busiest of ${many} tools`);
+    expect(tableRows(page, "decision-tool")).toHaveLength(many);
+    expect(tableRows(page, "outcome-totals")).toHaveLength(many);
   });
 
   it("links the longest-waiting actions to their review pages", () => {

@@ -87,12 +87,36 @@ const decisionChart = (id: string, heading: string, what: string, s: DecisionTim
     },
   )}</figure>`;
 
+/**
+ * Most charts drawn per list (tools, agents): agents choose tool names, so the busiest are
+ * drawn and the tables below carry every row.
+ */
+export const MAX_CHARTS = 12;
+
+/** The `MAX_CHARTS` entries with the largest `weight`, ties in their listed order. */
+function busiest<T>(items: readonly T[], weight: (item: T) => number): T[] {
+  if (items.length <= MAX_CHARTS) return [...items];
+  return items
+    .map((item, i) => ({ item, i, w: weight(item) }))
+    .sort((a, b) => b.w - a.w || a.i - b.i)
+    .slice(0, MAX_CHARTS)
+    .map((x) => x.item);
+}
+
+/** Says that only some of `total` got a chart. */
+const chartsNote = (drawn: number, total: number, what: string) =>
+  drawn < total
+    ? html`<p class="counts">Charts for the ${drawn} busiest of ${total} ${what}; the table has them all.</p>`
+    : html``;
+
 function decisionSection(report: StatsReport): SafeHtml {
   const { overall, by_tool, by_agent } = report.decision_time;
-  const tools = by_tool.map((s, i) =>
+  const drawnTools = busiest(by_tool, (s) => s.count);
+  const drawnAgents = busiest(by_agent, (s) => s.count);
+  const tools = drawnTools.map((s, i) =>
     decisionChart(`decision-tool-${i}`, toolLabel(s.key), `for tool ${toolLabel(s.key)}`, s),
   );
-  const agents = by_agent.map((s, i) =>
+  const agents = drawnAgents.map((s, i) =>
     decisionChart(`decision-agent-${i}`, s.key ?? "", `for agent ${s.key ?? ""}`, s),
   );
   return html`<section class="analytics-part" aria-labelledby="decision-h"><h2 id="decision-h">Time to decision</h2>
@@ -100,15 +124,18 @@ function decisionSection(report: StatsReport): SafeHtml {
 ${decisionChart("decision-all", "All tools and agents", "overall", overall)}
 ${foldedTable(decisionTable("decision-all", "Time to decision, overall", "Scope", [overall], () => "all"))}
 <h3>Per tool</h3>
-${by_tool.length ? html`<div class="chart-grid">${tools}</div>${foldedTable(decisionTable("decision-tool", "Time to decision per tool", "Tool", by_tool, (s) => toolLabel(s.key)))}` : html`<p class="empty">No decisions in this range.</p>`}
+${by_tool.length ? html`${chartsNote(tools.length, by_tool.length, "tools")}<div class="chart-grid">${tools}</div>${foldedTable(decisionTable("decision-tool", "Time to decision per tool", "Tool", by_tool, (s) => toolLabel(s.key)))}` : html`<p class="empty">No decisions in this range.</p>`}
 <h3>Per agent</h3>
-${by_agent.length ? html`<div class="chart-grid">${agents}</div>${foldedTable(decisionTable("decision-agent", "Time to decision per agent", "Agent", by_agent, (s) => s.key ?? ""))}` : html`<p class="empty">No decisions in this range.</p>`}
+${by_agent.length ? html`${chartsNote(agents.length, by_agent.length, "agents")}<div class="chart-grid">${agents}</div>${foldedTable(decisionTable("decision-agent", "Time to decision per agent", "Agent", by_agent, (s) => s.key ?? ""))}` : html`<p class="empty">No decisions in this range.</p>`}
 </section>`;
 }
 
 function outcomesSection(report: StatsReport): SafeHtml {
   const series = OUTCOMES.map((o) => ({ key: o.key, label: o.label }));
-  const charts = report.outcomes.map((o, i) => {
+  const drawn = busiest(report.outcomes, (o) =>
+    OUTCOMES.reduce((sum, { key }) => sum + o.total[key], 0),
+  );
+  const charts = drawn.map((o, i) => {
     const totals = OUTCOMES.map(({ key, label }) => `${o.total[key]} ${label}`).join(", ");
     const bins = o.bins.map((b) => ({
       label: binLabel(b.start, report.range),
@@ -133,7 +160,7 @@ function outcomesSection(report: StatsReport): SafeHtml {
     return html`<figure class="chart-box"><figcaption>${name}</figcaption>${chart}${foldedTable(table)}</figure>`;
   });
   return html`<section class="analytics-part" aria-labelledby="outcomes-h"><h2 id="outcomes-h">Outcomes per tool</h2>
-${report.outcomes.length ? html`<div class="chart-grid">${charts}</div>${outcomeTotalsTable(report)}` : html`<p class="empty">No action ended in this range.</p>`}
+${report.outcomes.length ? html`${chartsNote(charts.length, report.outcomes.length, "tools")}<div class="chart-grid">${charts}</div>${outcomeTotalsTable(report)}` : html`<p class="empty">No action ended in this range.</p>`}
 </section>`;
 }
 
