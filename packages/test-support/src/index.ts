@@ -7,6 +7,8 @@
  * never load).
  */
 export { bankingPolicies, expectTransferRequest, transferArgsSchema } from "./banking.js";
+export type { LoopTurns } from "./event-loop.js";
+export { loopTurnsWhile } from "./event-loop.js";
 export {
   expectFourEyesRequest,
   FINANCE_REVIEWERS,
