@@ -26,6 +26,7 @@ async function fileHostile(schema: Record<string, unknown>, args: Record<string,
       id: `act_bench_dos_${++n}`,
       title: "hostile",
       description: "bench",
+      severity: "WARNING",
       agent_id: AGENT,
       action: { name: "tool", args, args_schema: schema },
       args_hash: hashArgs(args as never),
@@ -33,8 +34,10 @@ async function fileHostile(schema: Record<string, unknown>, args: Record<string,
       expires_at: new Date(now + 300_000).toISOString(),
     }),
   });
-  await res.text();
-  if (res.status !== 400) throw new Error(`expected a refusal, got ${res.status}`);
+  const text = await res.text();
+  if (res.status !== 400 || !text.includes("args_schema cannot be used")) {
+    throw new Error(`expected the schema's refusal, got ${res.status} ${text}`);
+  }
 }
 
 const rows: string[][] = [];
