@@ -3,7 +3,9 @@
  * (`POST /actions/{id}/decision`) returning to the agent's `waitForAction` resolving, through
  * a real inbox (SQLite) and a HumanInTheLoopChannel (one long poll on `/decisions`), with 1
  * and with 1,000 actions pending at once. Beside it, the same figure for polling: measured
- * with `longPoll: false` at a scaled-down `pollInterval` and scaled to the guide's 5 s.
+ * with `longPoll: false` at a scaled-down `pollInterval` and scaled to the guide's 5 s. And
+ * the same figure for one held `GET /actions/{id}?wait=30` (the claim the long-poll unit test
+ * used to time, "wakes within milliseconds"): decision call returned -> held answer received.
  */
 import { HumanActionHandler, HumanInTheLoopChannel } from "@safeguards/core";
 import { Agent, request } from "undici";
@@ -93,9 +95,54 @@ async function measure(pending: number, samples: number, config: Record<string, 
   return latencies;
 }
 
+/** One held `GET /actions/{id}?wait=30` per sample: decision call returned -> its answer. */
+async function measureHeldGet(samples: number): Promise<number[]> {
+  const agent = new Agent({ keepAliveTimeout: 60_000 });
+  const latencies: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const id = `act_bench_held_${i}_${Date.now()}`;
+    const now = Date.now();
+    const filed = await request(`${url}/request-approval`, {
+      method: "POST",
+      dispatcher: agent,
+      headers: { authorization: `Bearer ${AGENT_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        id,
+        title: "held",
+        description: "bench",
+        severity: "WARNING",
+        agent_id: AGENT,
+        created_at: new Date(now).toISOString(),
+        expires_at: new Date(now + 3_600_000).toISOString(),
+      }),
+    });
+    const filedText = await filed.body.text();
+    if (filed.statusCode !== 201)
+      throw new Error(`filing refused: ${filed.statusCode} ${filedText}`);
+    let answeredAt = 0;
+    const held = request(`${url}/actions/${id}?wait=30`, {
+      dispatcher: agent,
+      headers: { authorization: `Bearer ${AGENT_KEY}` },
+    }).then(async (res) => {
+      await res.body.text();
+      answeredAt = performance.now();
+    });
+    for (let t = 0; inbox.waits.held(`agent:${AGENT}`) === 0; t++) {
+      if (t > 10_000) throw new Error("the GET was never held");
+      await sleep(1); // until the answer is held
+    }
+    const decidedAt = await decide(id);
+    await held;
+    latencies.push(Math.max(0, answeredAt - decidedAt));
+  }
+  await agent.close();
+  return latencies;
+}
+
 const one = await measure(1, SAMPLES);
 const many = await measure(1000, SAMPLES);
 const polling = await measure(1, POLL_SAMPLES, { longPoll: false, pollInterval: SCALED_POLL_S });
+const heldGet = await measureHeldGet(Math.min(SAMPLES, 100));
 const scale = GUIDE_POLL_S / SCALED_POLL_S;
 
 printTable(
@@ -115,6 +162,13 @@ printTable(
       String(many.length),
       ms(percentile(many, 50)),
       ms(percentile(many, 99)),
+    ],
+    [
+      "GET /actions/{id}?wait=30 (one held)",
+      "1",
+      String(heldGet.length),
+      ms(percentile(heldGet, 50)),
+      ms(percentile(heldGet, 99)),
     ],
     [
       `polling every ${SCALED_POLL_S} s (measured)`,

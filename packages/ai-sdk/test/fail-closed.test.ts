@@ -1,12 +1,10 @@
-import { approvals, bankingPolicies } from "@safeguards/test-support";
+import { approvals, bankingPolicies, transferCall } from "@safeguards/test-support";
 import { generateText, isStepCount } from "ai";
 import { describe, expect, it } from "vitest";
 import { guardTools } from "../src/index.js";
 import { bankingTools, scriptedModel, toolResultsSeen } from "./support/scripted.js";
 
-const flagged = [
-  { id: "call_1", name: "transfer_funds", input: { amount: "2500.00", to: "ACME" } },
-];
+const flagged = [transferCall()];
 
 describe("guarded AI SDK tools fail closed", () => {
   it("does not run a call whose request cannot be filed, and tells the model", async () => {

@@ -8,9 +8,9 @@ import {
   deferCleanup,
   expectFourEyesRequest,
   FOUR_EYES,
-  fourEyesInbox,
-  fourEyesInboxReviewers,
+  fourEyesInboxWithReviewers,
   fourEyesReview,
+  transferCall,
 } from "@safeguards/test-support";
 import { generateText, isStepCount } from "ai";
 import { describe, expect, it } from "vitest";
@@ -19,7 +19,7 @@ import { firstTurn } from "./support/approval-turns.js";
 import { bankingTools, scriptedModel, toolResultsSeen } from "./support/scripted.js";
 
 const defer = deferCleanup();
-const transfer = { id: "call_1", name: "transfer_funds", input: { amount: "2500.00", to: "ACME" } };
+const transfer = transferCall();
 
 describe("four eyes with the AI SDK", () => {
   it("guardTools files the policy's approvers and runs the tool only after the second approval", async () => {
@@ -56,10 +56,8 @@ describe("four eyes with the AI SDK", () => {
 
 describe("four eyes with the AI SDK, through a real inbox over HTTP", () => {
   it("guardTools files the approvers with the inbox; the tool runs after alice and bob", async () => {
-    const { url, handler } = await fourEyesInbox(defer);
     const { ran, tools } = bankingTools();
-    const reviewers = fourEyesInboxReviewers(url, () => ran.length);
-    defer(() => reviewers.stop());
+    const { handler, reviewers } = await fourEyesInboxWithReviewers(defer, () => ran.length);
     const guarded = guardTools(tools, bankingPolicies(FOUR_EYES), { handler, agentId: "bank-bot" });
     await generateText({
       model: scriptedModel([transfer]),

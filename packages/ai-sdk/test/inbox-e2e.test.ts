@@ -7,9 +7,8 @@ import {
   bankingPolicies,
   deferCleanup,
   type InboxRecord,
-  inboxHandler,
-  inboxReviewer,
-  REVIEWER_TOKEN,
+  inboxWithReviewer,
+  transferThenBalance,
 } from "@safeguards/test-support";
 import { generateText, isStepCount } from "ai";
 import { describe, expect, it } from "vitest";
@@ -19,14 +18,9 @@ import { bankingTools, scriptedModel, toolResultsSeen } from "./support/scripted
 const defer = deferCleanup();
 
 async function runThroughInbox(decide: (record: InboxRecord) => unknown[]) {
-  const { url, handler } = await inboxHandler(defer, "bank-bot");
-  const reviewer = inboxReviewer(url, REVIEWER_TOKEN, decide);
-  defer(() => reviewer.stop());
+  const { handler, reviewer } = await inboxWithReviewer(defer, "bank-bot", decide);
   const { tools, ran } = bankingTools();
-  const model = scriptedModel([
-    { id: "t1", name: "transfer_funds", input: { amount: "2500.00", to: "ACME" } },
-    { id: "b1", name: "get_balance", input: {} },
-  ]);
+  const model = scriptedModel(transferThenBalance());
   await generateText({
     model,
     tools: guardTools(tools, bankingPolicies(), { handler, agentId: "bank-bot" }),

@@ -10,13 +10,14 @@ import {
   inboxHandler,
   inboxReviewer,
   REVIEWER_TOKEN,
+  transferCall,
 } from "@safeguards/test-support";
 import { describe, expect, it } from "vitest";
 import { approvalRequestIdFor, decideApprovalRequests } from "../src/index.js";
 import { firstTurn } from "./support/approval-turns.js";
 
 const defer = deferCleanup();
-const transfer = { id: "t1", name: "transfer_funds", input: { amount: "2500.00", to: "ACME" } };
+const transfer = transferCall("t1");
 
 describe("tool-approval-request parts decided over the inbox's HTTP API", () => {
   it("a modification is refused by the inbox; the rejection's reason reaches the response", async () => {

@@ -210,8 +210,7 @@ describe("HumanInTheLoopChannel with HumanActionHandler", () => {
     await until(() => inbox.decisionsOpen().now === 1);
     inbox.decide("act_stop", approve());
     await handler.waitForAction(action);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(inbox.decisionsOpen().now).toBe(0);
+    await until(() => inbox.decisionsOpen().now === 0); // the stream closes once idle
     handler.shutdown();
   });
 
@@ -365,8 +364,10 @@ describe("HumanInTheLoopChannel callback receiver", () => {
     const record = { ...inbox.records.get("act_wake")!, status: "approved", decision: approve() };
     const body = JSON.stringify({ type: "action.decided", data: record });
     expect((await post(server.url, body, signed("msg_w", body))).status).toBe(202);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(inbox.log).toContain("GET /actions/act_wake");
+    // The claim is checked against the inbox, and found not backed.
+    await until(
+      () => inbox.log.includes("GET /actions/act_wake") && channel.callbackStats.ignored === 1,
+    );
     expect(action.status).toBe(ActionStatus.PENDING);
     expect(channel.callbackStats).toMatchObject({ accepted: 1, settled: 0, ignored: 1 });
     handler.shutdown();
@@ -439,7 +440,8 @@ describeChannelConformance({
   ],
 });
 
-async function until(check: () => boolean, ms = 3000) {
+/** Polls `check` until it holds; `ms` only bounds a failure (room for a loaded machine). */
+async function until(check: () => boolean, ms = 10_000) {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error("condition not reached in time");

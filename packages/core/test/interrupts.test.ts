@@ -1,3 +1,4 @@
+import { loopTurnsWhile } from "@safeguards/test-support/event-loop";
 import { describe, expect, it } from "vitest";
 import { definePolicies, ErrorCode, hashArgs, type PolicyVerdict } from "../src/index.js";
 import {
@@ -187,23 +188,16 @@ describe("normalizeDecision: one meaning per decision, whatever the UI sends", (
     const [attack] = HOSTILE_SCHEMAS; // format url on a backtracking input
     if (!attack?.benign) throw new Error("fixture changed");
     const hostileCall = { ...call, args: attack.benign, argsSchema: attack.schema };
-    let ticks = 0;
-    const ticker = setInterval(() => {
-      ticks += 1;
-    }, 10);
-    const started = performance.now();
-    try {
-      await expect(
-        checkDecision({ type: "modify", responseData: attack.hostile }, hostileCall),
-      ).rejects.toMatchObject({
-        code: ErrorCode.INVALID_MODIFICATION,
-        message: expect.stringMatching(/args_schema cannot be used: checking took longer/),
-      });
-    } finally {
-      clearInterval(ticker);
-    }
-    expect(performance.now() - started).toBeLessThan(2_000);
-    expect(ticks).toBeGreaterThan(5);
+    // Refused by the worker's deadline: a blocked event loop would run no turn first.
+    const { turns, outcome } = await loopTurnsWhile(() =>
+      checkDecision({ type: "modify", responseData: attack.hostile }, hostileCall),
+    );
+    expect(outcome.status).toBe("rejected");
+    expect((outcome as PromiseRejectedResult).reason).toMatchObject({
+      code: ErrorCode.INVALID_MODIFICATION,
+      message: expect.stringMatching(/args_schema cannot be used: checking took longer/),
+    });
+    expect(turns).toBeGreaterThan(0);
   });
 
   it("a timeout runs the call only when the policy says so and its deadline has passed", () => {

@@ -13,8 +13,7 @@ import {
   expectFourEyesRequest,
   FINANCE_REVIEWERS,
   FOUR_EYES,
-  fourEyesInbox,
-  fourEyesInboxReviewers,
+  fourEyesInboxWithReviewers,
   fourEyesReview,
 } from "@safeguards/test-support";
 import { createAgent } from "langchain";
@@ -93,10 +92,8 @@ describe("four eyes in LangChain", () => {
 
 describe("four eyes in LangChain, through a real inbox over HTTP", () => {
   it("withApproval files the approvers with the inbox, which counts alice and bob once each", async () => {
-    const { url, handler } = await fourEyesInbox(defer);
     const { transferFunds, ran } = bankingTools();
-    const reviewers = fourEyesInboxReviewers(url, () => ran.length);
-    defer(() => reviewers.stop());
+    const { handler, reviewers } = await fourEyesInboxWithReviewers(defer, () => ran.length);
     const guarded = withApproval(transferFunds, bankingPolicies(FOUR_EYES), {
       handler,
       agentId: "bank-bot",

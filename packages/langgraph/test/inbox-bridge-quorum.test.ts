@@ -13,12 +13,7 @@ import {
   InProcessApprovalChannel,
   isSafeguardsError,
 } from "@safeguards/core";
-import {
-  deferCleanup,
-  eventually,
-  fourEyesInbox,
-  fourEyesInboxReviewers,
-} from "@safeguards/test-support";
+import { deferCleanup, eventually, fourEyesInboxWithReviewers } from "@safeguards/test-support";
 import { describe, expect, it } from "vitest";
 import { createInboxBridge } from "../src/inbox-bridge.js";
 import { listPendingApprovals } from "../src/resume.js";
@@ -147,9 +142,11 @@ describe("four eyes through the inbox bridge", () => {
 describe("four eyes through the inbox bridge and a real inbox over HTTP", () => {
   it("the bridge files the approvers with the inbox and resumes once, after alice and bob", async () => {
     const { graph, log } = await interrupted("q5");
-    const { url, handler, channel } = await fourEyesInbox(defer, "payments");
-    const reviewers = fourEyesInboxReviewers(url, () => log.length);
-    defer(() => reviewers.stop());
+    const { handler, channel, reviewers } = await fourEyesInboxWithReviewers(
+      defer,
+      () => log.length,
+      "payments",
+    );
     let resumed = 0;
     const bridge = createInboxBridge({ graph, channel, handler, onResumed: () => resumed++ });
     defer(() => bridge.stop());

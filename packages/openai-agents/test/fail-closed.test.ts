@@ -1,13 +1,11 @@
 import { run } from "@openai/agents";
 import { definePolicies } from "@safeguards/core";
-import { approvals, bankingPolicies } from "@safeguards/test-support";
+import { approvals, bankingPolicies, transferCall } from "@safeguards/test-support";
 import { describe, expect, it } from "vitest";
 import { needsApprovalFrom, resolveInterruptions } from "../src/index.js";
 import { bankingAgent, scriptedModel } from "./support/scripted.js";
 
-const flagged = [
-  { id: "call_1", name: "transfer_funds", input: { amount: "2500.00", to: "ACME" } },
-];
+const flagged = [transferCall()];
 
 describe("resolveInterruptions fails closed", () => {
   it("refuses a modification (the SDK cannot run changed arguments): the call does not run", async () => {

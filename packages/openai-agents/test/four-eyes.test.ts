@@ -9,16 +9,16 @@ import {
   deferCleanup,
   expectFourEyesRequest,
   FOUR_EYES,
-  fourEyesInbox,
-  fourEyesInboxReviewers,
+  fourEyesInboxWithReviewers,
   fourEyesReview,
+  transferCall,
 } from "@safeguards/test-support";
 import { describe, expect, it } from "vitest";
 import { resolveInterruptions } from "../src/index.js";
 import { bankingAgent, scriptedModel } from "./support/scripted.js";
 
 const defer = deferCleanup();
-const transfer = { id: "call_1", name: "transfer_funds", input: { amount: "2500.00", to: "ACME" } };
+const transfer = transferCall();
 
 describe("four eyes with the OpenAI Agents SDK", () => {
   it("resolveInterruptions files the policy's approvers and runs the tool only after the second approval", async () => {
@@ -42,12 +42,10 @@ describe("four eyes with the OpenAI Agents SDK", () => {
 
 describe("four eyes with the OpenAI Agents SDK, through a real inbox over HTTP", () => {
   it("resolveInterruptions files the approvers with the inbox; the tool runs after alice and bob", async () => {
-    const { url, handler } = await fourEyesInbox(defer);
     const { model } = scriptedModel([transfer]);
     const policies = bankingPolicies(FOUR_EYES);
     const { agent, ran } = bankingAgent(model, policies);
-    const reviewers = fourEyesInboxReviewers(url, () => ran.length);
-    defer(() => reviewers.stop());
+    const { handler, reviewers } = await fourEyesInboxWithReviewers(defer, () => ran.length);
     const first = await run(agent, "pay ACME");
     const { state } = await resolveInterruptions(first, { handler, policies, agentId: "bank-bot" });
     await reviewers.expectFourEyes();

@@ -14,7 +14,10 @@ import {
   type InboxRecord,
   inboxHandler,
   inboxReviewer,
+  inboxWithReviewer,
   REVIEWER_TOKEN,
+  transferCall,
+  transferThenBalance,
 } from "@safeguards/test-support";
 import { describe, expect, it } from "vitest";
 import { resolveInterruptions } from "../src/index.js";
@@ -23,14 +26,9 @@ import { bankingAgent, scriptedModel } from "./support/scripted.js";
 const defer = deferCleanup();
 
 async function runThroughInbox(decide: (record: InboxRecord) => unknown[]) {
-  const { url, handler } = await inboxHandler(defer, "bank-bot");
-  const reviewer = inboxReviewer(url, REVIEWER_TOKEN, decide);
-  defer(() => reviewer.stop());
+  const { handler, reviewer } = await inboxWithReviewer(defer, "bank-bot", decide);
   const policies = bankingPolicies();
-  const { model, seen } = scriptedModel([
-    { id: "t1", name: "transfer_funds", input: { amount: "2500.00", to: "ACME" } },
-    { id: "b1", name: "get_balance", input: {} },
-  ]);
+  const { model, seen } = scriptedModel(transferThenBalance());
   const { agent, ran } = bankingAgent(model, policies);
   const first = await run(agent, "pay ACME 2500");
   const { state } = await resolveInterruptions(first, { handler, policies, agentId: "bank-bot" });
@@ -69,7 +67,7 @@ describe("OpenAI Agents SDK interruptions through the inbox over HTTP", () => {
 
   it("a restored run resumed by another process picks up the request the first one filed, and its decision", async () => {
     const policies = bankingPolicies();
-    const calls = [{ id: "t1", name: "transfer_funds", input: { amount: "2500.00", to: "ACME" } }];
+    const calls = [transferCall("t1")];
     const before = bankingAgent(scriptedModel(calls).model, policies);
     const stored = (await run(before.agent, "pay ACME")).state.toString();
     const { url, handler } = await inboxHandler(defer, "bank-bot");

@@ -4,13 +4,13 @@
  * the decisions.
  */
 import { run } from "@openai/agents";
-import { approvals, bankingPolicies } from "@safeguards/test-support";
+import { approvals, bankingPolicies, transferCall } from "@safeguards/test-support";
 import { describe, expect, it } from "vitest";
 import { resolveInterruptions } from "../src/index.js";
 import { bankingAgent, scriptedModel } from "./support/scripted.js";
 
 const calls = [
-  { id: "t1", name: "transfer_funds", input: { amount: "2500.00", to: "ACME" } },
+  transferCall("t1"),
   { id: "t2", name: "transfer_funds", input: { amount: "9000.00", to: "Unknown LLC" } },
   { id: "b1", name: "get_balance", input: {} },
 ];

@@ -1,8 +1,8 @@
 /**
  * The bad-input suite's hostile `args_schema`s (issue 13): core's fixture of slow schemas,
  * wrapped at random in other keywords, filed with their slow and quick values and
- * modified into random values. Never a 5xx, every answer within 2 s, and a refusal changes
- * nothing in the store.
+ * modified into random values. Never a 5xx, and a refusal changes nothing in the store (how
+ * long an answer takes is `pnpm bench schema-dos`).
  */
 import { hashArgs, type JsonObject } from "@safeguards/core";
 import { HOSTILE_SCHEMAS } from "@safeguards/core/testing";
@@ -25,12 +25,10 @@ async function storeState(): Promise<string> {
   return JSON.stringify({ page, audits });
 }
 
-/** Sends with `send`, checks the 2 s bound, no 5xx, and that a refusal stored nothing. */
+/** Sends with `send`, checks no 5xx, and that a refusal stored nothing. */
 async function bounded(send: () => Promise<CallResult>): Promise<CallResult> {
   const before = await storeState();
-  const started = performance.now();
   const res = await send();
-  expect(performance.now() - started).toBeLessThan(2_000);
   expect(res.status).toBeLessThan(500);
   if (res.status >= 400) {
     expect(typeof res.body.error.code).toBe("string");

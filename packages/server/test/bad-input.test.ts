@@ -1,3 +1,4 @@
+import { protocol } from "@safeguards/core";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Inbox } from "../src/index.js";
@@ -11,6 +12,7 @@ import {
   requestBody,
   startInbox,
 } from "./helpers.js";
+import { postChunkedUntilAnswered, postDeclaringSize } from "./oversize-post.js";
 
 let inbox: Inbox;
 let url: string;
@@ -245,29 +247,20 @@ describe("bad input never yields a 5xx and never changes the store", () => {
   });
 
   it("oversize bodies get 413, with or without content-length", async () => {
-    const big = JSON.stringify({ ...requestBody(), description: "x".repeat(300 * 1024) });
+    // Answered before the body is read, whatever the timing: a sized body by its declared
+    // length, a chunked one as the running count passes the limit.
     const before = await snapshot();
-    const sized = await call(url, "/request-approval", {
-      token: AGENT_KEY,
-      raw: big,
-      headers: { "content-type": "application/json" },
-    });
+    const headers = { authorization: `Bearer ${AGENT_KEY}`, "content-type": "application/json" };
+    const sized = await postDeclaringSize(`${url}/request-approval`, 300 * 1024, headers);
     expect(sized.status).toBe(413);
-    expect(sized.body.error.code).toBe("payload_too_large");
-    const encoder = new TextEncoder();
-    const stream = new ReadableStream({
-      start(controller) {
-        for (let i = 0; i < 30; i++) controller.enqueue(encoder.encode("x".repeat(10 * 1024)));
-        controller.close();
-      },
-    });
-    const chunked = await fetch(`${url}/request-approval`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${AGENT_KEY}`, "content-type": "application/json" },
-      body: stream,
-      duplex: "half",
-    } as RequestInit);
+    expect(JSON.parse(sized.body).error.code).toBe("payload_too_large");
+    const chunked = await postChunkedUntilAnswered(
+      `${url}/request-approval`,
+      headers,
+      2 * protocol.MAX_BODY_BYTES,
+    );
     expect(chunked.status).toBe(413);
+    expect(chunked.sentBeforeAnswer).toBeGreaterThan(protocol.MAX_BODY_BYTES - 64 * 1024);
     expect(await snapshot()).toBe(before);
   });
 });

@@ -87,7 +87,8 @@ describe.runIf(PG_TEST_URL)("two CLI inbox processes on one PostgreSQL database"
     const decidedAt = performance.now();
     expect((await decideAs(a.url, body.id, { type: "approve" })).status).toBe(200);
     const woken = await waiting;
-    expect(performance.now() - decidedAt).toBeLessThan(2000);
+    // Far under the 30 s wait (room for a loaded machine): woken by A's NOTIFY, not the deadline.
+    expect(performance.now() - decidedAt).toBeLessThan(15_000);
     const decisions = (woken.body as { decisions: { id: string; status: string }[] }).decisions;
     expect(decisions.map((d) => [d.id, d.status])).toEqual([[body.id, "approved"]]);
     const exited = new Promise((r) => b.proc.once("exit", r));

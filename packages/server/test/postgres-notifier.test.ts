@@ -74,11 +74,9 @@ describe.runIf(PG_TEST_URL)("PostgreSQL LISTEN/NOTIFY decision notifier", () => 
     const offOther = b.subscribe("agent-y", (e) => other.push(e));
     const local = nextEvent(a, "agent-x");
     const remote = nextEvent(b, "agent-x");
-    const started = performance.now();
     await a.publish({ agentId: "agent-x", actionId: "act-1", decisionSeq: 7 });
     expect(await local).toEqual({ agentId: "agent-x", actionId: "act-1", decisionSeq: 7 });
     expect(await remote).toEqual({ agentId: "agent-x", actionId: "act-1", decisionSeq: 7 });
-    expect(performance.now() - started).toBeLessThan(1000);
     offOther();
     expect(other).toEqual([]);
   });

@@ -11,6 +11,7 @@ import type {
   StoredRecord,
   TransitionInput,
 } from "../src/store/action-store.js";
+import { isoTime } from "../src/util/iso-time.js";
 import { checkAgentTimeout, checkParallelAgentTimeouts } from "./store-agent-timeout-contract.js";
 import { checkCallbackLeases, checkParallelLeases } from "./store-lease-contract.js";
 import {
@@ -26,7 +27,6 @@ import { checkOldestPending, checkStats, checkUnreadableTimes } from "./store-st
 export type StoreFactory = () => Promise<{ store: ActionStore; dispose: () => Promise<void> }>;
 
 const T0 = Date.parse("2030-01-01T00:00:00.000Z");
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A pending record expiring `expiresInMs` after T0. */
 export function pendingRecord(id: string, agentId: string, expiresInMs = 60_000): StoredRecord {
@@ -41,8 +41,8 @@ export function pendingRecord(id: string, agentId: string, expiresInMs = 60_000)
     action: { name: "transfer", args: { amount: 12.5, to: "acct-1" } },
     args_hash: null,
     allowed_decisions: ["approve", "modify", "reject"],
-    created_at: iso(T0),
-    expires_at: iso(T0 + expiresInMs),
+    created_at: isoTime(T0),
+    expires_at: isoTime(T0 + expiresInMs),
     decision: null,
   };
 }
@@ -62,10 +62,10 @@ export function decide(
       response_data: null,
       comments: "ok",
       reviewer: "alice",
-      decided_at: iso(T0 + 1),
+      decided_at: isoTime(T0 + 1),
     },
     actor: "reviewer:alice",
-    at: iso(T0 + 1),
+    at: isoTime(T0 + 1),
     ...extra,
   } as TransitionInput;
 }
@@ -78,7 +78,7 @@ export async function file(store: ActionStore, id: string, agentId: string, expi
       requestHash: `hash-${id}`,
       callbackUrl: null,
       actor: `agent:${agentId}`,
-      at: iso(T0),
+      at: isoTime(T0),
     }),
   );
 }
@@ -115,7 +115,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
           requestHash: "different",
           callbackUrl: "http://127.0.0.1:1/cb",
           actor: "agent:x",
-          at: iso(T0 + 5),
+          at: isoTime(T0 + 5),
         }),
       );
       expect(again.created).toBe(false);
@@ -129,7 +129,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
         fromStatus: null,
         toStatus: "pending",
         actor: `agent:${a}`,
-        at: iso(T0),
+        at: isoTime(T0),
       });
       expect(await store.get("missing")).toBeUndefined();
     });
@@ -350,7 +350,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
           requestHash: `hash-${id}`,
           callbackUrl: "http://agent.example/safeguards/callback",
           actor: `agent:${a}`,
-          at: iso(T0),
+          at: isoTime(T0),
         });
       const [first, second, none] = [`${a}-cb-1`, `${a}-cb-2`, `${a}-no-cb`];
       await withCallback(first);

@@ -8,11 +8,11 @@
  */
 import { expect } from "vitest";
 import type { ActionStore, StoredRecord } from "../src/store/action-store.js";
+import { isoTime } from "../src/util/iso-time.js";
 import { decide, pendingRecord } from "./store-contract.js";
 
 const T0 = Date.parse("2030-01-01T00:00:00.000Z");
-const iso = (ms: number) => new Date(ms).toISOString();
-const approval = (reviewer: string) => ({ reviewer, decided_at: iso(T0 + 1), comments: null });
+const approval = (reviewer: string) => ({ reviewer, decided_at: isoTime(T0 + 1), comments: null });
 
 const fileQuorum = async (
   store: ActionStore,
@@ -31,7 +31,7 @@ const fileQuorum = async (
     requestHash: `hash-${id}`,
     callbackUrl: null,
     actor: `agent:${agent}`,
-    at: iso(T0),
+    at: isoTime(T0),
   });
   return record;
 };
@@ -46,7 +46,7 @@ export async function checkUpdates(store: ActionStore, agent: string): Promise<v
       record: { ...record, approvals: [approval(reviewer)] },
       revision,
       actor: `reviewer:${reviewer}`,
-      at: iso(T0 + 1),
+      at: isoTime(T0 + 1),
     });
   // Concurrent changes computed from revision 0: exactly one applies, the others are stale.
   const results = await Promise.all(["alice", "bob", "carol", "dave"].map((r) => change(r, 0)));
@@ -65,7 +65,7 @@ export async function checkUpdates(store: ActionStore, agent: string): Promise<v
   ]);
   // Not pending, unknown, or past the deadline: refused with the reason, nothing written.
   expect(
-    await store.update({ id: "missing", record, revision: 0, actor: "x", at: iso(T0) }),
+    await store.update({ id: "missing", record, revision: 0, actor: "x", at: isoTime(T0) }),
   ).toEqual({
     ok: false,
     reason: "not_found",
@@ -75,7 +75,7 @@ export async function checkUpdates(store: ActionStore, agent: string): Promise<v
     record,
     revision: 1,
     actor: "x",
-    at: iso(T0),
+    at: isoTime(T0),
     notExpiredAt: T0 + 3_600_000,
   });
   expect(late).toMatchObject({ ok: false, reason: "expired" });
@@ -109,7 +109,7 @@ export async function checkPinnedTransitions(store: ActionStore, agent: string):
   // A transition pinned to an older revision is refused as stale while the action is pending.
   const other = `${agent}-p2`;
   await fileQuorum(store, other, agent);
-  await store.update({ id: other, record, revision: 0, actor: "reviewer:alice", at: iso(T0) });
+  await store.update({ id: other, record, revision: 0, actor: "reviewer:alice", at: isoTime(T0) });
   expect(await store.transition({ ...decide(other), revision: 0 })).toMatchObject({
     ok: false,
     reason: "stale",
@@ -143,14 +143,14 @@ export async function checkEscalationDue(store: ActionStore, agent: string): Pro
     step: 0,
     after_seconds: 60,
     assignees: ["group:cfo"],
-    escalated_at: iso(T0 + 60_000),
+    escalated_at: isoTime(T0 + 60_000),
   };
   await store.update({
     id: `${agent}-e1`,
     record: { ...a, escalations: [applied] },
     revision: 0,
     actor: "system:escalation",
-    at: iso(T0 + 60_000),
+    at: isoTime(T0 + 60_000),
   });
   expect(mine(await store.dueForEscalation(T0 + 300_000, 10))).toEqual([]);
   expect(await store.nextEscalation()).toBe(T0 + 600_000);

@@ -49,3 +49,23 @@ export function expectTransferRequest(
   const schema = request?.action?.argsSchema as { properties: Record<string, unknown> };
   expect(Object.keys(schema.properties)).toEqual(["amount", "to"]);
 }
+
+/** A tool call a scripted model makes (the adapters' `scriptedModel` takes a list of them). */
+export interface ScriptedToolCall {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** The flagged call: transfer_funds({ amount: "2500.00", to: "ACME" }) under the call id `id`. */
+export const transferCall = (id = "call_1"): ScriptedToolCall => ({
+  id,
+  name: "transfer_funds",
+  input: { amount: "2500.00", to: "ACME" },
+});
+
+/** The flagged transfer (`t1`), then a get_balance (`b1`) that is never flagged. */
+export const transferThenBalance = (): ScriptedToolCall[] => [
+  transferCall("t1"),
+  { id: "b1", name: "get_balance", input: {} },
+];

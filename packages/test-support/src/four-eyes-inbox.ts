@@ -2,7 +2,8 @@
  * @module four-eyes-inbox
  * The four-eyes fixture over HTTP: a test inbox whose reviewer accounts have groups (alice
  * and bob in finance, carol the CFO, mallory in sales), an agent's channel and handler to it,
- * and a scripted pair of finance reviewers deciding over the inbox's API.
+ * and a scripted pair of finance reviewers deciding over the inbox's API
+ * (`fourEyesInboxWithReviewers`: all of it at once, as every adapter's test starts it).
  */
 import { expect } from "vitest";
 import { FINANCE_REVIEWERS } from "./four-eyes.js";
@@ -112,4 +113,19 @@ export function fourEyesInboxReviewers(url: string, progress: () => unknown) {
       expect(between).toEqual([nothingYet]);
     },
   };
+}
+
+/**
+ * {@link fourEyesInbox} for `agentId` with {@link fourEyesInboxReviewers} deciding (noting
+ * `progress` between the approvals), all stopped by `defer`.
+ */
+export async function fourEyesInboxWithReviewers(
+  defer: (cleanup: () => unknown) => void,
+  progress: () => unknown,
+  agentId = "bank-bot",
+) {
+  const { url, handler, channel } = await fourEyesInbox(defer, agentId);
+  const reviewers = fourEyesInboxReviewers(url, progress);
+  defer(() => reviewers.stop());
+  return { url, handler, channel, reviewers };
 }

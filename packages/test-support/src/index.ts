@@ -6,7 +6,16 @@
  * `@safeguards/test-support/smtp` (this entry loads `@safeguards/server`, which core must
  * never load).
  */
-export { bankingPolicies, expectTransferRequest, transferArgsSchema } from "./banking.js";
+export type { ScriptedToolCall } from "./banking.js";
+export {
+  bankingPolicies,
+  expectTransferRequest,
+  transferArgsSchema,
+  transferCall,
+  transferThenBalance,
+} from "./banking.js";
+export type { LoopTurns } from "./event-loop.js";
+export { loopTurnsWhile } from "./event-loop.js";
 export {
   expectFourEyesRequest,
   FINANCE_REVIEWERS,
@@ -14,7 +23,12 @@ export {
   fourEyesReview,
 } from "./four-eyes.js";
 export type { FourEyesAnswer } from "./four-eyes-inbox.js";
-export { financeTokenOf, fourEyesInbox, fourEyesInboxReviewers } from "./four-eyes-inbox.js";
+export {
+  financeTokenOf,
+  fourEyesInbox,
+  fourEyesInboxReviewers,
+  fourEyesInboxWithReviewers,
+} from "./four-eyes-inbox.js";
 export { approvals } from "./in-process-approvals.js";
 export { inboxHandler, inboxWithReviewer } from "./inbox-handler.js";
 export type { DecisionAnswer, InboxRecord } from "./inbox-reviewer.js";

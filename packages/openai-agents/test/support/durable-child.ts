@@ -11,15 +11,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { RunState, run } from "@openai/agents";
 import { HumanActionHandler, HumanInTheLoopChannel } from "@safeguards/core";
-import { bankingPolicies } from "@safeguards/test-support";
+import { bankingPolicies, transferCall } from "@safeguards/test-support";
 import { resolveInterruptions } from "../../src/index.js";
 import { bankingAgent, scriptedModel } from "./scripted.js";
 
 const [mode, file, url] = process.argv.slice(2);
 const policies = bankingPolicies();
-const { model, seen } = scriptedModel([
-  { id: "call_1", name: "transfer_funds", input: { amount: "2500.00", to: "ACME" } },
-]);
+const { model, seen } = scriptedModel([transferCall()]);
 const { agent, ran } = bankingAgent(model, policies);
 
 async function inboxHandler(inboxUrl: string) {

@@ -21,6 +21,7 @@ import type {
   TransitionResult,
 } from "../store/action-store.js";
 import { nextEscalationMs } from "../store/next-escalation.js";
+import { isoTime } from "../util/iso-time.js";
 import { reportAgentTimeout } from "./agent-timeout-report.js";
 import type { CallbackUrlCheck } from "./callback-allowlist.js";
 import type { CallbackSender } from "./callback-sender.js";
@@ -129,8 +130,6 @@ export interface ActionService {
   ): Promise<TransitionResult>;
 }
 
-const iso = (value: string | number) => new Date(value).toISOString();
-
 /** Creates the {@link ActionService}. */
 export function createActionService(options: ActionServiceOptions): ActionService {
   const { store, clock } = options;
@@ -149,7 +148,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
     response_data: null,
     comments: null,
     reviewer: null,
-    decided_at: iso(clock.now()),
+    decided_at: isoTime(clock.now()),
   });
 
   const expire = async (id: string) => {
@@ -238,7 +237,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         requestHash,
         callbackUrl: body.callback_url ?? null,
         actor: `agent:${agentId}`,
-        at: iso(clock.now()),
+        at: isoTime(clock.now()),
         ...(options.maxPendingPerAgent ? { maxPending: options.maxPendingPerAgent } : {}),
       };
       let result = await store.create(input);
@@ -272,7 +271,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
         // between attempts (escalation only adds assignees).
         if (attempt === 0) await guard?.(action);
         if (action.record.status !== "pending" || isDue(action)) return refuseSettled(action);
-        const plan = await planDecision(action.record, reviewer, body, iso(clock.now()));
+        const plan = await planDecision(action.record, reviewer, body, isoTime(clock.now()));
         const actor = `reviewer:${reviewer}`;
         const result =
           plan.kind === "settle"

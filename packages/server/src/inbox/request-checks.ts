@@ -6,6 +6,7 @@
 import { ALL_DECISIONS, type Clock, hashArgs, type JsonObject, protocol } from "@safeguards/core";
 import { validateJsonSchemaAsync } from "@safeguards/core/internal";
 import type { StoredAction, StoredRecord } from "../store/action-store.js";
+import { isoTime } from "../util/iso-time.js";
 import type { CallbackUrlCheck } from "./callback-allowlist.js";
 import { InboxError } from "./inbox-error.js";
 
@@ -100,7 +101,6 @@ export function tooManyPending(agentId: string, max = 0): InboxError {
 
 /** The pending record a checked request is stored as (`nowMs`: when it arrived). */
 export function pendingRecordOf(body: protocol.ApprovalRequestBody, nowMs: number): StoredRecord {
-  const iso = (value: string | number) => new Date(value).toISOString();
   return {
     id: body.id,
     status: "pending",
@@ -112,8 +112,8 @@ export function pendingRecordOf(body: protocol.ApprovalRequestBody, nowMs: numbe
     action: body.action ?? null,
     args_hash: body.args_hash ?? null,
     allowed_decisions: [...new Set(body.allowed_decisions ?? ALL_DECISIONS)],
-    created_at: iso(body.created_at ?? nowMs),
-    expires_at: iso(body.expires_at),
+    created_at: isoTime(body.created_at ?? nowMs),
+    expires_at: isoTime(body.expires_at),
     decision: null,
     assignees: body.assignees ?? null,
     required_approvals: body.required_approvals ?? 1,

@@ -14,6 +14,7 @@ import type {
   StoredRecord,
   TransitionResult,
 } from "../store/action-store.js";
+import { isoTime } from "../util/iso-time.js";
 import type { CallbackSender } from "./callback-sender.js";
 import type { DecisionNotifier } from "./decision-notifier.js";
 import type { InboxEvents } from "./inbox-events.js";
@@ -53,8 +54,6 @@ export interface StateChanges {
   ): Promise<TransitionResult>;
 }
 
-const iso = (value: number) => new Date(value).toISOString();
-
 /** Creates the {@link StateChanges} over the store. */
 export function createStateChanges(deps: StateChangeDeps): StateChanges {
   const { store, clock } = deps;
@@ -92,7 +91,7 @@ export function createStateChanges(deps: StateChangeDeps): StateChanges {
       status,
       decision,
       actor,
-      at: iso(now),
+      at: isoTime(now),
       ...(guardExpiry ? { notExpiredAt: now } : {}),
       ...(read ? { record: { ...read.record, status, decision }, revision: read.revision } : {}),
     });
@@ -107,7 +106,7 @@ export function createStateChanges(deps: StateChangeDeps): StateChanges {
       record,
       revision,
       actor,
-      at: iso(now),
+      at: isoTime(now),
       notExpiredAt: now,
     });
     if (!result.ok) return result;

@@ -1,5 +1,5 @@
 /**
- * @module test/latency-probe
+ * @module bench/latency-probe
  * Measures whether an inbox keeps serving while something else runs: a worker thread (its
  * own event loop, so it keeps time even when the inbox's thread is blocked) sends one
  * `GET` after another to the inbox and reports the slowest answer.
