@@ -366,7 +366,7 @@ describe("HumanInTheLoopChannel callback receiver", () => {
     expect((await post(server.url, body, signed("msg_w", body))).status).toBe(202);
     // The claim is checked against the inbox, and found not backed.
     await until(
-      () => inbox.log.includes("GET /actions/act_wake") && channel.callbackStats.ignored === 1,
+      () => inbox.log.includes("GET /actions/act_wake") && channel.callbackStats?.ignored === 1,
     );
     expect(action.status).toBe(ActionStatus.PENDING);
     expect(channel.callbackStats).toMatchObject({ accepted: 1, settled: 0, ignored: 1 });
