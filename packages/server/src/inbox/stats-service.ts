@@ -82,7 +82,7 @@ export async function statsReport(
  * The store query of `range` ending at `nowMs`. Bins are whole UTC hours, 6-hour blocks
  * (00:00, 06:00, 12:00, 18:00) or days: the range starts at the start of the bin holding
  * `nowMs - span`, so it covers the span and the part of a bin before it, and its last bin
- * ends at `nowMs` (it is the current, partial one). Aligned bins read the same on every
+ * ends at `nowMs` (the current bin: partial unless `nowMs` is on a bin edge). Aligned bins read the same on every
  * call within a bin, and whole days are what the SQLite store keeps pre-counted.
  */
 export function statsQueryOf(range: StatsRange, nowMs: number): StatsQuery {
