@@ -3,7 +3,8 @@
  * `GET /api/stats` over a large SQLite inbox: 100,000 decided actions spread over 30 days
  * (several agents, tools, severities, assignee lists and outcomes), plus some pending and
  * escalated ones, seeded by one bulk insert in a transaction (the store's own insert values
- * and analytics columns, not HTTP). Reports the median time of `range=30d` and `range=24h`
+ * and analytics columns, not HTTP; the schema's triggers fill the daily rollup as they do for
+ * every write). Reports the median time of `range=30d` and `range=24h`
  * over several requests, each against the 200 ms target (and the process CPU time each took,
  * which machine load inflates less than wall time), beside `GET /api/actions?limit=50`
  * (the reviewer list) measured in the same run as a baseline. Lives with the package so it

@@ -105,14 +105,15 @@ describe.each([
     expect(alice).toMatchObject({
       range: "24h",
       until: new Date(T0 + 181_000).toISOString(),
-      since: new Date(T0 + 181_000 - 86_400_000).toISOString(),
+      // Bins are whole UTC hours: the range starts at the hour holding now - 24 h.
+      since: new Date(T0 - 86_400_000).toISOString(),
       bin_seconds: 3600,
     });
     expect(toolsOf(alice)).toEqual([
       ["delete_customer", { ...zero, rejected: 1 }],
       ["transfer_funds", { ...zero, approved: 1 }],
     ]);
-    expect(alice.backlog).toHaveLength(24);
+    expect(alice.backlog).toHaveLength(25); // the last one: the current, partial hour
     expect(alice.backlog.at(-1)).toEqual({ at: alice.until, pending: 2 });
     expect(alice.backlog.at(-2)?.pending).toBe(0);
     expect(slowIds(alice)).toEqual([ids.pending, ids.onlyAlice]);
@@ -172,10 +173,16 @@ describe("GET /api/stats: who may ask, and hostile input", () => {
     );
 
     const defaulted = await stats(url, ALICE_API_TOKEN, "");
+    // Now (T0) is on an hour and a 6-hour edge: exactly 24 and 28 bins.
     expect([defaulted.range, defaulted.backlog.length]).toEqual(["24h", 24]);
     expect((await stats(url, ALICE_API_TOKEN, "?range=7d")).backlog).toHaveLength(28);
     const month = await stats(url, ALICE_API_TOKEN, "?range=30d&other=1");
-    expect([month.backlog.length, month.bin_seconds]).toEqual([30, 86_400]);
+    // Whole UTC days from the midnight before now - 30 d (now is after 12:00 UTC).
+    expect([month.since, month.backlog.length, month.bin_seconds]).toEqual([
+      new Date(T0 - 30 * 86_400_000 - 12 * 3_600_000).toISOString(),
+      31,
+      86_400,
+    ]);
 
     for (const query of [
       "?range=1y",

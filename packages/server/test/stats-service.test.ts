@@ -2,7 +2,7 @@ import { createManualClock } from "@safeguards/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { createReviewerGate } from "../src/auth/reviewer-gate.js";
 import { createInbox, type Inbox } from "../src/create-inbox.js";
-import { estimateQuantile, statsReport } from "../src/inbox/stats-service.js";
+import { estimateQuantile, statsQueryOf, statsReport } from "../src/inbox/stats-service.js";
 import { DECISION_TIME_BUCKETS } from "../src/store/action-stats.js";
 import { fileAt, fileScenario, UNTIL } from "./store-stats-contract.js";
 
@@ -86,6 +86,41 @@ describe("statsReport", () => {
     expect(report.slowest_pending).toHaveLength(10);
     expect(report.slowest_pending.every((a) => a.agent_id === "bot")).toBe(true);
     expect(report.slowest_pending[0]?.id).toBe("s-old-pending");
+  });
+});
+
+describe("statsQueryOf", () => {
+  it("aligns bins to whole UTC hours, 6-hour blocks or days; the last bin ends now", () => {
+    const now = Date.parse("2030-01-10T13:20:05.000Z");
+    expect(statsQueryOf("24h", now)).toEqual({
+      sinceMs: Date.parse("2030-01-09T13:00:00.000Z"),
+      untilMs: now,
+      binMs: 3_600_000,
+    });
+    expect(statsQueryOf("7d", now).sinceMs).toBe(Date.parse("2030-01-03T12:00:00.000Z"));
+    expect(statsQueryOf("30d", now).sinceMs).toBe(Date.parse("2029-12-11T00:00:00.000Z"));
+    // On a bin edge the range is exactly the span.
+    expect(statsQueryOf("30d", UNTIL).sinceMs).toBe(UNTIL - 30 * 86_400_000);
+  });
+
+  it("reports the aligned bins: 25 hourly points when now is inside an hour", async () => {
+    const { service } = await scenarioInbox();
+    const now = UNTIL + 20 * 60_000;
+    const report = await statsReport(
+      service,
+      createReviewerGate(service),
+      { name: "bob" },
+      "24h",
+      now,
+    );
+    expect(report.since).toBe(new Date(UNTIL - 24 * 3_600_000).toISOString());
+    expect(report.backlog).toHaveLength(25);
+    expect(report.backlog[0]?.at).toBe(new Date(UNTIL - 23 * 3_600_000).toISOString());
+    expect(report.backlog.at(-1)?.at).toBe(new Date(now).toISOString());
+    expect(report.outcomes[0]?.bins.at(-1)?.start).toBe(new Date(UNTIL).toISOString());
+    // s-at-until (filed at UNTIL) is in the last, partial bin.
+    expect(report.backlog.at(-2)?.pending).toBe(5);
+    expect(report.backlog.at(-1)?.pending).toBe(6);
   });
 });
 

@@ -161,6 +161,24 @@ export async function checkStats(store: ActionStore, agent: string): Promise<voi
   expect(escalated?.escalations).toEqual(bins({ 1: 1, 4: 2 }));
   expect(escalated?.pendingAtStart).toBe(1); // s-esc-old (s-escalated was filed in the range)
 
+  // Whole UTC days (the SQLite store reads them from its daily rollup): the same actions.
+  const days = totals(
+    await store.stats({ sinceMs: SINCE - 24 * HOUR, untilMs: UNTIL + 24 * HOUR, binMs: 24 * HOUR }),
+  );
+  expect(days).toEqual({
+    pendingAtStart: 0,
+    filed: [4, 7, 1],
+    approved: [0, 1, 1],
+    modified: [0, 1, 0],
+    rejected: [1, 1, 0],
+    timed_out: [0, 1, 0],
+    cancelled: [0, 1, 0],
+    // s-before's 2 h and s-late-decision's 24 h now count too.
+    decisionTimes: buckets({ 2: 1, 7: 1, 8: 2, 11: 1 }),
+    longestDecisionMs: 24 * HOUR,
+    escalations: [1, 3, 0],
+  });
+
   // A range with nothing in it (after everything ended) counts only what was pending.
   const later = totals(
     await store.stats({ sinceMs: UNTIL + 2 * HOUR, untilMs: UNTIL + 3 * HOUR, binMs: HOUR }),

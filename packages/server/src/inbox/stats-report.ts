@@ -9,7 +9,10 @@ import type { protocol } from "@safeguards/core";
 
 const HOUR_MS = 3_600_000;
 
-/** The ranges a report can cover: total span and width of one time bin. */
+/**
+ * The ranges a report can cover: total span and width of one time bin (bins aligned to UTC
+ * multiples of the width, see `statsQueryOf`).
+ */
 export const STATS_RANGES = {
   "24h": { spanMs: 24 * HOUR_MS, binMs: HOUR_MS },
   "7d": { spanMs: 7 * 24 * HOUR_MS, binMs: 6 * HOUR_MS },
@@ -59,7 +62,10 @@ export interface SlowPendingAction {
 /** The analytics report of one reviewer over one range. */
 export interface StatsReport {
   range: StatsRange;
-  /** ISO 8601 start and end (now) of the range. */
+  /**
+   * ISO 8601 start and end (now) of the range: `since` is the start of the UTC-aligned bin
+   * holding `now - span` (bins are whole hours, 6-hour blocks or days), the last bin ends now.
+   */
   since: string;
   until: string;
   /** Width of one time bin of `backlog`, `outcomes` and `escalations`. */

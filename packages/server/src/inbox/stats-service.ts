@@ -49,8 +49,8 @@ export async function statsReport(
   range: StatsRange,
   nowMs: number,
 ): Promise<StatsReport> {
-  const { spanMs, binMs } = STATS_RANGES[range];
-  const query: StatsQuery = { sinceMs: nowMs - spanMs, untilMs: nowMs, binMs };
+  const query = statsQueryOf(range, nowMs);
+  const { binMs } = query;
   const canSee = (record: StoredRecord) => gate.canSee(reviewer.name, record);
   // In turn: `stats` times out overdue actions first, so none is listed as waiting.
   const all = await service.stats(query);
@@ -76,6 +76,18 @@ export async function statsReport(
     slowest_pending: slowest,
     escalations: escalations(groups, bins, binStart),
   };
+}
+
+/**
+ * The store query of `range` ending at `nowMs`. Bins are whole UTC hours, 6-hour blocks
+ * (00:00, 06:00, 12:00, 18:00) or days: the range starts at the start of the bin holding
+ * `nowMs - span`, so it covers the span and the part of a bin before it, and its last bin
+ * ends at `nowMs` (the current bin: partial unless `nowMs` is on a bin edge). Aligned bins read the same on every
+ * call within a bin, and whole days are what the SQLite store keeps pre-counted.
+ */
+export function statsQueryOf(range: StatsRange, nowMs: number): StatsQuery {
+  const { spanMs, binMs } = STATS_RANGES[range];
+  return { sinceMs: Math.floor((nowMs - spanMs) / binMs) * binMs, untilMs: nowMs, binMs };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -8,6 +8,9 @@
  * accumulator that turns counted rows (or, in the memory store, records) into
  * {@link GroupStats}.
  *
+ * (The SQLite store also keeps a daily rollup of them, `sqlite-stats-daily.ts`, for bins that
+ * are whole UTC days; the numbers are the same.)
+ *
  * Time convention: bin `i` covers `[sinceMs + i * binMs, sinceMs + (i + 1) * binMs)`,
  * clipped to `untilMs`; an action is pending at instant `t` when it was filed before `t` and
  * had not ended before `t`.

@@ -15,7 +15,8 @@
  * (when a terminal action ended), `group_key` (agent, tool, severity, assignees as JSON) and
  * `escalated_ms` (the latest escalation step) and `decision_bucket` (the decision-time bucket
  * of a reviewer's decision), backfilled from the records, with their
- * indexes (`sqlite-stats.ts` reads them).
+ * indexes (`sqlite-stats.ts` reads them), and the daily rollup `action_stats_daily` with the
+ * triggers that keep it (`sqlite-stats-daily.ts`), backfilled from them.
  *
  * Version 8 (from 7): `revision` (compare-and-set of a pending record's changes: approvals,
  * modifications, escalation steps) and `escalate_ms` (when the next escalation step is
@@ -47,6 +48,7 @@
 import { InvalidConfigError } from "@safeguards/core";
 import type Database from "better-sqlite3";
 import { decisionBucketSql, REVIEWER_DECISIONS } from "./action-stats.js";
+import { SQLITE_STATS_DAILY_DDL } from "./sqlite-stats-daily.js";
 
 /** `PRAGMA user_version` of a file with the current schema. */
 export const SQLITE_SCHEMA_VERSION = 9;
@@ -199,7 +201,7 @@ CREATE INDEX actions_stats_decided
 CREATE INDEX actions_stats_created ON actions (created_ms, group_key);
 CREATE INDEX actions_stats_pending ON actions (created_ms, id) WHERE status = 'pending';
 CREATE INDEX actions_stats_escalated ON actions (escalated_ms) WHERE escalated_ms IS NOT NULL;
-`;
+${SQLITE_STATS_DAILY_DDL}`;
 
 /** The step from each version to the next. */
 const STEPS: Record<number, string> = {
