@@ -6,8 +6,8 @@
  */
 import type { JsonObject } from "../util/json.js";
 import { entryCheckOf, type Policies, type PolicyVerdict } from "./define-policies.js";
-import { NEVER_FLAGS } from "./entry-check.js";
-import { evaluateCall, policyContext } from "./review-call.js";
+import { NEVER_FLAGS, toolCheck } from "./entry-check.js";
+import { evaluateCall } from "./review-call.js";
 
 /** The verdict for one call of the tool: synchronous when its policy is. Never throws. */
 export type CallCheck = (
@@ -25,7 +25,7 @@ export function callCheckFor(policies: Policies, toolName: string, agentId: stri
   if (check === undefined) {
     return (args, toolCallId) => evaluateCall({ policies, agentId, toolName, args, toolCallId });
   }
-  return (args, toolCallId) => check(policyContext(toolName, args, agentId, toolCallId));
+  return toolCheck(policies.entryFor(toolName), toolName, agentId);
 }
 
 /**

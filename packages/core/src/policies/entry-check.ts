@@ -37,15 +37,59 @@ export function entryCheck(entry: PolicyEntry<JsonObject>): EntryCheck {
   const when = policy.when ?? true;
   if (when === false) return NEVER_FLAGS;
   if (typeof when !== "function") return (ctx) => verdictFor(policy, ctx, when);
-  return (ctx) => {
-    let returned: unknown;
-    try {
-      returned = when(ctx);
-    } catch (error) {
-      return failedVerdict(policy, ctx, error);
-    }
-    return returned === false ? NOT_REQUIRED : answered(policy, ctx, returned);
-  };
+  return (ctx) => ask(policy, when, ctx);
+}
+
+/** A `when` function, as `definePolicies` validated it. */
+type When = Extract<ToolPolicy<JsonObject>["when"], (...args: never[]) => unknown>;
+
+/**
+ * The check of `entry` for the calls of one tool by one agent, in one closure: the context is
+ * built and `when` asked without a further call of ours (what adapters run per call).
+ */
+export function toolCheck(
+  entry: PolicyEntry<JsonObject>,
+  toolName: string,
+  agentId: string,
+): (args: JsonObject, toolCallId: string | undefined) => PolicyVerdict | Promise<PolicyVerdict> {
+  const check = entryCheck(entry);
+  const when = entry === true || entry === false ? undefined : entry.when;
+  if (typeof entry === "boolean" || typeof when !== "function") {
+    return (args, toolCallId) => check(policyContext(toolName, args, agentId, toolCallId));
+  }
+  return (args, toolCallId) => ask(entry, when, policyContext(toolName, args, agentId, toolCallId));
+}
+
+/** Asks `when`; a synchronous `false` is the un-flagged answer, anything else is read. */
+function ask(
+  policy: ToolPolicy<JsonObject>,
+  when: When,
+  ctx: PolicyContext<JsonObject>,
+): PolicyVerdict | Promise<PolicyVerdict> {
+  let returned: unknown;
+  try {
+    returned = when(ctx);
+  } catch (error) {
+    return failedVerdict(policy, ctx, error);
+  }
+  return returned === false ? NOT_REQUIRED : answered(policy, ctx, returned);
+}
+
+/**
+ * What a policy sees of a call. Built as one of two literals, never by adding a property
+ * afterwards: a map reached by a transition is held weakly, so a full garbage collection
+ * drops it once no context is alive, and throws away the optimised code of every caller
+ * (measured: twice the cost of an un-flagged call in `pnpm bench ai-sdk`).
+ */
+export function policyContext(
+  toolName: string,
+  args: JsonObject,
+  agentId: string,
+  toolCallId: string | undefined,
+): PolicyContext {
+  return toolCallId === undefined
+    ? { toolName, args, agentId }
+    : { toolName, args, agentId, toolCallId };
 }
 
 /** The verdict for anything but a synchronous `false` from `when`. */
