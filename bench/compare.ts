@@ -110,7 +110,11 @@ export const ratioOf = (a: number[], b: number[]) => median(a.map((value, i) => 
 
 /** Microseconds, readable. */
 export const fmt = (us: number) =>
-  us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;
+  us >= 1000
+    ? `${(us / 1000).toFixed(2)} ms`
+    : us >= 10
+      ? `${us.toFixed(1)} µs`
+      : `${(us * 1000).toFixed(0)} ns`;
 
 /** `ratio` against `target`, as a table cell. */
 export const verdict = (ratio: number, target: number) =>
@@ -145,27 +149,49 @@ export interface CallSamples {
 
 /**
  * The rows of an un-flagged call's overhead: the wrapper with a policy that never flags
- * (target <= 1.05 over the bare tool), the policy's own work, and the wrapper with the
- * policy (target <= 1.05 over the same check run by hand before the bare tool).
+ * (`never` names it; target <= 1.05 over the bare tool), the policy's own work, and the
+ * wrapper with the policy (target <= 1.05 over the same check run by hand before the bare
+ * tool).
  */
-export function callOverheadRows(calls: CallSamples, check: string): string[][] {
-  const byHand = ratioOf(calls.policyByHand, calls.bare);
+export function callOverheadRows(
+  calls: CallSamples,
+  check: string,
+  never = "policy false",
+): string[][] {
   return [
     ["un-flagged tool call: bare tool", fmt(median(calls.bare)), ""],
     [
-      "un-flagged tool call: withApproval, policy false",
+      `un-flagged tool call: withApproval, ${never}`,
       fmt(median(calls.never)),
       verdict(ratioOf(calls.never, calls.bare), 1.05),
     ],
+    ...policyRows(calls.bare, {
+      byHand: [`un-flagged tool call: bare tool + the ${check} by hand`, calls.policyByHand],
+      policy: [`un-flagged tool call: withApproval, ${check} policy`, calls.guarded],
+    }),
+  ];
+}
+
+/**
+ * Two rows against `base`: a check written by hand (the policy's own work) and the same
+ * check as a policy (target <= 1.05 over the check by hand: the adapter's own cost).
+ */
+export function policyRows(
+  base: number[],
+  rows: { byHand: [string, number[]]; policy: [string, number[]] },
+): string[][] {
+  const [byHandLabel, byHand] = rows.byHand;
+  const [policyLabel, policy] = rows.policy;
+  return [
     [
-      `un-flagged tool call: bare tool + the ${check} by hand`,
-      fmt(median(calls.policyByHand)),
-      `${byHand.toFixed(3)} (the policy's own work)`,
+      byHandLabel,
+      fmt(median(byHand)),
+      `${ratioOf(byHand, base).toFixed(3)} (the policy's own work)`,
     ],
     [
-      `un-flagged tool call: withApproval, ${check} policy`,
-      fmt(median(calls.guarded)),
-      `${ratioOf(calls.guarded, calls.bare).toFixed(3)}; over the check by hand: ${verdict(ratioOf(calls.guarded, calls.policyByHand), 1.05)}`,
+      policyLabel,
+      fmt(median(policy)),
+      `${ratioOf(policy, base).toFixed(3)}; over the check by hand: ${verdict(ratioOf(policy, byHand), 1.05)}`,
     ],
   ];
 }

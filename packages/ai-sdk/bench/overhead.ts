@@ -1,13 +1,16 @@
 /**
  * @module bench/overhead
- * What approval costs an AI SDK agent when nothing is flagged: an un-flagged call through
- * `withApproval` against the bare tool's `execute` (target ratio <= 1.05; with a policy that
- * never flags, and with a Decimal `when` that passes 500.00 compared with the same check run
- * by hand; and the same call as the SDK makes it, its input first checked by the tool's
- * `inputSchema`), and one agent step (`generateText`, a scripted `MockLanguageModelV4` calling two
- * tools, then answering) with `guardTools` against the same tools unguarded (target ratio
- * <= 1.05). Measured side by side, interleaved (see `bench/compare.ts`). Run through
- * `pnpm bench ai-sdk`.
+ * What approval costs an AI SDK agent when nothing is flagged, measured side by side,
+ * interleaved (see `bench/compare.ts`); run through `pnpm bench ai-sdk`:
+ * - an un-flagged call through `withApproval` against the bare tool's `execute` (target ratio
+ *   <= 1.05): with a policy whose `when` never flags (`() => false`: the wrapper's own cost;
+ *   `false` itself hands the tool's own `execute` back), and with a Decimal `when` that
+ *   passes 500.00, compared with the same check run by hand before the bare `execute`;
+ * - the same calls as the SDK makes them inside `generateText`: the model's input text
+ *   parsed and validated by the tool's `inputSchema`, then `execute` (without the SDK's
+ *   callbacks and tracing, which the agent runs below include);
+ * - one agent run (`generateText`, a scripted `MockLanguageModelV4` calling two tools, then
+ *   answering) with `guardTools` against the same tools unguarded (target ratio <= 1.05).
  */
 import {
   Decimal,
@@ -15,7 +18,15 @@ import {
   HumanActionHandler,
   InProcessApprovalChannel,
 } from "@safeguards/core";
-import { generateText, isStepCount, type ModelMessage, type ToolSet, tool } from "ai";
+import {
+  asSchema,
+  generateText,
+  isStepCount,
+  type ModelMessage,
+  type Tool,
+  type ToolSet,
+  tool,
+} from "ai";
 import { MockLanguageModelV4 } from "ai/test";
 import { z } from "zod";
 import {
@@ -23,6 +34,7 @@ import {
   compare,
   fmt,
   median,
+  policyRows,
   ratioOf,
   ratioTable,
   verdict,
@@ -47,7 +59,10 @@ const getBalance = tool({
   inputSchema: z.object({}),
   execute: async () => "Balance: 5000.00",
 });
-const overLimit = (amount: unknown) => new Decimal(String(amount)).gt("1000.00");
+// The limit is parsed once, as a policy file would hold it (see RESULTS: parsing it per call
+// is half the check's cost).
+const LIMIT = new Decimal("1000.00");
+const overLimit = (amount: unknown) => new Decimal(String(amount)).gt(LIMIT);
 const tools = { transfer_funds: transferFunds, get_balance: getBalance };
 /** transfer_funds with the policy's Decimal check written into it by hand (never flags here). */
 const checkedByHand = tool({
@@ -98,14 +113,29 @@ const model = new MockLanguageModelV4({
 const step = (agentTools: ToolSet) => () =>
   generateText({ model, tools: agentTools, prompt: "pay ACME 500", stopWhen: isStepCount(3) });
 
-/** Runs both comparisons and returns the printed table. */
+type Options = Parameters<NonNullable<typeof transferFunds.execute>>[1];
+
+/**
+ * A call as the AI SDK makes it inside `generateText`: the model's input text parsed, then
+ * validated (and parsed) by the tool's `inputSchema`, then `execute` awaited.
+ */
+function asTheSdkRunsIt(run: Tool, text: string, options: Options): () => Promise<unknown> {
+  const schema = asSchema(run.inputSchema);
+  return async () => {
+    const parsed = await schema.validate!(JSON.parse(text));
+    if (!parsed.success) throw parsed.error;
+    return await run.execute!(parsed.value, options);
+  };
+}
+
+/** Runs the comparisons and returns the printed table. */
 export async function run(): Promise<string> {
   const guarded = withApproval(transferFunds, policies, { handler, name: "transfer_funds" });
-  const neverFlagged = withApproval(transferFunds, false, { handler, name: "transfer_funds" });
+  const never = { when: () => false };
+  const neverFlagged = withApproval(transferFunds, never, { handler, name: "transfer_funds" });
   const input = { amount: "500.00", to: "ACME" };
-  const options = { toolCallId: "c1", messages: [], context: {} } as unknown as Parameters<
-    NonNullable<typeof transferFunds.execute>
-  >[1];
+  const text = JSON.stringify(input);
+  const options = { toolCallId: "c1", messages: [], context: {} } as unknown as Options;
   const calls = await compare(
     {
       bare: () => transferFunds.execute!(input, options) as Promise<string>,
@@ -116,6 +146,10 @@ export async function run(): Promise<string> {
         if (overLimit(input.amount)) throw new Error("over the limit");
         return transferFunds.execute!(input, options) as Promise<string>;
       },
+      sdkBare: asTheSdkRunsIt(transferFunds, text, options),
+      sdkNever: asTheSdkRunsIt(neverFlagged, text, options),
+      sdkByHand: asTheSdkRunsIt(checkedByHand, text, options),
+      sdkGuarded: asTheSdkRunsIt(guarded, text, options),
     },
     CALLS,
     CALL_ROUNDS,
@@ -131,9 +165,23 @@ export async function run(): Promise<string> {
     { each: "op" },
   );
   return ratioTable(
-    `AI SDK approval overhead (nothing flagged; interleaved rounds of ${CALLS} calls (${CALL_ROUNDS} rounds; medians of the per-round means and ratios) and ${ROUNDS * TURNS} agent runs each, taking turns run by run (medians of the runs and of the paired ratios))`,
+    `AI SDK approval overhead (nothing flagged; interleaved rounds of ${CALLS} calls per contender (${CALL_ROUNDS} rounds; medians of the per-round means and ratios) and ${ROUNDS * TURNS} agent runs each, taking turns run by run (medians of the runs and of the paired ratios))`,
     [
-      ...callOverheadRows(calls, "Decimal check"),
+      ...callOverheadRows(calls, "Decimal check", "when: () => false"),
+      [
+        "as the SDK runs it (input text parsed, inputSchema, execute): bare",
+        fmt(median(calls.sdkBare)),
+        "",
+      ],
+      [
+        "as the SDK runs it: withApproval, when: () => false",
+        fmt(median(calls.sdkNever)),
+        verdict(ratioOf(calls.sdkNever, calls.sdkBare), 1.05),
+      ],
+      ...policyRows(calls.sdkBare, {
+        byHand: ["as the SDK runs it: the Decimal check by hand in execute", calls.sdkByHand],
+        policy: ["as the SDK runs it: withApproval, Decimal check policy", calls.sdkGuarded],
+      }),
       ["agent run (2 un-flagged calls, 2 steps): tools unguarded", fmt(median(steps.bare)), ""],
       [
         "agent run: transfer_funds runs the Decimal check by hand",

@@ -11,7 +11,7 @@ import {
   type Policies,
   type PolicyEntry,
 } from "@safeguards/core";
-import { evaluateCall, policiesOf } from "@safeguards/core/internal";
+import { callCheckFor, policiesOf } from "@safeguards/core/internal";
 import type { Tool, ToolSet } from "ai";
 
 // biome-ignore lint/suspicious/noExplicitAny: policies are typed per tool by the caller
@@ -46,15 +46,9 @@ export function needsApprovalFrom(
   }
   const name = options.name ?? "tool";
   const policies = policiesOf(policy, name);
-  const agentId = options.agentId ?? "ai-sdk-agent";
+  const check = callCheckFor(policies, name, options.agentId ?? "ai-sdk-agent");
   return (input, { toolCallId }) => {
-    const verdict = evaluateCall({
-      policies,
-      agentId,
-      toolName: name,
-      args: input as JsonObject,
-      toolCallId,
-    });
+    const verdict = check(input as JsonObject, toolCallId);
     return verdict instanceof Promise ? verdict.then((v) => v.required) : verdict.required;
   };
 }

@@ -3,7 +3,7 @@
  * Wraps one AI SDK `tool()` so that calls its policy flags wait for a human decision
  * before `execute` runs. The wrapped tool keeps everything else (description, schema,
  * `toModelOutput`, ...); un-flagged calls go straight to `execute` at the cost of one
- * policy check.
+ * policy check (core's `callCheckFor`, prepared when the tool is wrapped).
  */
 import {
   CallNotApprovedError,
@@ -16,7 +16,8 @@ import {
   type PolicyVerdict,
 } from "@safeguards/core";
 import {
-  evaluateCall,
+  callCheckFor,
+  neverFlags,
   policiesOf,
   refuseSnakeCaseKeys,
   reviewCall,
@@ -61,6 +62,9 @@ export function isGuardedTool(tool: unknown): boolean {
 /**
  * Returns the tool with an `execute` whose flagged calls wait for a human. `policy` is this
  * tool's entry (`true`, `false` or a `ToolPolicy`) or a `Policies` object (give `name`).
+ * An un-flagged call gets the tool's own `execute` result (with a synchronous `when`, no
+ * promise of ours in between); a tool its `definePolicies` entry never flags (`false`,
+ * `when: false`) keeps its own `execute`.
  *
  * Outcomes: approved -> `execute` runs with exactly the approved input; modified -> runs
  * with the reviewer's fields merged in, validated (and parsed) by the tool's `inputSchema`,
@@ -89,7 +93,10 @@ export function withApproval<T extends Tool>(
   }
   const name = options.name ?? "tool";
   const policies = policiesOf(policy, name);
+  // Never flagged (`false`, `when: false`): nothing to hold, the tool is handed back as is.
+  if (neverFlags(policies, name)) return markGuarded({ ...tool });
   const agentId = options.agentId ?? "ai-sdk-agent";
+  const check = callCheckFor(policies, name, agentId);
   const schema = inputSchemaOf(tool.inputSchema);
   // A modified call's note, kept from its run until the SDK asks for its model output.
   const notes = new Map<string, string>();
@@ -126,34 +133,32 @@ export function withApproval<T extends Tool>(
     return { run: true, input: await parsed(schema, review.args), note: review.note };
   };
 
+  const reviewThenRun = async (
+    input: unknown,
+    opts: ToolExecutionOptions<unknown>,
+    evaluated: PolicyVerdict | Promise<PolicyVerdict>,
+  ): Promise<unknown> => {
+    const decision = await decide(input, opts, evaluated);
+    if (!decision.run) throw decision.error;
+    const output = await execute(decision.input, opts);
+    if (decision.note !== undefined) notes.set(opts.toolCallId, decision.note);
+    return output;
+  };
+
   const guardedExecute = isAsyncGenerator(execute)
     ? async function* (input: unknown, opts: ToolExecutionOptions<unknown>) {
-        const decision = await decide(input, opts, evaluateCall(callOf(input, opts)));
+        const decision = await decide(input, opts, check(input as JsonObject, opts.toolCallId));
         if (!decision.run) throw decision.error;
         yield* execute(decision.input, opts) as AsyncIterable<unknown>;
         if (decision.note !== undefined) notes.set(opts.toolCallId, decision.note);
       }
     : (input: unknown, opts: ToolExecutionOptions<unknown>) => {
-        // Fast path: with a synchronous policy an un-flagged call is handed to execute as is.
-        const evaluated = evaluateCall(callOf(input, opts));
+        // Fast path: with a synchronous policy an un-flagged call is handed to execute as is
+        // (its own result, no promise or frame of ours in between).
+        const evaluated = check(input as JsonObject, opts.toolCallId);
         if (!(evaluated instanceof Promise) && !evaluated.required) return execute(input, opts);
-        return decide(input, opts, evaluated).then(async (decision) => {
-          if (!decision.run) throw decision.error;
-          const output = await execute(decision.input, opts);
-          if (decision.note !== undefined) notes.set(opts.toolCallId, decision.note);
-          return output;
-        });
+        return reviewThenRun(input, opts, evaluated);
       };
-
-  function callOf(input: unknown, opts: ToolExecutionOptions<unknown>) {
-    return {
-      policies,
-      agentId,
-      toolName: name,
-      args: input as JsonObject,
-      toolCallId: opts.toolCallId,
-    };
-  }
 
   const ownOutput = tool.toModelOutput as ToModelOutput | undefined;
   const toModelOutput: ToModelOutput = async (options) => {
@@ -163,9 +168,12 @@ export function withApproval<T extends Tool>(
     return note === undefined ? output : withNote(output, note);
   };
 
-  const guarded = { ...tool, execute: guardedExecute, toModelOutput } as T;
-  Object.defineProperty(guarded, GUARDED, { value: true });
-  return guarded;
+  return markGuarded({ ...tool, execute: guardedExecute, toModelOutput } as T);
+}
+
+function markGuarded<T extends Tool>(tool: T): T {
+  Object.defineProperty(tool, GUARDED, { value: true });
+  return tool;
 }
 
 async function parsed(schema: InputSchema, args: JsonObject): Promise<unknown> {

@@ -185,6 +185,37 @@ describe("withApproval / guardTools inside generateText", () => {
     expect(seen.call_2).toEqual({ type: "text", value: "custom raw" });
   });
 
+  it("hands an un-flagged call to execute as is (its own result); a never-flagged tool keeps its execute", async () => {
+    const { handler, requests } = approvals();
+    const results: Promise<string>[] = [];
+    const seenCalls: unknown[][] = [];
+    const echo = tool({
+      inputSchema: z.object({ amount: z.string() }),
+      execute: (input, opts) => {
+        seenCalls.push([input, opts]);
+        const result = Promise.resolve(`ran ${input.amount}`);
+        results.push(result);
+        return result;
+      },
+    });
+    const options = { toolCallId: "c1", messages: [] } as never;
+    const input = { amount: "5.00" };
+    const small = withApproval(echo, { when: ({ args }) => args.amount !== "5.00" }, { handler });
+    const returned = small.execute!(input, options);
+    expect(returned).toBe(results[0]); // no promise or frame of ours in between
+    expect(seenCalls[0]![0]).toBe(input);
+    expect(seenCalls[0]![1]).toBe(options);
+    await expect(returned).resolves.toBe("ran 5.00");
+
+    for (const entry of [false, { when: false }]) {
+      const never = withApproval(echo, entry, { handler, name: "echo" });
+      expect(never.execute).toBe(echo.execute);
+      expect(isGuardedTool(never)).toBe(true);
+      expect(isGuardedTool(echo)).toBe(false);
+    }
+    expect(requests).toHaveLength(0);
+  });
+
   it("refuses what it cannot guard", () => {
     const { tools } = bankingTools();
     const { handler } = approvals();

@@ -37,6 +37,8 @@ export { toWebhookPayload } from "./channels/webhook-payload.js";
 export { validateJsonSchemaAsync } from "./json-schema/validate-json-schema.js";
 export type { ExpectedCall } from "./policies/adopt-filed.js";
 export { adoptFiled, assertSameCall, fileOrAdopt } from "./policies/adopt-filed.js";
+export type { CallCheck } from "./policies/call-check.js";
+export { callCheckFor, neverFlags } from "./policies/call-check.js";
 export { policiesOf } from "./policies/define-policies.js";
 export type { CallOutcome } from "./policies/resolve-outcome.js";
 export { resolveOutcome } from "./policies/resolve-outcome.js";

@@ -16,7 +16,7 @@ import {
   type PolicyVerdict,
 } from "@safeguards/core";
 import {
-  evaluateCall,
+  callCheckFor,
   policiesOf,
   type ReviewCallInput,
   refuseSnakeCaseKeys,
@@ -82,16 +82,18 @@ export function withApproval<T extends StructuredToolInterface>(
   const guarded = Object.create(tool) as T & { _call: CallFn };
   Object.defineProperty(guarded, GUARDED, { value: true });
 
+  const check = callCheckFor(policies, tool.name, agentId);
+
   guarded._call = (args, runManager, rawConfig) => {
     const config = (rawConfig ?? {}) as ToolCallConfig;
     const toolCallId = config.toolCall?.id ?? config.toolCallId;
-    const call = { policies, agentId, toolName: tool.name, args: args as JsonObject, toolCallId };
     // Fast path: with a synchronous policy an un-flagged call is handed to the tool as is, no
     // promise of ours in between (each turn costs microseconds inside LangChain's run context).
-    const evaluated = evaluateCall(call);
+    const evaluated = check(args as JsonObject, toolCallId);
     if (!(evaluated instanceof Promise) && !evaluated.required) {
       return original._call.call(tool, args, runManager, rawConfig);
     }
+    const call = { policies, agentId, toolName: tool.name, args: args as JsonObject, toolCallId };
     return reviewThenCall(call, config, evaluated, [args, runManager, rawConfig]);
   };
 

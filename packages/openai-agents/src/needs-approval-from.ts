@@ -10,7 +10,7 @@ import {
   type Policies,
   type PolicyEntry,
 } from "@safeguards/core";
-import { evaluateCall, policiesOf } from "@safeguards/core/internal";
+import { callCheckFor, policiesOf } from "@safeguards/core/internal";
 
 // biome-ignore lint/suspicious/noExplicitAny: policies are typed per tool by the caller
 type AnyPolicyEntry = PolicyEntry<any>;
@@ -47,16 +47,10 @@ export function needsApprovalFrom(
   const resolved = policiesOf(policies, name);
   const entry = resolved.entryFor(name);
   if (entry === false || entry === true) return entry;
-  const agentId = options.agentId ?? "openai-agent";
+  const check = callCheckFor(resolved, name, options.agentId ?? "openai-agent");
   return async (_runContext, input, callId) => {
     try {
-      const verdict = evaluateCall({
-        policies: resolved,
-        agentId,
-        toolName: name,
-        args: asArgs(input),
-        toolCallId: callId,
-      });
+      const verdict = check(asArgs(input), callId);
       // A synchronous policy answers without a further promise turn (one per tool call).
       return verdict instanceof Promise ? (await verdict).required : verdict.required;
     } catch {

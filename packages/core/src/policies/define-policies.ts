@@ -5,11 +5,13 @@
  * Shared by the LangChain and LangGraph adapters.
  */
 import { ALL_DECISIONS, type DecisionType } from "../actions/action-status.js";
-import { type ApproverFields, approverFieldsOf } from "../actions/approval-rules.js";
-import { AlertSeverity, type SafetyAlert, SEVERITIES } from "../alerts/safety-alert.js";
+import type { ApproverFields } from "../actions/approval-rules.js";
+import type { AlertSeverity, SafetyAlert } from "../alerts/safety-alert.js";
+import { SEVERITIES } from "../alerts/safety-alert.js";
 import { InvalidConfigError } from "../errors.js";
 import { refuseSnakeCaseKeys, toCamelCase } from "../util/config.js";
 import type { JsonObject } from "../util/json.js";
+import { type EntryCheck, entryCheck } from "./entry-check.js";
 import { checkPolicyApprovers, type PolicyApprovers } from "./policy-approvers.js";
 
 /** What a policy knows about one tool call. */
@@ -111,14 +113,34 @@ export function definePolicies(
 ): Policies {
   refuseSnakeCaseKeys("definePolicies options", options);
   const table = new Map<string, PolicyEntry<JsonObject>>();
-  for (const [name, entry] of Object.entries(entries)) table.set(name, checkEntry(name, entry));
+  const checks = new Map<string, EntryCheck>();
+  for (const [name, raw] of Object.entries(entries)) {
+    const entry = checkEntry(name, raw);
+    table.set(name, entry);
+    checks.set(name, entryCheck(entry));
+  }
   const fallback = checkEntry("default", options.default ?? true);
+  const fallbackCheck = entryCheck(fallback);
   const entryFor = (toolName: string) => table.get(toolName) ?? fallback;
-  return {
+  const checkFor = (toolName: string) => checks.get(toolName) ?? fallbackCheck;
+  const policies: Policies = {
     entryFor,
-    evaluate: async (ctx) => evaluateEntry(entryFor(ctx.toolName), ctx),
-    evaluateNow: (ctx) => evaluateEntry(entryFor(ctx.toolName), ctx),
+    evaluate: async (ctx) => checkFor(ctx.toolName)(ctx),
+    evaluateNow: (ctx) => checkFor(ctx.toolName)(ctx),
   };
+  CHECKS.set(policies, checkFor);
+  return policies;
+}
+
+/** The per-tool checks of every `definePolicies` result (entries are fixed at definition). */
+const CHECKS = new WeakMap<Policies, (toolName: string) => EntryCheck>();
+
+/**
+ * The precomputed check of `toolName` when `policies` came from {@link definePolicies}
+ * (its entries never change), else undefined (a hand-written `Policies` is asked per call).
+ */
+export function entryCheckOf(policies: Policies, toolName: string): EntryCheck | undefined {
+  return CHECKS.get(policies)?.(toolName);
 }
 
 function checkEntry(name: string, entry: AnyPolicyEntry): PolicyEntry<JsonObject> {
@@ -156,115 +178,6 @@ function checkEntry(name: string, entry: AnyPolicyEntry): PolicyEntry<JsonObject
   }
   const { reviewers: _alias, ...rest } = entry as ToolPolicy<JsonObject>;
   return { ...rest, ...checkPolicyApprovers(name, entry) };
-}
-
-/**
- * The verdict of one entry: synchronous when `when` is (the common case, so an un-flagged
- * call costs no promise turn), a promise only when `when` returns one. Never throws or
- * rejects: a failing policy asks a human.
- */
-function evaluateEntry(
-  entry: PolicyEntry<JsonObject>,
-  ctx: PolicyContext<JsonObject>,
-): PolicyVerdict | Promise<PolicyVerdict> {
-  if (entry === false) return NOT_REQUIRED;
-  const policy: ToolPolicy<JsonObject> = entry === true ? {} : entry;
-  let returned: boolean | SafetyAlert[] | Promise<boolean | SafetyAlert[]>;
-  try {
-    const when = policy.when ?? true;
-    returned = typeof when === "function" ? when(ctx) : when;
-  } catch (error) {
-    return failedVerdict(policy, ctx, error);
-  }
-  if (isPromiseLike(returned)) {
-    return Promise.resolve(returned).then(
-      (result) => verdictFor(policy, ctx, result),
-      (error: unknown) => failedVerdict(policy, ctx, error),
-    );
-  }
-  return verdictFor(policy, ctx, returned);
-}
-
-const NOT_REQUIRED: PolicyVerdict = Object.freeze({ required: false });
-
-/** The verdict for what `when` answered; a bad answer or a failing title asks a human. */
-function verdictFor(
-  policy: ToolPolicy<JsonObject>,
-  ctx: PolicyContext<JsonObject>,
-  result: unknown,
-): PolicyVerdict {
-  let alerts: SafetyAlert[] = [];
-  try {
-    if (Array.isArray(result)) {
-      if (result.length === 0) return NOT_REQUIRED;
-      alerts = result as SafetyAlert[];
-    } else if (result !== true) {
-      if (result === false) return NOT_REQUIRED;
-      throw new TypeError(`"when" returned ${typeof result}; expected boolean or alerts`);
-    }
-    return {
-      required: true,
-      title: resolve(policy.title, ctx) ?? `Approve ${ctx.toolName}`,
-      description: resolve(policy.description, ctx) ?? describe(ctx, alerts),
-      allowedDecisions: [...(policy.allowedDecisions ?? ALL_DECISIONS)],
-      ...(policy.timeoutSeconds !== undefined ? { timeoutSeconds: policy.timeoutSeconds } : {}),
-      onTimeout: policy.onTimeout ?? "reject",
-      severity: policy.severity ?? highestSeverity(alerts),
-      ...(policy.channel !== undefined ? { channel: policy.channel } : {}),
-      ...approverFieldsOf(policy),
-      alerts,
-    };
-  } catch (error) {
-    return failedVerdict(policy, ctx, error, alerts);
-  }
-}
-
-/**
- * Fail closed: the policy itself failed, so the call needs a human (approve or reject), and
- * still the policy's approvers (a failing `when` never lowers the quorum).
- */
-function failedVerdict(
-  policy: ToolPolicy<JsonObject>,
-  ctx: PolicyContext<JsonObject>,
-  error: unknown,
-  alerts: SafetyAlert[] = [],
-): PolicyVerdict {
-  const message = error instanceof Error ? error.message : String(error);
-  return {
-    required: true,
-    title: `Approve ${ctx.toolName} (policy failed)`,
-    description: `The approval policy for ${ctx.toolName} failed (${message}), so this call needs a human.\n\n${describe(ctx, alerts)}`,
-    allowedDecisions: ["approve", "reject"],
-    onTimeout: "reject",
-    severity: AlertSeverity.ERROR,
-    ...approverFieldsOf(policy),
-    alerts,
-    policyError: message,
-  };
-}
-
-function resolve<T>(
-  value: PolicyValue<T, JsonObject> | undefined,
-  ctx: PolicyContext<JsonObject>,
-): T | undefined {
-  return typeof value === "function" ? (value as (c: PolicyContext<JsonObject>) => T)(ctx) : value;
-}
-
-function describe(ctx: PolicyContext<JsonObject>, alerts: SafetyAlert[]): string {
-  const reasons = alerts.map((a) => `- ${a.title}: ${a.description}`).join("\n");
-  const call = `${ctx.toolName}(${JSON.stringify(ctx.args)})`;
-  return reasons ? `${reasons}\n\nCall: ${call}` : `The agent wants to call ${call}.`;
-}
-
-function highestSeverity(alerts: SafetyAlert[]): AlertSeverity {
-  let best: AlertSeverity = AlertSeverity.WARNING;
-  for (const a of alerts)
-    if (SEVERITIES.indexOf(a.severity) > SEVERITIES.indexOf(best)) best = a.severity;
-  return best;
-}
-
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
 /** True when `value` is a {@link Policies} object (from `definePolicies`). */

@@ -15,7 +15,8 @@ import { approvalMetadata } from "../interrupts/approval-payload.js";
 import { modificationNote } from "../interrupts/review-outcome.js";
 import type { JsonObject } from "../util/json.js";
 import { fileOrAdopt } from "./adopt-filed.js";
-import type { Policies, PolicyContext, PolicyVerdict } from "./define-policies.js";
+import type { Policies, PolicyVerdict } from "./define-policies.js";
+import { NOT_REQUIRED, policyContext } from "./entry-check.js";
 import { resolveOutcome } from "./resolve-outcome.js";
 
 /** A tool's argument schema as an adapter exposes it to {@link reviewCall}. */
@@ -61,14 +62,11 @@ export type ReviewResult =
 export function evaluateCall(
   input: Pick<ReviewCallInput, "policies" | "agentId" | "toolName" | "args" | "toolCallId">,
 ): PolicyVerdict | Promise<PolicyVerdict> {
-  const { policies, toolName, args } = input;
+  const { policies, toolName, args, agentId, toolCallId } = input;
   if (policies.entryFor(toolName) === false) return NOT_REQUIRED;
-  const ctx: PolicyContext = { toolName, args, agentId: input.agentId };
-  if (input.toolCallId !== undefined) ctx.toolCallId = input.toolCallId;
+  const ctx = policyContext(toolName, args, agentId, toolCallId);
   return policies.evaluateNow ? policies.evaluateNow(ctx) : policies.evaluate(ctx);
 }
-
-const NOT_REQUIRED: PolicyVerdict = { required: false };
 
 /** Reviews one call; never runs it. Rethrows only an abort of `signal`. */
 export async function reviewCall(input: ReviewCallInput): Promise<ReviewResult> {
