@@ -173,9 +173,9 @@ describe("GET /api/stats: who may ask, and hostile input", () => {
     );
 
     const defaulted = await stats(url, ALICE_API_TOKEN, "");
-    // Now (T0) is on an hour and a 6-hour edge: exactly 24 and 28 bins.
-    expect([defaulted.range, defaulted.backlog.length]).toEqual(["24h", 24]);
-    expect((await stats(url, ALICE_API_TOKEN, "?range=7d")).backlog).toHaveLength(28);
+    // Now (T0) is on an hour and a 6-hour edge: the span plus the current bin, 25 and 29 bins.
+    expect([defaulted.range, defaulted.backlog.length]).toEqual(["24h", 25]);
+    expect((await stats(url, ALICE_API_TOKEN, "?range=7d")).backlog).toHaveLength(29);
     const month = await stats(url, ALICE_API_TOKEN, "?range=30d&other=1");
     // Whole UTC days from the midnight before now - 30 d (now is after 12:00 UTC).
     expect([month.since, month.backlog.length, month.bin_seconds]).toEqual([

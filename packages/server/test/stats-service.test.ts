@@ -32,8 +32,9 @@ describe("statsReport", () => {
       UNTIL,
     );
     expect(report.backlog.map((b) => b.pending)).toEqual([
-      3, 3, 4, 4, 5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 5,
+      3, 3, 4, 4, 5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 5, 6,
     ]);
+    // The last point is now, and counts s-at-until, filed at exactly now.
     expect(report.backlog[0]?.at).toBe(new Date(UNTIL - 23 * 3_600_000).toISOString());
     expect(report.backlog.at(-1)?.at).toBe(report.until);
     expect(report.escalations.total).toBe(3);
@@ -94,13 +95,16 @@ describe("statsQueryOf", () => {
     const now = Date.parse("2030-01-10T13:20:05.000Z");
     expect(statsQueryOf("24h", now)).toEqual({
       sinceMs: Date.parse("2030-01-09T13:00:00.000Z"),
-      untilMs: now,
+      untilMs: now + 1,
       binMs: 3_600_000,
     });
     expect(statsQueryOf("7d", now).sinceMs).toBe(Date.parse("2030-01-03T12:00:00.000Z"));
     expect(statsQueryOf("30d", now).sinceMs).toBe(Date.parse("2029-12-11T00:00:00.000Z"));
-    // On a bin edge the range is exactly the span.
-    expect(statsQueryOf("30d", UNTIL).sinceMs).toBe(UNTIL - 30 * 86_400_000);
+    // On a bin edge the range is the span plus the current bin, which starts now.
+    expect(statsQueryOf("30d", UNTIL)).toMatchObject({
+      sinceMs: UNTIL - 30 * 86_400_000,
+      untilMs: UNTIL + 1,
+    });
   });
 
   it("reports the aligned bins: 25 hourly points when now is inside an hour", async () => {

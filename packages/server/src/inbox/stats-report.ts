@@ -64,7 +64,8 @@ export interface StatsReport {
   range: StatsRange;
   /**
    * ISO 8601 start and end (now) of the range: `since` is the start of the UTC-aligned bin
-   * holding `now - span` (bins are whole hours, 6-hour blocks or days), the last bin ends now.
+   * holding `now - span` (bins are whole hours, 6-hour blocks or days); the last bin, the
+   * current one, ends at now inclusive.
    */
   since: string;
   until: string;

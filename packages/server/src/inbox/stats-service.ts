@@ -21,6 +21,7 @@ import {
   type StatsQuery,
 } from "../store/action-stats.js";
 import type { StoredRecord } from "../store/action-store.js";
+import { isoTime } from "../util/iso-time.js";
 import type { ActionService } from "./action-service.js";
 import {
   type DecisionTimeSummary,
@@ -57,14 +58,14 @@ export async function statsReport(
   const slowest = await slowestPending(service, canSee, nowMs);
   const groups = all.filter((g) => canSee(groupRecord(g)));
   const bins = binCount(query);
-  const binStart = (i: number) => iso(query.sinceMs + i * binMs);
+  const binStart = (i: number) => isoTime(query.sinceMs + i * binMs);
   return {
     range,
-    since: iso(query.sinceMs),
-    until: iso(query.untilMs),
+    since: isoTime(query.sinceMs),
+    until: isoTime(nowMs),
     bin_seconds: binMs / 1000,
     backlog: backlog(groups, bins).map((pending, i) => ({
-      at: iso(Math.min(query.sinceMs + (i + 1) * binMs, query.untilMs)),
+      at: isoTime(Math.min(query.sinceMs + (i + 1) * binMs, nowMs)),
       pending,
     })),
     outcomes: outcomesPerTool(groups, bins, binStart),
@@ -82,15 +83,14 @@ export async function statsReport(
  * The store query of `range` ending at `nowMs`. Bins are whole UTC hours, 6-hour blocks
  * (00:00, 06:00, 12:00, 18:00) or days: the range starts at the start of the bin holding
  * `nowMs - span`, so it covers the span and the part of a bin before it, and its last bin
- * ends at `nowMs` (the current bin: partial unless `nowMs` is on a bin edge). Aligned bins read the same on every
+ * (the current one) ends just after `nowMs`, so an action filed or decided at `nowMs` counts. Aligned bins read the same on every
  * call within a bin, and whole days are what the SQLite store keeps pre-counted.
  */
 export function statsQueryOf(range: StatsRange, nowMs: number): StatsQuery {
   const { spanMs, binMs } = STATS_RANGES[range];
-  return { sinceMs: Math.floor((nowMs - spanMs) / binMs) * binMs, untilMs: nowMs, binMs };
+  // `untilMs` is exclusive: one millisecond past now, so what happened at `nowMs` counts.
+  return { sinceMs: Math.floor((nowMs - spanMs) / binMs) * binMs, untilMs: nowMs + 1, binMs };
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Element-wise sum of `pick(group)` over the groups. */
 function sumOf(groups: GroupStats[], length: number, pick: (g: GroupStats) => number[]): number[] {
