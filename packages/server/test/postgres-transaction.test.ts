@@ -2,7 +2,9 @@
  * inTransaction on a real PostgreSQL: a connection dropped while the transaction awaits
  * something else (no query running, as when PostgreSQL restarts mid-decision) fails that
  * transaction, rolled back, instead of crashing the process with an unhandled `error` event;
- * the pool serves the next transaction.
+ * the pool serves the next transaction. A connection that errs in the moment between the
+ * pool handing it out and the caller listening (PostgreSQL's shutdown message read together
+ * with the connection's last reply) does not crash the process either.
  */
 import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "@safeguards/test-support";
 import pg from "pg";
@@ -46,5 +48,30 @@ describe.runIf(PG_TEST_URL)("inTransaction when the connection drops between que
     expect((await admin.query("SELECT count(*)::int AS n FROM t")).rows[0].n).toBe(0);
     await inTransaction(pool, (client) => client.query("INSERT INTO t VALUES (3)"));
     expect((await admin.query("SELECT count(*)::int AS n FROM t")).rows[0].n).toBe(1);
+  });
+
+  it("survives an error emitted between the pool handing a connection out and the caller", async () => {
+    const fresh = new pg.Pool({ connectionString: db.url, max: 1 });
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", onUncaught);
+    // Runs before `await pool.connect()` resumes its caller: the gap pg-pool leaves without
+    // any error listener on the connection (its own is removed on checkout).
+    const inTheGap = (client: pg.PoolClient) =>
+      queueMicrotask(() => {
+        if (client.listenerCount("error") === 0) uncaught.push(new Error("no error listener"));
+        else client.emit("error", new Error("terminating connection (simulated)"));
+      });
+    fresh.on("acquire", inTheGap);
+    try {
+      // The transaction runs on: the simulated error did not break the socket.
+      await inTransaction(fresh, (client) => client.query("INSERT INTO t VALUES (4)"));
+      await inTransaction(fresh, (client) => client.query("DELETE FROM t WHERE n = 4"));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off("uncaughtException", onUncaught);
+      fresh.off("acquire", inTheGap);
+      await fresh.end();
+    }
   });
 });

@@ -43,7 +43,7 @@ import { createPostgresReviewerState } from "./postgres-reviewer-state.js";
 import { createPostgresSlackMessages } from "./postgres-slack-messages.js";
 import { postgresStats } from "./postgres-stats.js";
 import { unstorable } from "./postgres-text.js";
-import { inTransaction } from "./postgres-transaction.js";
+import { guardPoolClients, inTransaction } from "./postgres-transaction.js";
 import {
   ACTION_COLUMNS,
   type ActionRow,
@@ -100,6 +100,8 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
     });
   // An idle client losing its connection (database restart) must not crash the process.
   if (owned) pool.on("error", () => {});
+  // ...nor a connection just handed out, before anyone listens to it.
+  guardPoolClients(pool);
 
   const getRow = async (db: pg.Pool | pg.PoolClient, id: string) => {
     if (unstorable(id)) return undefined;
