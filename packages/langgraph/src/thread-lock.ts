@@ -20,6 +20,8 @@ export interface ThreadLock {
 export interface PgClientLike {
   query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   release(error?: Error | boolean): void;
+  /** `pg` clients have it; the lock listens for a connection that breaks while idle. */
+  on?(event: "error", listener: (error: Error) => void): unknown;
 }
 
 /** The part of a `pg` Pool the lock uses (a `PostgresSaver`'s `pool` is one). */
@@ -56,7 +58,20 @@ export function createPostgresThreadLock(options: PostgresThreadLockOptions): Th
 
   const connection = (): Promise<PgClientLike> => {
     if (closed) return Promise.reject(new Error("The thread lock is closed"));
-    client ??= options.pool.connect();
+    if (!client) {
+      const pending: Promise<PgClientLike> = options.pool.connect().then((c) => {
+        // The held connection breaking while no query runs (PostgreSQL restarting) emits
+        // `error`, which ends the process when nobody listens: drop it instead (its locks
+        // went with it); the next call reconnects.
+        c.on?.("error", (error) => {
+          if (client !== pending) return;
+          client = undefined;
+          c.release(error);
+        });
+        return c;
+      });
+      client = pending;
+    }
     return client;
   };
   /** A query on the lock connection; a failed connection is dropped (its locks go with it). */

@@ -1,4 +1,9 @@
-import { createTestDatabase, PG_TEST_URL, type TestDatabase } from "@safeguards/test-support";
+import {
+  createTestDatabase,
+  eventually,
+  PG_TEST_URL,
+  type TestDatabase,
+} from "@safeguards/test-support";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresThreadLock, type ThreadLock } from "../src/thread-lock.js";
@@ -88,5 +93,35 @@ describe.runIf(PG_TEST_URL)("PostgreSQL thread lock (two workers, two pools)", (
     expect(bRan).toBe(true);
     release();
     await first;
+  });
+
+  it("survives its idle connection being terminated (PostgreSQL restarting), then reconnects", async () => {
+    const lock = worker();
+    const admin = new pg.Pool({ connectionString: db.url, max: 1 });
+    pools.push(admin);
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", onUncaught);
+    try {
+      const pid = await lock.withLock("t9", async () => {
+        const { rows } = await admin.query<{ pid: number }>(
+          "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted LIMIT 1",
+        );
+        return rows[0]?.pid;
+      });
+      expect(pid).toBeTypeOf("number");
+      // The lock's connection is idle now; terminating its backend sends it an error.
+      await admin.query("SELECT pg_terminate_backend($1)", [pid]);
+      await eventually(
+        async () =>
+          (await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1", [pid])).rows
+            .length === 0,
+      );
+      await tick(100);
+      expect(uncaught).toEqual([]);
+      expect(await lock.withLock("t9", async () => "again")).toBe("again");
+    } finally {
+      process.off("uncaughtException", onUncaught);
+    }
   });
 });
