@@ -47,9 +47,10 @@ const tools = {
 };
 
 // --- per-tool policies, in code (the same object works with @safeguards/langchain) ---
+const LIMIT = new Decimal("1000.00"); // parsed once, not on every call
 const policies = definePolicies({
   transfer_funds: {
-    when: ({ args }) => new Decimal(String(args.amount)).gt("1000.00"),
+    when: ({ args }) => new Decimal(String(args.amount)).gt(LIMIT),
     title: ({ args }) => `Approve $${String(args.amount)} transfer to ${String(args.to)}`,
     allowedDecisions: ["approve", "modify", "reject"],
     timeoutSeconds: 300,

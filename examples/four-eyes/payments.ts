@@ -18,10 +18,12 @@ export interface Payment {
   to: string;
 }
 
+const LIMIT = new Decimal("50000.00"); // parsed once, not on every call
+
 /** transfer_funds: four eyes above 50,000.00. */
 export const policies = definePolicies({
   transfer_funds: {
-    when: ({ args }) => new Decimal(String(args.amount)).gt("50000.00"),
+    when: ({ args }) => new Decimal(String(args.amount)).gt(LIMIT),
     title: ({ args }) => `Pay ${String(args.amount)} to ${String(args.to)}`,
     requiredApprovals: 2,
     assignees: ["group:finance"],

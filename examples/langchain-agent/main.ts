@@ -50,9 +50,10 @@ const getBalance = tool(async () => "Balance: $5000.00", {
 });
 
 // --- per-tool policies, in code ---
+const LIMIT = new Decimal("1000.00"); // parsed once, not on every call
 const policies = definePolicies({
   transfer_funds: {
-    when: ({ args }) => new Decimal(String(args.amount)).gt("1000.00"),
+    when: ({ args }) => new Decimal(String(args.amount)).gt(LIMIT),
     title: ({ args }) => `Approve $${String(args.amount)} transfer to ${String(args.to)}`,
     allowedDecisions: ["approve", "modify", "reject"],
     timeoutSeconds: 300,

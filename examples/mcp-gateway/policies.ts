@@ -5,9 +5,10 @@
  */
 import { Decimal, definePolicies } from "@safeguards/core";
 
+const LIMIT = new Decimal("1000.00"); // parsed once, not on every call
 export default definePolicies({
   transfer_funds: {
-    when: ({ args }) => new Decimal(String(args.amount)).gt("1000.00"),
+    when: ({ args }) => new Decimal(String(args.amount)).gt(LIMIT),
     title: ({ args }) => `Approve $${String(args.amount)} transfer to ${String(args.to)}`,
     timeoutSeconds: 300,
     onTimeout: "reject",

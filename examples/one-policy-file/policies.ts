@@ -4,10 +4,12 @@
  */
 import { Decimal, definePolicies } from "@safeguards/core";
 
+const LIMIT = new Decimal("1000.00"); // parsed once, not on every call
+
 /** Transfers over 1000.00 wait for a human; reading the balance never does. */
 export const policies = definePolicies({
   transfer_funds: {
-    when: ({ args }) => new Decimal(String(args.amount)).gt("1000.00"),
+    when: ({ args }) => new Decimal(String(args.amount)).gt(LIMIT),
     title: ({ args }) => `Approve $${String(args.amount)} transfer to ${String(args.to)}`,
     timeoutSeconds: 300,
     onTimeout: "reject",

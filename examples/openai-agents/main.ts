@@ -37,9 +37,10 @@ const AGENT_KEY = "example-agent-key";
 const REVIEWER_TOKEN = "example-reviewer-token";
 
 // --- per-tool policies (the same object works with @safeguards/langchain and ai-sdk) ---
+const LIMIT = new Decimal("1000.00"); // parsed once, not on every call
 const policies = definePolicies({
   transfer_funds: {
-    when: ({ args }) => new Decimal(String(args.amount)).gt("1000.00"),
+    when: ({ args }) => new Decimal(String(args.amount)).gt(LIMIT),
     title: ({ args }) => `Approve $${String(args.amount)} transfer to ${String(args.to)}`,
     timeoutSeconds: 300,
     onTimeout: "reject",

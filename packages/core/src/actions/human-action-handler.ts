@@ -14,7 +14,6 @@ import {
 import { type ActionTrace, startActionTrace } from "../telemetry/action-trace.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { refuseSnakeCaseKeys } from "../util/config.js";
-import { settleWithin } from "../util/settle-within.js";
 import { ActionStatus } from "./action-status.js";
 import type { ApprovalDecision, ApprovalRequest } from "./approval-request.js";
 import {
@@ -26,40 +25,22 @@ import {
 import { assertDecisionFits } from "./check-decision.js";
 import { DeadlineScheduler } from "./deadlines.js";
 import { FinishedActions } from "./finished-actions.js";
+import type {
+  HandlerErrorContext,
+  HumanActionHandlerOptions,
+  WaitOptions,
+} from "./handler-options.js";
 import { HumanAction, settleHumanAction } from "./human-action.js";
+import { expireLocally } from "./local-expiry.js";
 import { runCallback } from "./run-callback.js";
 import { addWaiter, type Waiter } from "./waiters.js";
 
 export type { ActionCallback, RequestActionInput } from "./build-request.js";
-
-/** Where an error reported to {@link HumanActionHandlerOptions.onError} happened. */
-export interface HandlerErrorContext {
-  actionId: string;
-  phase: "callback" | "decision" | "expire";
-}
-
-/** Options of {@link HumanActionHandler}. */
-export interface HumanActionHandlerOptions {
-  /**
-   * Default timeout of every action, in seconds.
-   * @default the channel's `defaultTimeoutSeconds` (read at each request), else 300
-   */
-  timeoutSeconds?: number;
-  /** Source of time and timers; inject a manual clock in tests. @default systemClock */
-  clock?: Clock;
-  /** How long to wait for the channel to confirm an expiry before timing out locally. @default 5 */
-  expiryGraceSeconds?: number;
-  /** Receives errors from callbacks, invalid decisions and expiry. @default console.error */
-  onError?: (error: unknown, context: HandlerErrorContext) => void;
-  /** How many finished actions `getAction` remembers. @default 10000 */
-  maxFinishedActions?: number;
-}
-
-/** Options of {@link HumanActionHandler.waitForAction}. */
-export interface WaitOptions {
-  /** Aborting ends the wait (rejects with code SAFEGUARDS_ABORTED) without deciding the action. */
-  signal?: AbortSignal;
-}
+export type {
+  HandlerErrorContext,
+  HumanActionHandlerOptions,
+  WaitOptions,
+} from "./handler-options.js";
 
 interface Tracked {
   action: HumanAction;
@@ -285,37 +266,16 @@ export class HumanActionHandler {
     const tracked = this.#pending.get(id);
     if (!tracked || tracked.expiring) return;
     tracked.expiring = true;
-    let earlier: ApprovalDecision | undefined;
-    const asked = await settleWithin(
-      () => this.#channel.expireRequest(id),
-      this.#graceMs,
-      this.#clock,
+    await expireLocally(
+      {
+        channel: this.#channel,
+        clock: this.#clock,
+        graceMs: this.#graceMs,
+        onError: this.#onError,
+        settle: (decision) => this.#settle(id, decision),
+      },
+      tracked,
     );
-    if (asked.kind === "value") earlier = asked.value;
-    if (asked.kind === "error") {
-      this.#onError(asked.error, { actionId: id, phase: "expire" });
-      tracked.trace.error(asked.error);
-    }
-    if (earlier && earlier.status !== ActionStatus.TIMED_OUT) {
-      try {
-        assertDecisionFits(tracked.action, earlier);
-      } catch (error) {
-        this.#onError(error, { actionId: id, phase: "decision" });
-        earlier = undefined;
-      }
-    }
-    if (earlier) {
-      this.#settle(id, earlier);
-      return;
-    }
-    const decidedAt = new Date(this.#clock.now());
-    // Only a timeout that settled the action here is one the agent will not go back on.
-    if (!this.#settle(id, { status: ActionStatus.TIMED_OUT, decidedAt })) return;
-    try {
-      this.#channel.reportLocalTimeout?.(id, decidedAt);
-    } catch (error) {
-      this.#onError(error, { actionId: id, phase: "expire" });
-    }
   }
 
   /** Settles a tracked action; `false` when it was not tracked or already settled. */

@@ -12,11 +12,12 @@ import type {
   ApprovalRequest,
 } from "../actions/approval-request.js";
 import type { SafetyAlert } from "../alerts/safety-alert.js";
-import { ErrorCode, isSafeguardsError, SafeguardsError } from "../errors.js";
+import { ErrorCode, SafeguardsError } from "../errors.js";
 import * as protocol from "../protocol/index.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseConfig, refuseSnakeCaseKeys } from "../util/config.js";
 import type { ApprovalChannel, DecisionListener } from "./approval-channel.js";
+import { fetchRecord, isAlreadyFinal, postCancel, postRequest } from "./hitl/action-calls.js";
 import { alertToRequest } from "./hitl/alert-request.js";
 import type { Sleep } from "./hitl/backoff.js";
 import type { CallbackStats } from "./hitl/callback-receiver.js";
@@ -119,7 +120,7 @@ export class HumanInTheLoopChannel implements ApprovalChannel<HumanInTheLoopChan
       now: this.#clock.now(),
     });
     try {
-      await this.#post(running, request);
+      await postRequest(running.client, request, running.config.callbackUrl);
       return true;
     } catch {
       return false;
@@ -137,7 +138,7 @@ export class HumanInTheLoopChannel implements ApprovalChannel<HumanInTheLoopChan
     this.#pending.add(request.id);
     let record: protocol.ActionRecord;
     try {
-      record = await this.#post(running, request);
+      record = await postRequest(running.client, request, running.config.callbackUrl);
     } catch (error) {
       this.#pending.delete(request.id);
       throw error;
@@ -156,14 +157,11 @@ export class HumanInTheLoopChannel implements ApprovalChannel<HumanInTheLoopChan
   async cancelRequest(actionId: string): Promise<ApprovalDecision | undefined> {
     const running = this.#require();
     try {
-      const record = await running.client.call(
-        { method: "POST", path: `/actions/${encodeURIComponent(actionId)}/cancel`, body: {} },
-        protocol.actionRecordSchema,
-      );
+      const record = await postCancel(running.client, actionId);
       return this.#finish(actionId, record);
     } catch (error) {
       if (!isAlreadyFinal(error)) throw error;
-      const record = await this.#fetch(running, actionId);
+      const record = await fetchRecord(running.client, actionId);
       return record ? this.#finish(actionId, record) : undefined;
     }
   }
@@ -176,7 +174,7 @@ export class HumanInTheLoopChannel implements ApprovalChannel<HumanInTheLoopChan
   async expireRequest(actionId: string): Promise<ApprovalDecision | undefined> {
     const running = this.#require();
     try {
-      const record = await this.#fetch(running, actionId, EXPIRY_WAIT_SECONDS);
+      const record = await fetchRecord(running.client, actionId, EXPIRY_WAIT_SECONDS);
       return record ? this.#finish(actionId, record) : undefined;
     } finally {
       this.#pending.delete(actionId);
@@ -203,7 +201,7 @@ export class HumanInTheLoopChannel implements ApprovalChannel<HumanInTheLoopChan
   async getRecord(actionId: string): Promise<ApprovalRecord | undefined> {
     const running = this.#require();
     await running.stream.seedCursor();
-    const record = await this.#fetch(running, actionId);
+    const record = await fetchRecord(running.client, actionId);
     if (!record) return undefined;
     if (record.status === "pending") {
       this.#pending.add(actionId);
@@ -259,39 +257,6 @@ export class HumanInTheLoopChannel implements ApprovalChannel<HumanInTheLoopChan
     return this.#running;
   }
 
-  #post(running: Running, request: ApprovalRequest): Promise<protocol.ActionRecord> {
-    return running.client.call(
-      {
-        method: "POST",
-        path: "/request-approval",
-        body: protocol.toRequestBody(request, running.config.callbackUrl),
-        messageId: `req_${request.id}`,
-      },
-      protocol.actionRecordSchema,
-    );
-  }
-
-  async #fetch(
-    running: Running,
-    actionId: string,
-    waitSeconds?: number,
-  ): Promise<protocol.ActionRecord | undefined> {
-    const wait = waitSeconds ? `?wait=${waitSeconds}` : "";
-    try {
-      return await running.client.call(
-        {
-          method: "GET",
-          path: `/actions/${encodeURIComponent(actionId)}${wait}`,
-          extraMs: (waitSeconds ?? 0) * 1000,
-        },
-        protocol.actionRecordSchema,
-      );
-    } catch (error) {
-      if (isSafeguardsError(error, ErrorCode.NOT_FOUND)) return undefined;
-      throw error;
-    }
-  }
-
   #finish(actionId: string, record: protocol.ActionRecord): ApprovalDecision | undefined {
     const decision = protocol.fromActionRecord(record).decision ?? undefined;
     if (decision) {
@@ -315,9 +280,3 @@ export class HumanInTheLoopChannel implements ApprovalChannel<HumanInTheLoopChan
     }
   }
 }
-
-/** A refused cancellation because the action is already final (409 `already_decided`/`expired`). */
-const isAlreadyFinal = (error: unknown) =>
-  isSafeguardsError(error, ErrorCode.ALREADY_DECIDED) ||
-  isSafeguardsError(error, ErrorCode.EXPIRED) ||
-  isSafeguardsError(error, ErrorCode.CONFLICT);

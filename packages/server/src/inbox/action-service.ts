@@ -2,11 +2,12 @@
  * @module inbox/action-service
  * The inbox's operations, independent of HTTP, and the only door from the HTTP API, the web
  * UI, email and Slack to the store: file a request (idempotently), read, list, read
- * decisions since a cursor, decide, cancel and expire. Reads time out what is due first.
+ * decisions since a cursor, decide, cancel and expire (filing in `submit-action.ts`). Reads
+ * time out what is due first.
  * Each state change is one store transition; afterwards waiters are woken, listeners told
  * and the callback sent.
  */
-import { type Clock, hashArgs, type protocol } from "@safeguards/core";
+import type { Clock, protocol } from "@safeguards/core";
 import type { GroupStats, StatsQuery } from "../store/action-stats.js";
 import type {
   ActionStore,
@@ -20,7 +21,6 @@ import type {
   StoredRecord,
   TransitionResult,
 } from "../store/action-store.js";
-import { nextEscalationMs } from "../store/next-escalation.js";
 import { isoTime } from "../util/iso-time.js";
 import { reportAgentTimeout } from "./agent-timeout-report.js";
 import type { CallbackUrlCheck } from "./callback-allowlist.js";
@@ -29,13 +29,10 @@ import type { DecisionNotifier } from "./decision-notifier.js";
 import { InboxError } from "./inbox-error.js";
 import type { InboxEvents } from "./inbox-events.js";
 import { planDecision } from "./quorum-decision.js";
-import {
-  checkNewRequest,
-  idempotentRetry,
-  pendingRecordOf,
-  tooManyPending,
-} from "./request-checks.js";
 import { createStateChanges } from "./state-changes.js";
+import { createSubmit, type SubmitResult } from "./submit-action.js";
+
+export type { SubmitResult } from "./submit-action.js";
 
 /** Audit actor of expiries. */
 export const EXPIRY_ACTOR = "system:expiry";
@@ -64,13 +61,6 @@ export interface ActionServiceOptions {
   maxPendingPerAgent?: number;
   /** Refuses a filing whose quorum the inbox's reviewers cannot reach (422 `quorum_unreachable`). */
   checkQuorum?: (record: StoredRecord) => void;
-}
-
-/** Result of {@link ActionService.submit}. */
-export interface SubmitResult {
-  /** `false` for an idempotent retry of an existing request. */
-  created: boolean;
-  action: StoredAction;
 }
 
 /**
@@ -133,13 +123,6 @@ export interface ActionService {
 /** Creates the {@link ActionService}. */
 export function createActionService(options: ActionServiceOptions): ActionService {
   const { store, clock } = options;
-  const requestChecks = {
-    clock,
-    canSignCallbacks: options.callbacks !== undefined,
-    ...(options.checkCallbackUrl ? { checkCallbackUrl: options.checkCallbackUrl } : {}),
-    ...(options.checkQuorum ? { checkQuorum: options.checkQuorum } : {}),
-  };
-
   const { transition, updatePending } = createStateChanges(options);
 
   /** The decision of an expiry or a cancellation (no reviewer, no data). */
@@ -216,52 +199,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
     latestDecisionSeq: (agentId) => store.latestDecisionSeq(agentId),
     auditLog: (id) => store.auditLog(id),
 
-    async submit(agentId, body, filing) {
-      if (body.agent_id !== agentId) {
-        throw new InboxError("forbidden", `This API key acts for agent "${agentId}" only`);
-      }
-      const requestHash = hashArgs(body);
-      // No read first: the insert finds an existing id. A retry that no longer passes the
-      // checks below (e.g. its expires_at has passed) still gets its stored record.
-      try {
-        await checkNewRequest(body, requestChecks);
-      } catch (error) {
-        const existing = await get(body.id);
-        if (existing) return idempotentRetry(existing, requestHash);
-        throw error;
-      }
-      const record = pendingRecordOf(body, clock.now());
-      if (filing?.traceparent) record.traceparent = filing.traceparent;
-      const input = {
-        record,
-        requestHash,
-        callbackUrl: body.callback_url ?? null,
-        actor: `agent:${agentId}`,
-        at: isoTime(clock.now()),
-        ...(options.maxPendingPerAgent ? { maxPending: options.maxPendingPerAgent } : {}),
-      };
-      let result = await store.create(input);
-      // Overdue actions the sweeper has not reached yet still count: time them out, try again.
-      if (result.refused && (await expireDue()) > 0) result = await store.create(input);
-      if (result.refused) throw tooManyPending(agentId, options.maxPendingPerAgent);
-      if (!result.created) {
-        return idempotentRetry((await get(body.id)) ?? result.action, requestHash);
-      }
-      if (options.events.has("action.created")) {
-        options.events.emit({
-          type: "action.created",
-          action: options.toWire(result.action.record),
-        });
-      }
-      // Other instances' live views hear of it too (a notifier linking instances only).
-      void Promise.resolve(
-        options.notifier.publishCreated?.({ agentId, actionId: record.id }),
-      ).catch(() => {});
-      options.onPending?.(Date.parse(record.expires_at));
-      const escalateAt = nextEscalationMs(record);
-      if (escalateAt !== null) options.onPending?.(escalateAt);
-      return result;
-    },
+    submit: createSubmit(options, { get, expireDue }),
 
     async decide(id, reviewer, body, guard) {
       for (let attempt = 0; ; attempt++) {

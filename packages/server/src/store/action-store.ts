@@ -25,232 +25,28 @@
  *   `revision` with its audit entry in the same transaction, so concurrent changes never
  *   overwrite each other: one applies, the others are told `stale` and read again.
  */
-import type { protocol, TerminalStatus } from "@safeguards/core";
 import type { GroupStats, StatsQuery } from "./action-stats.js";
+import type {
+  AgentTimeoutInput,
+  AgentTimeoutResult,
+  CallbackLeaseQuery,
+  CallbackOutcome,
+  CreateResult,
+  DecisionsQuery,
+  ListPage,
+  ListQuery,
+  NewAction,
+  OldestPendingQuery,
+  TransitionInput,
+  TransitionResult,
+  UpdateInput,
+} from "./action-store-io.js";
 import type { ReviewerStateStore } from "./reviewer-state.js";
 import type { SlackMessageStore } from "./slack-message-store.js";
+import type { AuditEntry, PendingCount, StoredAction } from "./stored-action.js";
 
-/**
- * An action record as stored: the wire record without `review_url`, plus the W3C
- * `traceparent` of the agent's filing when it sent one (kept in the record, never answered on
- * the wire), so the decision and the callback join the agent's trace.
- */
-export type StoredRecord = Omit<protocol.ActionRecord, "review_url"> & { traceparent?: string };
-
-/** One stored action: its record plus what the inbox needs besides it. */
-export interface StoredAction {
-  record: StoredRecord;
-  /** Canonical hash of the request body that created it (idempotency check). */
-  requestHash: string;
-  /** Where to POST the decision, if the agent asked for a callback. */
-  callbackUrl: string | null;
-  /** Position in the decision sequence once terminal, else `null`. */
-  decisionSeq: number | null;
-  /** How many times {@link ActionStore.update} changed the pending record (0 when filed). */
-  revision: number;
-}
-
-/** Input of {@link ActionStore.create}. */
-export interface NewAction {
-  /** The pending record to store. */
-  record: StoredRecord;
-  requestHash: string;
-  callbackUrl: string | null;
-  /** Who filed it (for the audit log), e.g. `agent:financial_advisor`. */
-  actor: string;
-  /** ISO 8601 time it was received (for the audit log). */
-  at: string;
-  /**
-   * When set, the action is stored only while its agent has fewer pending actions than this,
-   * checked atomically with the insert (concurrent filings cannot overshoot it).
-   */
-  maxPending?: number;
-}
-
-/** Answer of {@link ActionStore.create}. */
-export type CreateResult =
-  | {
-      /** `false` when an action with that id already existed (nothing was written). */
-      created: boolean;
-      action: StoredAction;
-      refused?: undefined;
-    }
-  | {
-      created: false;
-      /** The agent already had `maxPending` pending actions: nothing was written. */
-      refused: "too_many_pending";
-      action?: undefined;
-    };
-
-/** Input of {@link ActionStore.transition}. */
-export interface TransitionInput {
-  id: string;
-  status: TerminalStatus;
-  decision: NonNullable<StoredRecord["decision"]>;
-  /** Who caused it, e.g. `reviewer:alice`, `agent:bot`, `system:expiry`. */
-  actor: string;
-  /** ISO 8601 time of the transition (for the audit log). */
-  at: string;
-  /**
-   * When set (ms since the epoch), the transition applies only while the action has not
-   * expired at that instant (`expires_at > notExpiredAt`). Reviewer decisions and
-   * cancellations set it, so they can never beat an expiry that is already due.
-   */
-  notExpiredAt?: number;
-  /**
-   * The record after the transition (`status` and `decision` set), built from the pending
-   * record the caller has just read. A pending record never changes apart from those two
-   * fields, and the transition only applies while pending, so a store may write this
-   * instead of reading the row again. With `revision` a store must write it.
-   */
-  record?: StoredRecord;
-  /**
-   * When set, the transition applies only while the stored revision equals it (refused
-   * `stale` otherwise): a settling approval counts the approvals it read, nothing newer.
-   */
-  revision?: number;
-}
-
-/**
- * Input of {@link ActionStore.update}: a change of a pending action that keeps it pending
- * (an approval recorded, a modification, an escalation step applied).
- */
-export interface UpdateInput {
-  id: string;
-  /** The whole record after the change (`status` stays `pending`). */
-  record: StoredRecord;
-  /** The revision the change was computed from; it applies only while it is still current. */
-  revision: number;
-  /** Who caused it, e.g. `reviewer:alice`, `system:escalation` (for the audit log). */
-  actor: string;
-  /** ISO 8601 time of the change (for the audit log). */
-  at: string;
-  /** As for {@link TransitionInput.notExpiredAt}. */
-  notExpiredAt?: number;
-}
-
-/** How delivering a decided action's callback ended. */
-export type CallbackOutcome = "delivered" | "failed";
-
-/** Query of {@link ActionStore.leaseCallbacks}. */
-export interface CallbackLeaseQuery {
-  /** Who takes the leases: one id per inbox instance. */
-  owner: string;
-  /** Now (ms since the epoch): a lease ending at or before it has expired. */
-  nowMs: number;
-  /** When the leases taken end unless renewed (ms since the epoch). */
-  untilMs: number;
-  limit: number;
-  /** Only this action's callback (the deciding instance leasing what it just decided). */
-  actionId?: string;
-}
-
-/** Why {@link ActionStore.transition} did not apply. */
-export type TransitionRefusal = "not_found" | "not_pending" | "expired" | "stale";
-
-/** Answer of {@link ActionStore.transition}. */
-export type TransitionResult =
-  | { ok: true; action: StoredAction }
-  | { ok: false; reason: TransitionRefusal; action?: StoredAction };
-
-/** Query of {@link ActionStore.list}: newest first. */
-export interface ListQuery {
-  /** One status, or `"decided"` for every terminal one. */
-  status?: protocol.ActionRecord["status"] | "decided";
-  agentId?: string;
-  limit: number;
-  /** Opaque cursor from a previous page's `nextCursor`. */
-  cursor?: string;
-}
-
-/** One page of {@link ActionStore.list}. */
-export interface ListPage {
-  actions: StoredAction[];
-  nextCursor: string | null;
-}
-
-/**
- * Actions of one agent, tool, severity and assignee list: everything the rights check of a
- * reviewer reads, so grouped numbers can be filtered without the records.
- */
-export interface ActionGroup {
-  agentId: string;
-  /** `action.name`, `null` for an action without a tool. */
-  tool: string | null;
-  severity: protocol.ActionRecord["severity"];
-  /** The current `assignees` of these actions; absent when they have none (everyone). */
-  assignees?: string[];
-}
-
-/** Pending actions of one {@link ActionGroup} (see {@link ActionStore.pendingCounts}). */
-export interface PendingCount extends ActionGroup {
-  count: number;
-}
-
-/** Query of {@link ActionStore.oldestPending}. */
-export interface OldestPendingQuery {
-  limit: number;
-  /** Answer only actions after this one in `(created_at, id)` order (the last of a page). */
-  after?: { createdMs: number; id: string };
-}
-
-/** Query of {@link ActionStore.decisionsSince}. */
-export interface DecisionsQuery {
-  agentId: string;
-  /** Answer decisions whose sequence number is greater than this. */
-  after: number;
-  limit: number;
-}
-
-/** One entry of the append-only audit log. */
-export interface AuditEntry {
-  seq: number;
-  actionId: string;
-  /** `null` for the creation. */
-  fromStatus: protocol.ActionRecord["status"] | null;
-  toStatus: protocol.ActionRecord["status"];
-  actor: string;
-  /** ISO 8601 time of the transition. */
-  at: string;
-  /**
-   * What happened when it is not a status change (`fromStatus` = `toStatus`):
-   * `agent_timeout`, the agent reported that it timed out locally and did not act on the
-   * decision. Absent for transitions.
-   */
-  event?: AuditEvent;
-}
-
-/** Audit entries that are not status changes. */
-export type AuditEvent = "agent_timeout";
-
-/** Input of {@link ActionStore.recordAgentTimeout}. */
-export interface AgentTimeoutInput {
-  id: string;
-  /** The reporting agent: another agent's action is `not_found`. */
-  agentId: string;
-  /** ISO 8601 time the agent's own deadline passed. */
-  timedOutAt: string;
-  /** ISO 8601 time of the report (the audit entry's time). */
-  at: string;
-}
-
-/** Answer of {@link ActionStore.recordAgentTimeout}. */
-export type AgentTimeoutResult =
-  | {
-      ok: true;
-      /** `false` when the same report was already recorded (nothing written). */
-      recorded: boolean;
-      action: StoredAction;
-    }
-  | {
-      ok: false;
-      /**
-       * `still_pending`: nothing to report on yet; `conflict`: another time was already
-       * reported (the record keeps the first).
-       */
-      reason: "not_found" | "still_pending" | "conflict";
-      action?: StoredAction;
-    };
+export type * from "./action-store-io.js";
+export type * from "./stored-action.js";
 
 /**
  * Persistence of actions, decisions and the audit log. All methods are async so that

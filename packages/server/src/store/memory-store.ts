@@ -8,7 +8,6 @@ import { checkStatsQuery } from "./action-stats.js";
 import type {
   ActionStore,
   AuditEntry,
-  CallbackOutcome,
   CreateResult,
   DecisionsQuery,
   ListPage,
@@ -22,25 +21,17 @@ import type {
 } from "./action-store.js";
 import { agentTimeoutStep } from "./agent-timeout.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
+import { type MemoryRow, memoryCallbackState } from "./memory-callbacks.js";
 import { createMemoryReviewerState } from "./memory-reviewer-state.js";
 import { memoryOldestPending, memoryStats } from "./memory-stats.js";
 import { nextEscalationMs } from "./next-escalation.js";
 import { createMemorySlackMessages } from "./slack-message-store.js";
 
-interface Row {
-  seq: number;
-  action: StoredAction;
-  /** Set by a terminal transition when the action has a callback URL. */
-  callback?: "pending" | CallbackOutcome;
-  /** Who holds the owed callback's lease, and until when (ms). */
-  lease?: { owner: string; until: number };
-}
-
 const clone = <T>(value: T): T => structuredClone(value);
 
 /** Creates an in-memory {@link ActionStore}. State is lost when the process ends. */
 export function createMemoryStore(): ActionStore {
-  const rows = new Map<string, Row>();
+  const rows = new Map<string, MemoryRow>();
   const audit: AuditEntry[] = [];
   let rowSeq = 0;
   let decisionSeq = 0;
@@ -134,48 +125,7 @@ export function createMemoryStore(): ActionStore {
       return memoryOldestPending(actions, query).map(clone);
     },
 
-    async pendingCallbacks(limit) {
-      return [...rows.values()]
-        .filter((r) => r.callback === "pending")
-        .sort((a, b) => (a.action.decisionSeq ?? 0) - (b.action.decisionSeq ?? 0))
-        .slice(0, limit)
-        .map((r) => clone(r.action));
-    },
-
-    async settleCallback(actionId, outcome) {
-      const row = rows.get(actionId);
-      if (row?.callback === "pending") row.callback = outcome;
-    },
-
-    async leaseCallbacks(query) {
-      const leased = [...rows.values()]
-        .filter(
-          (r) =>
-            r.callback === "pending" &&
-            (query.actionId === undefined || r.action.record.id === query.actionId) &&
-            (r.lease === undefined || r.lease.until <= query.nowMs),
-        )
-        .sort((a, b) => (a.action.decisionSeq ?? 0) - (b.action.decisionSeq ?? 0))
-        .slice(0, query.limit);
-      for (const r of leased) r.lease = { owner: query.owner, until: query.untilMs };
-      return leased.map((r) => clone(r.action));
-    },
-
-    async renewCallbackLeases(owner, untilMs) {
-      let renewed = 0;
-      for (const r of rows.values()) {
-        if (r.callback !== "pending" || r.lease?.owner !== owner) continue;
-        r.lease.until = untilMs;
-        renewed += 1;
-      }
-      return renewed;
-    },
-
-    async releaseCallbackLeases(owner) {
-      for (const r of rows.values()) {
-        if (r.callback === "pending" && r.lease?.owner === owner) delete r.lease;
-      }
-    },
+    ...memoryCallbackState(rows),
 
     async recordAgentTimeout(input) {
       const row = rows.get(input.id);
@@ -299,7 +249,7 @@ export function createMemoryStore(): ActionStore {
 
 /** Why a change of `row` cannot apply (not found, not pending, expired, stale), if it cannot. */
 function refuse(
-  row: Row | undefined,
+  row: MemoryRow | undefined,
   input: { notExpiredAt?: number; revision?: number },
 ): TransitionResult | undefined {
   if (!row) return { ok: false, reason: "not_found" };
@@ -328,6 +278,6 @@ function matches(action: StoredAction, query: ListQuery): boolean {
   return true;
 }
 
-function pending(rows: Map<string, Row>): StoredAction[] {
+function pending(rows: Map<string, MemoryRow>): StoredAction[] {
   return [...rows.values()].map((r) => r.action).filter((a) => a.record.status === "pending");
 }

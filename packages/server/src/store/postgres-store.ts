@@ -26,10 +26,8 @@ import type {
   AgentTimeoutInput,
   AgentTimeoutResult,
   AuditEntry,
-  CreateResult,
   ListPage,
   ListQuery,
-  NewAction,
   StoredRecord,
   TransitionInput,
   TransitionResult,
@@ -37,13 +35,14 @@ import type {
 import { agentTimeoutStep } from "./agent-timeout.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
 import { postgresCallbackState } from "./postgres-callbacks.js";
+import { postgresCreate } from "./postgres-filing.js";
 import { migratePostgres } from "./postgres-migrations.js";
 import { createPostgresPendingChanges, refuse } from "./postgres-pending-changes.js";
 import { createPostgresReviewerState } from "./postgres-reviewer-state.js";
 import { createPostgresSlackMessages } from "./postgres-slack-messages.js";
 import { postgresStats } from "./postgres-stats.js";
 import { unstorable } from "./postgres-text.js";
-import { guardPoolClients, inTransaction } from "./postgres-transaction.js";
+import { guardPoolClients } from "./postgres-transaction.js";
 import {
   ACTION_COLUMNS,
   type ActionRow,
@@ -52,7 +51,6 @@ import {
   auditEntryFromRow,
   type CountRow,
   countFromRow,
-  insertValues,
 } from "./sql-rows.js";
 
 /** Options of {@link createPostgresStore}. */
@@ -68,23 +66,6 @@ export interface PostgresStoreOptions {
 }
 
 const COLS = ACTION_COLUMNS;
-
-/**
- * First key of the per-agent advisory locks of quota-checked filings (the second is a hash of
- * the agent id); distinct from the namespace of the schema's own locks.
- */
-const PENDING_QUOTA_LOCK_NAMESPACE = 0x5afe_0002;
-
-/** The filing statement: insert + `created` audit entry; `condition` may guard the insert. */
-const insertSql = (condition: string) => `WITH ins AS (
-    INSERT INTO actions
-      (id, agent_id, status, expires_ms, request_hash, callback_url, record, escalate_ms)
-    SELECT $1::text, $2::text, $3::text, $4::bigint, $5::text, $6::text, $7::text, $10::bigint
-      ${condition}
-    ON CONFLICT (id) DO NOTHING
-    RETURNING id, status)
-  INSERT INTO audit_log (action_id, from_status, to_status, actor, at)
-  SELECT id, NULL, status, $8, $9 FROM ins`;
 
 /** Creates a PostgreSQL-backed {@link ActionStore}. Call `init()` before use. */
 export function createPostgresStore(options: PostgresStoreOptions): ActionStore {
@@ -109,48 +90,16 @@ export function createPostgresStore(options: PostgresStoreOptions): ActionStore 
     return rows[0];
   };
 
-  const create = async (input: NewAction): Promise<CreateResult> => {
-    const r = input.record;
-    const values = insertValues(input);
-    const rowCount =
-      input.maxPending === undefined
-        ? (await pool.query(insertSql(""), values)).rowCount
-        : await insertUnderQuota(values, r.agent_id, input.maxPending);
-    const row = await getRow(pool, r.id);
-    if (row) return { created: rowCount === 1, action: actionFromRow(row) };
-    if (input.maxPending !== undefined) return { created: false, refused: "too_many_pending" };
-    throw new Error(`action ${r.id} vanished after insert`);
-  };
+  const create = postgresCreate(pool, getRow);
 
-  /**
-   * Inserts only while the agent has fewer than `max` pending actions. Under READ COMMITTED
-   * two concurrent counts would not see each other's insert, so filings of one agent are
-   * serialised by a transaction-level advisory lock on the agent, taken in a statement
-   * before the counting one (which then sees every earlier filing committed).
-   */
-  const insertUnderQuota = (values: unknown[], agentId: string, max: number) =>
-    inTransaction(pool, async (client) => {
-      await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [
-        PENDING_QUOTA_LOCK_NAMESPACE,
-        agentId,
-      ]);
-      const { rowCount } = await client.query(
-        insertSql(
-          "WHERE (SELECT COUNT(*) FROM actions WHERE agent_id = $2 AND status = 'pending') < $11::bigint",
-        ),
-        [...values, max],
-      );
-      return rowCount;
-    });
+  const pendingChanges = createPostgresPendingChanges(pool, getRow);
+  const { whyNot } = pendingChanges;
 
   /**
    * One terminal transition (the `safeguards_decide` statement). Without the caller's
    * revision it reads the row and decides on that revision, reading again (a few times)
    * when an approval or escalation changed the record in between, so nothing is overwritten.
    */
-  const pendingChanges = createPostgresPendingChanges(pool, getRow);
-  const { whyNot } = pendingChanges;
-
   const transition = async (input: TransitionInput): Promise<TransitionResult> => {
     for (let attempt = 0; ; attempt++) {
       const row = await getRow(pool, input.id);

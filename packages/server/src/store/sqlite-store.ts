@@ -4,13 +4,9 @@
  * change is one statement (its audit entry written by a trigger, see `sqlite-schema.ts`) in
  * a `BEGIN IMMEDIATE` transaction that concurrent changes share (`sqlite-group-commit.ts`);
  * the decision sequence is `MAX(decision_seq) + 1` read inside that write transaction, so it
- * is strictly increasing in commit order even with several processes on one file. WAL
- * checkpoints run in a background thread (`sqlite-checkpointer.ts`). Statements are
- * prepared once.
+ * is strictly increasing in commit order even with several processes on one file. The file
+ * is opened by `sqlite-connection.ts`. Statements are prepared once.
  */
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
 import { createdMsOf, decidedMsOf, decisionBucketOf, groupKeyOf } from "./action-stats.js";
 import type {
   ActionStore,
@@ -39,57 +35,18 @@ import {
   insertValues,
 } from "./sql-rows.js";
 import { sqliteCallbackState } from "./sqlite-callbacks.js";
-import { watchCheckpoints } from "./sqlite-checkpointer.js";
+import { openSqlite, type SqliteStoreOptions } from "./sqlite-connection.js";
 import { createGroupCommit } from "./sqlite-group-commit.js";
 import { createSqlitePendingChanges } from "./sqlite-pending-changes.js";
 import { createSqliteReviewerState } from "./sqlite-reviewer-state.js";
-import { migrateSqlite } from "./sqlite-schema.js";
 import { createSqliteSlackMessages } from "./sqlite-slack-messages.js";
 import { sqliteStats } from "./sqlite-stats.js";
 
-/** Default database file, relative to the working directory. */
-export const DEFAULT_SQLITE_PATH = ".safeguards/inbox.db";
-
-/** Options of {@link createSqliteStore}. */
-export interface SqliteStoreOptions {
-  /** Database file; its folder is created. `":memory:"` works too. @default ".safeguards/inbox.db" */
-  path?: string;
-  /** How long a writer waits for another process's lock (ms). @default 5000 */
-  busyTimeoutMs?: number;
-  /**
-   * Run WAL checkpoints in a background thread instead of inside a commit (ignored for
-   * `":memory:"`). @default true
-   */
-  backgroundCheckpoints?: boolean;
-  /** Time between two background checkpoints (ms). @default 100 */
-  checkpointIntervalMs?: number;
-}
-
-/** WAL pages after which a commit checkpoints by itself (SQLite's default is 1,000). */
-const FALLBACK_AUTOCHECKPOINT = 10_000;
+export { DEFAULT_SQLITE_PATH, type SqliteStoreOptions } from "./sqlite-connection.js";
 
 /** Creates a SQLite-backed {@link ActionStore}. Call `init()` before use. */
 export function createSqliteStore(options: SqliteStoreOptions = {}): ActionStore {
-  const path = options.path ?? DEFAULT_SQLITE_PATH;
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-  db.pragma("foreign_keys = ON");
-  migrateSqlite(db);
-  let unwatch = () => {};
-  if (path !== ":memory:" && options.backgroundCheckpoints !== false) {
-    // The background thread checkpoints; a commit does so itself only if it falls far behind.
-    db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT}`);
-    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-    unwatch = watchCheckpoints(path, {
-      ...(options.checkpointIntervalMs ? { intervalMs: options.checkpointIntervalMs } : {}),
-      onFailure: () => {
-        if (db.open) db.pragma("wal_autocheckpoint = 1000");
-      },
-    });
-  }
+  const { db, unwatch } = openSqlite(options);
 
   const cols = ACTION_COLUMNS;
   /** The shared insert values plus the analytics columns `created_ms` and `group_key`. */
