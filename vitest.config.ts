@@ -12,6 +12,9 @@ export default defineConfig({
     exclude: ["**/node_modules/**", "**/*.reliability.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // expect.poll waits on real servers and browsers: its 1 s default is too short on a
+    // loaded 2-core machine (the bound only ends a failing test).
+    expect: { poll: { timeout: 15_000 } },
     pool: "forks",
   },
 });

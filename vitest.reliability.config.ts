@@ -10,6 +10,7 @@ export default defineConfig({
     include: ["packages/*/test/reliability/**/*.reliability.test.ts"],
     testTimeout: 600_000,
     hookTimeout: 120_000,
+    expect: { poll: { timeout: 15_000 } },
     pool: "forks",
     // One file at a time: each one loads the machine (and one restarts PostgreSQL).
     fileParallelism: false,

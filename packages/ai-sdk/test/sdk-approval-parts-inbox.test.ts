@@ -7,6 +7,7 @@
 import { HumanActionHandler, HumanInTheLoopChannel } from "@safeguards/core";
 import {
   deferCleanup,
+  eventually,
   inboxHandler,
   inboxReviewer,
   REVIEWER_TOKEN,
@@ -57,9 +58,7 @@ describe("tool-approval-request parts decided over the inbox's HTTP API", () => 
     const request = t.result.content.find((p) => p.type === "tool-approval-request");
     const approvalId = request?.type === "tool-approval-request" ? request.approvalId : "";
     const id = approvalRequestIdFor(approvalId);
-    for (let i = 0; i < 200 && !handler.getAction(id); i++) {
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await eventually(() => handler.getAction(id) !== undefined, 15_000);
     const channel = new HumanInTheLoopChannel();
     await channel.initialize({ webhookUrl: url, apiKey: "agent-key-bank-bot", pollInterval: 0.2 });
     defer(() => channel.shutdown());

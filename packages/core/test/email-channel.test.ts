@@ -9,6 +9,7 @@ import { createAlert } from "../src/alerts/safety-alert.js";
 import { EmailChannel, type EmailChannelConfig } from "../src/channels/email-channel.js";
 import { type ConformanceTransport, describeChannelConformance } from "../src/testing/index.js";
 import { createManualClock } from "../src/util/clock.js";
+import { WAIT } from "./support/wait-bound.js";
 
 const cert = selfSignedCert();
 const SENDER = "safeguards@example.com";
@@ -225,7 +226,7 @@ describe("EmailChannel", () => {
     const channel = new EmailChannel({ clock });
     channel.initialize({ ...baseConfig(sink), timeoutSeconds: 5 });
     const sent = channel.sendNotification(alert("alert_1"));
-    await vi.waitFor(() => expect(clock.pendingTimers()).toBe(1));
+    await vi.waitFor(() => expect(clock.pendingTimers()).toBe(1), WAIT);
     clock.advance(5000);
     expect(await sent).toBe(false);
     expect(channel.lastError?.message).toContain("timed out after 5 s");

@@ -9,6 +9,7 @@ import {
   startFakeSlack,
 } from "../src/testing/index.js";
 import { createManualClock } from "../src/util/clock.js";
+import { WAIT } from "./support/wait-bound.js";
 
 /** Every mrkdwn text of a Slack payload (the fallback `text` is parsed as mrkdwn too). */
 function mrkdwnTexts(payload: Record<string, unknown>): string[] {
@@ -163,7 +164,7 @@ describe("SlackChannel", () => {
     channel.initialize({ webhookUrl: slack.webhookUrl, timeoutSeconds: 10 });
     slack.script({ status: 429, retryAfter: "2", body: "rate_limited" });
     const sent = channel.sendNotification(alert());
-    await vi.waitFor(() => expect(clock.pendingTimers()).toBe(2)); // deadline + Retry-After wait
+    await vi.waitFor(() => expect(clock.pendingTimers()).toBe(2), WAIT); // deadline + Retry-After wait
     clock.advance(1999);
     await new Promise((r) => setTimeout(r, 50));
     expect(slack.requests).toHaveLength(1);
@@ -198,7 +199,7 @@ describe("SlackChannel", () => {
     channel.initialize({ botToken: slack.botToken, channel: "#ops", apiUrl: slack.apiUrl });
     slack.always("slow");
     const sent = channel.sendNotification(alert());
-    await vi.waitFor(() => expect(slack.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(slack.requests).toHaveLength(1), WAIT);
     clock.advance(10_000); // the documented default timeoutSeconds
     expect(await sent).toBe(false);
     expect(channel.lastError?.message).toContain("timed out after 10 s");
@@ -209,7 +210,7 @@ describe("SlackChannel", () => {
     channel.initialize({ webhookUrl: slack.webhookUrl });
     slack.always("slow");
     const sent = channel.sendNotification(alert());
-    await vi.waitFor(() => expect(slack.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(slack.requests).toHaveLength(1), WAIT);
     channel.shutdown();
     expect(await sent).toBe(false);
   });

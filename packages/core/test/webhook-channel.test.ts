@@ -10,6 +10,7 @@ import {
   type WebhookReceiver,
 } from "../src/testing/index.js";
 import { createManualClock } from "../src/util/clock.js";
+import { WAIT } from "./support/wait-bound.js";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -139,7 +140,7 @@ describe("WebhookChannel", () => {
     channel.initialize({ webhookUrl: receiver.webhookUrl, signingSecret: SECRET, maxRetries: 1 });
     receiver.script({ status: 502 });
     const sent = channel.sendNotification(alert());
-    await vi.waitFor(() => expect(clock.pendingTimers()).toBe(2)); // deadline + backoff
+    await vi.waitFor(() => expect(clock.pendingTimers()).toBe(2), WAIT); // deadline + backoff
     await new Promise((r) => setTimeout(r, 30));
     expect(receiver.requests).toHaveLength(1);
     clock.advance(1250); // backoff is 1000 ms +/- 25 %
@@ -153,7 +154,7 @@ describe("WebhookChannel", () => {
     channel.initialize({ webhookUrl: receiver.webhookUrl, signingSecret: SECRET, maxRetries: 1 });
     receiver.script({ status: 429, retryAfter: "3" });
     const sent = channel.sendNotification(alert());
-    await vi.waitFor(() => expect(clock.pendingTimers()).toBe(2));
+    await vi.waitFor(() => expect(clock.pendingTimers()).toBe(2), WAIT);
     clock.advance(2990);
     await new Promise((r) => setTimeout(r, 30));
     expect(receiver.requests).toHaveLength(1);
@@ -197,7 +198,7 @@ describe("WebhookChannel", () => {
     channel.initialize({ webhookUrl: receiver.webhookUrl, signingSecret: SECRET, maxRetries: 5 });
     receiver.always("slow");
     const sent = channel.sendNotification(alert());
-    await vi.waitFor(() => expect(receiver.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(receiver.requests).toHaveLength(1), WAIT);
     clock.advance(10_000);
     expect(await sent).toBe(false);
     expect(receiver.requests).toHaveLength(1);

@@ -180,7 +180,6 @@ describe("official LangGraph server + SDK client", () => {
 
 describe("startLangGraphServer", () => {
   it("fails fast with the server output when a graph does not load, leaving nothing behind", async () => {
-    const started = Date.now();
     const error = await startLangGraphServer({
       cwd: PACKAGE_DIR,
       graphs: { broken: "./test/fixtures/server-fanout-graph.ts:noSuchExport" },
@@ -188,9 +187,9 @@ describe("startLangGraphServer", () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(Date.now() - started).toBeLessThan(30_000);
     expect(error).toBeInstanceOf(Error);
     const message = (error as Error).message;
+    // Fast: on the error it logged, not after waiting out the readiness deadline.
     expect(message).toContain("logged an error while starting");
     expect(message).toContain("Failed to load graph");
     const dir = /Registering graphs from (\S+)/.exec(message)?.[1];

@@ -13,6 +13,7 @@ import {
   eventually,
   PG_TEST_URL,
   type TestDatabase,
+  timersByDelay,
 } from "@safeguards/test-support";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -123,7 +124,8 @@ describe.runIf(PG_TEST_URL)("owed callbacks leased across two CLI instances (Pos
 
   it("two live instances: the one retrying keeps the lease; the other sends only after it closes", async () => {
     const receiver = await countingReceiver(cleanups);
-    const clock = createManualClock(Date.now());
+    const timers = timersByDelay(createManualClock(Date.now()));
+    const clock = timers.clock;
     const start = async () => {
       const inbox = createInbox({
         store: db.url,
@@ -148,23 +150,36 @@ describe.runIf(PG_TEST_URL)("owed callbacks leased across two CLI instances (Pos
     const admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
     cleanups.push(() => admin.end());
-    const owner = async () =>
+    const lease = async () =>
       (
-        await admin.query<{ o: string | null }>(
-          "SELECT callback_lease_owner AS o FROM actions WHERE id = $1",
+        await admin.query<{ o: string | null; until: string | null }>(
+          "SELECT callback_lease_owner AS o, callback_lease_until AS until FROM actions WHERE id = $1",
           [body.id],
         )
-      ).rows[0]?.o;
-    // 10 s of the shared clock: A retries at 1, 3 and 7 s; B scans every second.
-    for (let s = 0; s < 10; s += 1) {
-      await new Promise((r) => setTimeout(r, 60));
+      ).rows[0];
+    const owner = async () => (await lease())?.o;
+    // 10 s of the shared clock: A retries at 1, 3 and 7 s; B scans every second. The clock
+    // moves on only once A's last attempt got its answer and its next retry timer is armed
+    // (told by its delay: 1, 2, 4, 8 s after attempts 1 to 4; the two scan timers are 1 s
+    // too), and once A's scan of this second renewed its lease. So however late a response
+    // or a scan, A's retries keep their schedule and its lease never lapses under B.
+    const attempted = () => receiver.refused.filter((id) => id === `msg_${body.id}`).length;
+    const retryArmed = () => {
+      const attempts = attempted();
+      const delay = 1000 * 2 ** (attempts - 1);
+      return attempts > 0 && timers.pending(delay) === (delay === 1000 ? 3 : 1);
+    };
+    for (let s = 0; s <= 10; s += 1) {
+      const renewedUntil = clock.now() + 3000;
+      await eventually(
+        async () => retryArmed() && Number((await lease())?.until) >= renewedUntil,
+        15_000,
+      );
       owners.add(String(await owner()));
-      clock.advance(1000);
+      if (s < 10) clock.advance(1000);
     }
-    await new Promise((r) => setTimeout(r, 60));
     expect(owners.size).toBe(1); // never B
-    const attempts = receiver.refused.filter((id) => id === `msg_${body.id}`);
-    expect(attempts).toHaveLength(4); // A's own schedule only: 0, 1, 3, 7 s
+    expect(attempted()).toBe(4); // A's own schedule only: 0, 1, 3, 7 s
     await a.inbox.close(); // releases its lease
     receiver.accept();
     clock.advance(1000); // B's next scan takes it

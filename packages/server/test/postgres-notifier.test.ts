@@ -30,7 +30,7 @@ function watch(n: PostgresNotifier) {
   return {
     seen,
     off,
-    async next(ms = 5000): Promise<RemoteChange> {
+    async next(ms = 15_000): Promise<RemoteChange> {
       const end = Date.now() + ms;
       while (seen.length === 0) {
         if (Date.now() > end) throw new Error(`no change within ${ms} ms`);

@@ -76,12 +76,16 @@ describe.runIf(runBrowserTests)("web inbox under a flood of filings", { timeout:
     await expect
       .poll(() => page.locator("#live .total").textContent(), { timeout: 20_000 })
       .toBe("1001");
-    const elapsed = Date.now() - started;
-    await new Promise((r) => setTimeout(r, 2500)); // anything still queued runs now
+    // A refresh still queued runs within a second; the count below covers the whole watch,
+    // however long filing and this wait took on a loaded machine.
+    await new Promise((r) => setTimeout(r, 2500));
+    const watched = Date.now() - started;
     expect(stats.maxInFlight).toBe(1);
-    // At most one refresh per second, plus the one queued at the end.
-    expect(stats.started).toBeLessThanOrEqual(Math.ceil((elapsed + 2500) / 1000) + 2);
-    expect(stats.started).toBeLessThan(40);
+    // Coalesced: at most one refresh per second of the watch (the page spaces them at least a
+    // second apart), plus the one already started when the watch began. One refresh per
+    // filing event would be many per second.
+    expect(stats.started).toBeGreaterThan(0);
+    expect(stats.started).toBeLessThanOrEqual(Math.ceil(watched / 1000) + 2);
     expect(await page.locator("#live .row").count()).toBe(50);
 
     // The other agent's action: through the agent filter, and by paging to older pages.

@@ -52,4 +52,6 @@ export {
   startTestInbox,
   testInboxOptions,
 } from "./test-inbox.js";
+export type { TimersByDelay } from "./timers-by-delay.js";
+export { timersByDelay } from "./timers-by-delay.js";
 export { eventually, freePort } from "./wait.js";

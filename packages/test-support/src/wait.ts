@@ -5,10 +5,13 @@
  */
 import { createServer } from "node:net";
 
-/** Polls `check` every `everyMs` until it is true; throws after `ms`. */
+/**
+ * Polls `check` every `everyMs` until it is true; throws after `ms`. The bound only ends a
+ * failing test, so its default leaves room for a loaded 2-core CI machine.
+ */
 export async function eventually(
   check: () => boolean | Promise<boolean>,
-  ms = 5000,
+  ms = 15_000,
   everyMs = 5,
 ): Promise<void> {
   const end = Date.now() + ms;
