@@ -7,7 +7,6 @@
 
 import { AGENT_B, REVIEWER_TOKEN, startTestInbox, type TestInbox } from "@safeguards/test-support";
 import bcrypt from "bcryptjs";
-import { expect } from "vitest";
 import type { ReviewerAccount } from "../src/auth/reviewer-account.js";
 import type { ReviewersOptions } from "../src/create-reviewers.js";
 import type { InboxOptions } from "../src/index.js";

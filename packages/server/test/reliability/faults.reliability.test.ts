@@ -25,7 +25,6 @@ import { FAULT_ACTIONS, SEED, seededRandom, sleep } from "./reliability-env.js";
 import { type ReviewerSide, startReviewerSide } from "./reviewer-side.js";
 import {
   agentKey,
-  SOAK_REVIEWER_TOKEN,
   SOAK_SECRET,
   type SoakAgent,
   soakApiKeys,
